@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#if !defined(__AUTHENTA_H_INSIDE__) && !defined(AUTHENTA_COMPILATION)
+#error "Only <authenta/authenta.h> can be included directly."
+#endif
+
+#include <authenta/authenta-version.h>
+#include <authenta/authenta-media.h>
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/**
+ * AUTHENTA_DEFAULT_BASE_URL:
+ *
+ * The public service, used when neither the caller nor `AUTHENTA_BASE_URL`
+ * names another.
+ */
+#define AUTHENTA_DEFAULT_BASE_URL "https://platform.authenta.ai/api"
+
+/**
+ * AuthentaScanStage:
+ * @AUTHENTA_SCAN_STAGE_CREATED: the record exists; its mid is known.
+ * @AUTHENTA_SCAN_STAGE_UPLOADING: bytes are being sent to storage.
+ * @AUTHENTA_SCAN_STAGE_UPLOADED: storage accepted the whole file.
+ * @AUTHENTA_SCAN_STAGE_PROCESSING: the service is working on it; reported at
+ *   each poll.
+ *
+ * The stages of a scan, as reported to an #AuthentaProgressFunc.
+ */
+typedef enum
+{
+  AUTHENTA_SCAN_STAGE_CREATED,
+  AUTHENTA_SCAN_STAGE_UPLOADING,
+  AUTHENTA_SCAN_STAGE_UPLOADED,
+  AUTHENTA_SCAN_STAGE_PROCESSING,
+} AuthentaScanStage;
+
+/* "created", "uploading", "uploaded", "processing". */
+AUTHENTA_AVAILABLE_IN_ALL
+const char *authenta_scan_stage_to_string (AuthentaScanStage stage);
+
+/**
+ * AuthentaProgressFunc:
+ * @stage: where the scan is
+ * @media: the latest known state of the record
+ * @bytes_sent: bytes uploaded so far
+ * @bytes_total: the size of the file
+ * @user_data: the data given with the function
+ *
+ * Called, in the thread that runs the call, as a scan or upload goes on.
+ * %AUTHENTA_SCAN_STAGE_UPLOADING is reported at most every 100 ms.
+ */
+typedef void (*AuthentaProgressFunc) (AuthentaScanStage stage,
+                                      AuthentaMedia *media, guint64 bytes_sent,
+                                      guint64 bytes_total, gpointer user_data);
+
+/**
+ * AuthentaMediaFunc:
+ * @media: one record
+ * @user_data: the data given with the function
+ *
+ * Returns: %TRUE to go on, %FALSE to stop the walk.
+ */
+typedef gboolean (*AuthentaMediaFunc) (AuthentaMedia *media,
+                                       gpointer user_data);
+
+#define AUTHENTA_TYPE_CLIENT (authenta_client_get_type ())
+
+/**
+ * AuthentaClient:
+ *
+ * A connection to the Authenta service.  Safe to use from many threads at
+ * once; concurrent calls share connections, DNS and TLS sessions.
+ *
+ * Properties (all construct-time or set before the first call):
+ * `base-url`, `api-key` (write-only), `allow-insecure`, `connect-timeout`,
+ * `stall-timeout`, `request-timeout` (milliseconds), `retry-attempts`,
+ * `retry-base-delay`, `retry-max-delay` (ms), `retry-jitter` (0–1),
+ * `poll-interval`, `poll-max-interval` (ms), `poll-growth` (factor),
+ * `poll-timeout` (ms, the longest total wait for a verdict; 0: no bound).
+ */
+AUTHENTA_AVAILABLE_IN_ALL
+G_DECLARE_FINAL_TYPE (AuthentaClient, authenta_client, AUTHENTA, CLIENT,
+                      GObject)
+
+/* NULL base_url: AUTHENTA_BASE_URL, else AUTHENTA_DEFAULT_BASE_URL.
+ * NULL api_key: AUTHENTA_API_KEY.  Plain http is accepted only for loopback
+ * hosts unless the client is made with g_initable_new() and
+ * "allow-insecure" TRUE. */
+AUTHENTA_AVAILABLE_IN_ALL
+AuthentaClient *authenta_client_new (const char *base_url, const char *api_key,
+                                     GError **error);
+
+AUTHENTA_AVAILABLE_IN_ALL
+const char *authenta_client_get_base_url (AuthentaClient *self);
+
+AUTHENTA_AVAILABLE_IN_ALL
+void authenta_client_set_timeouts (AuthentaClient *self, guint connect_ms,
+                                   guint stall_ms, guint request_ms);
+AUTHENTA_AVAILABLE_IN_ALL
+void authenta_client_set_retry_policy (AuthentaClient *self, guint attempts,
+                                       guint base_delay_ms,
+                                       guint max_delay_ms, double jitter);
+AUTHENTA_AVAILABLE_IN_ALL
+void authenta_client_set_poll_policy (AuthentaClient *self,
+                                      guint first_interval_ms, double growth,
+                                      guint max_interval_ms,
+                                      guint total_timeout_ms);
+
+/* POST /media.  model_type NULL: the default for content_type. */
+AUTHENTA_AVAILABLE_IN_ALL
+AuthentaMedia *authenta_client_create_media (AuthentaClient *self,
+                                             const char *name,
+                                             const char *content_type,
+                                             guint64 size,
+                                             const char *model_type,
+                                             GCancellable *cancellable,
+                                             GError **error);
+
+/* GET /media/{mid} */
+AUTHENTA_AVAILABLE_IN_ALL
+AuthentaMedia *authenta_client_get_media (AuthentaClient *self,
+                                          const char *mid,
+                                          GCancellable *cancellable,
+                                          GError **error);
+
+/* GET /media: one page.  Returns (transfer full) (element-type
+ * AuthentaMedia) a GPtrArray owning its records; out_total (optional) gets
+ * the service's total. */
+AUTHENTA_AVAILABLE_IN_ALL
+GPtrArray *authenta_client_list_media (AuthentaClient *self, guint limit,
+                                       guint offset, guint *out_total,
+                                       GCancellable *cancellable,
+                                       GError **error);
+
+/* Walks every page of GET /media, page_size records at a time (0: a
+ * default), calling func for each record until it returns FALSE. */
+AUTHENTA_AVAILABLE_IN_ALL
+gboolean authenta_client_foreach_media (AuthentaClient *self, guint page_size,
+                                        AuthentaMediaFunc func,
+                                        gpointer user_data,
+                                        GCancellable *cancellable,
+                                        GError **error);
+
+/* DELETE /media/{mid} */
+AUTHENTA_AVAILABLE_IN_ALL
+gboolean authenta_client_delete_media (AuthentaClient *self, const char *mid,
+                                       GCancellable *cancellable,
+                                       GError **error);
+
+/* PUT the file to media's upload URL, streamed from disk with the record's
+ * content type and size.  If storage says the URL has expired, one fresh
+ * record is created and the file uploaded to it: the returned media (transfer
+ * full) is then not @media, and its mid is the one to poll. */
+AUTHENTA_AVAILABLE_IN_ALL
+AuthentaMedia *authenta_client_upload_file (AuthentaClient *self,
+                                            AuthentaMedia *media,
+                                            const char *path,
+                                            AuthentaProgressFunc progress,
+                                            gpointer progress_data,
+                                            GCancellable *cancellable,
+                                            GError **error);
+
+/* Poll GET /media/{mid} with growing intervals until PROCESSED. */
+AUTHENTA_AVAILABLE_IN_ALL
+AuthentaMedia *authenta_client_wait_for_result (AuthentaClient *self,
+                                                const char *mid,
+                                                AuthentaProgressFunc progress,
+                                                gpointer progress_data,
+                                                GCancellable *cancellable,
+                                                GError **error);
+
+/* The whole flow: create, upload, wait.  name NULL: the file's basename;
+ * content_type NULL: sniffed; model_type NULL: the default for the type. */
+AUTHENTA_AVAILABLE_IN_ALL
+AuthentaMedia *authenta_client_scan_file (AuthentaClient *self,
+                                          const char *path, const char *name,
+                                          const char *content_type,
+                                          const char *model_type,
+                                          AuthentaProgressFunc progress,
+                                          gpointer progress_data,
+                                          GCancellable *cancellable,
+                                          GError **error);
+
+/* The same in a worker thread.  progress is called from that thread;
+ * progress_destroy (optional) frees progress_data when the scan is over. */
+AUTHENTA_AVAILABLE_IN_ALL
+void authenta_client_scan_file_async (AuthentaClient *self, const char *path,
+                                      const char *name,
+                                      const char *content_type,
+                                      const char *model_type,
+                                      AuthentaProgressFunc progress,
+                                      gpointer progress_data,
+                                      GDestroyNotify progress_destroy,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data);
+AUTHENTA_AVAILABLE_IN_ALL
+AuthentaMedia *authenta_client_scan_file_finish (AuthentaClient *self,
+                                                 GAsyncResult *result,
+                                                 GError **error);
+
+G_END_DECLS

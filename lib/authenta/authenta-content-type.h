@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#if !defined(__AUTHENTA_H_INSIDE__) && !defined(AUTHENTA_COMPILATION)
+#error "Only <authenta/authenta.h> can be included directly."
+#endif
+
+#include <authenta/authenta-version.h>
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Recognise MP4, QuickTime, WebM, Matroska, JPEG and PNG from a file's first
+ * bytes.  Returns a static string such as "video/mp4", or NULL with
+ * AUTHENTA_ERROR_UNSUPPORTED_MEDIA (or a G_IO_ERROR for an unreadable
+ * file). */
+AUTHENTA_AVAILABLE_IN_ALL
+const char *authenta_content_type_sniff_file (const char *path,
+                                              GError **error);
+AUTHENTA_AVAILABLE_IN_ALL
+const char *authenta_content_type_sniff_data (const guint8 *data, gsize length);
+
+/* "DF-1" for video types, "AC-1" for images, NULL otherwise. */
+AUTHENTA_AVAILABLE_IN_ALL
+const char *authenta_content_type_default_model (const char *content_type);
+
+G_END_DECLS

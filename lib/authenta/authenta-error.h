@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#if !defined(__AUTHENTA_H_INSIDE__) && !defined(AUTHENTA_COMPILATION)
+#error "Only <authenta/authenta.h> can be included directly."
+#endif
+
+#include <authenta/authenta-version.h>
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/**
+ * AUTHENTA_ERROR:
+ *
+ * The error domain of libauthenta.  Errors in this domain carry, beside
+ * their message, what the service said: see
+ * authenta_error_get_service_code(), authenta_error_get_http_status() and
+ * authenta_error_get_mid().  Cancellation is reported as
+ * %G_IO_ERROR_CANCELLED, and local file problems in %G_IO_ERROR or
+ * %G_FILE_ERROR.
+ */
+#define AUTHENTA_ERROR (authenta_error_quark ())
+
+/**
+ * AuthentaError:
+ * @AUTHENTA_ERROR_INVALID_API_KEY: the key is missing or was refused (401).
+ * @AUTHENTA_ERROR_FORBIDDEN: the key lacks the permission for this call (403).
+ * @AUTHENTA_ERROR_INSUFFICIENT_BALANCE: no credits left (402).
+ * @AUTHENTA_ERROR_NOT_FOUND: no such record (404).
+ * @AUTHENTA_ERROR_BAD_REQUEST: the service refused the request as malformed
+ *   (400 and other 4xx not listed here).
+ * @AUTHENTA_ERROR_SERVER: the service failed (5xx) and retries were exhausted.
+ * @AUTHENTA_ERROR_NETWORK: the connection failed, was reset or could not be
+ *   made, and retries were exhausted.
+ * @AUTHENTA_ERROR_TIMEOUT: a request or the wait for a verdict took longer
+ *   than allowed.
+ * @AUTHENTA_ERROR_PROTOCOL: the answer could not be understood: not JSON,
+ *   truncated, wrongly typed or too large.
+ * @AUTHENTA_ERROR_UPLOAD_REJECTED: the storage service refused the upload
+ *   (a signature, length, type or expiry problem).
+ * @AUTHENTA_ERROR_PROCESSING_FAILED: the service ended processing with
+ *   `FAILED` or `ERROR`.
+ * @AUTHENTA_ERROR_RATE_LIMITED: the service answered 429 and retries were
+ *   exhausted.
+ * @AUTHENTA_ERROR_INVALID_ARGUMENT: a value given by the caller cannot be
+ *   used: a malformed base URL or media id, an unknown model type.
+ * @AUTHENTA_ERROR_UNSUPPORTED_MEDIA: the file's content type is not one the
+ *   service accepts, or could not be recognised.
+ *
+ * Codes are only ever appended.
+ */
+typedef enum
+{
+  AUTHENTA_ERROR_INVALID_API_KEY,
+  AUTHENTA_ERROR_FORBIDDEN,
+  AUTHENTA_ERROR_INSUFFICIENT_BALANCE,
+  AUTHENTA_ERROR_NOT_FOUND,
+  AUTHENTA_ERROR_BAD_REQUEST,
+  AUTHENTA_ERROR_SERVER,
+  AUTHENTA_ERROR_NETWORK,
+  AUTHENTA_ERROR_TIMEOUT,
+  AUTHENTA_ERROR_PROTOCOL,
+  AUTHENTA_ERROR_UPLOAD_REJECTED,
+  AUTHENTA_ERROR_PROCESSING_FAILED,
+  AUTHENTA_ERROR_RATE_LIMITED,
+  AUTHENTA_ERROR_INVALID_ARGUMENT,
+  AUTHENTA_ERROR_UNSUPPORTED_MEDIA,
+} AuthentaError;
+
+AUTHENTA_AVAILABLE_IN_ALL
+GQuark authenta_error_quark (void);
+
+/**
+ * authenta_error_get_service_code:
+ * @error: a #GError
+ *
+ * Returns: (transfer none) (nullable): the service's own error code, such as
+ *   "INVALID_API_KEY", or S3's ("SignatureDoesNotMatch"), when @error is in
+ *   %AUTHENTA_ERROR and the service sent one.
+ */
+AUTHENTA_AVAILABLE_IN_ALL
+const char *authenta_error_get_service_code (const GError *error);
+
+/**
+ * authenta_error_get_http_status:
+ * @error: a #GError
+ *
+ * Returns: the HTTP status of the answer behind @error, or 0 when there was
+ *   no answer (a network failure) or @error is not in %AUTHENTA_ERROR.
+ */
+AUTHENTA_AVAILABLE_IN_ALL
+guint authenta_error_get_http_status (const GError *error);
+
+/**
+ * authenta_error_get_mid:
+ * @error: a #GError
+ *
+ * Returns: (transfer none) (nullable): the media id the failed call was
+ *   about, when there was one.
+ */
+AUTHENTA_AVAILABLE_IN_ALL
+const char *authenta_error_get_mid (const GError *error);
+
+G_END_DECLS
