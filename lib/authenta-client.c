@@ -1,0 +1,1489 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config-private.h"
+
+#include <authenta/authenta-client.h>
+#include <authenta/authenta-content-type.h>
+
+#include "authenta-error-private.h"
+#include "authenta-http-private.h"
+#include "authenta-media-private.h"
+#include "authenta-util-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEFAULT_CONNECT_TIMEOUT_MS 10000
+#define DEFAULT_STALL_TIMEOUT_MS 30000
+#define DEFAULT_REQUEST_TIMEOUT_MS 60000
+#define DEFAULT_RETRY_ATTEMPTS 4
+#define DEFAULT_RETRY_BASE_DELAY_MS 500
+#define DEFAULT_RETRY_MAX_DELAY_MS 15000
+#define DEFAULT_RETRY_JITTER 0.5
+#define DEFAULT_POLL_INTERVAL_MS 1000
+#define DEFAULT_POLL_GROWTH 1.5
+#define DEFAULT_POLL_MAX_INTERVAL_MS 10000
+#define DEFAULT_POLL_TIMEOUT_MS (15 * 60 * 1000)
+#define DEFAULT_PAGE_SIZE 50
+
+struct _AuthentaClient
+{
+  GObject parent_instance;
+
+  char *base_url; /* validated, without a trailing slash */
+  char *api_key;
+  gboolean allow_insecure;
+  AuthentaHttp *http;
+
+  /* The policies may be changed from any thread; each call works on a
+   * copy taken under the lock when it starts. */
+  GMutex lock;
+  AuthentaHttpPolicy policy;
+  guint poll_interval_ms;
+  double poll_growth;
+  guint poll_max_interval_ms;
+  guint poll_timeout_ms;
+};
+
+enum
+{
+  PROP_0,
+  PROP_BASE_URL,
+  PROP_API_KEY,
+  PROP_ALLOW_INSECURE,
+  PROP_CONNECT_TIMEOUT,
+  PROP_STALL_TIMEOUT,
+  PROP_REQUEST_TIMEOUT,
+  PROP_RETRY_ATTEMPTS,
+  PROP_RETRY_BASE_DELAY,
+  PROP_RETRY_MAX_DELAY,
+  PROP_RETRY_JITTER,
+  PROP_POLL_INTERVAL,
+  PROP_POLL_MAX_INTERVAL,
+  PROP_POLL_GROWTH,
+  PROP_POLL_TIMEOUT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void authenta_client_initable_iface_init (GInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (
+    AuthentaClient, authenta_client, G_TYPE_OBJECT,
+    G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
+                           authenta_client_initable_iface_init))
+
+/**
+ * authenta_scan_stage_to_string:
+ * @stage: a stage
+ *
+ * Returns: (transfer none): "created", "uploading", "uploaded" or
+ *   "processing", the names used in bus messages and logs.
+ */
+const char *
+authenta_scan_stage_to_string (AuthentaScanStage stage)
+{
+  switch (stage)
+    {
+    case AUTHENTA_SCAN_STAGE_CREATED:
+      return "created";
+    case AUTHENTA_SCAN_STAGE_UPLOADING:
+      return "uploading";
+    case AUTHENTA_SCAN_STAGE_UPLOADED:
+      return "uploaded";
+    case AUTHENTA_SCAN_STAGE_PROCESSING:
+      return "processing";
+    }
+  return "unknown";
+}
+
+static void
+authenta_client_finalize (GObject *object)
+{
+  AuthentaClient *self = AUTHENTA_CLIENT (object);
+
+  authenta_http_free (self->http);
+  g_free (self->base_url);
+  if (self->api_key)
+    {
+      memset (self->api_key, 0, strlen (self->api_key));
+      g_free (self->api_key);
+    }
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (authenta_client_parent_class)->finalize (object);
+}
+
+static void
+authenta_client_set_property (GObject *object, guint prop_id,
+                              const GValue *value, GParamSpec *pspec)
+{
+  AuthentaClient *self = AUTHENTA_CLIENT (object);
+
+  g_mutex_lock (&self->lock);
+  switch (prop_id)
+    {
+    case PROP_BASE_URL:
+      g_free (self->base_url);
+      self->base_url = g_value_dup_string (value);
+      break;
+    case PROP_API_KEY:
+      g_free (self->api_key);
+      self->api_key = g_value_dup_string (value);
+      break;
+    case PROP_ALLOW_INSECURE:
+      self->allow_insecure = g_value_get_boolean (value);
+      break;
+    case PROP_CONNECT_TIMEOUT:
+      self->policy.connect_timeout_ms = g_value_get_uint (value);
+      break;
+    case PROP_STALL_TIMEOUT:
+      self->policy.stall_timeout_ms = g_value_get_uint (value);
+      break;
+    case PROP_REQUEST_TIMEOUT:
+      self->policy.request_timeout_ms = g_value_get_uint (value);
+      break;
+    case PROP_RETRY_ATTEMPTS:
+      self->policy.retry_attempts = g_value_get_uint (value);
+      break;
+    case PROP_RETRY_BASE_DELAY:
+      self->policy.retry_base_delay_ms = g_value_get_uint (value);
+      break;
+    case PROP_RETRY_MAX_DELAY:
+      self->policy.retry_max_delay_ms = g_value_get_uint (value);
+      break;
+    case PROP_RETRY_JITTER:
+      self->policy.retry_jitter = g_value_get_double (value);
+      break;
+    case PROP_POLL_INTERVAL:
+      self->poll_interval_ms = g_value_get_uint (value);
+      break;
+    case PROP_POLL_MAX_INTERVAL:
+      self->poll_max_interval_ms = g_value_get_uint (value);
+      break;
+    case PROP_POLL_GROWTH:
+      self->poll_growth = g_value_get_double (value);
+      break;
+    case PROP_POLL_TIMEOUT:
+      self->poll_timeout_ms = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+authenta_client_get_property (GObject *object, guint prop_id, GValue *value,
+                              GParamSpec *pspec)
+{
+  AuthentaClient *self = AUTHENTA_CLIENT (object);
+
+  g_mutex_lock (&self->lock);
+  switch (prop_id)
+    {
+    case PROP_BASE_URL:
+      g_value_set_string (value, self->base_url);
+      break;
+    case PROP_ALLOW_INSECURE:
+      g_value_set_boolean (value, self->allow_insecure);
+      break;
+    case PROP_CONNECT_TIMEOUT:
+      g_value_set_uint (value, self->policy.connect_timeout_ms);
+      break;
+    case PROP_STALL_TIMEOUT:
+      g_value_set_uint (value, self->policy.stall_timeout_ms);
+      break;
+    case PROP_REQUEST_TIMEOUT:
+      g_value_set_uint (value, self->policy.request_timeout_ms);
+      break;
+    case PROP_RETRY_ATTEMPTS:
+      g_value_set_uint (value, self->policy.retry_attempts);
+      break;
+    case PROP_RETRY_BASE_DELAY:
+      g_value_set_uint (value, self->policy.retry_base_delay_ms);
+      break;
+    case PROP_RETRY_MAX_DELAY:
+      g_value_set_uint (value, self->policy.retry_max_delay_ms);
+      break;
+    case PROP_RETRY_JITTER:
+      g_value_set_double (value, self->policy.retry_jitter);
+      break;
+    case PROP_POLL_INTERVAL:
+      g_value_set_uint (value, self->poll_interval_ms);
+      break;
+    case PROP_POLL_MAX_INTERVAL:
+      g_value_set_uint (value, self->poll_max_interval_ms);
+      break;
+    case PROP_POLL_GROWTH:
+      g_value_set_double (value, self->poll_growth);
+      break;
+    case PROP_POLL_TIMEOUT:
+      g_value_set_uint (value, self->poll_timeout_ms);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+authenta_client_class_init (AuthentaClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags rw
+      = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+  const GParamFlags co = G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = authenta_client_finalize;
+  object_class->set_property = authenta_client_set_property;
+  object_class->get_property = authenta_client_get_property;
+
+  /**
+   * AuthentaClient:base-url:
+   *
+   * The service's base URL, such as `https://platform.authenta.ai/api`.
+   * %NULL: `AUTHENTA_BASE_URL` from the environment, else
+   * %AUTHENTA_DEFAULT_BASE_URL.  Must be https unless the host is loopback
+   * or #AuthentaClient:allow-insecure is set.
+   */
+  properties[PROP_BASE_URL] = g_param_spec_string ("base-url", NULL, NULL, NULL,
+                                                   G_PARAM_READWRITE | co);
+  /**
+   * AuthentaClient:api-key:
+   *
+   * The API key, sent as a bearer token to the service (never to storage).
+   * Write-only.  %NULL: `AUTHENTA_API_KEY` from the environment.
+   */
+  properties[PROP_API_KEY] = g_param_spec_string ("api-key", NULL, NULL, NULL,
+                                                  G_PARAM_WRITABLE | co);
+  /**
+   * AuthentaClient:allow-insecure:
+   *
+   * Accept a plain-http base URL on a host that is not loopback.  The key
+   * then travels in clear text: for test set-ups only.
+   */
+  properties[PROP_ALLOW_INSECURE] = g_param_spec_boolean (
+      "allow-insecure", NULL, NULL, FALSE, G_PARAM_READWRITE | co);
+  /**
+   * AuthentaClient:connect-timeout:
+   *
+   * Milliseconds to establish a connection (0: curl's default).
+   * Default: 10000.
+   */
+  properties[PROP_CONNECT_TIMEOUT]
+      = g_param_spec_uint ("connect-timeout", NULL, NULL, 0, G_MAXUINT,
+                           DEFAULT_CONNECT_TIMEOUT_MS, rw | G_PARAM_CONSTRUCT);
+  /**
+   * AuthentaClient:stall-timeout:
+   *
+   * Milliseconds (rounded up to seconds) a transfer may move no byte
+   * before it is abandoned (0: no bound).  This is what bounds an upload,
+   * whose total time depends on the file.  Default: 30000.
+   */
+  properties[PROP_STALL_TIMEOUT]
+      = g_param_spec_uint ("stall-timeout", NULL, NULL, 0, G_MAXUINT,
+                           DEFAULT_STALL_TIMEOUT_MS, rw | G_PARAM_CONSTRUCT);
+  /**
+   * AuthentaClient:request-timeout:
+   *
+   * Milliseconds one API request may take in all (0: no bound); not
+   * applied to uploads.  Default: 60000.
+   */
+  properties[PROP_REQUEST_TIMEOUT]
+      = g_param_spec_uint ("request-timeout", NULL, NULL, 0, G_MAXUINT,
+                           DEFAULT_REQUEST_TIMEOUT_MS, rw | G_PARAM_CONSTRUCT);
+  /**
+   * AuthentaClient:retry-attempts:
+   *
+   * Tries per request in all, the first included (1: no retry).
+   * Default: 4.
+   */
+  properties[PROP_RETRY_ATTEMPTS]
+      = g_param_spec_uint ("retry-attempts", NULL, NULL, 1, 100,
+                           DEFAULT_RETRY_ATTEMPTS, rw | G_PARAM_CONSTRUCT);
+  /**
+   * AuthentaClient:retry-base-delay:
+   *
+   * Milliseconds before the first retry; doubled for each next one.
+   * Default: 500.
+   */
+  properties[PROP_RETRY_BASE_DELAY]
+      = g_param_spec_uint ("retry-base-delay", NULL, NULL, 0, G_MAXUINT,
+                           DEFAULT_RETRY_BASE_DELAY_MS, rw | G_PARAM_CONSTRUCT);
+  /**
+   * AuthentaClient:retry-max-delay:
+   *
+   * The longest delay between two tries, in milliseconds.  Default: 15000.
+   */
+  properties[PROP_RETRY_MAX_DELAY]
+      = g_param_spec_uint ("retry-max-delay", NULL, NULL, 0, G_MAXUINT,
+                           DEFAULT_RETRY_MAX_DELAY_MS, rw | G_PARAM_CONSTRUCT);
+  /**
+   * AuthentaClient:retry-jitter:
+   *
+   * The share (0–1) of each delay that is random, so that many clients do
+   * not retry in step.  Default: 0.5.
+   */
+  properties[PROP_RETRY_JITTER]
+      = g_param_spec_double ("retry-jitter", NULL, NULL, 0, 1,
+                             DEFAULT_RETRY_JITTER, rw | G_PARAM_CONSTRUCT);
+  /**
+   * AuthentaClient:poll-interval:
+   *
+   * Milliseconds between the first two polls for a verdict.
+   * Default: 1000.
+   */
+  properties[PROP_POLL_INTERVAL]
+      = g_param_spec_uint ("poll-interval", NULL, NULL, 1, G_MAXUINT,
+                           DEFAULT_POLL_INTERVAL_MS, rw | G_PARAM_CONSTRUCT);
+  /**
+   * AuthentaClient:poll-max-interval:
+   *
+   * The longest interval between two polls, in milliseconds.
+   * Default: 10000.
+   */
+  properties[PROP_POLL_MAX_INTERVAL] = g_param_spec_uint (
+      "poll-max-interval", NULL, NULL, 1, G_MAXUINT,
+      DEFAULT_POLL_MAX_INTERVAL_MS, rw | G_PARAM_CONSTRUCT);
+  /**
+   * AuthentaClient:poll-growth:
+   *
+   * The factor by which the poll interval grows after each poll.
+   * Default: 1.5.
+   */
+  properties[PROP_POLL_GROWTH]
+      = g_param_spec_double ("poll-growth", NULL, NULL, 1.0, 100.0,
+                             DEFAULT_POLL_GROWTH, rw | G_PARAM_CONSTRUCT);
+  /**
+   * AuthentaClient:poll-timeout:
+   *
+   * The longest total wait for a verdict, in milliseconds; past it,
+   * %AUTHENTA_ERROR_TIMEOUT.  0: no bound.  Default: 900000 (15 minutes).
+   */
+  properties[PROP_POLL_TIMEOUT]
+      = g_param_spec_uint ("poll-timeout", NULL, NULL, 0, G_MAXUINT,
+                           DEFAULT_POLL_TIMEOUT_MS, rw | G_PARAM_CONSTRUCT);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+authenta_client_init (AuthentaClient *self)
+{
+  g_mutex_init (&self->lock);
+}
+
+static gboolean
+validate_base_url (AuthentaClient *self, GError **error)
+{
+  g_autoptr (GUri) uri = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *redacted = authenta_redact_url (self->base_url);
+  const char *scheme, *host;
+  gsize len;
+
+  uri = g_uri_parse (self->base_url, G_URI_FLAGS_ENCODED, &local_error);
+  if (uri == NULL)
+    {
+      g_propagate_error (error, authenta_error_new_full (
+                                    AUTHENTA_ERROR_INVALID_ARGUMENT, 0, NULL,
+                                    NULL, "Invalid base URL “%s”: %s", redacted,
+                                    local_error->message));
+      return FALSE;
+    }
+  scheme = g_uri_get_scheme (uri);
+  host = g_uri_get_host (uri);
+  if (host == NULL || *host == '\0'
+      || (g_ascii_strcasecmp (scheme, "https") != 0
+          && g_ascii_strcasecmp (scheme, "http") != 0))
+    {
+      g_propagate_error (
+          error, authenta_error_new_full (AUTHENTA_ERROR_INVALID_ARGUMENT, 0,
+                                          NULL, NULL,
+                                          "Invalid base URL “%s”: expected "
+                                          "https://HOST[/PATH]",
+                                          redacted));
+      return FALSE;
+    }
+  if (g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL
+      || g_uri_get_userinfo (uri) != NULL)
+    {
+      g_propagate_error (error,
+                         authenta_error_new_full (
+                             AUTHENTA_ERROR_INVALID_ARGUMENT, 0, NULL, NULL,
+                             "Invalid base URL “%s”: it may not carry "
+                             "user information, a query or a fragment",
+                             redacted));
+      return FALSE;
+    }
+  if (g_ascii_strcasecmp (scheme, "http") == 0 && !self->allow_insecure
+      && !authenta_host_is_loopback (host))
+    {
+      g_propagate_error (error,
+                         authenta_error_new_full (
+                             AUTHENTA_ERROR_INVALID_ARGUMENT, 0, NULL, NULL,
+                             "Refusing plain-http base URL “%s”: the "
+                             "API key would travel in clear text (use "
+                             "https, or allow-insecure for a test "
+                             "set-up)",
+                             redacted));
+      return FALSE;
+    }
+
+  len = strlen (self->base_url);
+  while (len > 0 && self->base_url[len - 1] == '/')
+    self->base_url[--len] = '\0';
+  return TRUE;
+}
+
+static gboolean
+authenta_client_initable_init (GInitable *initable, GCancellable *cancellable,
+                               GError **error)
+{
+  AuthentaClient *self = AUTHENTA_CLIENT (initable);
+
+  if (self->http != NULL)
+    return TRUE;
+
+  if (self->base_url == NULL || *self->base_url == '\0')
+    {
+      const char *env = g_getenv ("AUTHENTA_BASE_URL");
+      g_free (self->base_url);
+      self->base_url = g_strdup (env && *env ? env : AUTHENTA_DEFAULT_BASE_URL);
+    }
+  if (!validate_base_url (self, error))
+    return FALSE;
+
+  if (self->api_key == NULL || *self->api_key == '\0')
+    {
+      const char *env = g_getenv ("AUTHENTA_API_KEY");
+      g_free (self->api_key);
+      self->api_key = g_strdup (env && *env ? env : NULL);
+    }
+  if (self->api_key == NULL)
+    {
+      g_propagate_error (
+          error, authenta_error_new_full (AUTHENTA_ERROR_INVALID_API_KEY, 0,
+                                          NULL, NULL,
+                                          "No API key: give one or set "
+                                          "AUTHENTA_API_KEY"));
+      return FALSE;
+    }
+  for (const char *p = self->api_key; *p; p++)
+    if (g_ascii_iscntrl (*p) || *p == ' ')
+      {
+        /* Never quote the key, not even a bad one. */
+        g_propagate_error (error,
+                           authenta_error_new_full (
+                               AUTHENTA_ERROR_INVALID_API_KEY, 0, NULL, NULL,
+                               "The API key contains spaces or control "
+                               "characters"));
+        return FALSE;
+      }
+
+  self->http = authenta_http_new ();
+  g_debug ("client for %s (%s)", self->base_url,
+           authenta_http_get_user_agent (self->http));
+  return TRUE;
+}
+
+static void
+authenta_client_initable_iface_init (GInitableIface *iface)
+{
+  iface->init = authenta_client_initable_init;
+}
+
+/**
+ * authenta_client_new:
+ * @base_url: (nullable): the service's base URL; %NULL: `AUTHENTA_BASE_URL`,
+ *   else %AUTHENTA_DEFAULT_BASE_URL
+ * @api_key: (nullable): the API key; %NULL: `AUTHENTA_API_KEY`
+ * @error: return location for a #GError
+ *
+ * Makes a client.  Plain http is accepted only for loopback hosts; to allow
+ * it elsewhere, make the client with g_initable_new() and
+ * #AuthentaClient:allow-insecure.
+ *
+ * Returns: (transfer full): a new client, or %NULL with
+ *   %AUTHENTA_ERROR_INVALID_ARGUMENT (bad URL) or
+ *   %AUTHENTA_ERROR_INVALID_API_KEY (no key).
+ */
+AuthentaClient *
+authenta_client_new (const char *base_url, const char *api_key, GError **error)
+{
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return g_initable_new (AUTHENTA_TYPE_CLIENT, NULL, error, "base-url",
+                         base_url, "api-key", api_key, NULL);
+}
+
+/**
+ * authenta_client_get_base_url:
+ * @self: a #AuthentaClient
+ *
+ * Returns: (transfer none): the base URL in use, without a trailing slash.
+ */
+const char *
+authenta_client_get_base_url (AuthentaClient *self)
+{
+  g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
+  return self->base_url;
+}
+
+/**
+ * authenta_client_set_timeouts:
+ * @self: a #AuthentaClient
+ * @connect_ms: #AuthentaClient:connect-timeout
+ * @stall_ms: #AuthentaClient:stall-timeout
+ * @request_ms: #AuthentaClient:request-timeout
+ *
+ * Sets the three time-outs at once; 0 leaves one unbounded.
+ */
+void
+authenta_client_set_timeouts (AuthentaClient *self, guint connect_ms,
+                              guint stall_ms, guint request_ms)
+{
+  g_return_if_fail (AUTHENTA_IS_CLIENT (self));
+  g_object_set (self, "connect-timeout", connect_ms, "stall-timeout", stall_ms,
+                "request-timeout", request_ms, NULL);
+}
+
+/**
+ * authenta_client_set_retry_policy:
+ * @self: a #AuthentaClient
+ * @attempts: tries in all, at least 1
+ * @base_delay_ms: the delay before the first retry
+ * @max_delay_ms: the longest delay
+ * @jitter: the random share of each delay, 0–1
+ *
+ * Sets how failed requests are retried: after 5xx, 408 and 429 answers
+ * (honouring `Retry-After`), failed or reset connections and time-outs;
+ * never after other 4xx answers.
+ */
+void
+authenta_client_set_retry_policy (AuthentaClient *self, guint attempts,
+                                  guint base_delay_ms, guint max_delay_ms,
+                                  double jitter)
+{
+  g_return_if_fail (AUTHENTA_IS_CLIENT (self));
+  g_return_if_fail (attempts >= 1);
+  g_object_set (self, "retry-attempts", MIN (attempts, 100), "retry-base-delay",
+                base_delay_ms, "retry-max-delay", max_delay_ms, "retry-jitter",
+                CLAMP (jitter, 0.0, 1.0), NULL);
+}
+
+/**
+ * authenta_client_set_poll_policy:
+ * @self: a #AuthentaClient
+ * @first_interval_ms: the first interval between polls
+ * @growth: the factor by which it grows after each poll (at least 1)
+ * @max_interval_ms: the longest interval
+ * @total_timeout_ms: the longest total wait; 0: no bound
+ *
+ * Sets how authenta_client_wait_for_result() polls.
+ */
+void
+authenta_client_set_poll_policy (AuthentaClient *self, guint first_interval_ms,
+                                 double growth, guint max_interval_ms,
+                                 guint total_timeout_ms)
+{
+  g_return_if_fail (AUTHENTA_IS_CLIENT (self));
+  g_object_set (self, "poll-interval", MAX (first_interval_ms, 1),
+                "poll-growth", CLAMP (growth, 1.0, 100.0), "poll-max-interval",
+                MAX (max_interval_ms, 1), "poll-timeout", total_timeout_ms,
+                NULL);
+}
+
+static AuthentaHttpPolicy
+get_policy (AuthentaClient *self)
+{
+  AuthentaHttpPolicy policy;
+
+  g_mutex_lock (&self->lock);
+  policy = self->policy;
+  g_mutex_unlock (&self->lock);
+  return policy;
+}
+
+/* An API call: bearer token, JSON, the client's policy. */
+static gboolean
+api_call (AuthentaClient *self, const char *method, const char *url,
+          const char *body, const char *mid, AuthentaHttpResponse *response,
+          GCancellable *cancellable, GError **error)
+{
+  AuthentaHttpPolicy policy = get_policy (self);
+  AuthentaHttpRequest request = AUTHENTA_HTTP_REQUEST_INIT;
+
+  request.method = method;
+  request.url = url;
+  request.origin = AUTHENTA_ORIGIN_API;
+  request.api_key = self->api_key;
+  if (body)
+    {
+      request.content_type = "application/json";
+      request.body = body;
+      request.body_length = strlen (body);
+    }
+  request.mid = mid;
+  return authenta_http_send (self->http, &policy, &request, response,
+                             cancellable, error);
+}
+
+/* The answer's JSON, or AUTHENTA_ERROR_PROTOCOL saying what was wrong. */
+static JsonNode *
+parse_answer (const char *what, const char *mid, GBytes *body, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (GError) local_error = NULL;
+  gsize length = 0;
+  const char *data = body ? g_bytes_get_data (body, &length) : NULL;
+  JsonNode *root;
+
+  if (length == 0)
+    {
+      g_propagate_error (
+          error,
+          authenta_error_new_full (
+              AUTHENTA_ERROR_PROTOCOL, 0, NULL, mid,
+              "%s: the answer is empty where JSON was expected%s%s%s", what,
+              mid ? " (mid " : "", mid ? mid : "", mid ? ")" : ""));
+      return NULL;
+    }
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      g_propagate_error (error,
+                         authenta_error_new_full (
+                             AUTHENTA_ERROR_PROTOCOL, 0, NULL, mid,
+                             "%s: the answer is not valid JSON (%s)%s%s%s",
+                             what, local_error->message, mid ? " (mid " : "",
+                             mid ? mid : "", mid ? ")" : ""));
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      g_propagate_error (
+          error,
+          authenta_error_new_full (AUTHENTA_ERROR_PROTOCOL, 0, NULL, mid,
+                                   "%s: the answer holds no JSON value", what));
+      return NULL;
+    }
+  return json_node_ref (root);
+}
+
+static AuthentaMedia *
+media_from_answer (const char *what, const char *mid, GBytes *body,
+                   const char *content_type, guint64 size, GError **error)
+{
+  g_autoptr (JsonNode) root = parse_answer (what, mid, body, error);
+  g_autofree char *raw = NULL;
+  AuthentaMedia *media;
+  gsize length;
+  const char *data;
+
+  if (root == NULL)
+    return NULL;
+  data = g_bytes_get_data (body, &length);
+  raw = g_strndup (data, length);
+  media = authenta_media_new_from_node (root, raw, content_type, size, error);
+  if (media == NULL)
+    {
+      g_prefix_error (error, "%s: ", what);
+      return NULL;
+    }
+  return media;
+}
+
+static gboolean
+check_mid (const char *mid, GError **error)
+{
+  if (authenta_mid_is_valid (mid))
+    return TRUE;
+  /* Not quoted whole: it may be anything, even the key by mistake. */
+  g_propagate_error (error, authenta_error_new_full (
+                                AUTHENTA_ERROR_INVALID_ARGUMENT, 0, NULL, NULL,
+                                "Invalid media id: expected 1 to 64 letters, "
+                                "digits, “_” or “-”"));
+  return FALSE;
+}
+
+static gboolean
+model_is_known (const char *model)
+{
+  static const char *const known[] = { "DF-1", "AC-1", "FD-1", "FI-1" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
+    if (strcmp (model, known[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * authenta_client_create_media:
+ * @self: a #AuthentaClient
+ * @name: the record's name
+ * @content_type: the file's content type, such as "video/mp4"
+ * @size: the exact size in bytes of the file that will be uploaded
+ * @model_type: (nullable): "DF-1", "AC-1", "FD-1" or "FI-1"; %NULL: the
+ *   default for @content_type (see authenta_content_type_default_model())
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Creates a media record (`POST /media`), which carries the pre-signed URL
+ * to upload the file to.
+ *
+ * Returns: (transfer full): the new record, or %NULL with @error set.
+ */
+AuthentaMedia *
+authenta_client_create_media (AuthentaClient *self, const char *name,
+                              const char *content_type, guint64 size,
+                              const char *model_type, GCancellable *cancellable,
+                              GError **error)
+{
+  g_auto (AuthentaHttpResponse) response = { 0 };
+  g_autoptr (JsonBuilder) builder = NULL;
+  g_autoptr (JsonNode) body_node = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *what = NULL;
+  AuthentaMedia *media;
+
+  g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (content_type != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (model_type == NULL)
+    {
+      model_type = authenta_content_type_default_model (content_type);
+      if (model_type == NULL)
+        {
+          g_propagate_error (error, authenta_error_new_full (
+                                        AUTHENTA_ERROR_UNSUPPORTED_MEDIA, 0,
+                                        NULL, NULL,
+                                        "No model for content type “%s”: "
+                                        "the service takes video and image "
+                                        "files",
+                                        content_type));
+          return NULL;
+        }
+    }
+  else if (!model_is_known (model_type))
+    {
+      g_propagate_error (error,
+                         authenta_error_new_full (
+                             AUTHENTA_ERROR_INVALID_ARGUMENT, 0, NULL, NULL,
+                             "Unknown model type “%s” (expected DF-1, "
+                             "AC-1, FD-1 or FI-1)",
+                             model_type));
+      return NULL;
+    }
+
+  builder = json_builder_new_immutable ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, name);
+  json_builder_set_member_name (builder, "contentType");
+  json_builder_add_string_value (builder, content_type);
+  json_builder_set_member_name (builder, "size");
+  json_builder_add_int_value (builder, (gint64)size);
+  json_builder_set_member_name (builder, "modelType");
+  json_builder_add_string_value (builder, model_type);
+  json_builder_end_object (builder);
+  body_node = json_builder_get_root (builder);
+  body = json_to_string (body_node, FALSE);
+
+  url = g_strconcat (self->base_url, "/media", NULL);
+  if (!api_call (self, "POST", url, body, NULL, &response, cancellable, error))
+    return NULL;
+
+  what = g_strdup ("POST /media");
+  media = media_from_answer (what, NULL, response.body, content_type, size,
+                             error);
+  if (media == NULL)
+    return NULL;
+  if (authenta_media_get_mid (media) == NULL
+      || authenta_media_get_upload_url (media) == NULL)
+    {
+      g_propagate_error (
+          error,
+          authenta_error_new_full (
+              AUTHENTA_ERROR_PROTOCOL, response.status, NULL,
+              authenta_media_get_mid (media), "%s: the new record has no “%s”",
+              what,
+              authenta_media_get_mid (media) == NULL ? "mid" : "uploadUrl"));
+      g_object_unref (media);
+      return NULL;
+    }
+  g_debug ("created mid %s (%s, %" G_GUINT64_FORMAT " bytes, %s)",
+           authenta_media_get_mid (media), content_type, size, model_type);
+  return media;
+}
+
+/**
+ * authenta_client_get_media:
+ * @self: a #AuthentaClient
+ * @mid: a media id
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Fetches one record (`GET /media/{mid}`), with its verdict once processed.
+ *
+ * Returns: (transfer full): the record, or %NULL with @error set
+ *   (%AUTHENTA_ERROR_NOT_FOUND for an unknown @mid).
+ */
+AuthentaMedia *
+authenta_client_get_media (AuthentaClient *self, const char *mid,
+                           GCancellable *cancellable, GError **error)
+{
+  g_auto (AuthentaHttpResponse) response = { 0 };
+  g_autofree char *url = NULL;
+  g_autofree char *what = NULL;
+
+  g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (mid != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_mid (mid, error))
+    return NULL;
+  url = g_strconcat (self->base_url, "/media/", mid, NULL);
+  if (!api_call (self, "GET", url, NULL, mid, &response, cancellable, error))
+    return NULL;
+  what = g_strdup_printf ("GET /media/%s", mid);
+  return media_from_answer (what, mid, response.body, NULL, 0, error);
+}
+
+/**
+ * authenta_client_list_media:
+ * @self: a #AuthentaClient
+ * @limit: records per page (0: the service's default)
+ * @offset: records to skip
+ * @out_total: (out) (optional): the service's total number of records
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Fetches one page of the caller's records (`GET /media`).
+ *
+ * Returns: (transfer full) (element-type AuthentaMedia): the records, or
+ *   %NULL with @error set.  Free with g_ptr_array_unref().
+ */
+GPtrArray *
+authenta_client_list_media (AuthentaClient *self, guint limit, guint offset,
+                            guint *out_total, GCancellable *cancellable,
+                            GError **error)
+{
+  g_auto (AuthentaHttpResponse) response = { 0 };
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GPtrArray) records = NULL;
+  g_autofree char *url = NULL;
+  const char *what = "GET /media";
+  JsonNode *data;
+  JsonArray *array;
+  gint64 total = -1;
+
+  g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (limit > 0)
+    url = g_strdup_printf ("%s/media?limit=%u&offset=%u", self->base_url, limit,
+                           offset);
+  else
+    url = g_strdup_printf ("%s/media?offset=%u", self->base_url, offset);
+  if (!api_call (self, "GET", url, NULL, NULL, &response, cancellable, error))
+    return NULL;
+  root = parse_answer (what, NULL, response.body, error);
+  if (root == NULL)
+    return NULL;
+
+  if (JSON_NODE_HOLDS_ARRAY (root))
+    data = root; /* a bare array is understood too */
+  else if (JSON_NODE_HOLDS_OBJECT (root))
+    {
+      JsonObject *obj = json_node_get_object (root);
+      data = json_object_get_member (obj, "data");
+      if (!authenta_json_get_int (obj, "total", &total, -1, error))
+        {
+          g_prefix_error (error, "%s: ", what);
+          return NULL;
+        }
+      if (data == NULL || !JSON_NODE_HOLDS_ARRAY (data))
+        {
+          g_propagate_error (
+              error, authenta_error_new_full (
+                         AUTHENTA_ERROR_PROTOCOL, response.status, NULL, NULL,
+                         "%s: Unexpected answer: “data” is %s, expected an "
+                         "array",
+                         what, authenta_json_describe (data)));
+          return NULL;
+        }
+    }
+  else
+    {
+      g_propagate_error (
+          error, authenta_error_new_full (
+                     AUTHENTA_ERROR_PROTOCOL, response.status, NULL, NULL,
+                     "%s: Unexpected answer: %s, expected an object", what,
+                     authenta_json_describe (root)));
+      return NULL;
+    }
+
+  array = json_node_get_array (data);
+  records = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      AuthentaMedia *media = authenta_media_new_from_node (
+          json_array_get_element (array, i), NULL, NULL, 0, error);
+      if (media == NULL)
+        {
+          g_prefix_error (error, "%s: record %u: ", what, i);
+          return NULL;
+        }
+      g_ptr_array_add (records, media);
+    }
+  if (out_total)
+    *out_total
+        = total >= 0 ? (guint)MIN (total, G_MAXUINT) : offset + records->len;
+  return g_steal_pointer (&records);
+}
+
+/**
+ * authenta_client_foreach_media:
+ * @self: a #AuthentaClient
+ * @page_size: records per request (0: 50)
+ * @func: (scope call): called for each record
+ * @user_data: data for @func
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Walks every page of `GET /media`, calling @func for each record until it
+ * returns %FALSE or the records run out.
+ *
+ * Returns: %TRUE when the walk ended without error (also when @func
+ *   stopped it).
+ */
+gboolean
+authenta_client_foreach_media (AuthentaClient *self, guint page_size,
+                               AuthentaMediaFunc func, gpointer user_data,
+                               GCancellable *cancellable, GError **error)
+{
+  guint offset = 0;
+
+  g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (page_size == 0)
+    page_size = DEFAULT_PAGE_SIZE;
+  for (;;)
+    {
+      g_autoptr (GPtrArray) page = NULL;
+      guint total = 0;
+
+      page = authenta_client_list_media (self, page_size, offset, &total,
+                                         cancellable, error);
+      if (page == NULL)
+        return FALSE;
+      for (guint i = 0; i < page->len; i++)
+        if (!func (g_ptr_array_index (page, i), user_data))
+          return TRUE;
+      offset += page->len;
+      if (page->len == 0 || offset >= total)
+        return TRUE;
+    }
+}
+
+/**
+ * authenta_client_delete_media:
+ * @self: a #AuthentaClient
+ * @mid: a media id
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Deletes a record (`DELETE /media/{mid}`).
+ *
+ * Returns: %TRUE when the service accepted.
+ */
+gboolean
+authenta_client_delete_media (AuthentaClient *self, const char *mid,
+                              GCancellable *cancellable, GError **error)
+{
+  g_auto (AuthentaHttpResponse) response = { 0 };
+  g_autofree char *url = NULL;
+
+  g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (mid != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_mid (mid, error))
+    return FALSE;
+  url = g_strconcat (self->base_url, "/media/", mid, NULL);
+  return api_call (self, "DELETE", url, NULL, mid, &response, cancellable,
+                   error);
+}
+
+typedef struct
+{
+  AuthentaProgressFunc func;
+  gpointer data;
+  AuthentaMedia *media;
+} UploadProgress;
+
+static void
+on_upload_progress (guint64 sent, guint64 total, gpointer user_data)
+{
+  UploadProgress *p = user_data;
+  p->func (AUTHENTA_SCAN_STAGE_UPLOADING, p->media, sent, total, p->data);
+}
+
+static gboolean
+is_expired_error (const GError *error)
+{
+  const char *code;
+
+  if (!g_error_matches (error, AUTHENTA_ERROR, AUTHENTA_ERROR_UPLOAD_REJECTED))
+    return FALSE;
+  code = authenta_error_get_service_code (error);
+  if (g_strcmp0 (code, "ExpiredToken") == 0
+      || g_strcmp0 (code, "RequestExpired") == 0)
+    return TRUE;
+  /* S3 says it as 403 AccessDenied, "Request has expired". */
+  return g_strcmp0 (code, "AccessDenied") == 0
+         && strstr (error->message, "xpired") != NULL;
+}
+
+static gboolean
+put_file (AuthentaClient *self, AuthentaMedia *media, int fd, const char *path,
+          const char *content_type, guint64 size, AuthentaProgressFunc progress,
+          gpointer progress_data, GCancellable *cancellable, GError **error)
+{
+  AuthentaHttpPolicy policy = get_policy (self);
+  AuthentaHttpRequest request = AUTHENTA_HTTP_REQUEST_INIT;
+  g_auto (AuthentaHttpResponse) response = { 0 };
+  UploadProgress p = { progress, progress_data, media };
+
+  request.method = "PUT";
+  request.url = authenta_media_get_upload_url (media);
+  request.origin = AUTHENTA_ORIGIN_STORAGE;
+  request.api_key = NULL; /* the URL is the credential */
+  request.content_type = content_type;
+  request.upload_fd = fd;
+  request.upload_size = size;
+  request.upload_path = path;
+  request.mid = authenta_media_get_mid (media);
+  if (progress)
+    {
+      request.progress = on_upload_progress;
+      request.progress_data = &p;
+      progress (AUTHENTA_SCAN_STAGE_UPLOADING, media, 0, size, progress_data);
+    }
+  if (!authenta_http_send (self->http, &policy, &request, &response,
+                           cancellable, error))
+    return FALSE;
+  if (progress)
+    progress (AUTHENTA_SCAN_STAGE_UPLOADED, media, size, size, progress_data);
+  return TRUE;
+}
+
+/**
+ * authenta_client_upload_file:
+ * @self: a #AuthentaClient
+ * @media: a record made by authenta_client_create_media()
+ * @path: (type filename): the file to upload
+ * @progress: (nullable) (scope call): called as the upload goes on
+ * @progress_data: data for @progress
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * PUTs the file to the record's pre-signed URL, streamed from disk with the
+ * record's content type and a `Content-Length` equal to its size (never
+ * chunked, no `Authorization` header).  A file whose size no longer matches
+ * the record is refused before anything is sent
+ * (%AUTHENTA_ERROR_INVALID_ARGUMENT).  If storage says the URL has expired,
+ * one fresh record is created and the file uploaded to it.
+ *
+ * Returns: (transfer full): the record the file went to: a new reference
+ *   to @media, or, after an expired URL, the fresh record, whose mid is the
+ *   one to poll.  %NULL with @error set.
+ */
+AuthentaMedia *
+authenta_client_upload_file (AuthentaClient *self, AuthentaMedia *media,
+                             const char *path, AuthentaProgressFunc progress,
+                             gpointer progress_data, GCancellable *cancellable,
+                             GError **error)
+{
+  g_autoptr (AuthentaMedia) fresh = NULL;
+  g_autoptr (GError) local_error = NULL;
+  const char *content_type;
+  const char *mid;
+  guint64 size;
+  struct stat st;
+  int fd;
+  gboolean ok;
+
+  g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (AUTHENTA_IS_MEDIA (media), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  mid = authenta_media_get_mid (media);
+  if (authenta_media_get_upload_url (media) == NULL)
+    {
+      g_propagate_error (
+          error, authenta_error_new_full (
+                     AUTHENTA_ERROR_INVALID_ARGUMENT, 0, NULL, mid,
+                     "The record (mid %s) has no upload URL", mid ? mid : "?"));
+      return NULL;
+    }
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0 || fstat (fd, &st) != 0)
+    {
+      int errsv = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   "Cannot open “%s”: %s", path, g_strerror (errsv));
+      if (fd >= 0)
+        close (fd);
+      return NULL;
+    }
+#ifdef POSIX_FADV_SEQUENTIAL
+  posix_fadvise (fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+
+  size = authenta_media_get_size (media);
+  if (size == 0)
+    size = st.st_size;
+  content_type = authenta_media_get_content_type (media);
+  if (content_type == NULL)
+    {
+      content_type = authenta_content_type_sniff_file (path, error);
+      if (content_type == NULL)
+        {
+          close (fd);
+          return NULL;
+        }
+    }
+
+  ok = put_file (self, media, fd, path, content_type, size, progress,
+                 progress_data, cancellable, &local_error);
+  if (!ok && is_expired_error (local_error))
+    {
+      const char *name = authenta_media_get_name (media);
+      g_autofree char *basename = g_path_get_basename (path);
+
+      g_debug ("upload URL of mid %s expired: creating a fresh record", mid);
+      fresh = authenta_client_create_media (
+          self, name ? name : basename, content_type, size,
+          authenta_media_get_model_type (media), cancellable, error);
+      if (fresh == NULL)
+        {
+          close (fd);
+          return NULL;
+        }
+      g_debug ("uploading again to mid %s (was %s)",
+               authenta_media_get_mid (fresh), mid);
+      if (progress)
+        progress (AUTHENTA_SCAN_STAGE_CREATED, fresh, 0, size, progress_data);
+      g_clear_error (&local_error);
+      ok = put_file (self, fresh, fd, path, content_type, size, progress,
+                     progress_data, cancellable, &local_error);
+    }
+  close (fd);
+  if (!ok)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return fresh ? g_steal_pointer (&fresh) : g_object_ref (media);
+}
+
+/**
+ * authenta_client_wait_for_result:
+ * @self: a #AuthentaClient
+ * @mid: a media id whose file was uploaded
+ * @progress: (nullable) (scope call): called at each poll
+ * @progress_data: data for @progress
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Polls `GET /media/{mid}` with growing intervals (see
+ * authenta_client_set_poll_policy()) until the status is `PROCESSED`.  An
+ * unknown status keeps it polling.
+ *
+ * Returns: (transfer full): the processed record, with its verdict; or
+ *   %NULL with %AUTHENTA_ERROR_PROCESSING_FAILED (`FAILED` or `ERROR`),
+ *   %AUTHENTA_ERROR_TIMEOUT (no verdict within
+ *   #AuthentaClient:poll-timeout) or another error.
+ */
+AuthentaMedia *
+authenta_client_wait_for_result (AuthentaClient *self, const char *mid,
+                                 AuthentaProgressFunc progress,
+                                 gpointer progress_data,
+                                 GCancellable *cancellable, GError **error)
+{
+  guint interval_ms, max_interval_ms, timeout_ms;
+  double growth;
+  gint64 start, deadline;
+  guint polls = 0;
+
+  g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (mid != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_mid (mid, error))
+    return NULL;
+
+  g_mutex_lock (&self->lock);
+  interval_ms = self->poll_interval_ms;
+  growth = self->poll_growth;
+  max_interval_ms = self->poll_max_interval_ms;
+  timeout_ms = self->poll_timeout_ms;
+  g_mutex_unlock (&self->lock);
+
+  start = g_get_monotonic_time ();
+  deadline = timeout_ms ? start + (gint64)timeout_ms * 1000 : G_MAXINT64;
+
+  for (;;)
+    {
+      g_autoptr (AuthentaMedia) media = NULL;
+      const char *status;
+      gint64 now, left_ms;
+
+      media = authenta_client_get_media (self, mid, cancellable, error);
+      if (media == NULL)
+        return NULL;
+      polls++;
+      status = authenta_media_get_status (media);
+      if (progress)
+        progress (AUTHENTA_SCAN_STAGE_PROCESSING, media,
+                  authenta_media_get_size (media),
+                  authenta_media_get_size (media), progress_data);
+
+      if (authenta_media_is_processed (media))
+        {
+          g_debug ("mid %s processed after %u polls", mid, polls);
+          return g_steal_pointer (&media);
+        }
+      if (g_strcmp0 (status, "FAILED") == 0 || g_strcmp0 (status, "ERROR") == 0)
+        {
+          g_propagate_error (error, authenta_error_new_full (
+                                        AUTHENTA_ERROR_PROCESSING_FAILED, 0,
+                                        status, mid,
+                                        "The service could not process mid "
+                                        "%s (status %s)",
+                                        mid, status));
+          return NULL;
+        }
+
+      now = g_get_monotonic_time ();
+      if (now >= deadline)
+        {
+          g_propagate_error (error, authenta_error_new_full (
+                                        AUTHENTA_ERROR_TIMEOUT, 0, NULL, mid,
+                                        "No verdict for mid %s after %u ms "
+                                        "(%u polls, last status %s)",
+                                        mid, timeout_ms, polls,
+                                        status ? status : "none"));
+          return NULL;
+        }
+      left_ms = (deadline - now + 999) / 1000;
+      g_debug ("mid %s is %s; next poll in %u ms", mid,
+               status ? status : "without status",
+               (guint)MIN ((gint64)interval_ms, left_ms));
+      if (!authenta_wait (MIN ((gint64)interval_ms, left_ms), cancellable,
+                          error))
+        return NULL;
+      interval_ms
+          = (guint)MIN ((double)max_interval_ms, (double)interval_ms * growth);
+      interval_ms = MAX (interval_ms, 1);
+    }
+}
+
+/**
+ * authenta_client_scan_file:
+ * @self: a #AuthentaClient
+ * @path: (type filename): the file to scan
+ * @name: (nullable): the record's name; %NULL: the file's basename
+ * @content_type: (nullable): the file's type; %NULL: sniffed from its first
+ *   bytes
+ * @model_type: (nullable): the model; %NULL: the default for the type
+ * @progress: (nullable) (scope call): called at each stage
+ * @progress_data: data for @progress
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * The whole flow: creates a record, uploads the file and waits for the
+ * verdict.
+ *
+ * Returns: (transfer full): the processed record, or %NULL with @error set;
+ *   the error's mid (authenta_error_get_mid()) names the record when one
+ *   was made.
+ */
+AuthentaMedia *
+authenta_client_scan_file (AuthentaClient *self, const char *path,
+                           const char *name, const char *content_type,
+                           const char *model_type,
+                           AuthentaProgressFunc progress,
+                           gpointer progress_data, GCancellable *cancellable,
+                           GError **error)
+{
+  g_autoptr (AuthentaMedia) created = NULL;
+  g_autoptr (AuthentaMedia) uploaded = NULL;
+  g_autofree char *basename = NULL;
+  GStatBuf st;
+
+  g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_stat (path, &st) != 0)
+    {
+      int errsv = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   "Cannot open “%s”: %s", path, g_strerror (errsv));
+      return NULL;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                   "“%s” is not a regular file", path);
+      return NULL;
+    }
+  if (content_type == NULL)
+    {
+      content_type = authenta_content_type_sniff_file (path, error);
+      if (content_type == NULL)
+        return NULL;
+    }
+  if (name == NULL)
+    name = basename = g_path_get_basename (path);
+
+  created = authenta_client_create_media (self, name, content_type, st.st_size,
+                                          model_type, cancellable, error);
+  if (created == NULL)
+    return NULL;
+  if (progress)
+    progress (AUTHENTA_SCAN_STAGE_CREATED, created, 0, st.st_size,
+              progress_data);
+
+  uploaded = authenta_client_upload_file (self, created, path, progress,
+                                          progress_data, cancellable, error);
+  if (uploaded == NULL)
+    return NULL;
+
+  return authenta_client_wait_for_result (
+      self, authenta_media_get_mid (uploaded), progress, progress_data,
+      cancellable, error);
+}
+
+typedef struct
+{
+  char *path;
+  char *name;
+  char *content_type;
+  char *model_type;
+  AuthentaProgressFunc progress;
+  gpointer progress_data;
+  GDestroyNotify progress_destroy;
+} ScanData;
+
+static void
+scan_data_free (ScanData *data)
+{
+  if (data->progress_destroy)
+    data->progress_destroy (data->progress_data);
+  g_free (data->path);
+  g_free (data->name);
+  g_free (data->content_type);
+  g_free (data->model_type);
+  g_free (data);
+}
+
+static void
+scan_thread (GTask *task, gpointer source_object, gpointer task_data,
+             GCancellable *cancellable)
+{
+  ScanData *data = task_data;
+  GError *error = NULL;
+  AuthentaMedia *media;
+
+  media = authenta_client_scan_file (AUTHENTA_CLIENT (source_object),
+                                     data->path, data->name, data->content_type,
+                                     data->model_type, data->progress,
+                                     data->progress_data, cancellable, &error);
+  if (media)
+    g_task_return_pointer (task, media, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * authenta_client_scan_file_async:
+ * @self: a #AuthentaClient
+ * @path: (type filename): the file to scan
+ * @name: (nullable): the record's name
+ * @content_type: (nullable): the file's type; %NULL: sniffed
+ * @model_type: (nullable): the model; %NULL: the default for the type
+ * @progress: (nullable) (scope notified): called from the worker thread
+ * @progress_data: data for @progress
+ * @progress_destroy: (nullable): frees @progress_data when the scan is over
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called in the thread-default main context of the caller
+ * @user_data: data for @callback
+ *
+ * authenta_client_scan_file() in a worker thread.  Finish with
+ * authenta_client_scan_file_finish().
+ */
+void
+authenta_client_scan_file_async (
+    AuthentaClient *self, const char *path, const char *name,
+    const char *content_type, const char *model_type,
+    AuthentaProgressFunc progress, gpointer progress_data,
+    GDestroyNotify progress_destroy, GCancellable *cancellable,
+    GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  ScanData *data;
+
+  g_return_if_fail (AUTHENTA_IS_CLIENT (self));
+  g_return_if_fail (path != NULL);
+
+  data = g_new0 (ScanData, 1);
+  data->path = g_strdup (path);
+  data->name = g_strdup (name);
+  data->content_type = g_strdup (content_type);
+  data->model_type = g_strdup (model_type);
+  data->progress = progress;
+  data->progress_data = progress_data;
+  data->progress_destroy = progress_destroy;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, authenta_client_scan_file_async);
+  g_task_set_name (task, "authenta scan");
+  g_task_set_task_data (task, data, (GDestroyNotify)scan_data_free);
+  /* The flow reports cancellation itself, as G_IO_ERROR_CANCELLED. */
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, scan_thread);
+}
+
+/**
+ * authenta_client_scan_file_finish:
+ * @self: a #AuthentaClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the processed record, or %NULL with @error set.
+ */
+AuthentaMedia *
+authenta_client_scan_file_finish (AuthentaClient *self, GAsyncResult *result,
+                                  GError **error)
+{
+  g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

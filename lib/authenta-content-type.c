@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config-private.h"
+
+#include <authenta/authenta-content-type.h>
+
+#include "authenta-error-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Enough for the EBML header of WebM/Matroska (its DocType) and an ISO
+ * BMFF "ftyp" box. */
+#define SNIFF_LENGTH 4096
+
+static gboolean
+has_bytes (const guint8 *data, gsize length, gsize offset, const char *bytes,
+           gsize n)
+{
+  return length >= offset + n && memcmp (data + offset, bytes, n) == 0;
+}
+
+static gboolean
+contains (const guint8 *data, gsize length, const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (gsize i = 0; i + n <= length; i++)
+    if (memcmp (data + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * authenta_content_type_sniff_data:
+ * @data: (array length=length): the first bytes of a file
+ * @length: how many
+ *
+ * Recognises MP4, QuickTime, WebM, Matroska, JPEG and PNG.
+ *
+ * Returns: (transfer none) (nullable): "video/mp4", "video/quicktime",
+ *   "video/webm", "video/x-matroska", "image/jpeg" or "image/png", or %NULL.
+ */
+const char *
+authenta_content_type_sniff_data (const guint8 *data, gsize length)
+{
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  if (has_bytes (data, length, 0, "\xff\xd8\xff", 3))
+    return "image/jpeg";
+  if (has_bytes (data, length, 0, "\x89PNG\r\n\x1a\n", 8))
+    return "image/png";
+  if (has_bytes (data, length, 0, "\x1a\x45\xdf\xa3", 4))
+    {
+      /* EBML: the DocType (element 0x4282) says which. */
+      gsize head = MIN (length, 64);
+      if (contains (data, head, "webm"))
+        return "video/webm";
+      if (contains (data, head, "matroska"))
+        return "video/x-matroska";
+      return NULL;
+    }
+  if (has_bytes (data, length, 4, "ftyp", 4))
+    {
+      if (has_bytes (data, length, 8, "qt  ", 4))
+        return "video/quicktime";
+      /* HEIF/AVIF images are ISO BMFF too, and not videos. */
+      if (has_bytes (data, length, 8, "heic", 4)
+          || has_bytes (data, length, 8, "heix", 4)
+          || has_bytes (data, length, 8, "mif1", 4)
+          || has_bytes (data, length, 8, "avif", 4))
+        return NULL;
+      return "video/mp4";
+    }
+  /* Old QuickTime files start with a top-level atom other than ftyp. */
+  if (length >= 8
+      && (has_bytes (data, length, 4, "moov", 4)
+          || has_bytes (data, length, 4, "mdat", 4)
+          || has_bytes (data, length, 4, "wide", 4)
+          || has_bytes (data, length, 4, "free", 4)
+          || has_bytes (data, length, 4, "skip", 4)
+          || has_bytes (data, length, 4, "pnot", 4)))
+    return "video/quicktime";
+  return NULL;
+}
+
+/**
+ * authenta_content_type_sniff_file:
+ * @path: (type filename): a file
+ * @error: return location for a #GError
+ *
+ * Reads the first bytes of @path and recognises its type as
+ * authenta_content_type_sniff_data() does.
+ *
+ * Returns: (transfer none) (nullable): a static content type, or %NULL with
+ *   %AUTHENTA_ERROR_UNSUPPORTED_MEDIA, or a %G_IO_ERROR when the file cannot
+ *   be read.
+ */
+const char *
+authenta_content_type_sniff_file (const char *path, GError **error)
+{
+  guint8 head[SNIFF_LENGTH];
+  gssize got = 0;
+  const char *type;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int errsv = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   "Cannot open “%s”: %s", path, g_strerror (errsv));
+      return NULL;
+    }
+  while ((gsize)got < sizeof head)
+    {
+      gssize n = read (fd, head + got, sizeof head - got);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int errsv = errno;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                       "Cannot read “%s”: %s", path, g_strerror (errsv));
+          close (fd);
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      got += n;
+    }
+  close (fd);
+
+  type = authenta_content_type_sniff_data (head, got);
+  if (type == NULL)
+    g_propagate_error (error,
+                       authenta_error_new_full (
+                           AUTHENTA_ERROR_UNSUPPORTED_MEDIA, 0, NULL, NULL,
+                           "“%s” is not a recognised media file (MP4, "
+                           "QuickTime, WebM, Matroska, JPEG or PNG); name "
+                           "its content type explicitly if it is one",
+                           path));
+  return type;
+}
+
+/**
+ * authenta_content_type_default_model:
+ * @content_type: a content type, such as "video/mp4"
+ *
+ * Returns: (transfer none) (nullable): "DF-1" for video types, "AC-1" for
+ *   images, %NULL otherwise.
+ */
+const char *
+authenta_content_type_default_model (const char *content_type)
+{
+  g_return_val_if_fail (content_type != NULL, NULL);
+
+  if (g_ascii_strncasecmp (content_type, "video/", 6) == 0)
+    return "DF-1";
+  if (g_ascii_strncasecmp (content_type, "image/", 6) == 0)
+    return "AC-1";
+  return NULL;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <authenta/authenta-error.h>
+#include <curl/curl.h>
+
+G_BEGIN_DECLS
+
+/* A GError in AUTHENTA_ERROR carrying the service's details; any of
+ * service_code and mid may be NULL, http_status 0. */
+G_GNUC_INTERNAL
+GError *authenta_error_new_full (AuthentaError code, guint http_status,
+                                 const char *service_code, const char *mid,
+                                 const char *format, ...) G_GNUC_PRINTF (5, 6);
+
+/* Where an answer came from: the service's API (JSON errors) or the storage
+ * service behind a pre-signed URL (S3, XML errors). */
+typedef enum
+{
+  AUTHENTA_ORIGIN_API,
+  AUTHENTA_ORIGIN_STORAGE,
+} AuthentaOrigin;
+
+/* The one mapping from what a request produced to an AUTHENTA_ERROR.
+ *
+ * what: what was being done, for the message ("GET /api/media/…").
+ * curl_code: CURLE_OK when an answer arrived; then http_status and the body
+ *   (JSON from the API, XML from storage, or anything else) are used.
+ * curl_detail: curl's error buffer, may be NULL or empty.
+ * mid: the record the call was about, may be NULL.
+ *
+ * Never returns NULL; do not call it for a 2xx answer. */
+G_GNUC_INTERNAL
+GError *authenta_error_from_response (const char *what, AuthentaOrigin origin,
+                                      CURLcode curl_code,
+                                      const char *curl_detail,
+                                      guint http_status, const char *body,
+                                      gsize body_length, const char *mid);
+
+/* Extracts <Code> and <Message> from an S3 XML error body; either out
+ * argument may be NULL.  Returns FALSE when the body is not such XML. */
+G_GNUC_INTERNAL
+gboolean authenta_error_parse_s3_xml (const char *body, gsize length,
+                                      char **out_code, char **out_message);
+
+G_END_DECLS

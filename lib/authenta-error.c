@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config-private.h"
+
+#include "authenta-error-private.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+/* The service's details ride along with the GError itself (an extended
+ * error domain), so they survive g_propagate_error() and g_error_copy(). */
+typedef struct
+{
+  char *service_code;
+  char *mid;
+  guint http_status;
+} AuthentaErrorPrivate;
+
+static void
+authenta_error_private_init (AuthentaErrorPrivate *priv)
+{
+}
+
+static void
+authenta_error_private_copy (const AuthentaErrorPrivate *src,
+                             AuthentaErrorPrivate *dest)
+{
+  dest->service_code = g_strdup (src->service_code);
+  dest->mid = g_strdup (src->mid);
+  dest->http_status = src->http_status;
+}
+
+static void
+authenta_error_private_clear (AuthentaErrorPrivate *priv)
+{
+  g_clear_pointer (&priv->service_code, g_free);
+  g_clear_pointer (&priv->mid, g_free);
+}
+
+G_DEFINE_EXTENDED_ERROR (AuthentaError, authenta_error)
+
+const char *
+authenta_error_get_service_code (const GError *error)
+{
+  AuthentaErrorPrivate *priv;
+
+  if (error == NULL || error->domain != AUTHENTA_ERROR)
+    return NULL;
+  priv = authenta_error_get_private (error);
+  return priv ? priv->service_code : NULL;
+}
+
+guint
+authenta_error_get_http_status (const GError *error)
+{
+  AuthentaErrorPrivate *priv;
+
+  if (error == NULL || error->domain != AUTHENTA_ERROR)
+    return 0;
+  priv = authenta_error_get_private (error);
+  return priv ? priv->http_status : 0;
+}
+
+const char *
+authenta_error_get_mid (const GError *error)
+{
+  AuthentaErrorPrivate *priv;
+
+  if (error == NULL || error->domain != AUTHENTA_ERROR)
+    return NULL;
+  priv = authenta_error_get_private (error);
+  return priv ? priv->mid : NULL;
+}
+
+GError *
+authenta_error_new_full (AuthentaError code, guint http_status,
+                         const char *service_code, const char *mid,
+                         const char *format, ...)
+{
+  GError *error;
+  AuthentaErrorPrivate *priv;
+  va_list args;
+
+  va_start (args, format);
+  error = g_error_new_valist (AUTHENTA_ERROR, code, format, args);
+  va_end (args);
+
+  priv = authenta_error_get_private (error);
+  priv->http_status = http_status;
+  priv->service_code = g_strdup (service_code);
+  priv->mid = g_strdup (mid);
+  return error;
+}
+
+/* Text between <tag> and </tag>, XML entities for the five predefined
+ * characters decoded.  S3 error bodies are flat and small. */
+static char *
+xml_element_text (const char *body, const char *tag)
+{
+  g_autofree char *open = g_strdup_printf ("<%s>", tag);
+  g_autofree char *close = g_strdup_printf ("</%s>", tag);
+  const char *start, *end;
+  GString *out;
+
+  start = strstr (body, open);
+  if (start == NULL)
+    return NULL;
+  start += strlen (open);
+  end = strstr (start, close);
+  if (end == NULL)
+    return NULL;
+
+  out = g_string_sized_new (end - start);
+  for (const char *p = start; p < end; p++)
+    {
+      static const struct
+      {
+        const char *entity;
+        char c;
+      } entities[] = {
+        { "&lt;", '<' },   { "&gt;", '>' },    { "&amp;", '&' },
+        { "&quot;", '"' }, { "&apos;", '\'' },
+      };
+      gboolean decoded = FALSE;
+
+      if (*p == '&')
+        for (guint i = 0; i < G_N_ELEMENTS (entities); i++)
+          {
+            gsize n = strlen (entities[i].entity);
+            if ((gsize)(end - p) >= n
+                && strncmp (p, entities[i].entity, n) == 0)
+              {
+                g_string_append_c (out, entities[i].c);
+                p += n - 1;
+                decoded = TRUE;
+                break;
+              }
+          }
+      if (!decoded)
+        g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+authenta_error_parse_s3_xml (const char *body, gsize length, char **out_code,
+                             char **out_message)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *code = NULL;
+
+  if (body == NULL || length == 0)
+    return FALSE;
+  /* A private, NUL-terminated copy: the body may hold NULs or lack one. */
+  text = g_strndup (body, length);
+  if (strstr (text, "<Error>") == NULL)
+    return FALSE;
+  code = xml_element_text (text, "Code");
+  if (code == NULL)
+    return FALSE;
+  if (out_message)
+    *out_message = xml_element_text (text, "Message");
+  if (out_code)
+    *out_code = g_steal_pointer (&code);
+  return TRUE;
+}
+
+/* The service's {"code", "statusCode", "message"}; FALSE when the body is
+ * not such an object. */
+static gboolean
+parse_api_error (const char *body, gsize length, char **out_code,
+                 char **out_message)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  JsonNode *root;
+  JsonObject *obj;
+  JsonNode *node;
+  gboolean found = FALSE;
+
+  if (body == NULL || length == 0)
+    return FALSE;
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, body, length, NULL))
+    return FALSE;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return FALSE;
+  obj = json_node_get_object (root);
+
+  node = json_object_get_member (obj, "code");
+  if (node && JSON_NODE_HOLDS_VALUE (node)
+      && json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      *out_code = json_node_dup_string (node);
+      found = TRUE;
+    }
+  /* Some frameworks send "error" where the service sends "message". */
+  node = json_object_get_member (obj, "message");
+  if (node == NULL)
+    node = json_object_get_member (obj, "error");
+  if (node && JSON_NODE_HOLDS_VALUE (node)
+      && json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      *out_message = json_node_dup_string (node);
+      found = TRUE;
+    }
+  return found;
+}
+
+static AuthentaError
+code_for_service_code (const char *service_code, AuthentaError fallback)
+{
+  static const struct
+  {
+    const char *name;
+    AuthentaError code;
+  } known[] = {
+    { "INVALID_API_KEY", AUTHENTA_ERROR_INVALID_API_KEY },
+    { "UNAUTHORIZED", AUTHENTA_ERROR_INVALID_API_KEY },
+    { "FORBIDDEN", AUTHENTA_ERROR_FORBIDDEN },
+    { "INSUFFICIENT_BALANCE", AUTHENTA_ERROR_INSUFFICIENT_BALANCE },
+    { "NOT_FOUND", AUTHENTA_ERROR_NOT_FOUND },
+    { "MEDIA_NOT_FOUND", AUTHENTA_ERROR_NOT_FOUND },
+  };
+
+  if (service_code == NULL)
+    return fallback;
+  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
+    if (g_strcmp0 (service_code, known[i].name) == 0)
+      return known[i].code;
+  return fallback;
+}
+
+static AuthentaError
+code_for_status (AuthentaOrigin origin, guint status)
+{
+  if (status >= 500)
+    return AUTHENTA_ERROR_SERVER;
+  if (status == 429)
+    return AUTHENTA_ERROR_RATE_LIMITED;
+  /* Every other refusal by storage is a problem with the upload itself: a
+   * signature, length, type or expiry mismatch. */
+  if (origin == AUTHENTA_ORIGIN_STORAGE)
+    return AUTHENTA_ERROR_UPLOAD_REJECTED;
+  switch (status)
+    {
+    case 401:
+      return AUTHENTA_ERROR_INVALID_API_KEY;
+    case 402:
+      return AUTHENTA_ERROR_INSUFFICIENT_BALANCE;
+    case 403:
+      return AUTHENTA_ERROR_FORBIDDEN;
+    case 404:
+      return AUTHENTA_ERROR_NOT_FOUND;
+    default:
+      /* 400, other 4xx, and the odd 1xx/3xx we never follow. */
+      return AUTHENTA_ERROR_BAD_REQUEST;
+    }
+}
+
+static GError *
+error_from_curl (const char *what, CURLcode curl_code, const char *detail,
+                 const char *mid)
+{
+  AuthentaError code;
+  const char *reason = curl_easy_strerror (curl_code);
+
+  switch (curl_code)
+    {
+    case CURLE_OPERATION_TIMEDOUT:
+      code = AUTHENTA_ERROR_TIMEOUT;
+      break;
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+      code = AUTHENTA_ERROR_INVALID_ARGUMENT;
+      break;
+    case CURLE_PARTIAL_FILE:
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_BAD_CONTENT_ENCODING:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+      code = AUTHENTA_ERROR_PROTOCOL;
+      break;
+    default:
+      code = AUTHENTA_ERROR_NETWORK;
+      break;
+    }
+
+  /* curl's own buffer is more specific ("Failed to connect to 127.0.0.1
+   * port 9 after 0 ms: Connection refused"); it never holds the URL's
+   * query, as curl does not echo URLs there. */
+  if (detail != NULL && *detail != '\0')
+    reason = detail;
+  if (mid)
+    return authenta_error_new_full (code, 0, NULL, mid, "%s: %s (mid %s)", what,
+                                    reason, mid);
+  return authenta_error_new_full (code, 0, NULL, NULL, "%s: %s", what, reason);
+}
+
+GError *
+authenta_error_from_response (const char *what, AuthentaOrigin origin,
+                              CURLcode curl_code, const char *curl_detail,
+                              guint http_status, const char *body,
+                              gsize body_length, const char *mid)
+{
+  g_autofree char *service_code = NULL;
+  g_autofree char *service_message = NULL;
+  g_autoptr (GString) message = NULL;
+  AuthentaError code;
+
+  if (curl_code != CURLE_OK)
+    return error_from_curl (what, curl_code, curl_detail, mid);
+
+  /* Either kind of body may come from either origin (a proxy in front of
+   * the API, an S3-compatible store answering JSON), so try both. */
+  if (!authenta_error_parse_s3_xml (body, body_length, &service_code,
+                                    &service_message))
+    parse_api_error (body, body_length, &service_code, &service_message);
+
+  code = code_for_status (origin, http_status);
+  if (origin == AUTHENTA_ORIGIN_API && http_status < 500 && http_status != 429)
+    code = code_for_service_code (service_code, code);
+
+  message = g_string_new (what);
+  g_string_append (message, ": ");
+  if (service_message != NULL && *service_message != '\0')
+    g_string_append (message, service_message);
+  else
+    g_string_append_printf (
+        message, "the %s answered HTTP %u",
+        origin == AUTHENTA_ORIGIN_STORAGE ? "storage service" : "service",
+        http_status);
+  g_string_append (message, " (");
+  if (service_code)
+    g_string_append_printf (message, "code %s, ", service_code);
+  g_string_append_printf (message, "HTTP status %u", http_status);
+  if (mid)
+    g_string_append_printf (message, ", mid %s", mid);
+  g_string_append (message, ")");
+
+  return authenta_error_new_full (code, http_status, service_code, mid, "%s",
+                                  message->str);
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "authenta-error-private.h"
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* The transport under AuthentaClient: libcurl easy handles, each driven by
+ * its own multi handle so a transfer can wait on the caller's GCancellable,
+ * kept in a pool (most recently used first, so a polling loop gets back the
+ * handle whose connection is still open), with DNS and TLS sessions shared
+ * between them through a locked CURLSH. */
+typedef struct _AuthentaHttp AuthentaHttp;
+
+typedef struct
+{
+  guint connect_timeout_ms;
+  guint stall_timeout_ms;
+  guint request_timeout_ms; /* API calls only; an upload is bounded by the
+                               stall time-out instead */
+  guint retry_attempts;     /* tries in all, at least 1 */
+  guint retry_base_delay_ms;
+  guint retry_max_delay_ms;
+  double retry_jitter; /* 0–1: the share of each delay that is random */
+} AuthentaHttpPolicy;
+
+typedef void (*AuthentaHttpProgressFunc) (guint64 sent, guint64 total,
+                                          gpointer user_data);
+
+typedef struct
+{
+  const char *method; /* "GET", "POST", "PUT", "DELETE" */
+  const char *url;
+  AuthentaOrigin origin;
+  const char *api_key; /* sent as a bearer token; NULL for storage */
+  const char *content_type;
+  /* An in-memory body (POST) … */
+  const char *body;
+  gsize body_length;
+  /* … or a file streamed from disk (PUT): upload_fd >= 0. */
+  int upload_fd;
+  guint64 upload_size;
+  const char *upload_path; /* for messages */
+  const char *mid;         /* for messages and errors */
+  AuthentaHttpProgressFunc progress;
+  gpointer progress_data;
+} AuthentaHttpRequest;
+
+#define AUTHENTA_HTTP_REQUEST_INIT                                             \
+  {                                                                            \
+    .upload_fd = -1                                                            \
+  }
+
+typedef struct
+{
+  guint status;
+  GBytes *body;
+  guint attempts;
+} AuthentaHttpResponse;
+
+G_GNUC_INTERNAL
+AuthentaHttp *authenta_http_new (void);
+G_GNUC_INTERNAL
+void authenta_http_free (AuthentaHttp *http);
+G_GNUC_INTERNAL
+const char *authenta_http_get_user_agent (AuthentaHttp *http);
+
+/* Sends the request, retrying where it is safe.  TRUE with a 2xx answer in
+ * response (clear it with authenta_http_response_clear()); FALSE with an
+ * AUTHENTA_ERROR from authenta_error_from_response(), G_IO_ERROR_CANCELLED,
+ * or a local error about the upload file. */
+G_GNUC_INTERNAL
+gboolean authenta_http_send (AuthentaHttp *http,
+                             const AuthentaHttpPolicy *policy,
+                             const AuthentaHttpRequest *request,
+                             AuthentaHttpResponse *response,
+                             GCancellable *cancellable, GError **error);
+G_GNUC_INTERNAL
+void authenta_http_response_clear (AuthentaHttpResponse *response);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AuthentaHttpResponse,
+                                  authenta_http_response_clear)
+
+/* Waits ms milliseconds, or less if cancellable is cancelled (then FALSE
+ * with G_IO_ERROR_CANCELLED).  Wakes on the cancellable's fd, not a
+ * timer tick. */
+G_GNUC_INTERNAL
+gboolean authenta_wait (guint64 ms, GCancellable *cancellable, GError **error);
+
+/* The delay before retry number `retry` (1 for the first retry):
+ * base·2^(retry-1) capped at max, of which the jitter share is random.
+ * random01 in [0, 1). */
+G_GNUC_INTERNAL
+guint64 authenta_http_backoff_delay (const AuthentaHttpPolicy *policy,
+                                     guint retry, double random01);
+
+/* Retry-After as seconds or an HTTP date; -1 when unparsable. */
+G_GNUC_INTERNAL
+gint64 authenta_http_parse_retry_after (const char *value, gint64 now_unix);
+
+G_END_DECLS

@@ -1,0 +1,745 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config-private.h"
+
+#include "authenta-http-private.h"
+
+#include "authenta-util-private.h"
+
+#include <authenta/authenta-version.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Big enough that a fast link is not limited by read() calls: curl's
+ * default of 64 KiB costs measurable CPU on a 1 GiB upload. */
+#define UPLOAD_BUFFER_SIZE (512 * 1024)
+/* Idle handles kept (with their open connections) for the next calls. */
+#define MAX_IDLE_SLOTS 8
+/* How often an upload reports progress, at most. */
+#define PROGRESS_INTERVAL_US (100 * G_TIME_SPAN_MILLISECOND)
+/* A Retry-After beyond this is not waited for: the call fails instead. */
+#define MAX_RETRY_AFTER_MS (120 * 1000)
+
+typedef struct
+{
+  CURL *easy;
+  CURLM *multi;
+} Slot;
+
+struct _AuthentaHttp
+{
+  CURLSH *share;
+  GMutex share_locks[CURL_LOCK_DATA_LAST];
+  GMutex pool_lock;
+  GQueue idle; /* of Slot*, most recently used first */
+  char *user_agent;
+};
+
+static void
+global_init (void)
+{
+  static gsize done = 0;
+
+  /* curl_global_init() is not thread-safe before 7.84; run it once. */
+  if (g_once_init_enter (&done))
+    {
+      curl_global_init (CURL_GLOBAL_DEFAULT);
+      g_once_init_leave (&done, 1);
+    }
+}
+
+static void
+share_lock (CURL *handle, curl_lock_data data, curl_lock_access access,
+            void *user_data)
+{
+  AuthentaHttp *http = user_data;
+  g_mutex_lock (&http->share_locks[data]);
+}
+
+static void
+share_unlock (CURL *handle, curl_lock_data data, void *user_data)
+{
+  AuthentaHttp *http = user_data;
+  g_mutex_unlock (&http->share_locks[data]);
+}
+
+AuthentaHttp *
+authenta_http_new (void)
+{
+  AuthentaHttp *http = g_new0 (AuthentaHttp, 1);
+  curl_version_info_data *info;
+
+  global_init ();
+  for (guint i = 0; i < G_N_ELEMENTS (http->share_locks); i++)
+    g_mutex_init (&http->share_locks[i]);
+  g_mutex_init (&http->pool_lock);
+  g_queue_init (&http->idle);
+
+  http->share = curl_share_init ();
+  curl_share_setopt (http->share, CURLSHOPT_LOCKFUNC, share_lock);
+  curl_share_setopt (http->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
+  curl_share_setopt (http->share, CURLSHOPT_USERDATA, http);
+  curl_share_setopt (http->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  curl_share_setopt (http->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+  /* Not CURL_LOCK_DATA_CONNECT: a connection cache shared between threads
+   * is a known libcurl bug (KNOWN_BUGS 11.11, curl#4915).  Connections are
+   * reused through the pool of multi handles instead. */
+
+  info = curl_version_info (CURLVERSION_NOW);
+  http->user_agent = g_strdup_printf ("libauthenta/%s libcurl/%s",
+                                      authenta_get_version (), info->version);
+  return http;
+}
+
+static void
+slot_free (Slot *slot)
+{
+  curl_multi_cleanup (slot->multi);
+  curl_easy_cleanup (slot->easy);
+  g_free (slot);
+}
+
+void
+authenta_http_free (AuthentaHttp *http)
+{
+  Slot *slot;
+
+  if (http == NULL)
+    return;
+  while ((slot = g_queue_pop_head (&http->idle)) != NULL)
+    slot_free (slot);
+  curl_share_cleanup (http->share);
+  for (guint i = 0; i < G_N_ELEMENTS (http->share_locks); i++)
+    g_mutex_clear (&http->share_locks[i]);
+  g_mutex_clear (&http->pool_lock);
+  g_free (http->user_agent);
+  g_free (http);
+}
+
+const char *
+authenta_http_get_user_agent (AuthentaHttp *http)
+{
+  return http->user_agent;
+}
+
+static Slot *
+slot_take (AuthentaHttp *http)
+{
+  Slot *slot;
+
+  g_mutex_lock (&http->pool_lock);
+  slot = g_queue_pop_head (&http->idle);
+  g_mutex_unlock (&http->pool_lock);
+  if (slot == NULL)
+    {
+      slot = g_new0 (Slot, 1);
+      slot->easy = curl_easy_init ();
+      slot->multi = curl_multi_init ();
+    }
+  else
+    {
+      /* Keeps the multi's connection cache and the share; forgets the
+       * previous request's options. */
+      curl_easy_reset (slot->easy);
+    }
+  return slot;
+}
+
+static void
+slot_give_back (AuthentaHttp *http, Slot *slot)
+{
+  g_mutex_lock (&http->pool_lock);
+  if (g_queue_get_length (&http->idle) < MAX_IDLE_SLOTS)
+    {
+      g_queue_push_head (&http->idle, slot);
+      slot = NULL;
+    }
+  g_mutex_unlock (&http->pool_lock);
+  if (slot)
+    slot_free (slot);
+}
+
+void
+authenta_http_response_clear (AuthentaHttpResponse *response)
+{
+  g_clear_pointer (&response->body, g_bytes_unref);
+  response->status = 0;
+}
+
+gboolean
+authenta_wait (guint64 ms, GCancellable *cancellable, GError **error)
+{
+  GPollFD pfd = { 0 };
+  gboolean have_fd;
+  gint64 deadline = g_get_monotonic_time () + (gint64)ms * 1000;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  have_fd = cancellable && g_cancellable_make_pollfd (cancellable, &pfd);
+  for (;;)
+    {
+      gint64 left = deadline - g_get_monotonic_time ();
+      if (left <= 0 || g_cancellable_is_cancelled (cancellable))
+        break;
+      /* Round up, so that a wait never returns early and spins. */
+      g_poll (have_fd ? &pfd : NULL, have_fd ? 1 : 0,
+              (int)MIN ((left + 999) / 1000, G_MAXINT));
+    }
+  if (have_fd)
+    g_cancellable_release_fd (cancellable);
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+guint64
+authenta_http_backoff_delay (const AuthentaHttpPolicy *policy, guint retry,
+                             double random01)
+{
+  double delay = policy->retry_base_delay_ms;
+  double jitter = CLAMP (policy->retry_jitter, 0.0, 1.0);
+
+  for (guint i = 1; i < retry && delay < policy->retry_max_delay_ms; i++)
+    delay *= 2;
+  delay = MIN (delay, (double)policy->retry_max_delay_ms);
+  /* "Equal jitter": a fixed part keeps a floor under the back-off, the
+   * random part spreads many clients' retries apart. */
+  return (guint64)(delay * (1.0 - jitter) + delay * jitter * random01);
+}
+
+gint64
+authenta_http_parse_retry_after (const char *value, gint64 now_unix)
+{
+  char *end = NULL;
+  gint64 seconds;
+  time_t when;
+
+  if (value == NULL)
+    return -1;
+  while (g_ascii_isspace (*value))
+    value++;
+  if (g_ascii_isdigit (*value))
+    {
+      seconds = g_ascii_strtoll (value, &end, 10);
+      while (end && g_ascii_isspace (*end))
+        end++;
+      if (end && *end == '\0' && seconds >= 0)
+        return MIN (seconds, G_MAXINT32) * 1000;
+      return -1;
+    }
+  when = curl_getdate (value, NULL);
+  if (when < 0)
+    return -1;
+  return MAX (0, (gint64)when - now_unix) * 1000;
+}
+
+/* What one attempt saw. */
+typedef struct
+{
+  const AuthentaHttpRequest *request;
+  GCancellable *cancellable;
+
+  GByteArray *body;
+  gboolean too_large;
+  gint64 retry_after_ms;
+
+  guint64 offset; /* of the upload */
+  gboolean file_short;
+  int read_errno;
+  gint64 last_progress;
+
+  char errbuf[CURL_ERROR_SIZE];
+} Transfer;
+
+static size_t
+on_body (char *data, size_t size, size_t nmemb, void *user_data)
+{
+  Transfer *t = user_data;
+  gsize n = size * nmemb;
+
+  /* Stop reading at the bound: returning short makes curl fail the
+   * transfer with CURLE_WRITE_ERROR, which is reported as too large. */
+  if (t->body->len + n > AUTHENTA_MAX_ANSWER_SIZE)
+    {
+      t->too_large = TRUE;
+      return 0;
+    }
+  g_byte_array_append (t->body, (const guint8 *)data, n);
+  return n;
+}
+
+static gboolean
+header_is (const char *line, gsize n, const char *name, const char **value)
+{
+  gsize len = strlen (name);
+
+  if (n <= len || g_ascii_strncasecmp (line, name, len) != 0
+      || line[len] != ':')
+    return FALSE;
+  *value = line + len + 1;
+  return TRUE;
+}
+
+static size_t
+on_header (char *data, size_t size, size_t nmemb, void *user_data)
+{
+  Transfer *t = user_data;
+  gsize n = size * nmemb;
+  g_autofree char *line = g_strndup (data, n);
+  const char *value;
+
+  g_strchomp (line);
+  if (g_str_has_prefix (line, "HTTP/"))
+    {
+      /* A new status line (after a 100 Continue): forget the last one's
+       * headers. */
+      t->retry_after_ms = -1;
+    }
+  else if (header_is (line, strlen (line), "Retry-After", &value))
+    {
+      t->retry_after_ms = authenta_http_parse_retry_after (
+          value, g_get_real_time () / G_USEC_PER_SEC);
+    }
+  else if (header_is (line, strlen (line), "Content-Length", &value))
+    {
+      guint64 length = g_ascii_strtoull (value, NULL, 10);
+      /* Refuse before reading a byte of an answer that will not fit. */
+      if (length > AUTHENTA_MAX_ANSWER_SIZE)
+        {
+          t->too_large = TRUE;
+          return 0;
+        }
+    }
+  return n;
+}
+
+static size_t
+on_read (char *buffer, size_t size, size_t nitems, void *user_data)
+{
+  Transfer *t = user_data;
+  guint64 left = t->request->upload_size - t->offset;
+  gsize want = MIN ((guint64)size * nitems, left);
+  gssize got;
+
+  if (want == 0)
+    return 0;
+  do
+    got = pread (t->request->upload_fd, buffer, want, (off_t)t->offset);
+  while (got < 0 && errno == EINTR);
+  if (got < 0)
+    {
+      t->read_errno = errno;
+      return CURL_READFUNC_ABORT;
+    }
+  if (got == 0)
+    {
+      /* The file shrank under us: sending fewer bytes than announced would
+       * only make storage wait, then refuse. */
+      t->file_short = TRUE;
+      return CURL_READFUNC_ABORT;
+    }
+  t->offset += got;
+  return got;
+}
+
+static int
+on_seek (void *user_data, curl_off_t offset, int origin)
+{
+  Transfer *t = user_data;
+
+  if (origin != SEEK_SET || offset < 0
+      || (guint64)offset > t->request->upload_size)
+    return CURL_SEEKFUNC_CANTSEEK;
+  t->offset = offset;
+  return CURL_SEEKFUNC_OK;
+}
+
+static int
+on_progress (void *user_data, curl_off_t dltotal, curl_off_t dlnow,
+             curl_off_t ultotal, curl_off_t ulnow)
+{
+  Transfer *t = user_data;
+
+  if (g_cancellable_is_cancelled (t->cancellable))
+    return 1;
+  if (t->request->progress && t->request->upload_fd >= 0)
+    {
+      gint64 now = g_get_monotonic_time ();
+      if (now - t->last_progress >= PROGRESS_INTERVAL_US)
+        {
+          t->last_progress = now;
+          t->request->progress ((guint64)ulnow, t->request->upload_size,
+                                t->request->progress_data);
+        }
+    }
+  return 0;
+}
+
+/* Runs the transfer on the slot's multi handle, waking on the cancellable's
+ * fd as well as on the sockets: curl_easy_perform() would only notice a
+ * cancellation at its next progress call, up to a second later when the
+ * connection is idle. */
+static CURLcode
+run_transfer (Slot *slot, GCancellable *cancellable, gboolean *cancelled)
+{
+  CURLcode result = CURLE_OK;
+  GPollFD pfd = { 0 };
+  gboolean have_fd;
+  int running = 1;
+  CURLMsg *msg;
+  int left;
+
+  *cancelled = FALSE;
+  if (curl_multi_add_handle (slot->multi, slot->easy) != CURLM_OK)
+    return CURLE_FAILED_INIT;
+  have_fd = cancellable && g_cancellable_make_pollfd (cancellable, &pfd);
+
+  while (running)
+    {
+      struct curl_waitfd extra = { 0 };
+
+      if (curl_multi_perform (slot->multi, &running) != CURLM_OK)
+        {
+          result = CURLE_FAILED_INIT;
+          break;
+        }
+      if (!running)
+        break;
+      if (g_cancellable_is_cancelled (cancellable))
+        {
+          *cancelled = TRUE;
+          break;
+        }
+      extra.fd = pfd.fd;
+      extra.events = CURL_WAIT_POLLIN;
+      if (curl_multi_poll (slot->multi, have_fd ? &extra : NULL,
+                           have_fd ? 1 : 0, 1000, NULL)
+          != CURLM_OK)
+        {
+          result = CURLE_FAILED_INIT;
+          break;
+        }
+      if (g_cancellable_is_cancelled (cancellable))
+        {
+          *cancelled = TRUE;
+          break;
+        }
+    }
+
+  while ((msg = curl_multi_info_read (slot->multi, &left)) != NULL)
+    if (msg->msg == CURLMSG_DONE && msg->easy_handle == slot->easy)
+      result = msg->data.result;
+  /* Removing an unfinished transfer closes its connection. */
+  curl_multi_remove_handle (slot->multi, slot->easy);
+  if (have_fd)
+    g_cancellable_release_fd (cancellable);
+  if (result == CURLE_ABORTED_BY_CALLBACK
+      && g_cancellable_is_cancelled (cancellable))
+    *cancelled = TRUE;
+  return result;
+}
+
+static void
+setup_easy (AuthentaHttp *http, CURL *easy, const AuthentaHttpPolicy *policy,
+            const AuthentaHttpRequest *request, Transfer *t,
+            struct curl_slist **headers)
+{
+  g_autofree char *content_type = NULL;
+  long stall_s = MAX (1, (policy->stall_timeout_ms + 999) / 1000);
+
+  curl_easy_setopt (easy, CURLOPT_URL, request->url);
+  curl_easy_setopt (easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt (easy, CURLOPT_SHARE, http->share);
+  curl_easy_setopt (easy, CURLOPT_USERAGENT, http->user_agent);
+  curl_easy_setopt (easy, CURLOPT_ERRORBUFFER, t->errbuf);
+#if LIBCURL_VERSION_NUM >= 0x075500
+  curl_easy_setopt (easy, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+  curl_easy_setopt (easy, CURLOPT_PROTOCOLS,
+                    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+  /* Never follow redirects: the bearer token must not travel elsewhere. */
+  curl_easy_setopt (easy, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt (easy, CURLOPT_TCP_KEEPALIVE, 1L);
+  if (policy->connect_timeout_ms)
+    curl_easy_setopt (easy, CURLOPT_CONNECTTIMEOUT_MS,
+                      (long)policy->connect_timeout_ms);
+  if (policy->stall_timeout_ms)
+    {
+      curl_easy_setopt (easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+      curl_easy_setopt (easy, CURLOPT_LOW_SPEED_TIME, stall_s);
+    }
+  if (policy->request_timeout_ms && request->upload_fd < 0)
+    curl_easy_setopt (easy, CURLOPT_TIMEOUT_MS,
+                      (long)policy->request_timeout_ms);
+
+  curl_easy_setopt (easy, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt (easy, CURLOPT_WRITEDATA, t);
+  curl_easy_setopt (easy, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt (easy, CURLOPT_HEADERDATA, t);
+  curl_easy_setopt (easy, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt (easy, CURLOPT_XFERINFOFUNCTION, on_progress);
+  curl_easy_setopt (easy, CURLOPT_XFERINFODATA, t);
+
+  if (request->api_key)
+    {
+      g_autofree char *auth
+          = g_strconcat ("Authorization: Bearer ", request->api_key, NULL);
+      *headers = curl_slist_append (*headers, auth);
+      /* The header holds the key: wipe our copy. */
+      memset (auth, 0, strlen (auth));
+      *headers = curl_slist_append (*headers, "Accept: application/json");
+    }
+  if (request->content_type)
+    {
+      content_type
+          = g_strconcat ("Content-Type: ", request->content_type, NULL);
+      *headers = curl_slist_append (*headers, content_type);
+    }
+
+  if (request->upload_fd >= 0)
+    {
+      /* A known length: curl sends Content-Length, never chunked.  Expect:
+       * 100-continue stays (curl adds it for large bodies): storage then
+       * refuses an expired or mismatched URL before the body is sent. */
+      curl_easy_setopt (easy, CURLOPT_UPLOAD, 1L);
+      curl_easy_setopt (easy, CURLOPT_INFILESIZE_LARGE,
+                        (curl_off_t)request->upload_size);
+      curl_easy_setopt (easy, CURLOPT_READFUNCTION, on_read);
+      curl_easy_setopt (easy, CURLOPT_READDATA, t);
+      curl_easy_setopt (easy, CURLOPT_SEEKFUNCTION, on_seek);
+      curl_easy_setopt (easy, CURLOPT_SEEKDATA, t);
+      curl_easy_setopt (easy, CURLOPT_UPLOAD_BUFFERSIZE,
+                        (long)UPLOAD_BUFFER_SIZE);
+      if (g_strcmp0 (request->method, "PUT") != 0)
+        curl_easy_setopt (easy, CURLOPT_CUSTOMREQUEST, request->method);
+    }
+  else if (g_strcmp0 (request->method, "POST") == 0)
+    {
+      curl_easy_setopt (easy, CURLOPT_POSTFIELDS,
+                        request->body ? request->body : "");
+      curl_easy_setopt (easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                        (curl_off_t)(request->body ? request->body_length : 0));
+    }
+  else if (g_strcmp0 (request->method, "GET") != 0)
+    {
+      curl_easy_setopt (easy, CURLOPT_CUSTOMREQUEST, request->method);
+    }
+  curl_easy_setopt (easy, CURLOPT_HTTPHEADER, *headers);
+}
+
+static gboolean
+is_retryable_curl (CURLcode code)
+{
+  switch (code)
+    {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static gboolean
+is_retryable_status (guint status)
+{
+  /* 408 is the server giving up on a slow request: safe to resend.  Never
+   * 400, 401, 402, 403, 404: resending cannot change the answer. */
+  return status >= 500 || status == 429 || status == 408;
+}
+
+/* "PUT /bucket/key": what may be logged about a request. */
+static char *
+describe_request (const AuthentaHttpRequest *request)
+{
+  g_autofree char *redacted = authenta_redact_url (request->url);
+  const char *path = strstr (redacted, "://");
+
+  path = path ? strchr (path + 3, '/') : NULL;
+  return g_strdup_printf ("%s %s", request->method, path ? path : "/");
+}
+
+gboolean
+authenta_http_send (AuthentaHttp *http, const AuthentaHttpPolicy *policy,
+                    const AuthentaHttpRequest *request,
+                    AuthentaHttpResponse *response, GCancellable *cancellable,
+                    GError **error)
+{
+  g_autofree char *what = describe_request (request);
+  guint attempts = MAX (policy->retry_attempts, 1);
+
+  g_return_val_if_fail (request->url != NULL, FALSE);
+  memset (response, 0, sizeof *response);
+
+  for (guint attempt = 1;; attempt++)
+    {
+      Transfer t = { 0 };
+      struct curl_slist *headers = NULL;
+      Slot *slot;
+      CURLcode code;
+      gboolean cancelled;
+      long status = 0;
+      gint64 start, elapsed_ms;
+      GError *attempt_error = NULL;
+      gboolean retry;
+      guint64 delay;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+
+      if (request->upload_fd >= 0)
+        {
+          struct stat st;
+          /* Checked before every attempt: a file that changed size since
+           * the record was made can only be refused by storage. */
+          if (fstat (request->upload_fd, &st) != 0
+              || (guint64)st.st_size != request->upload_size)
+            {
+              g_propagate_error (
+                  error,
+                  authenta_error_new_full (
+                      AUTHENTA_ERROR_INVALID_ARGUMENT, 0, NULL, request->mid,
+                      "“%s” is now %" G_GUINT64_FORMAT
+                      " bytes, but the record (mid %s) was created for "
+                      "%" G_GUINT64_FORMAT " bytes: not uploading it",
+                      request->upload_path ? request->upload_path : "file",
+                      (guint64)st.st_size, request->mid ? request->mid : "?",
+                      request->upload_size));
+              return FALSE;
+            }
+        }
+
+      t.request = request;
+      t.cancellable = cancellable;
+      t.body = g_byte_array_new ();
+      t.retry_after_ms = -1;
+      t.last_progress = g_get_monotonic_time ();
+
+      slot = slot_take (http);
+      setup_easy (http, slot->easy, policy, request, &t, &headers);
+      start = g_get_monotonic_time ();
+      code = run_transfer (slot, cancellable, &cancelled);
+      elapsed_ms = (g_get_monotonic_time () - start) / 1000;
+      curl_easy_getinfo (slot->easy, CURLINFO_RESPONSE_CODE, &status);
+      /* The handle refers to t and headers: detach before they go. */
+      curl_easy_setopt (slot->easy, CURLOPT_HTTPHEADER, NULL);
+      curl_easy_setopt (slot->easy, CURLOPT_ERRORBUFFER, NULL);
+      slot_give_back (http, slot);
+      curl_slist_free_all (headers);
+
+      if (cancelled)
+        {
+          g_debug ("%s: cancelled after %" G_GINT64_FORMAT " ms", what,
+                   elapsed_ms);
+          g_byte_array_unref (t.body);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s: cancelled",
+                       what);
+          return FALSE;
+        }
+
+      if (code == CURLE_OK)
+        g_debug ("%s: HTTP %ld in %" G_GINT64_FORMAT " ms (attempt %u/%u)",
+                 what, status, elapsed_ms, attempt, attempts);
+      else
+        g_debug ("%s: %s after %" G_GINT64_FORMAT " ms (attempt %u/%u)", what,
+                 curl_easy_strerror (code), elapsed_ms, attempt, attempts);
+
+      if (t.too_large)
+        {
+          g_byte_array_unref (t.body);
+          g_propagate_error (
+              error, authenta_error_new_full (
+                         AUTHENTA_ERROR_PROTOCOL, status, NULL, request->mid,
+                         "%s: the answer is larger than %u bytes; not "
+                         "reading it",
+                         what, AUTHENTA_MAX_ANSWER_SIZE));
+          return FALSE;
+        }
+      if (t.file_short || t.read_errno)
+        {
+          g_byte_array_unref (t.body);
+          if (t.file_short)
+            g_propagate_error (
+                error,
+                authenta_error_new_full (
+                    AUTHENTA_ERROR_INVALID_ARGUMENT, 0, NULL, request->mid,
+                    "“%s” shrank during the upload (at byte %" G_GUINT64_FORMAT
+                    " of %" G_GUINT64_FORMAT ")",
+                    request->upload_path ? request->upload_path : "file",
+                    t.offset, request->upload_size));
+          else
+            g_set_error (error, G_IO_ERROR,
+                         g_io_error_from_errno (t.read_errno),
+                         "Cannot read “%s”: %s",
+                         request->upload_path ? request->upload_path : "file",
+                         g_strerror (t.read_errno));
+          return FALSE;
+        }
+
+      if (code == CURLE_OK && status >= 200 && status < 300)
+        {
+          response->status = status;
+          response->attempts = attempt;
+          response->body = g_byte_array_free_to_bytes (t.body);
+          return TRUE;
+        }
+
+      attempt_error = authenta_error_from_response (
+          what, request->origin, code, t.errbuf, code == CURLE_OK ? status : 0,
+          (const char *)t.body->data, t.body->len, request->mid);
+      g_byte_array_unref (t.body);
+
+      retry = code == CURLE_OK ? is_retryable_status (status)
+                               : is_retryable_curl (code);
+      if (!retry)
+        {
+          g_debug ("%s: not retrying (%s)", what, attempt_error->message);
+          g_propagate_error (error, attempt_error);
+          return FALSE;
+        }
+      if (attempt >= attempts)
+        {
+          g_debug ("%s: giving up after %u attempts", what, attempt);
+          if (attempts > 1)
+            {
+              char *message = g_strdup_printf ("%s, after %u attempts",
+                                               attempt_error->message, attempt);
+              g_free (attempt_error->message);
+              attempt_error->message = message;
+            }
+          g_propagate_error (error, attempt_error);
+          return FALSE;
+        }
+
+      delay = authenta_http_backoff_delay (policy, attempt, g_random_double ());
+      if (t.retry_after_ms >= 0)
+        {
+          if (t.retry_after_ms
+              > MAX (MAX_RETRY_AFTER_MS, (gint64)policy->retry_max_delay_ms))
+            {
+              g_debug ("%s: not retrying: Retry-After of %" G_GINT64_FORMAT
+                       " ms is too long",
+                       what, t.retry_after_ms);
+              g_propagate_error (error, attempt_error);
+              return FALSE;
+            }
+          delay = MAX (delay, (guint64)t.retry_after_ms);
+        }
+      g_debug ("%s: retrying in %" G_GUINT64_FORMAT " ms%s (%s)", what, delay,
+               t.retry_after_ms >= 0 ? " as Retry-After asks" : "",
+               attempt_error->message);
+      g_clear_error (&attempt_error);
+
+      if (!authenta_wait (delay, cancellable, error))
+        return FALSE;
+    }
+}

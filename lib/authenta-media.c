@@ -1,0 +1,554 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config-private.h"
+
+#include "authenta-media-private.h"
+
+#include "authenta-error-private.h"
+#include "authenta-participant-private.h"
+#include "authenta-util-private.h"
+
+struct _AuthentaMedia
+{
+  GObject parent_instance;
+
+  char *json;
+  char *mid;
+  char *name;
+  char *media_type;
+  char *status;
+  char *model_type;
+  char *created_at;
+  char *upload_url;
+  gint64 expires_in;
+  char *content_type;
+  guint64 size;
+
+  gint64 faces;
+  gint64 deepfakes;
+  int fake; /* -1: absent */
+  double confidence;
+  char *result_url;
+  char *src_url;
+  char *heatmap_url;
+  GPtrArray *participants;
+};
+
+G_DEFINE_FINAL_TYPE (AuthentaMedia, authenta_media, G_TYPE_OBJECT)
+
+static void
+authenta_media_finalize (GObject *object)
+{
+  AuthentaMedia *self = AUTHENTA_MEDIA (object);
+
+  g_free (self->json);
+  g_free (self->mid);
+  g_free (self->name);
+  g_free (self->media_type);
+  g_free (self->status);
+  g_free (self->model_type);
+  g_free (self->created_at);
+  g_free (self->upload_url);
+  g_free (self->content_type);
+  g_free (self->result_url);
+  g_free (self->src_url);
+  g_free (self->heatmap_url);
+  g_ptr_array_unref (self->participants);
+  G_OBJECT_CLASS (authenta_media_parent_class)->finalize (object);
+}
+
+static void
+authenta_media_class_init (AuthentaMediaClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = authenta_media_finalize;
+}
+
+static void
+authenta_media_init (AuthentaMedia *self)
+{
+  self->expires_in = -1;
+  self->faces = -1;
+  self->deepfakes = -1;
+  self->fake = -1;
+  self->confidence = -1;
+  self->participants = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+/* The first of several spellings the service may use for one field. */
+static gboolean
+get_string_any (JsonObject *obj, const char *const *names, char **out,
+                GError **error)
+{
+  *out = NULL;
+  for (guint i = 0; names[i] != NULL && *out == NULL; i++)
+    if (!authenta_json_get_string (obj, names[i], out, error))
+      return FALSE;
+  return TRUE;
+}
+
+AuthentaMedia *
+authenta_media_new_from_node (JsonNode *node, const char *raw_json,
+                              const char *content_type, guint64 size,
+                              GError **error)
+{
+  g_autoptr (AuthentaMedia) self = NULL;
+  static const char *const result_names[]
+      = { "resultURL", "resultUrl", "result_url", NULL };
+  static const char *const src_names[] = { "srcURL", "srcUrl", NULL };
+  static const char *const heatmap_names[]
+      = { "heatmapURL", "heatmapUrl", NULL };
+  JsonObject *obj;
+  JsonNode *participants;
+  gint64 record_size;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_propagate_error (error, authenta_error_new_full (
+                                    AUTHENTA_ERROR_PROTOCOL, 0, NULL, NULL,
+                                    "Unexpected answer: the record is %s, "
+                                    "expected an object",
+                                    authenta_json_describe (node)));
+      return NULL;
+    }
+  obj = json_node_get_object (node);
+  self = g_object_new (AUTHENTA_TYPE_MEDIA, NULL);
+
+  if (!authenta_json_get_string (obj, "mid", &self->mid, error)
+      || !authenta_json_get_string (obj, "name", &self->name, error)
+      || !authenta_json_get_string (obj, "type", &self->media_type, error)
+      || !authenta_json_get_string (obj, "status", &self->status, error)
+      || !authenta_json_get_string (obj, "modelType", &self->model_type, error)
+      || !authenta_json_get_string (obj, "createdAt", &self->created_at, error)
+      || !authenta_json_get_string (obj, "uploadUrl", &self->upload_url, error)
+      || !authenta_json_get_int (obj, "expiresIn", &self->expires_in, -1, error)
+      || !authenta_json_get_string (obj, "contentType", &self->content_type,
+                                    error)
+      || !authenta_json_get_int (obj, "size", &record_size, -1, error)
+      || !authenta_json_get_int (obj, "faces", &self->faces, -1, error)
+      || !authenta_json_get_int (obj, "deepFakes", &self->deepfakes, -1, error)
+      || !authenta_json_get_bool (obj, "fake", &self->fake, error)
+      || !authenta_json_get_double (obj, "confidence", &self->confidence, -1,
+                                    error)
+      || !get_string_any (obj, result_names, &self->result_url, error)
+      || !get_string_any (obj, src_names, &self->src_url, error)
+      || !get_string_any (obj, heatmap_names, &self->heatmap_url, error))
+    return NULL;
+
+  if (self->mid != NULL && !authenta_mid_is_valid (self->mid))
+    {
+      g_propagate_error (error,
+                         authenta_error_new_full (
+                             AUTHENTA_ERROR_PROTOCOL, 0, NULL, NULL,
+                             "Unexpected answer: “mid” is not a valid media "
+                             "id"));
+      return NULL;
+    }
+
+  self->size = record_size >= 0 ? (guint64)record_size : size;
+  if (self->content_type == NULL)
+    self->content_type = g_strdup (content_type);
+
+  participants = json_object_get_member (obj, "participants");
+  if (participants != NULL && !JSON_NODE_HOLDS_NULL (participants))
+    {
+      JsonArray *array;
+
+      if (!JSON_NODE_HOLDS_ARRAY (participants))
+        {
+          g_propagate_error (error,
+                             authenta_error_new_full (
+                                 AUTHENTA_ERROR_PROTOCOL, 0, NULL, self->mid,
+                                 "Unexpected answer: “participants” "
+                                 "is %s, expected an array",
+                                 authenta_json_describe (participants)));
+          return NULL;
+        }
+      array = json_node_get_array (participants);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          AuthentaParticipant *p;
+
+          if (!JSON_NODE_HOLDS_OBJECT (element))
+            {
+              g_propagate_error (
+                  error, authenta_error_new_full (
+                             AUTHENTA_ERROR_PROTOCOL, 0, NULL, self->mid,
+                             "Unexpected answer: participant %u is %s, "
+                             "expected an object",
+                             i, authenta_json_describe (element)));
+              return NULL;
+            }
+          p = authenta_participant_new_from_object (
+              json_node_get_object (element), error);
+          if (p == NULL)
+            return NULL;
+          g_ptr_array_add (self->participants, p);
+        }
+    }
+
+  self->json = raw_json ? g_strdup (raw_json) : json_to_string (node, FALSE);
+  return g_steal_pointer (&self);
+}
+
+/**
+ * authenta_media_new_from_json:
+ * @json: one record as the service sends it
+ * @length: the length of @json, or -1 when NUL-terminated
+ * @error: return location for a #GError
+ *
+ * Makes a record from its JSON text, for example one saved from
+ * authenta_media_get_json().
+ *
+ * Returns: (transfer full): the record, or %NULL with
+ *   %AUTHENTA_ERROR_PROTOCOL when @json is not a JSON object or a known
+ *   field has the wrong type.
+ */
+AuthentaMedia *
+authenta_media_new_from_json (const char *json, gssize length, GError **error)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *raw = NULL;
+
+  g_return_val_if_fail (json != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (length < 0)
+    length = strlen (json);
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, json, length, &local_error))
+    {
+      g_propagate_error (error, authenta_error_new_full (
+                                    AUTHENTA_ERROR_PROTOCOL, 0, NULL, NULL,
+                                    "Unexpected answer: not valid JSON (%s)",
+                                    local_error->message));
+      return NULL;
+    }
+  raw = g_strndup (json, length);
+  return authenta_media_new_from_node (json_parser_get_root (parser), raw, NULL,
+                                       0, error);
+}
+
+/**
+ * authenta_media_get_mid:
+ * @self: a #AuthentaMedia
+ *
+ * Returns: (transfer none) (nullable): the media id.
+ */
+const char *
+authenta_media_get_mid (AuthentaMedia *self)
+{
+  g_return_val_if_fail (AUTHENTA_IS_MEDIA (self), NULL);
+  return self->mid;
+}
+
+/**
+ * authenta_media_get_name:
+ * @self: a #AuthentaMedia
+ *
+ * Returns: (transfer none) (nullable): the name given at creation.
+ */
+const char *
+authenta_media_get_name (AuthentaMedia *self)
+{
+  g_return_val_if_fail (AUTHENTA_IS_MEDIA (self), NULL);
+  return self->name;
+}
+
+/**
+ * authenta_media_get_media_type:
+ * @self: a #AuthentaMedia
+ *
+ * Returns: (transfer none) (nullable): "Video" or "Image", as the service
+ *   says it (the record's `type`).
+ */
+const char *
+authenta_media_get_media_type (AuthentaMedia *self)
+{
+  g_return_val_if_fail (AUTHENTA_IS_MEDIA (self), NULL);
+  return self->media_type;
+}
+
+/**
+ * authenta_media_get_status:
+ * @self: a #AuthentaMedia
+ *
+ * Returns: (transfer none) (nullable): "INITED", "UPLOADED", "PROCESSED",
+ *   "FAILED", … exactly as sent.
+ */
+const char *
+authenta_media_get_status (AuthentaMedia *self)
+{
+  g_return_val_if_fail (AUTHENTA_IS_MEDIA (self), NULL);
+  return self->status;
+}
+
+/**
+ * authenta_media_get_model_type:
+ * @self: a #AuthentaMedia
+ *
+ * Returns: (transfer none) (nullable): the model, such as "DF-1".
+ */
+const char *
+authenta_media_get_model_type (AuthentaMedia *self)
+{
+  g_return_val_if_fail (AUTHENTA_IS_MEDIA (self), NULL);
+  return self->model_type;
+}
+
+/**
+ * authenta_media_get_created_at:
+ * @self: a #AuthentaMedia
+ *
+ * Returns: (transfer none) (nullable): the creation time as sent (ISO 8601).
+ */
+const char *
+authenta_media_get_created_at (AuthentaMedia *self)
+{
+  g_return_val_if_fail (AUTHENTA_IS_MEDIA (self), NULL);
+  return self->created_at;
+}
+
+/**
+ * authenta_media_dup_created_at_datetime:
+ * @self: a #AuthentaMedia
+ *
+ * Returns: (transfer full) (nullable): the creation time, or %NULL when
+ *   absent or not ISO 8601; free with g_date_time_unref().
+ */
+GDateTime *
+authenta_media_dup_created_at_datetime (AuthentaMedia *self)
+{
+  g_return_val_if_fail (AUTHENTA_IS_MEDIA (self), NULL);
+  if (self->created_at == NULL)
+    return NULL;
+  return g_date_time_new_from_iso8601 (self->created_at, NULL);
+}
+
+/**
+ * authenta_media_get_upload_url:
+ * @self: a #AuthentaMedia
+ *
+ * Returns: (transfer none) (nullable): the pre-signed upload URL.  Its query
+ *   is a credential until it expires: never log it whole.
+ */
+const char *
+authenta_media_get_upload_url (AuthentaMedia *self)
+{
+  g_return_val_if_fail (AUTHENTA_IS_MEDIA (self), NULL);
+  return self->upload_url;
+}
+
+/**
+ * authenta_media_get_expires_in:
+ * @self: a #AuthentaMedia
+ *
+ * Returns: the seconds the upload URL stays valid, or -1 when absent.
+ */
+gint64
+authenta_media_get_expires_in (AuthentaMedia *self)
+{
+  g_return_val_if_fail (AUTHENTA_IS_MEDIA (self), -1);
+  return self->expires_in;
+}
+
+/**
+ * authenta_media_get_content_type:
+ * @self: a #AuthentaMedia
+ *
+ * Returns: (transfer none) (nullable): the content type the record was
+ *   created with: from the record when the service echoes it, else from the
+ *   create call.
+ */
+const char *
+authenta_media_get_content_type (AuthentaMedia *self)
+{
+  g_return_val_if_fail (AUTHENTA_IS_MEDIA (self), NULL);
+  return self->content_type;
+}
+
+/**
+ * authenta_media_get_size:
+ * @self: a #AuthentaMedia
+ *
+ * Returns: the size in bytes the record was created with, or 0 when
+ *   unknown.
+ */
+guint64
+authenta_media_get_size (AuthentaMedia *self)
+{
+  g_return_val_if_fail (AUTHENTA_IS_MEDIA (self), 0);
+  return self->size;
+}
+
+/**
+ * authenta_media_is_terminal:
+ * @self: a #AuthentaMedia
+ *
+ * Returns: %TRUE when the status is `PROCESSED`, `FAILED` or `ERROR`.
+ */
+gboolean
+authenta_media_is_terminal (AuthentaMedia *self)
+{
+  g_return_val_if_fail (AUTHENTA_IS_MEDIA (self), FALSE);
+  return g_strcmp0 (self->status, "PROCESSED") == 0
+         || g_strcmp0 (self->status, "FAILED") == 0
+         || g_strcmp0 (self->status, "ERROR") == 0;
+}
+
+/**
+ * authenta_media_is_processed:
+ * @self: a #AuthentaMedia
+ *
+ * Returns: %TRUE when the status is `PROCESSED`: the verdict is there.
+ */
+gboolean
+authenta_media_is_processed (AuthentaMedia *self)
+{
+  g_return_val_if_fail (AUTHENTA_IS_MEDIA (self), FALSE);
+  return g_strcmp0 (self->status, "PROCESSED") == 0;
+}
+
+/**
+ * authenta_media_is_fake:
+ * @self: a #AuthentaMedia
+ *
+ * The verdict: for a video, `deepFakes > 0`; for an image, `fake`.
+ *
+ * Returns: %TRUE when the media was judged fake.
+ */
+gboolean
+authenta_media_is_fake (AuthentaMedia *self)
+{
+  g_return_val_if_fail (AUTHENTA_IS_MEDIA (self), FALSE);
+  /* A video's verdict is deepFakes; a record without it (an image) is
+   * judged by "fake". */
+  if (self->deepfakes >= 0)
+    return self->deepfakes > 0;
+  return self->fake == 1;
+}
+
+/**
+ * authenta_media_get_faces:
+ * @self: a #AuthentaMedia
+ *
+ * Returns: the faces found in a video, or -1 when absent.
+ */
+gint64
+authenta_media_get_faces (AuthentaMedia *self)
+{
+  g_return_val_if_fail (AUTHENTA_IS_MEDIA (self), -1);
+  return self->faces;
+}
+
+/**
+ * authenta_media_get_deepfakes:
+ * @self: a #AuthentaMedia
+ *
+ * Returns: the faces judged fake in a video (`deepFakes`), or -1 when
+ *   absent.
+ */
+gint64
+authenta_media_get_deepfakes (AuthentaMedia *self)
+{
+  g_return_val_if_fail (AUTHENTA_IS_MEDIA (self), -1);
+  return self->deepfakes;
+}
+
+/**
+ * authenta_media_get_confidence:
+ * @self: a #AuthentaMedia
+ *
+ * Returns: the confidence of the verdict (scale not documented by the
+ *   service; 0–1 in its SDKs), or -1 when absent.
+ */
+double
+authenta_media_get_confidence (AuthentaMedia *self)
+{
+  g_return_val_if_fail (AUTHENTA_IS_MEDIA (self), -1);
+  return self->confidence;
+}
+
+/**
+ * authenta_media_get_result_url:
+ * @self: a #AuthentaMedia
+ *
+ * Returns: (transfer none) (nullable): a pre-signed link to the detailed
+ *   result (`resultURL`).
+ */
+const char *
+authenta_media_get_result_url (AuthentaMedia *self)
+{
+  g_return_val_if_fail (AUTHENTA_IS_MEDIA (self), NULL);
+  return self->result_url;
+}
+
+/**
+ * authenta_media_get_src_url:
+ * @self: a #AuthentaMedia
+ *
+ * Returns: (transfer none) (nullable): a pre-signed link to the original
+ *   (`srcURL`).
+ */
+const char *
+authenta_media_get_src_url (AuthentaMedia *self)
+{
+  g_return_val_if_fail (AUTHENTA_IS_MEDIA (self), NULL);
+  return self->src_url;
+}
+
+/**
+ * authenta_media_get_heatmap_url:
+ * @self: a #AuthentaMedia
+ *
+ * Returns: (transfer none) (nullable): a pre-signed link to a heatmap
+ *   (`heatmapURL`).
+ */
+const char *
+authenta_media_get_heatmap_url (AuthentaMedia *self)
+{
+  g_return_val_if_fail (AUTHENTA_IS_MEDIA (self), NULL);
+  return self->heatmap_url;
+}
+
+/**
+ * authenta_media_get_n_participants:
+ * @self: a #AuthentaMedia
+ *
+ * Returns: the number of per-face verdicts (`participants`).
+ */
+guint
+authenta_media_get_n_participants (AuthentaMedia *self)
+{
+  g_return_val_if_fail (AUTHENTA_IS_MEDIA (self), 0);
+  return self->participants->len;
+}
+
+/**
+ * authenta_media_get_participant:
+ * @self: a #AuthentaMedia
+ * @index: from 0 to authenta_media_get_n_participants() - 1
+ *
+ * Returns: (transfer none): one per-face verdict.
+ */
+AuthentaParticipant *
+authenta_media_get_participant (AuthentaMedia *self, guint index)
+{
+  g_return_val_if_fail (AUTHENTA_IS_MEDIA (self), NULL);
+  g_return_val_if_fail (index < self->participants->len, NULL);
+  return g_ptr_array_index (self->participants, index);
+}
+
+/**
+ * authenta_media_get_json:
+ * @self: a #AuthentaMedia
+ *
+ * Returns: (transfer none): the record as the service sent it, unknown
+ *   fields included.
+ */
+const char *
+authenta_media_get_json (AuthentaMedia *self)
+{
+  g_return_val_if_fail (AUTHENTA_IS_MEDIA (self), NULL);
+  return self->json;
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* The most an answer may hold; anything larger is a protocol error and is
+ * not read further. */
+#define AUTHENTA_MAX_ANSWER_SIZE (1024 * 1024)
+
+/* scheme://host[:port]/path of url: no user info, no query, no fragment.
+ * What may be logged or put in an error message about a URL. */
+G_GNUC_INTERNAL
+char *authenta_redact_url (const char *url);
+
+/* [0-9A-Za-z_-]{1,64}: what may go into a URL path as a media id. */
+G_GNUC_INTERNAL
+gboolean authenta_mid_is_valid (const char *mid);
+
+/* Loopback names and addresses: localhost, 127.0.0.0/8, ::1. */
+G_GNUC_INTERNAL
+gboolean authenta_host_is_loopback (const char *host);
+
+/* Typed member access for answers.  Absent or null members give the
+ * "unset" value and TRUE; a member of another type gives
+ * AUTHENTA_ERROR_PROTOCOL naming the member, what it held and what
+ * was expected, and FALSE. */
+G_GNUC_INTERNAL
+gboolean authenta_json_get_string (JsonObject *obj, const char *member,
+                                   char **out, GError **error);
+G_GNUC_INTERNAL
+gboolean authenta_json_get_int (JsonObject *obj, const char *member,
+                                gint64 *out, gint64 unset, GError **error);
+G_GNUC_INTERNAL
+gboolean authenta_json_get_double (JsonObject *obj, const char *member,
+                                   double *out, double unset, GError **error);
+/* out: -1 unset, 0 FALSE, 1 TRUE. */
+G_GNUC_INTERNAL
+gboolean authenta_json_get_bool (JsonObject *obj, const char *member, int *out,
+                                 GError **error);
+
+/* A short name for the type a node holds: "a string", "an object", … */
+G_GNUC_INTERNAL
+const char *authenta_json_describe (JsonNode *node);
+
+G_END_DECLS

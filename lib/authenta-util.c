@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config-private.h"
+
+#include "authenta-util-private.h"
+
+#include "authenta-error-private.h"
+
+#include <math.h>
+#include <string.h>
+
+char *
+authenta_redact_url (const char *url)
+{
+  const char *p, *authority, *authority_end, *at, *path_end;
+  GString *out;
+
+  if (url == NULL)
+    return g_strdup ("(none)");
+
+  /* Hand-written rather than GUri: it must redact even a URL that GUri
+   * would refuse, and never echo what it could not parse. */
+  p = strstr (url, "://");
+  if (p == NULL)
+    return g_strdup ("(unparsable URL)");
+  out = g_string_new_len (url, p - url);
+  g_string_append (out, "://");
+
+  authority = p + 3;
+  authority_end = authority + strcspn (authority, "/?#");
+  /* Drop user:password@. */
+  at = memchr (authority, '@', authority_end - authority);
+  if (at != NULL)
+    authority = at + 1;
+  g_string_append_len (out, authority, authority_end - authority);
+
+  path_end = authority_end + strcspn (authority_end, "?#");
+  if (path_end > authority_end)
+    g_string_append_len (out, authority_end, path_end - authority_end);
+  else
+    g_string_append_c (out, '/');
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+authenta_mid_is_valid (const char *mid)
+{
+  gsize n = 0;
+
+  if (mid == NULL)
+    return FALSE;
+  for (const char *p = mid; *p; p++, n++)
+    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-')
+      return FALSE;
+  return n >= 1 && n <= 64;
+}
+
+gboolean
+authenta_host_is_loopback (const char *host)
+{
+  if (host == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0
+      || g_str_has_suffix (host, ".localhost"))
+    return TRUE;
+  if (strcmp (host, "::1") == 0 || strcmp (host, "[::1]") == 0)
+    return TRUE;
+  if (g_str_has_prefix (host, "127."))
+    {
+      /* Only a real dotted quad: "127.example.com" is not loopback. */
+      guint parts = 0;
+      for (const char *p = host; *p; p++)
+        {
+          if (*p == '.')
+            parts++;
+          else if (!g_ascii_isdigit (*p))
+            return FALSE;
+        }
+      return parts == 3;
+    }
+  return FALSE;
+}
+
+const char *
+authenta_json_describe (JsonNode *node)
+{
+  if (node == NULL)
+    return "nothing";
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      return "an object";
+    case JSON_NODE_ARRAY:
+      return "an array";
+    case JSON_NODE_NULL:
+      return "null";
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_STRING:
+          return "a string";
+        case G_TYPE_BOOLEAN:
+          return "a boolean";
+        case G_TYPE_INT64:
+          return "an integer";
+        case G_TYPE_DOUBLE:
+          return "a number";
+        default:
+          return "a value";
+        }
+    }
+  return "something else";
+}
+
+static gboolean
+wrong_type (JsonNode *node, const char *member, const char *expected,
+            GError **error)
+{
+  g_propagate_error (error,
+                     authenta_error_new_full (
+                         AUTHENTA_ERROR_PROTOCOL, 0, NULL, NULL,
+                         "Unexpected answer: “%s” is %s, expected %s", member,
+                         authenta_json_describe (node), expected));
+  return FALSE;
+}
+
+static JsonNode *
+member_or_null (JsonObject *obj, const char *member)
+{
+  JsonNode *node = json_object_get_member (obj, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  return node;
+}
+
+gboolean
+authenta_json_get_string (JsonObject *obj, const char *member, char **out,
+                          GError **error)
+{
+  JsonNode *node = member_or_null (obj, member);
+
+  *out = NULL;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return wrong_type (node, member, "a string", error);
+  *out = json_node_dup_string (node);
+  return TRUE;
+}
+
+gboolean
+authenta_json_get_int (JsonObject *obj, const char *member, gint64 *out,
+                       gint64 unset, GError **error)
+{
+  JsonNode *node = member_or_null (obj, member);
+
+  *out = unset;
+  if (node == NULL)
+    return TRUE;
+  if (JSON_NODE_HOLDS_VALUE (node))
+    {
+      GType t = json_node_get_value_type (node);
+      if (t == G_TYPE_INT64)
+        {
+          *out = json_node_get_int (node);
+          return TRUE;
+        }
+      /* 3.0 is an integer that went through a float somewhere. */
+      if (t == G_TYPE_DOUBLE)
+        {
+          double d = json_node_get_double (node);
+          if (d == floor (d) && fabs (d) < 9.0e15)
+            {
+              *out = (gint64)d;
+              return TRUE;
+            }
+        }
+    }
+  return wrong_type (node, member, "an integer", error);
+}
+
+gboolean
+authenta_json_get_double (JsonObject *obj, const char *member, double *out,
+                          double unset, GError **error)
+{
+  JsonNode *node = member_or_null (obj, member);
+
+  *out = unset;
+  if (node == NULL)
+    return TRUE;
+  if (JSON_NODE_HOLDS_VALUE (node))
+    {
+      GType t = json_node_get_value_type (node);
+      if (t == G_TYPE_INT64 || t == G_TYPE_DOUBLE)
+        {
+          *out = json_node_get_double (node);
+          return TRUE;
+        }
+    }
+  return wrong_type (node, member, "a number", error);
+}
+
+gboolean
+authenta_json_get_bool (JsonObject *obj, const char *member, int *out,
+                        GError **error)
+{
+  JsonNode *node = member_or_null (obj, member);
+
+  *out = -1;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return wrong_type (node, member, "a boolean", error);
+  *out = json_node_get_boolean (node) ? 1 : 0;
+  return TRUE;
+}
