@@ -1,0 +1,203 @@
+/* The recording of authentasink: a private temporary file.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "gstauthentarecording.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+struct _GstAuthentaRecording
+{
+  int fd;
+  char *path;
+  guint64 position;
+  guint64 size;
+};
+
+static void
+set_errno_error (GError **error, int saved_errno, const char *what,
+                 const char *path)
+{
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+               "Could not %s the recording \"%s\": %s", what, path,
+               g_strerror (saved_errno));
+}
+
+GstAuthentaRecording *
+gst_authenta_recording_new (const char *dir, const char *prefix, GError **error)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  GstAuthentaRecording *rec;
+  int fd;
+
+  g_return_val_if_fail (prefix != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (dir == NULL || *dir == '\0')
+    dir = g_get_tmp_dir ();
+
+  name = g_strdup_printf ("%s-XXXXXX", prefix);
+  path = g_build_filename (dir, name, NULL);
+  /* 0600: the capture may be private; nobody else on the host reads it. */
+  fd = g_mkstemp_full (path, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   "Could not create a recording in \"%s\": %s", dir,
+                   g_strerror (saved_errno));
+      return NULL;
+    }
+
+  rec = g_new0 (GstAuthentaRecording, 1);
+  rec->fd = fd;
+  rec->path = g_steal_pointer (&path);
+  return rec;
+}
+
+void
+gst_authenta_recording_free (GstAuthentaRecording *rec, gboolean delete_file)
+{
+  if (rec == NULL)
+    return;
+
+  if (rec->fd >= 0)
+    g_close (rec->fd, NULL);
+  if (delete_file)
+    g_unlink (rec->path);
+  g_free (rec->path);
+  g_free (rec);
+}
+
+const char *
+gst_authenta_recording_get_path (GstAuthentaRecording *rec)
+{
+  return rec->path;
+}
+
+guint64
+gst_authenta_recording_get_position (GstAuthentaRecording *rec)
+{
+  return rec->position;
+}
+
+guint64
+gst_authenta_recording_get_size (GstAuthentaRecording *rec)
+{
+  return rec->size;
+}
+
+static gboolean
+write_all (GstAuthentaRecording *rec, const guint8 *data, gsize length,
+           GError **error)
+{
+  while (length > 0)
+    {
+      /* pwrite: the position is ours, so a seek never needs lseek. */
+      gssize n = pwrite (rec->fd, data, length, (off_t)rec->position);
+
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          if (saved_errno == EINTR)
+            continue;
+          set_errno_error (error, saved_errno, "write to", rec->path);
+          return FALSE;
+        }
+      if (n == 0)
+        {
+          set_errno_error (error, ENOSPC, "write to", rec->path);
+          return FALSE;
+        }
+
+      data += n;
+      length -= n;
+      rec->position += n;
+      rec->size = MAX (rec->size, rec->position);
+    }
+
+  return TRUE;
+}
+
+gboolean
+gst_authenta_recording_write (GstAuthentaRecording *rec, GstBuffer *buffer,
+                              GError **error)
+{
+  guint n_mem = gst_buffer_n_memory (buffer);
+
+  /* Memory by memory, so a buffer made of several is never merged into a
+   * copy. */
+  for (guint i = 0; i < n_mem; i++)
+    {
+      GstMemory *mem = gst_buffer_peek_memory (buffer, i);
+      GstMapInfo map;
+      gboolean ok;
+
+      if (!gst_memory_map (mem, &map, GST_MAP_READ))
+        {
+          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+                       "Could not read a buffer to record it");
+          return FALSE;
+        }
+      ok = write_all (rec, map.data, map.size, error);
+      gst_memory_unmap (mem, &map);
+      if (!ok)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+gst_authenta_recording_seek (GstAuthentaRecording *rec, guint64 offset,
+                             GError **error)
+{
+  if (offset > (guint64)G_MAXINT64)
+    {
+      set_errno_error (error, EINVAL, "seek in", rec->path);
+      return FALSE;
+    }
+  /* Past the end is allowed: the gap reads as zeros, as with filesink. */
+  rec->position = offset;
+  return TRUE;
+}
+
+gboolean
+gst_authenta_recording_truncate (GstAuthentaRecording *rec, GError **error)
+{
+  if (ftruncate (rec->fd, 0) != 0)
+    {
+      set_errno_error (error, errno, "truncate", rec->path);
+      return FALSE;
+    }
+  rec->position = 0;
+  rec->size = 0;
+  return TRUE;
+}
+
+gboolean
+gst_authenta_recording_finish (GstAuthentaRecording *rec, const char *suffix,
+                               GError **error)
+{
+  g_autofree char *new_path = NULL;
+
+  if (suffix == NULL || g_str_has_suffix (rec->path, suffix))
+    return TRUE;
+
+  new_path = g_strconcat (rec->path, suffix, NULL);
+  if (g_rename (rec->path, new_path) != 0)
+    {
+      set_errno_error (error, errno, "rename", rec->path);
+      return FALSE;
+    }
+  g_free (rec->path);
+  rec->path = g_steal_pointer (&new_path);
+  return TRUE;
+}

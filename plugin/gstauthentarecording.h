@@ -1,0 +1,42 @@
+/* The recording of authentasink: a private temporary file, written at a
+ * position that can be moved back (muxers rewrite their headers).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+typedef struct _GstAuthentaRecording GstAuthentaRecording;
+
+/* Creates "<prefix>-XXXXXX" in @dir (NULL: g_get_tmp_dir()), mode 0600. */
+GstAuthentaRecording *gst_authenta_recording_new (const char *dir,
+                                                  const char *prefix,
+                                                  GError **error);
+/* Closes the file; unlinks it only if @delete_file. */
+void gst_authenta_recording_free (GstAuthentaRecording *rec,
+                                  gboolean delete_file);
+
+const char *gst_authenta_recording_get_path (GstAuthentaRecording *rec);
+/* The byte where the next write goes. */
+guint64 gst_authenta_recording_get_position (GstAuthentaRecording *rec);
+/* The length of the file: the furthest byte ever written. */
+guint64 gst_authenta_recording_get_size (GstAuthentaRecording *rec);
+
+/* Writes all of @buffer at the current position and moves past it.  On a
+ * failure (a full disk) what was written stays. */
+gboolean gst_authenta_recording_write (GstAuthentaRecording *rec,
+                                       GstBuffer *buffer, GError **error);
+gboolean gst_authenta_recording_seek (GstAuthentaRecording *rec, guint64 offset,
+                                      GError **error);
+/* Empties the file, for a new stream after a flush. */
+gboolean gst_authenta_recording_truncate (GstAuthentaRecording *rec,
+                                          GError **error);
+/* Called at the end of a stream: when @suffix is given, renames the file to end
+ * in it (".mp4"), so a kept recording opens by its name. */
+gboolean gst_authenta_recording_finish (GstAuthentaRecording *rec,
+                                        const char *suffix, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,1413 @@
+/* authentasink: records a stream and has it checked by Authenta at EOS.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * SECTION:element-authentasink
+ * @title: authentasink
+ *
+ * authentasink records the encoded stream it receives (a muxed video or a
+ * single image) to a private temporary file and, at end of stream, has it
+ * checked for deepfakes by the Authenta service: it creates a media record,
+ * uploads the file, waits for the verdict and posts it on the bus as an
+ * `authenta-verdict` element message, before its EOS.
+ *
+ * Progress is reported with `authenta-progress` element messages (`stage`:
+ * `created`, `uploading`, `uploaded`, `processing`; `mid`; `bytes-sent`,
+ * `bytes-total`).  The verdict message carries `mid`, `status`,
+ * `model-type`, `media-type`, `fake`, `confidence` (-1 when absent),
+ * `faces`, `deepfakes` (-1 when absent), `result-url`, `json` (the whole
+ * record) and `location` (the kept recording, or %NULL).
+ *
+ * A failed scan posts an ERROR whose details hold `authenta-code`,
+ * `http-status-code`, `mid` and `location` (where the recording was kept).
+ *
+ * The API key comes from the `AUTHENTA_API_KEY` environment variable, or
+ * from the write-only #GstAuthentaSink:api-key property; it is never logged
+ * nor shown by `gst-launch-1.0 -v` or pipeline dumps.
+ *
+ * ## Example launch lines
+ * |[
+ * export AUTHENTA_API_KEY=...
+ * gst-launch-1.0 -m -e v4l2src num-buffers=300 ! videoconvert ! x264enc ! \
+ *     mp4mux ! authentasink media-name=door-camera
+ * ]| Records ten seconds of a camera as MP4 and prints the verdict.
+ * |[
+ * gst-launch-1.0 -m filesrc location=photo.jpg ! authentasink
+ * ]| Checks an image (model AC-1 is chosen for images).
+ * |[
+ * gst-launch-1.0 -m videotestsrc num-buffers=90 ! x264enc ! mp4mux ! \
+ *     authentasink base-url=http://127.0.0.1:8080/api keep-file=always
+ * ]| Scans against a local authenta-emulator and keeps the recording.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstauthentasink.h"
+#include "gstauthentarecording.h"
+
+#include <authenta/authenta.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+GST_DEBUG_CATEGORY_STATIC (gst_authenta_sink_debug);
+#define GST_CAT_DEFAULT gst_authenta_sink_debug
+
+#define DEFAULT_MODEL_TYPE GST_AUTHENTA_SINK_MODEL_TYPE_AUTO
+#define DEFAULT_KEEP_FILE GST_AUTHENTA_SINK_KEEP_FILE_ON_FAILURE
+#define DEFAULT_DELETE_REMOTE FALSE
+#define DEFAULT_TIMEOUT 900
+#define DEFAULT_RETRY_ATTEMPTS 4
+#define DEFAULT_RETRY_BASE_DELAY 500
+#define DEFAULT_RETRY_MAX_DELAY 15000
+#define DEFAULT_POLL_INTERVAL 1000
+#define DEFAULT_POLL_MAX_INTERVAL 10000
+
+/* Upper bounds that keep the millisecond arithmetic in a guint. */
+#define MAX_TIMEOUT (G_MAXUINT / 1000)
+#define MAX_DELAY_MS (24 * 3600 * 1000)
+
+enum
+{
+  PROP_0,
+  PROP_API_KEY,
+  PROP_BASE_URL,
+  PROP_MODEL_TYPE,
+  PROP_MEDIA_NAME,
+  PROP_CONTENT_TYPE,
+  PROP_TEMP_DIR,
+  PROP_KEEP_FILE,
+  PROP_DELETE_REMOTE,
+  PROP_TIMEOUT,
+  PROP_RETRY_ATTEMPTS,
+  PROP_RETRY_BASE_DELAY,
+  PROP_RETRY_MAX_DELAY,
+  PROP_POLL_INTERVAL,
+  PROP_POLL_MAX_INTERVAL,
+};
+
+/* A copy of the properties, taken when a scan starts so that it runs with
+ * one consistent set of them. */
+typedef struct
+{
+  char *api_key;
+  char *base_url;
+  GstAuthentaSinkModelType model_type;
+  char *media_name;
+  char *content_type;
+  GstAuthentaSinkKeepFile keep_file;
+  gboolean delete_remote;
+  guint timeout;
+  guint retry_attempts;
+  guint retry_base_delay;
+  guint retry_max_delay;
+  guint poll_interval;
+  guint poll_max_interval;
+} Settings;
+
+struct _GstAuthentaSink
+{
+  GstBaseSink parent;
+
+  /* Properties, under the object lock. */
+  Settings settings;
+  char *temp_dir;
+
+  /* Under the object lock: unlock() cancels it from any thread; the
+   * streaming thread takes a reference for each blocking call. */
+  GCancellable *cancellable;
+
+  /* Streaming thread only (and start/stop, when it does not run). */
+  GstAuthentaRecording *recording;
+  GstCaps *caps;
+  AuthentaScanStage last_stage;
+  gboolean posted_stage;
+  char *mid;
+  /* A write failed: the partial recording is kept, as the error says. */
+  gboolean keep_partial;
+};
+
+#define gst_authenta_sink_parent_class parent_class
+G_DEFINE_TYPE (GstAuthentaSink, gst_authenta_sink, GST_TYPE_BASE_SINK);
+GST_ELEMENT_REGISTER_DEFINE (authentasink, "authentasink", GST_RANK_NONE,
+                             GST_TYPE_AUTHENTA_SINK);
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE (
+    "sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+
+GType
+gst_authenta_sink_keep_file_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    { GST_AUTHENTA_SINK_KEEP_FILE_NEVER,
+      "Delete the recording after the scan, even a failed one", "never" },
+    { GST_AUTHENTA_SINK_KEEP_FILE_ON_FAILURE,
+      "Delete the recording after a verdict, keep it if the scan failed",
+      "on-failure" },
+    { GST_AUTHENTA_SINK_KEEP_FILE_ALWAYS, "Always keep the recording",
+      "always" },
+    { 0, NULL, NULL },
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (
+        &type, g_enum_register_static ("GstAuthentaSinkKeepFile", values));
+  return type;
+}
+
+GType
+gst_authenta_sink_model_type_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    { GST_AUTHENTA_SINK_MODEL_TYPE_AUTO, "DF-1 for video, AC-1 for images",
+      "auto" },
+    { GST_AUTHENTA_SINK_MODEL_TYPE_DF1, "Face-swap deepfakes in video",
+      "DF-1" },
+    { GST_AUTHENTA_SINK_MODEL_TYPE_AC1, "AI-generated images", "AC-1" },
+    { GST_AUTHENTA_SINK_MODEL_TYPE_FD1, "Image forgery", "FD-1" },
+    { 0, NULL, NULL },
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (
+        &type, g_enum_register_static ("GstAuthentaSinkModelType", values));
+  return type;
+}
+
+static const char *
+model_type_name (GstAuthentaSinkModelType model)
+{
+  switch (model)
+    {
+    case GST_AUTHENTA_SINK_MODEL_TYPE_DF1:
+      return "DF-1";
+    case GST_AUTHENTA_SINK_MODEL_TYPE_AC1:
+      return "AC-1";
+    case GST_AUTHENTA_SINK_MODEL_TYPE_FD1:
+      return "FD-1";
+    case GST_AUTHENTA_SINK_MODEL_TYPE_AUTO:
+    default:
+      return NULL;
+    }
+}
+
+/* The key is wiped from memory, not just freed, when it is replaced. */
+static void
+free_secret (char *secret)
+{
+  if (secret == NULL)
+    return;
+  explicit_bzero (secret, strlen (secret));
+  g_free (secret);
+}
+
+static void
+settings_clear (Settings *s)
+{
+  g_clear_pointer (&s->api_key, free_secret);
+  g_clear_pointer (&s->base_url, g_free);
+  g_clear_pointer (&s->media_name, g_free);
+  g_clear_pointer (&s->content_type, g_free);
+}
+
+static void
+settings_copy (Settings *dest, const Settings *src)
+{
+  *dest = *src;
+  dest->api_key = g_strdup (src->api_key);
+  dest->base_url = g_strdup (src->base_url);
+  dest->media_name = g_strdup (src->media_name);
+  dest->content_type = g_strdup (src->content_type);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Settings, settings_clear)
+
+/* ------------------------------------------------------------------------ */
+/* Bus messages */
+
+static void
+post_progress (GstAuthentaSink *self, AuthentaScanStage stage,
+               AuthentaMedia *media, guint64 bytes_sent, guint64 bytes_total)
+{
+  const char *mid = media ? authenta_media_get_mid (media) : NULL;
+  GstStructure *s;
+
+  if (mid == NULL)
+    mid = self->mid;
+
+  s = gst_structure_new ("authenta-progress", "stage", G_TYPE_STRING,
+                         authenta_scan_stage_to_string (stage), "mid",
+                         G_TYPE_STRING, mid, "bytes-sent", G_TYPE_UINT64,
+                         bytes_sent, "bytes-total", G_TYPE_UINT64, bytes_total,
+                         NULL);
+  self->last_stage = stage;
+  self->posted_stage = TRUE;
+  gst_element_post_message (
+      GST_ELEMENT_CAST (self),
+      gst_message_new_element (GST_OBJECT_CAST (self), s));
+}
+
+static void
+on_progress (AuthentaScanStage stage, AuthentaMedia *media, guint64 bytes_sent,
+             guint64 bytes_total, gpointer user_data)
+{
+  GstAuthentaSink *self = user_data;
+
+  /* Only the first poll is news: later ones repeat "processing". */
+  if (stage == AUTHENTA_SCAN_STAGE_PROCESSING && self->posted_stage
+      && self->last_stage == AUTHENTA_SCAN_STAGE_PROCESSING)
+    return;
+  GST_LOG_OBJECT (self, "%s: %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT,
+                  authenta_scan_stage_to_string (stage), bytes_sent,
+                  bytes_total);
+  post_progress (self, stage, media, bytes_sent, bytes_total);
+}
+
+static int
+clamp_count (gint64 value)
+{
+  if (value < 0)
+    return -1;
+  return (int)MIN (value, (gint64)G_MAXINT);
+}
+
+static void
+post_verdict (GstAuthentaSink *self, AuthentaMedia *media,
+              const char *model_type, const char *location)
+{
+  const char *model = authenta_media_get_model_type (media);
+  GstStructure *s;
+
+  s = gst_structure_new (
+      "authenta-verdict", "mid", G_TYPE_STRING, authenta_media_get_mid (media),
+      "status", G_TYPE_STRING, authenta_media_get_status (media), "model-type",
+      G_TYPE_STRING, model ? model : model_type, "media-type", G_TYPE_STRING,
+      authenta_media_get_media_type (media), "fake", G_TYPE_BOOLEAN,
+      authenta_media_is_fake (media), "confidence", G_TYPE_DOUBLE,
+      authenta_media_get_confidence (media), "faces", G_TYPE_INT,
+      clamp_count (authenta_media_get_faces (media)), "deepfakes", G_TYPE_INT,
+      clamp_count (authenta_media_get_deepfakes (media)), "result-url",
+      G_TYPE_STRING, authenta_media_get_result_url (media), "json",
+      G_TYPE_STRING, authenta_media_get_json (media), "location", G_TYPE_STRING,
+      location, NULL);
+
+  GST_INFO_OBJECT (
+      self, "verdict for %s: %s, fake %d", authenta_media_get_mid (media),
+      authenta_media_get_status (media), authenta_media_is_fake (media));
+  gst_element_post_message (
+      GST_ELEMENT_CAST (self),
+      gst_message_new_element (GST_OBJECT_CAST (self), s));
+}
+
+/* "TIMEOUT" for AUTHENTA_ERROR_TIMEOUT, when the service sent no code. */
+static char *
+dup_error_code (const GError *error)
+{
+  const char *code = authenta_error_get_service_code (error);
+  g_autoptr (GEnumClass) klass = NULL;
+  GEnumValue *value;
+
+  if (code != NULL)
+    return g_strdup (code);
+  if (error->domain == AUTHENTA_ERROR)
+    {
+      klass = g_type_class_ref (AUTHENTA_TYPE_ERROR);
+      value = g_enum_get_value (klass, error->code);
+      if (value != NULL
+          && g_str_has_prefix (value->value_name, "AUTHENTA_ERROR_"))
+        return g_strdup (value->value_name + strlen ("AUTHENTA_ERROR_"));
+    }
+  if (error->domain == G_IO_ERROR || error->domain == G_FILE_ERROR)
+    return g_strdup ("IO_ERROR");
+  return g_strdup ("ERROR");
+}
+
+/* Posts the ERROR for a failed scan, with a message that says what to do. */
+static void
+post_scan_error (GstAuthentaSink *self, const GError *error,
+                 const Settings *settings, const char *location)
+{
+  GQuark domain = GST_RESOURCE_ERROR;
+  int code = GST_RESOURCE_ERROR_FAILED;
+  g_autofree char *what = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *service_code = dup_error_code (error);
+  const char *mid = authenta_error_get_mid (error);
+  GstStructure *details;
+
+  if (mid == NULL)
+    mid = self->mid;
+
+  if (error->domain == AUTHENTA_ERROR)
+    {
+      switch ((AuthentaError)error->code)
+        {
+        case AUTHENTA_ERROR_INVALID_API_KEY:
+          code = GST_RESOURCE_ERROR_NOT_AUTHORIZED;
+          what = g_strdup (
+              "The Authenta service refused the API key. Set the api-key "
+              "property or the AUTHENTA_API_KEY environment variable to a "
+              "valid key.");
+          break;
+        case AUTHENTA_ERROR_FORBIDDEN:
+          code = GST_RESOURCE_ERROR_NOT_AUTHORIZED;
+          what = g_strdup (
+              "The API key lacks a permission this scan needs (read and "
+              "write; delete too with delete-remote). Use a key that has "
+              "them.");
+          break;
+        case AUTHENTA_ERROR_INSUFFICIENT_BALANCE:
+          what = g_strdup ("The Authenta account has no credits left. Add "
+                           "credits, then scan the recording again.");
+          break;
+        case AUTHENTA_ERROR_NOT_FOUND:
+          code = GST_RESOURCE_ERROR_NOT_FOUND;
+          what = g_strdup ("The Authenta service lost the media record "
+                           "during the scan.");
+          break;
+        case AUTHENTA_ERROR_BAD_REQUEST:
+          what = g_strdup ("The Authenta service refused the request.");
+          break;
+        case AUTHENTA_ERROR_SERVER:
+          what = g_strdup_printf (
+              "The Authenta service kept failing (%u tries). Try again "
+              "later, or raise retry-attempts.",
+              settings->retry_attempts);
+          break;
+        case AUTHENTA_ERROR_RATE_LIMITED:
+          code = GST_RESOURCE_ERROR_BUSY;
+          what = g_strdup ("The Authenta service kept asking to slow down. "
+                           "Try again later.");
+          break;
+        case AUTHENTA_ERROR_NETWORK:
+          code = GST_RESOURCE_ERROR_OPEN_READ_WRITE;
+          what = g_strdup ("Could not reach the Authenta service. Check "
+                           "base-url, AUTHENTA_BASE_URL and the network.");
+          break;
+        case AUTHENTA_ERROR_TIMEOUT:
+          what = g_strdup_printf ("No verdict came within the time allowed "
+                                  "(timeout=%u s). Raise the timeout "
+                                  "property, or look the record up later.",
+                                  settings->timeout);
+          break;
+        case AUTHENTA_ERROR_PROTOCOL:
+          what = g_strdup ("The Authenta service sent an answer that could "
+                           "not be understood.");
+          break;
+        case AUTHENTA_ERROR_UPLOAD_REJECTED:
+          code = GST_RESOURCE_ERROR_WRITE;
+          what = g_strdup ("The storage service refused the upload.");
+          break;
+        case AUTHENTA_ERROR_PROCESSING_FAILED:
+          domain = GST_STREAM_ERROR;
+          code = GST_STREAM_ERROR_FAILED;
+          what = g_strdup ("The Authenta service could not process the "
+                           "recording.");
+          break;
+        case AUTHENTA_ERROR_INVALID_ARGUMENT:
+          code = GST_RESOURCE_ERROR_SETTINGS;
+          what = g_strdup ("A setting of authentasink cannot be used "
+                           "(see the details).");
+          break;
+        case AUTHENTA_ERROR_UNSUPPORTED_MEDIA:
+          domain = GST_STREAM_ERROR;
+          code = GST_STREAM_ERROR_WRONG_TYPE;
+          what = g_strdup ("The Authenta service does not accept this kind "
+                           "of media. Send MP4, QuickTime, WebM, JPEG or "
+                           "PNG.");
+          break;
+        default:
+          break;
+        }
+    }
+  if (what == NULL)
+    {
+      code = GST_RESOURCE_ERROR_READ;
+      what = g_strdup ("Scanning the recording failed.");
+    }
+
+  if (location != NULL)
+    text = g_strdup_printf ("%s The recording is kept at %s.", what, location);
+  else
+    text = g_strdup_printf ("%s The recording was deleted (keep-file=never).",
+                            what);
+
+  details = gst_make_element_message_details (
+      "authenta-code", G_TYPE_STRING, service_code, "http-status-code",
+      G_TYPE_UINT, authenta_error_get_http_status (error), "mid", G_TYPE_STRING,
+      mid, "location", G_TYPE_STRING, location, NULL);
+
+  GST_WARNING_OBJECT (self, "error: %s", text);
+  gst_element_message_full_with_details (
+      GST_ELEMENT_CAST (self), GST_MESSAGE_ERROR, domain, code,
+      g_steal_pointer (&text), g_strdup (error->message), __FILE__,
+      GST_FUNCTION, __LINE__, details);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Properties */
+
+static gboolean
+check_mutable (GstAuthentaSink *self, GParamSpec *pspec)
+{
+  GstState state;
+
+  GST_OBJECT_LOCK (self);
+  state = GST_STATE (self);
+  GST_OBJECT_UNLOCK (self);
+  if (state > GST_STATE_READY)
+    {
+      GST_WARNING_OBJECT (self,
+                          "%s can only be changed in the NULL or READY "
+                          "state",
+                          pspec->name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+replace_string (char **dest, const GValue *value)
+{
+  const char *str = g_value_get_string (value);
+
+  g_free (*dest);
+  /* An empty string means "unset", so gst-launch can restore a default. */
+  *dest = (str != NULL && *str != '\0') ? g_strdup (str) : NULL;
+}
+
+static void
+gst_authenta_sink_set_property (GObject *object, guint prop_id,
+                                const GValue *value, GParamSpec *pspec)
+{
+  GstAuthentaSink *self = GST_AUTHENTA_SINK (object);
+  Settings *s = &self->settings;
+
+  if (!check_mutable (self, pspec))
+    return;
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id)
+    {
+    case PROP_API_KEY:
+      {
+        const char *key = g_value_get_string (value);
+
+        /* Never logged, not even its length. */
+        free_secret (s->api_key);
+        s->api_key = (key != NULL && *key != '\0') ? g_strdup (key) : NULL;
+        break;
+      }
+    case PROP_BASE_URL:
+      replace_string (&s->base_url, value);
+      break;
+    case PROP_MODEL_TYPE:
+      s->model_type = g_value_get_enum (value);
+      break;
+    case PROP_MEDIA_NAME:
+      replace_string (&s->media_name, value);
+      break;
+    case PROP_CONTENT_TYPE:
+      replace_string (&s->content_type, value);
+      break;
+    case PROP_TEMP_DIR:
+      replace_string (&self->temp_dir, value);
+      break;
+    case PROP_KEEP_FILE:
+      s->keep_file = g_value_get_enum (value);
+      break;
+    case PROP_DELETE_REMOTE:
+      s->delete_remote = g_value_get_boolean (value);
+      break;
+    case PROP_TIMEOUT:
+      s->timeout = g_value_get_uint (value);
+      break;
+    case PROP_RETRY_ATTEMPTS:
+      s->retry_attempts = g_value_get_uint (value);
+      break;
+    case PROP_RETRY_BASE_DELAY:
+      s->retry_base_delay = g_value_get_uint (value);
+      break;
+    case PROP_RETRY_MAX_DELAY:
+      s->retry_max_delay = g_value_get_uint (value);
+      break;
+    case PROP_POLL_INTERVAL:
+      s->poll_interval = g_value_get_uint (value);
+      break;
+    case PROP_POLL_MAX_INTERVAL:
+      s->poll_max_interval = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+    }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_authenta_sink_get_property (GObject *object, guint prop_id, GValue *value,
+                                GParamSpec *pspec)
+{
+  GstAuthentaSink *self = GST_AUTHENTA_SINK (object);
+  Settings *s = &self->settings;
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id)
+    {
+    case PROP_BASE_URL:
+      g_value_set_string (value, s->base_url);
+      break;
+    case PROP_MODEL_TYPE:
+      g_value_set_enum (value, s->model_type);
+      break;
+    case PROP_MEDIA_NAME:
+      g_value_set_string (value, s->media_name);
+      break;
+    case PROP_CONTENT_TYPE:
+      g_value_set_string (value, s->content_type);
+      break;
+    case PROP_TEMP_DIR:
+      g_value_set_string (value, self->temp_dir);
+      break;
+    case PROP_KEEP_FILE:
+      g_value_set_enum (value, s->keep_file);
+      break;
+    case PROP_DELETE_REMOTE:
+      g_value_set_boolean (value, s->delete_remote);
+      break;
+    case PROP_TIMEOUT:
+      g_value_set_uint (value, s->timeout);
+      break;
+    case PROP_RETRY_ATTEMPTS:
+      g_value_set_uint (value, s->retry_attempts);
+      break;
+    case PROP_RETRY_BASE_DELAY:
+      g_value_set_uint (value, s->retry_base_delay);
+      break;
+    case PROP_RETRY_MAX_DELAY:
+      g_value_set_uint (value, s->retry_max_delay);
+      break;
+    case PROP_POLL_INTERVAL:
+      g_value_set_uint (value, s->poll_interval);
+      break;
+    case PROP_POLL_MAX_INTERVAL:
+      g_value_set_uint (value, s->poll_max_interval);
+      break;
+    default:
+      /* api-key is write-only: GObject never asks for it. */
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+    }
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Recording */
+
+static gboolean
+ensure_recording (GstAuthentaSink *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *prefix = NULL;
+  g_autoptr (GDateTime) now = NULL;
+  g_autofree char *stamp = NULL;
+
+  if (self->recording != NULL)
+    return TRUE;
+
+  GST_OBJECT_LOCK (self);
+  dir = g_strdup (self->temp_dir);
+  GST_OBJECT_UNLOCK (self);
+
+  now = g_date_time_new_now_utc ();
+  stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
+  prefix = g_strdup_printf ("%s-%s", GST_OBJECT_NAME (self), stamp);
+  self->recording = gst_authenta_recording_new (dir, prefix, &error);
+  if (self->recording == NULL)
+    {
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
+                         ("Could not create the recording file. Set "
+                          "temp-dir to a writable folder."),
+                         ("%s", error->message));
+      return FALSE;
+    }
+  GST_DEBUG_OBJECT (self, "recording to %s",
+                    gst_authenta_recording_get_path (self->recording));
+  return TRUE;
+}
+
+/* Ends the life of the current recording, keeping the file or not. */
+static void
+drop_recording (GstAuthentaSink *self, gboolean keep)
+{
+  if (self->recording == NULL)
+    return;
+  if (keep)
+    GST_INFO_OBJECT (self, "recording kept at %s",
+                     gst_authenta_recording_get_path (self->recording));
+  gst_authenta_recording_free (self->recording, !keep);
+  self->recording = NULL;
+}
+
+static GstFlowReturn
+gst_authenta_sink_render (GstBaseSink *bsink, GstBuffer *buffer)
+{
+  GstAuthentaSink *self = GST_AUTHENTA_SINK (bsink);
+  g_autoptr (GError) error = NULL;
+
+  if (!ensure_recording (self))
+    return GST_FLOW_ERROR;
+
+  if (!gst_authenta_recording_write (self->recording, buffer, &error))
+    {
+      const char *path = gst_authenta_recording_get_path (self->recording);
+
+      /* What was written stays on disk, whatever keep-file says: the
+       * error tells where. */
+      self->keep_partial = TRUE;
+      if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC))
+        GST_ELEMENT_ERROR_WITH_DETAILS (
+            self, RESOURCE, NO_SPACE_LEFT,
+            ("The disk of the recording is full. What was recorded so far "
+             "is kept at %s.",
+             path),
+            ("%s", error->message),
+            ("authenta-code", G_TYPE_STRING, "WRITE_FAILED", "http-status-code",
+             G_TYPE_UINT, 0, "mid", G_TYPE_STRING, NULL, "location",
+             G_TYPE_STRING, path, NULL));
+      else
+        GST_ELEMENT_ERROR_WITH_DETAILS (
+            self, RESOURCE, WRITE,
+            ("Could not write the recording. What was recorded so far is "
+             "kept at %s.",
+             path),
+            ("%s", error->message),
+            ("authenta-code", G_TYPE_STRING, "WRITE_FAILED", "http-status-code",
+             G_TYPE_UINT, 0, "mid", G_TYPE_STRING, NULL, "location",
+             G_TYPE_STRING, path, NULL));
+      return GST_FLOW_ERROR;
+    }
+
+  return GST_FLOW_OK;
+}
+
+static gboolean
+gst_authenta_sink_set_caps (GstBaseSink *bsink, GstCaps *caps)
+{
+  GstAuthentaSink *self = GST_AUTHENTA_SINK (bsink);
+
+  GST_DEBUG_OBJECT (self, "caps %" GST_PTR_FORMAT, caps);
+  gst_caps_replace (&self->caps, caps);
+  return TRUE;
+}
+
+static const char *
+content_type_from_caps (GstCaps *caps)
+{
+  const GstStructure *s;
+  const char *name;
+
+  if (caps == NULL || gst_caps_is_empty (caps) || gst_caps_is_any (caps))
+    return NULL;
+
+  s = gst_caps_get_structure (caps, 0);
+  name = gst_structure_get_name (s);
+  if (g_str_equal (name, "video/quicktime"))
+    {
+      const char *variant = gst_structure_get_string (s, "variant");
+
+      /* Other variants (3gpp, mj2) and none at all: let the data say. */
+      if (variant == NULL)
+        return NULL;
+      if (g_str_has_prefix (variant, "iso"))
+        return "video/mp4";
+      if (g_str_equal (variant, "apple"))
+        return "video/quicktime";
+      return NULL;
+    }
+  if (g_str_equal (name, "video/webm") || g_str_equal (name, "video/x-matroska")
+      || g_str_equal (name, "image/jpeg") || g_str_equal (name, "image/png"))
+    return name;
+  return NULL;
+}
+
+static const char *
+suffix_for_content_type (const char *content_type)
+{
+  static const struct
+  {
+    const char *type;
+    const char *suffix;
+  } suffixes[] = {
+    { "video/mp4", ".mp4" },   { "video/quicktime", ".mov" },
+    { "video/webm", ".webm" }, { "video/x-matroska", ".mkv" },
+    { "image/jpeg", ".jpg" },  { "image/png", ".png" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    if (g_str_equal (content_type, suffixes[i].type))
+      return suffixes[i].suffix;
+  return NULL;
+}
+
+/* The caps first, then the data, then the content-type property. */
+static char *
+pick_content_type (GstAuthentaSink *self, const Settings *settings,
+                   GError **error)
+{
+  const char *type = content_type_from_caps (self->caps);
+  const char *path = gst_authenta_recording_get_path (self->recording);
+  g_autoptr (GError) sniff_error = NULL;
+  g_autofree char *caps_str = NULL;
+
+  if (type != NULL)
+    {
+      GST_DEBUG_OBJECT (self, "content type %s from the caps", type);
+      return g_strdup (type);
+    }
+
+  type = authenta_content_type_sniff_file (path, &sniff_error);
+  if (type != NULL)
+    {
+      GST_DEBUG_OBJECT (self, "content type %s from the data", type);
+      return g_strdup (type);
+    }
+  GST_DEBUG_OBJECT (self, "data not recognised: %s", sniff_error->message);
+
+  if (settings->content_type != NULL)
+    {
+      GST_DEBUG_OBJECT (self, "content type %s from the property",
+                        settings->content_type);
+      return g_strdup (settings->content_type);
+    }
+
+  caps_str = self->caps ? gst_caps_to_string (self->caps) : NULL;
+  g_set_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_UNSUPPORTED_MEDIA,
+               "Neither the caps (%s) nor the data (%s) tell a content type "
+               "that Authenta accepts, and content-type is not set",
+               caps_str ? caps_str : "none", sniff_error->message);
+  return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The scan */
+
+static AuthentaClient *
+make_client (GstAuthentaSink *self, const Settings *s, GError **error)
+{
+  AuthentaClient *client;
+
+  client = authenta_client_new (s->base_url, s->api_key, error);
+  if (client == NULL)
+    return NULL;
+
+  /* Jitter and poll growth keep the library's defaults. */
+  g_object_set (client, "retry-attempts", s->retry_attempts, "retry-base-delay",
+                s->retry_base_delay, "retry-max-delay", s->retry_max_delay,
+                "poll-interval", s->poll_interval, "poll-max-interval",
+                MAX (s->poll_max_interval, s->poll_interval), "poll-timeout",
+                s->timeout * 1000, NULL);
+  return client;
+}
+
+static GCancellable *
+dup_cancellable (GstAuthentaSink *self)
+{
+  GCancellable *cancellable;
+
+  GST_OBJECT_LOCK (self);
+  cancellable = g_object_ref (self->cancellable);
+  GST_OBJECT_UNLOCK (self);
+  return cancellable;
+}
+
+typedef struct
+{
+  AuthentaMedia *media;
+  gboolean uploaded;
+} ScanState;
+
+static void
+scan_state_clear (ScanState *state)
+{
+  g_clear_object (&state->media);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ScanState, scan_state_clear)
+
+/* Runs what is left of the scan: create, upload, wait.  Resumable: after a
+ * cancel by a pause it goes on from the step that was interrupted. */
+static AuthentaMedia *
+run_scan (GstAuthentaSink *self, AuthentaClient *client, const char *path,
+          const char *name, const char *content_type, const char *model_type,
+          guint64 size, ScanState *state, GError **error)
+{
+  g_autoptr (GCancellable) cancellable = dup_cancellable (self);
+
+  if (state->media == NULL)
+    {
+      state->media = authenta_client_create_media (
+          client, name, content_type, size, model_type, cancellable, error);
+      if (state->media == NULL)
+        return NULL;
+      g_free (self->mid);
+      self->mid = g_strdup (authenta_media_get_mid (state->media));
+      GST_INFO_OBJECT (self, "created record %s", self->mid);
+      post_progress (self, AUTHENTA_SCAN_STAGE_CREATED, state->media, 0, size);
+    }
+
+  if (!state->uploaded)
+    {
+      AuthentaMedia *uploaded;
+
+      uploaded = authenta_client_upload_file (
+          client, state->media, path, on_progress, self, cancellable, error);
+      if (uploaded == NULL)
+        return NULL;
+      g_object_unref (state->media);
+      state->media = uploaded;
+      state->uploaded = TRUE;
+      /* A record made again after an expired upload URL has its own mid. */
+      g_free (self->mid);
+      self->mid = g_strdup (authenta_media_get_mid (state->media));
+      if (self->last_stage != AUTHENTA_SCAN_STAGE_UPLOADED)
+        post_progress (self, AUTHENTA_SCAN_STAGE_UPLOADED, state->media, size,
+                       size);
+    }
+
+  return authenta_client_wait_for_result (client, self->mid, on_progress, self,
+                                          cancellable, error);
+}
+
+static gboolean
+is_cancelled (GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* The EOS: scan the recording, post the verdict or an ERROR.  Runs on the
+ * streaming thread with the PREROLL lock held, so unlock() is what ends any
+ * wait here. */
+static gboolean
+handle_eos (GstAuthentaSink *self, GstEvent *event)
+{
+  g_auto (Settings) settings = { 0 };
+  g_auto (ScanState) state = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AuthentaClient) client = NULL;
+  g_autoptr (AuthentaMedia) result = NULL;
+  g_autofree char *content_type = NULL;
+  g_autofree char *name = NULL;
+  const char *model_type;
+  const char *path;
+  guint64 size;
+  gboolean keep;
+
+  GST_OBJECT_LOCK (self);
+  settings_copy (&settings, &self->settings);
+  GST_OBJECT_UNLOCK (self);
+
+  size
+      = self->recording ? gst_authenta_recording_get_size (self->recording) : 0;
+  if (size == 0)
+    {
+      GST_ELEMENT_WARNING (self, STREAM, FAILED,
+                           ("Nothing was recorded: the stream ended before "
+                            "any data, so nothing was uploaded."),
+                           (NULL));
+      drop_recording (self, FALSE);
+      return TRUE;
+    }
+
+  content_type = pick_content_type (self, &settings, &error);
+  if (content_type == NULL)
+    {
+      keep = settings.keep_file != GST_AUTHENTA_SINK_KEEP_FILE_NEVER;
+      GST_ELEMENT_ERROR_WITH_DETAILS (
+          self, STREAM, WRONG_TYPE,
+          ("Could not tell the content type of the recording. Set the "
+           "content-type property (video/mp4, video/quicktime, video/webm, "
+           "image/jpeg or image/png)."),
+          ("%s", error->message),
+          ("authenta-code", G_TYPE_STRING, "UNSUPPORTED_MEDIA",
+           "http-status-code", G_TYPE_UINT, 0, "mid", G_TYPE_STRING, NULL,
+           "location", G_TYPE_STRING,
+           keep ? gst_authenta_recording_get_path (self->recording) : NULL,
+           NULL));
+      drop_recording (self, keep);
+      return FALSE;
+    }
+
+  g_clear_error (&error);
+  if (!gst_authenta_recording_finish (
+          self->recording, suffix_for_content_type (content_type), &error))
+    {
+      GST_WARNING_OBJECT (self, "%s", error->message);
+      g_clear_error (&error);
+    }
+  path = gst_authenta_recording_get_path (self->recording);
+
+  if (settings.model_type == GST_AUTHENTA_SINK_MODEL_TYPE_AUTO)
+    model_type = authenta_content_type_default_model (content_type);
+  else
+    model_type = model_type_name (settings.model_type);
+
+  name = settings.media_name ? g_strdup (settings.media_name)
+                             : g_path_get_basename (path);
+
+  GST_INFO_OBJECT (self,
+                   "scanning %s (%" G_GUINT64_FORMAT " bytes, %s, model %s)",
+                   path, size, content_type, model_type);
+
+  g_clear_pointer (&self->mid, g_free);
+  self->posted_stage = FALSE;
+  client = make_client (self, &settings, &error);
+  while (client != NULL && result == NULL)
+    {
+      GstFlowReturn flow;
+
+      result = run_scan (self, client, path, name, content_type, model_type,
+                         size, &state, &error);
+      if (result != NULL || !is_cancelled (error))
+        break;
+
+      /* unlock() came: a pause, a flush or a stop.  Wait (releasing the
+       * PREROLL lock, which the state change or flush needs) to know which:
+       * after a pause the scan goes on where it was, once PLAYING again. */
+      GST_DEBUG_OBJECT (self, "scan interrupted");
+      g_clear_error (&error);
+      flow = gst_base_sink_wait_preroll (GST_BASE_SINK_CAST (self));
+      if (flow != GST_FLOW_OK)
+        {
+          keep = settings.keep_file != GST_AUTHENTA_SINK_KEEP_FILE_NEVER;
+          GST_INFO_OBJECT (self, "scan abandoned (%s)",
+                           gst_flow_get_name (flow));
+          if (keep)
+            GST_ELEMENT_WARNING (self, RESOURCE, FAILED,
+                                 ("The scan was stopped before a verdict. "
+                                  "The recording is kept at %s.",
+                                  path),
+                                 (NULL));
+          drop_recording (self, keep);
+          return FALSE;
+        }
+      GST_DEBUG_OBJECT (self, "resuming the scan");
+    }
+
+  if (result == NULL)
+    {
+      keep = settings.keep_file != GST_AUTHENTA_SINK_KEEP_FILE_NEVER;
+      GST_WARNING_OBJECT (self, "scan failed: %s", error->message);
+      post_scan_error (self, error, &settings, keep ? path : NULL);
+      drop_recording (self, keep);
+      return FALSE;
+    }
+
+  keep = settings.keep_file == GST_AUTHENTA_SINK_KEEP_FILE_ALWAYS;
+  post_verdict (self, result, model_type, keep ? path : NULL);
+
+  if (settings.delete_remote)
+    {
+      g_autoptr (GCancellable) cancellable = dup_cancellable (self);
+
+      if (!authenta_client_delete_media (client, self->mid, cancellable, &error)
+          && !is_cancelled (error))
+        GST_ELEMENT_WARNING_WITH_DETAILS (
+            self, RESOURCE, FAILED,
+            ("Could not delete the media record %s from the service.",
+             self->mid),
+            ("%s", error->message),
+            ("authenta-code", G_TYPE_STRING,
+             authenta_error_get_service_code (error), "http-status-code",
+             G_TYPE_UINT, authenta_error_get_http_status (error), "mid",
+             G_TYPE_STRING, self->mid, NULL));
+    }
+
+  drop_recording (self, keep);
+  return TRUE;
+}
+
+static gboolean
+gst_authenta_sink_event (GstBaseSink *bsink, GstEvent *event)
+{
+  GstAuthentaSink *self = GST_AUTHENTA_SINK (bsink);
+  g_autoptr (GError) error = NULL;
+
+  switch (GST_EVENT_TYPE (event))
+    {
+    case GST_EVENT_SEGMENT:
+      {
+        const GstSegment *segment;
+
+        gst_event_parse_segment (event, &segment);
+        /* A muxer going back to rewrite a header (mp4mux's moov and mdat
+         * sizes) sends a BYTES segment starting where to write. */
+        if (segment->format != GST_FORMAT_BYTES)
+          break;
+        if (!ensure_recording (self))
+          goto failed;
+        if (segment->start
+            == gst_authenta_recording_get_position (self->recording))
+          break;
+        GST_DEBUG_OBJECT (self, "seeking to %" G_GUINT64_FORMAT,
+                          segment->start);
+        if (!gst_authenta_recording_seek (self->recording, segment->start,
+                                          &error))
+          {
+            GST_ELEMENT_ERROR (self, RESOURCE, SEEK,
+                               ("Could not seek in the recording."),
+                               ("%s", error->message));
+            goto failed;
+          }
+        break;
+      }
+    case GST_EVENT_FLUSH_STOP:
+      /* A new stream starts over, as with filesink. */
+      if (self->recording != NULL
+          && !gst_authenta_recording_truncate (self->recording, &error))
+        {
+          GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
+                             ("Could not restart the recording."),
+                             ("%s", error->message));
+          goto failed;
+        }
+      break;
+    case GST_EVENT_EOS:
+      if (!handle_eos (self, event))
+        goto failed;
+      break;
+    default:
+      break;
+    }
+
+  return GST_BASE_SINK_CLASS (parent_class)->event (bsink, event);
+
+failed:
+  gst_event_unref (event);
+  return FALSE;
+}
+
+static gboolean
+gst_authenta_sink_query (GstBaseSink *bsink, GstQuery *query)
+{
+  GstAuthentaSink *self = GST_AUTHENTA_SINK (bsink);
+  GstFormat format;
+
+  switch (GST_QUERY_TYPE (query))
+    {
+    case GST_QUERY_SEEKING:
+      /* mp4mux and qtmux ask this before choosing to rewrite headers. */
+      gst_query_parse_seeking (query, &format, NULL, NULL, NULL);
+      if (format == GST_FORMAT_BYTES || format == GST_FORMAT_DEFAULT)
+        gst_query_set_seeking (query, GST_FORMAT_BYTES, TRUE, 0, -1);
+      else
+        gst_query_set_seeking (query, format, FALSE, 0, -1);
+      return TRUE;
+    case GST_QUERY_POSITION:
+      gst_query_parse_position (query, &format, NULL);
+      if (format != GST_FORMAT_BYTES && format != GST_FORMAT_DEFAULT)
+        break;
+      /* The streaming thread owns the recording; a query from elsewhere
+       * reads one 64-bit value, at worst a little stale. */
+      gst_query_set_position (
+          query, GST_FORMAT_BYTES,
+          self->recording
+              ? (gint64)gst_authenta_recording_get_position (self->recording)
+              : 0);
+      return TRUE;
+    case GST_QUERY_FORMATS:
+      gst_query_set_formats (query, 2, GST_FORMAT_DEFAULT, GST_FORMAT_BYTES);
+      return TRUE;
+    default:
+      break;
+    }
+
+  return GST_BASE_SINK_CLASS (parent_class)->query (bsink, query);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Life cycle */
+
+static gboolean
+gst_authenta_sink_start (GstBaseSink *bsink)
+{
+  GstAuthentaSink *self = GST_AUTHENTA_SINK (bsink);
+  g_autofree char *dir = NULL;
+  gboolean have_key;
+  const char *env_key = g_getenv ("AUTHENTA_API_KEY");
+
+  GST_OBJECT_LOCK (self);
+  have_key = self->settings.api_key != NULL;
+  dir = g_strdup (self->temp_dir ? self->temp_dir : g_get_tmp_dir ());
+  GST_OBJECT_UNLOCK (self);
+
+  /* Fail before anything is recorded, not at the end of it. */
+  if (!have_key && (env_key == NULL || *env_key == '\0'))
+    {
+      GST_ELEMENT_ERROR (self, RESOURCE, NOT_AUTHORIZED,
+                         ("No Authenta API key. Set the api-key property or "
+                          "the AUTHENTA_API_KEY environment variable."),
+                         (NULL));
+      return FALSE;
+    }
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR)
+      || g_access (dir, W_OK | X_OK) != 0)
+    {
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
+                         ("The folder for the recording, \"%s\", is not a "
+                          "writable folder. Set temp-dir to one.",
+                          dir),
+                         (NULL));
+      return FALSE;
+    }
+
+  self->last_stage = AUTHENTA_SCAN_STAGE_CREATED;
+  self->posted_stage = FALSE;
+  return TRUE;
+}
+
+static gboolean
+gst_authenta_sink_stop (GstBaseSink *bsink)
+{
+  GstAuthentaSink *self = GST_AUTHENTA_SINK (bsink);
+  GstAuthentaSinkKeepFile keep_file;
+
+  GST_OBJECT_LOCK (self);
+  keep_file = self->settings.keep_file;
+  GST_OBJECT_UNLOCK (self);
+
+  /* A stream stopped before its EOS (or its scan) was never scanned:
+   * nothing recorded is lost unless keep-file=never. */
+  if (self->recording != NULL)
+    drop_recording (
+        self,
+        self->keep_partial
+            || (keep_file != GST_AUTHENTA_SINK_KEEP_FILE_NEVER
+                && gst_authenta_recording_get_size (self->recording) > 0));
+  self->keep_partial = FALSE;
+  gst_caps_replace (&self->caps, NULL);
+  g_clear_pointer (&self->mid, g_free);
+  return TRUE;
+}
+
+static gboolean
+gst_authenta_sink_unlock (GstBaseSink *bsink)
+{
+  GstAuthentaSink *self = GST_AUTHENTA_SINK (bsink);
+
+  GST_DEBUG_OBJECT (self, "unlock");
+  GST_OBJECT_LOCK (self);
+  g_cancellable_cancel (self->cancellable);
+  GST_OBJECT_UNLOCK (self);
+  return TRUE;
+}
+
+static gboolean
+gst_authenta_sink_unlock_stop (GstBaseSink *bsink)
+{
+  GstAuthentaSink *self = GST_AUTHENTA_SINK (bsink);
+
+  GST_DEBUG_OBJECT (self, "unlock_stop");
+  /* A fresh one rather than g_cancellable_reset(): a call that still holds
+   * the old one keeps seeing it cancelled. */
+  GST_OBJECT_LOCK (self);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_object_unref (self->cancellable);
+      self->cancellable = g_cancellable_new ();
+    }
+  GST_OBJECT_UNLOCK (self);
+  return TRUE;
+}
+
+static void
+gst_authenta_sink_finalize (GObject *object)
+{
+  GstAuthentaSink *self = GST_AUTHENTA_SINK (object);
+
+  settings_clear (&self->settings);
+  g_free (self->temp_dir);
+  g_clear_object (&self->cancellable);
+  gst_caps_replace (&self->caps, NULL);
+  g_free (self->mid);
+  if (self->recording != NULL)
+    drop_recording (self, TRUE);
+
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_authenta_sink_init (GstAuthentaSink *self)
+{
+  Settings *s = &self->settings;
+
+  s->model_type = DEFAULT_MODEL_TYPE;
+  s->keep_file = DEFAULT_KEEP_FILE;
+  s->delete_remote = DEFAULT_DELETE_REMOTE;
+  s->timeout = DEFAULT_TIMEOUT;
+  s->retry_attempts = DEFAULT_RETRY_ATTEMPTS;
+  s->retry_base_delay = DEFAULT_RETRY_BASE_DELAY;
+  s->retry_max_delay = DEFAULT_RETRY_MAX_DELAY;
+  s->poll_interval = DEFAULT_POLL_INTERVAL;
+  s->poll_max_interval = DEFAULT_POLL_MAX_INTERVAL;
+  self->cancellable = g_cancellable_new ();
+
+  /* A recorder, not a renderer: write as fast as data comes. */
+  gst_base_sink_set_sync (GST_BASE_SINK (self), FALSE);
+}
+
+#define PARAM_FLAGS                                                            \
+  (G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY | G_PARAM_STATIC_STRINGS)
+
+static void
+gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseSinkClass *basesink_class = GST_BASE_SINK_CLASS (klass);
+
+  gobject_class->set_property = gst_authenta_sink_set_property;
+  gobject_class->get_property = gst_authenta_sink_get_property;
+  gobject_class->finalize = gst_authenta_sink_finalize;
+
+  /**
+   * GstAuthentaSink:api-key:
+   *
+   * The key for the Authenta service.  Write-only, so that it never shows
+   * in `gst-launch-1.0 -v` output, pipeline dumps or logs.
+   */
+  g_object_class_install_property (
+      gobject_class, PROP_API_KEY,
+      g_param_spec_string (
+          "api-key", "API key",
+          "Key for the Authenta service (write-only; default: the "
+          "AUTHENTA_API_KEY environment variable)",
+          NULL,
+          G_PARAM_WRITABLE | GST_PARAM_MUTABLE_READY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_property (
+      gobject_class, PROP_BASE_URL,
+      g_param_spec_string (
+          "base-url", "Base URL",
+          "Where the Authenta API is (NULL: the AUTHENTA_BASE_URL "
+          "environment variable, else " AUTHENTA_DEFAULT_BASE_URL ")",
+          NULL, PARAM_FLAGS));
+
+  g_object_class_install_property (
+      gobject_class, PROP_MODEL_TYPE,
+      g_param_spec_enum ("model-type", "Model type", "Detection model to run",
+                         GST_TYPE_AUTHENTA_SINK_MODEL_TYPE, DEFAULT_MODEL_TYPE,
+                         PARAM_FLAGS));
+
+  g_object_class_install_property (
+      gobject_class, PROP_MEDIA_NAME,
+      g_param_spec_string ("media-name", "Media name",
+                           "Name of the media record (NULL: the recording's "
+                           "file name)",
+                           NULL, PARAM_FLAGS));
+
+  g_object_class_install_property (
+      gobject_class, PROP_CONTENT_TYPE,
+      g_param_spec_string (
+          "content-type", "Content type",
+          "Content type to declare when neither the caps nor the data tell "
+          "it (video/mp4, video/quicktime, video/webm, image/jpeg, "
+          "image/png)",
+          NULL, PARAM_FLAGS));
+
+  g_object_class_install_property (
+      gobject_class, PROP_TEMP_DIR,
+      g_param_spec_string ("temp-dir", "Temporary folder",
+                           "Folder for the recording (NULL: the system's, "
+                           "$TMPDIR or /tmp)",
+                           NULL, PARAM_FLAGS));
+
+  g_object_class_install_property (
+      gobject_class, PROP_KEEP_FILE,
+      g_param_spec_enum (
+          "keep-file", "Keep file",
+          "What becomes of the recording after the scan (never also deletes "
+          "it after a failure, losing it)",
+          GST_TYPE_AUTHENTA_SINK_KEEP_FILE, DEFAULT_KEEP_FILE, PARAM_FLAGS));
+
+  g_object_class_install_property (
+      gobject_class, PROP_DELETE_REMOTE,
+      g_param_spec_boolean ("delete-remote", "Delete remote",
+                            "Delete the media record from the service once "
+                            "the verdict is posted",
+                            DEFAULT_DELETE_REMOTE, PARAM_FLAGS));
+
+  g_object_class_install_property (
+      gobject_class, PROP_TIMEOUT,
+      g_param_spec_uint ("timeout", "Timeout",
+                         "Longest wait for the verdict once uploaded, in "
+                         "seconds (0: no limit)",
+                         0, MAX_TIMEOUT, DEFAULT_TIMEOUT, PARAM_FLAGS));
+
+  g_object_class_install_property (
+      gobject_class, PROP_RETRY_ATTEMPTS,
+      g_param_spec_uint ("retry-attempts", "Retry attempts",
+                         "Tries per request in all, the first included (1: "
+                         "no retry); only 5xx, 429, time-outs and resets are "
+                         "retried",
+                         1, 100, DEFAULT_RETRY_ATTEMPTS, PARAM_FLAGS));
+
+  g_object_class_install_property (
+      gobject_class, PROP_RETRY_BASE_DELAY,
+      g_param_spec_uint ("retry-base-delay", "Retry base delay",
+                         "Wait before the first retry, in milliseconds; it "
+                         "doubles at each retry",
+                         0, MAX_DELAY_MS, DEFAULT_RETRY_BASE_DELAY,
+                         PARAM_FLAGS));
+
+  g_object_class_install_property (
+      gobject_class, PROP_RETRY_MAX_DELAY,
+      g_param_spec_uint ("retry-max-delay", "Retry maximum delay",
+                         "Longest wait between retries, in milliseconds", 0,
+                         MAX_DELAY_MS, DEFAULT_RETRY_MAX_DELAY, PARAM_FLAGS));
+
+  g_object_class_install_property (
+      gobject_class, PROP_POLL_INTERVAL,
+      g_param_spec_uint ("poll-interval", "Poll interval",
+                         "Wait before the first look for the verdict, in "
+                         "milliseconds; it grows up to poll-max-interval",
+                         1, MAX_DELAY_MS, DEFAULT_POLL_INTERVAL, PARAM_FLAGS));
+
+  g_object_class_install_property (
+      gobject_class, PROP_POLL_MAX_INTERVAL,
+      g_param_spec_uint ("poll-max-interval", "Poll maximum interval",
+                         "Longest wait between looks for the verdict, in "
+                         "milliseconds",
+                         1, MAX_DELAY_MS, DEFAULT_POLL_MAX_INTERVAL,
+                         PARAM_FLAGS));
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_set_static_metadata (
+      element_class, "Authenta deepfake scan sink", "Sink/File",
+      "Records a stream and has it checked for deepfakes by the Authenta "
+      "service at end of stream, posting the verdict on the bus",
+      "Authenta for GStreamer contributors");
+
+  basesink_class->start = GST_DEBUG_FUNCPTR (gst_authenta_sink_start);
+  basesink_class->stop = GST_DEBUG_FUNCPTR (gst_authenta_sink_stop);
+  basesink_class->unlock = GST_DEBUG_FUNCPTR (gst_authenta_sink_unlock);
+  basesink_class->unlock_stop
+      = GST_DEBUG_FUNCPTR (gst_authenta_sink_unlock_stop);
+  basesink_class->set_caps = GST_DEBUG_FUNCPTR (gst_authenta_sink_set_caps);
+  basesink_class->render = GST_DEBUG_FUNCPTR (gst_authenta_sink_render);
+  basesink_class->event = GST_DEBUG_FUNCPTR (gst_authenta_sink_event);
+  basesink_class->query = GST_DEBUG_FUNCPTR (gst_authenta_sink_query);
+
+  gst_type_mark_as_plugin_api (GST_TYPE_AUTHENTA_SINK_KEEP_FILE, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_AUTHENTA_SINK_MODEL_TYPE, 0);
+
+  GST_DEBUG_CATEGORY_INIT (gst_authenta_sink_debug, "authentasink", 0,
+                           "Authenta deepfake scan sink");
+}
