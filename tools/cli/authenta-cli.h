@@ -1,0 +1,85 @@
+/* authenta: the command-line tool.  Declarations shared by its parts.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <authenta/authenta.h>
+
+G_BEGIN_DECLS
+
+/**
+ * CliExit:
+ *
+ * The exit statuses, one per class of outcome (the clamscan convention:
+ * 0 clean, 1 found, 2 and up errors).  Documented in docs/cli.md and in
+ * `authenta --help`; scripts depend on them, so values are only appended.
+ */
+typedef enum
+{
+  CLI_EXIT_AUTHENTIC = 0, /* also: get/list/delete succeeded */
+  CLI_EXIT_FAKE = 1,
+  CLI_EXIT_USAGE = 2,
+  CLI_EXIT_LOCAL_FILE = 3,
+  CLI_EXIT_AUTH = 4,    /* key refused, permission missing, no credits */
+  CLI_EXIT_SERVICE = 5, /* service, network or protocol failure */
+  CLI_EXIT_TIMEOUT = 6,
+  CLI_EXIT_PROCESSING_FAILED = 7,
+  CLI_EXIT_NOT_FOUND = 8,
+  CLI_EXIT_INTERRUPTED = 130, /* 128 + SIGINT, as shells report it */
+} CliExit;
+
+/* The options every subcommand accepts, before or after its name. */
+typedef struct
+{
+  char *api_key;
+  char *api_key_file;
+  char *base_url;
+  gboolean json;
+  gboolean quiet;
+  gboolean verbose;
+  gboolean insecure;
+} CliGlobal;
+
+extern CliGlobal cli_global;
+
+/* main.c */
+const GOptionEntry *cli_global_entries (void);
+GOptionContext *cli_subcommand_context (const char *parameter,
+                                        const char *summary,
+                                        const char *description,
+                                        const GOptionEntry *entries);
+int cli_parse_subcommand (GOptionContext *context, const char *command,
+                          int *argc, char ***argv);
+AuthentaClient *cli_make_client (int *out_exit);
+void cli_usage_error (const char *command, const char *format, ...)
+    G_GNUC_PRINTF (2, 3);
+gboolean cli_check_mid (const char *command, const char *mid);
+
+/* cli-error.c */
+CliExit cli_error_exit_code (const GError *error);
+void cli_report_error (const char *what, const GError *error);
+
+/* cli-output.c */
+char *cli_sanitize (const char *text);
+const char *cli_verdict_word (AuthentaMedia *media);
+void cli_print_scan_result (const char *file, AuthentaMedia *media);
+void cli_print_record (AuthentaMedia *media);
+void cli_print_json_line (AuthentaMedia *media);
+void cli_print_table_header (void);
+void cli_print_table_row (AuthentaMedia *media);
+CliExit cli_exit_for_record (AuthentaMedia *media);
+
+/* cli-spool.c */
+char *cli_spool_to_temp_file (int fd, GError **error);
+void cli_spool_forget (const char *path);
+void cli_install_signal_cleanup (void);
+void cli_note_progress_line (gboolean drawn);
+
+/* Subcommands; each returns the process exit status. */
+int cli_cmd_scan (int argc, char **argv);
+int cli_cmd_get (int argc, char **argv);
+int cli_cmd_list (int argc, char **argv);
+int cli_cmd_delete (int argc, char **argv);
+
+G_END_DECLS

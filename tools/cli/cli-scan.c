@@ -1,0 +1,604 @@
+/* authenta scan: upload files (or standard input) and report each verdict
+ * as it arrives.  Several files run concurrently on one client, driven by a
+ * GMainLoop; the library does each scan in a worker thread.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "authenta-cli.h"
+#include "cli-progress.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#define DEFAULT_JOBS 4
+
+static char *opt_model_type;
+static char *opt_name;
+static char *opt_content_type;
+static gboolean opt_no_wait;
+static gboolean opt_delete;
+static double opt_timeout;
+static int opt_jobs = DEFAULT_JOBS;
+
+static const GOptionEntry scan_entries[] = {
+  { "model-type", 'm', 0, G_OPTION_ARG_STRING, &opt_model_type,
+    "The detection model: DF-1 (video deepfakes), AC-1 (AI-generated "
+    "images), FD-1 (image forgery); default DF-1 for video, AC-1 for images",
+    "MODEL" },
+  { "name", 'n', 0, G_OPTION_ARG_STRING, &opt_name,
+    "The record's name (default: the file's name, or \"stdin\")", "NAME" },
+  { "content-type", 't', 0, G_OPTION_ARG_STRING, &opt_content_type,
+    "video/mp4, video/quicktime, video/webm, image/jpeg or image/png "
+    "(default: recognised from the file's first bytes)",
+    "TYPE" },
+  { "no-wait", 0, 0, G_OPTION_ARG_NONE, &opt_no_wait,
+    "Print the record's mid once the upload is done, and exit without "
+    "waiting for the verdict (see 'authenta get')",
+    NULL },
+  { "delete", 'd', 0, G_OPTION_ARG_NONE, &opt_delete,
+    "Delete the record from the service once its verdict is printed", NULL },
+  { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &opt_timeout,
+    "Give up on a file after SECONDS (upload and processing; default: no "
+    "limit beyond the library's)",
+    "SECONDS" },
+  { "jobs", 0, 0, G_OPTION_ARG_INT, &opt_jobs,
+    "Scan at most N files at a time (default 4)", "N" },
+  { NULL }
+};
+
+typedef struct _ScanRun ScanRun;
+
+typedef struct
+{
+  ScanRun *run;
+  guint index;
+  char *label; /* how messages name it: the path, or "stdin" */
+  char *path;  /* what is uploaded */
+  char *name;  /* the record's name, or NULL for the library's default */
+  gboolean spooled;
+  gboolean started;
+  GCancellable *cancellable;
+  guint timeout_id;
+  gboolean timed_out;
+  GMutex lock;
+  char *mid; /* the latest known mid, from progress reports (lock) */
+  CliExit exit;
+} ScanJob;
+
+struct _ScanRun
+{
+  AuthentaClient *client;
+  GMainLoop *loop;
+  CliProgress *progress;
+  GPtrArray *jobs;
+  guint next;
+  guint running;
+  guint pending;
+};
+
+static void start_next_jobs (ScanRun *run);
+
+static void
+scan_job_free (ScanJob *job)
+{
+  if (job->timeout_id)
+    g_source_remove (job->timeout_id);
+  if (job->spooled && job->path)
+    cli_spool_forget (job->path);
+  g_free (job->label);
+  g_free (job->path);
+  g_free (job->name);
+  g_free (job->mid);
+  g_clear_object (&job->cancellable);
+  g_mutex_clear (&job->lock);
+  g_free (job);
+}
+
+static void
+job_done (ScanJob *job, CliExit exit)
+{
+  ScanRun *run = job->run;
+
+  job->exit = exit;
+  if (job->timeout_id)
+    {
+      g_source_remove (job->timeout_id);
+      job->timeout_id = 0;
+    }
+  /* The verdict is in: a spooled copy of standard input has served. */
+  if (job->spooled && job->path)
+    {
+      cli_spool_forget (job->path);
+      g_clear_pointer (&job->path, g_free);
+    }
+  cli_progress_finish_item (run->progress, job->index);
+  run->running--;
+  run->pending--;
+  start_next_jobs (run);
+  if (run->pending == 0)
+    g_main_loop_quit (run->loop);
+}
+
+/* Report a failed job, naming the time-out ours rather than the
+ * cancellation it was carried out by. */
+static CliExit
+report_job_error (ScanJob *job, const GError *error)
+{
+  cli_progress_clear (job->run->progress);
+  if (job->timed_out
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *mid = NULL;
+
+      g_mutex_lock (&job->lock);
+      mid = g_strdup (job->mid);
+      g_mutex_unlock (&job->lock);
+      {
+        g_autofree char *shown = cli_sanitize (job->label);
+        g_autofree char *shown_mid = cli_sanitize (mid);
+        char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+        g_printerr ("authenta: %s: no verdict within %s s%s%s%s\n"
+                    "  allow more time with --timeout%s\n",
+                    shown, g_ascii_formatd (buf, sizeof buf, "%g", opt_timeout),
+                    mid ? " (mid " : "", mid ? shown_mid : "", mid ? ")" : "",
+                    mid ? ", or look later with 'authenta get MID'" : "");
+      }
+      return CLI_EXIT_TIMEOUT;
+    }
+  {
+    g_autofree char *shown = cli_sanitize (job->label);
+    cli_report_error (shown, error);
+  }
+  return cli_error_exit_code (error);
+}
+
+static gboolean
+on_job_timeout (gpointer data)
+{
+  ScanJob *job = data;
+
+  job->timeout_id = 0;
+  job->timed_out = TRUE;
+  g_cancellable_cancel (job->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called in the library's worker thread. */
+static void
+on_progress (AuthentaScanStage stage, AuthentaMedia *media, guint64 bytes_sent,
+             guint64 bytes_total, gpointer user_data)
+{
+  ScanJob *job = user_data;
+  const char *mid = media ? authenta_media_get_mid (media) : NULL;
+
+  if (mid)
+    {
+      g_mutex_lock (&job->lock);
+      if (g_strcmp0 (job->mid, mid) != 0)
+        {
+          g_free (job->mid);
+          job->mid = g_strdup (mid);
+        }
+      g_mutex_unlock (&job->lock);
+    }
+  cli_progress_update (job->run->progress, job->index, stage, bytes_sent,
+                       bytes_total);
+  if (stage == AUTHENTA_SCAN_STAGE_CREATED && mid)
+    g_debug ("%s: record %s created", job->label, mid);
+}
+
+/* --delete: after the verdict, in a thread, since it is a blocking call. */
+static void
+delete_thread (GTask *task, gpointer source, gpointer task_data,
+               GCancellable *cancellable)
+{
+  ScanJob *job = task_data;
+  GError *error = NULL;
+  g_autofree char *mid = NULL;
+
+  g_mutex_lock (&job->lock);
+  mid = g_strdup (job->mid);
+  g_mutex_unlock (&job->lock);
+  if (authenta_client_delete_media (job->run->client, mid, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ScanJob *job = user_data;
+  g_autoptr (GError) error = NULL;
+  CliExit exit = job->exit;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      CliExit error_exit = report_job_error (job, error);
+
+      /* The verdict stands (a fake stays 1); otherwise the deletion that
+       * was asked for and did not happen is the outcome. */
+      if (exit == CLI_EXIT_AUTHENTIC)
+        exit = error_exit;
+    }
+  else
+    g_debug ("%s: record %s deleted", job->label, job->mid);
+  job_done (job, exit);
+}
+
+static void
+on_scanned (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ScanJob *job = user_data;
+  ScanRun *run = job->run;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AuthentaMedia) media = NULL;
+  CliExit exit;
+
+  media = authenta_client_scan_file_finish (run->client, result, &error);
+  if (!media)
+    {
+      job_done (job, report_job_error (job, error));
+      return;
+    }
+
+  g_mutex_lock (&job->lock);
+  g_free (job->mid);
+  job->mid = g_strdup (authenta_media_get_mid (media));
+  g_mutex_unlock (&job->lock);
+
+  cli_progress_clear (run->progress);
+  cli_print_scan_result (job->label, media);
+  exit = cli_exit_for_record (media);
+
+  if (opt_delete && job->mid)
+    {
+      g_autoptr (GTask) task
+          = g_task_new (NULL, job->cancellable, on_deleted, job);
+
+      job->exit = exit;
+      g_task_set_task_data (task, job, NULL);
+      g_task_run_in_thread (task, delete_thread);
+      return;
+    }
+  job_done (job, exit);
+}
+
+/* --no-wait: create the record and upload, without waiting for the
+ * verdict; the library's scan does all three, so this runs the first two
+ * itself. */
+static void
+upload_thread (GTask *task, gpointer source, gpointer task_data,
+               GCancellable *cancellable)
+{
+  ScanJob *job = task_data;
+  AuthentaClient *client = job->run->client;
+  GError *error = NULL;
+  const char *content_type = opt_content_type;
+  g_autofree char *basename = NULL;
+  g_autoptr (AuthentaMedia) created = NULL;
+  AuthentaMedia *uploaded;
+  GStatBuf st;
+
+  if (!content_type)
+    {
+      content_type = authenta_content_type_sniff_file (job->path, &error);
+      if (!content_type)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+  if (g_stat (job->path, &st) < 0)
+    {
+      int saved_errno = errno;
+      g_task_return_new_error (task, G_IO_ERROR,
+                               g_io_error_from_errno (saved_errno), "%s",
+                               g_strerror (saved_errno));
+      return;
+    }
+  basename = g_path_get_basename (job->path);
+  created = authenta_client_create_media (
+      client, job->name ? job->name : basename, content_type,
+      (guint64)st.st_size, opt_model_type, cancellable, &error);
+  if (!created)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  on_progress (AUTHENTA_SCAN_STAGE_CREATED, created, 0, (guint64)st.st_size,
+               job);
+  uploaded = authenta_client_upload_file (
+      client, created, job->path, on_progress, job, cancellable, &error);
+  if (!uploaded)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, uploaded, g_object_unref);
+}
+
+static void
+on_uploaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ScanJob *job = user_data;
+  ScanRun *run = job->run;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AuthentaMedia) media = NULL;
+
+  media = g_task_propagate_pointer (G_TASK (result), &error);
+  if (!media)
+    {
+      job_done (job, report_job_error (job, error));
+      return;
+    }
+  cli_progress_clear (run->progress);
+  if (cli_global.json)
+    cli_print_json_line (media);
+  else
+    {
+      g_autofree char *mid = cli_sanitize (authenta_media_get_mid (media));
+
+      /* One file: the bare mid, for mid=$(authenta scan --no-wait f). */
+      if (run->jobs->len == 1)
+        g_print ("%s\n", mid);
+      else
+        {
+          g_autofree char *label = cli_sanitize (job->label);
+          g_print ("%s  %s\n", mid, label);
+        }
+    }
+  job_done (job, CLI_EXIT_AUTHENTIC);
+}
+
+static void
+start_job (ScanJob *job)
+{
+  ScanRun *run = job->run;
+
+  job->started = TRUE;
+  run->running++;
+  job->cancellable = g_cancellable_new ();
+  if (opt_timeout > 0)
+    job->timeout_id
+        = g_timeout_add ((guint)(opt_timeout * 1000), on_job_timeout, job);
+  cli_progress_start_item (run->progress, job->index);
+
+  if (opt_no_wait)
+    {
+      g_autoptr (GTask) task
+          = g_task_new (NULL, job->cancellable, on_uploaded, job);
+
+      g_task_set_task_data (task, job, NULL);
+      g_task_run_in_thread (task, upload_thread);
+      return;
+    }
+  authenta_client_scan_file_async (
+      run->client, job->path, job->name, opt_content_type, opt_model_type,
+      on_progress, job, NULL, job->cancellable, on_scanned, job);
+}
+
+static void
+start_next_jobs (ScanRun *run)
+{
+  while (run->running < (guint)opt_jobs && run->next < run->jobs->len)
+    {
+      ScanJob *job = g_ptr_array_index (run->jobs, run->next++);
+
+      if (!job->started && job->exit == CLI_EXIT_AUTHENTIC)
+        start_job (job);
+    }
+}
+
+/* Check a command-line argument and make it something to upload: a regular
+ * file as it is; standard input, a pipe or a device copied to a temporary
+ * file first, since the upload must announce its size. */
+static gboolean
+prepare_job (ScanJob *job, const char *arg, GError **error)
+{
+  GStatBuf st;
+  int fd;
+
+  if (g_str_equal (arg, "-"))
+    {
+      if (isatty (STDIN_FILENO))
+        {
+          g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                               "standard input is a terminal: pipe a file "
+                               "in, e.g. 'authenta scan - < clip.mp4'");
+          return FALSE;
+        }
+      job->label = g_strdup ("stdin");
+      if (!opt_name)
+        job->name = g_strdup ("stdin");
+      job->path = cli_spool_to_temp_file (STDIN_FILENO, error);
+      if (!job->path)
+        return FALSE;
+      job->spooled = TRUE;
+    }
+  else
+    {
+      job->label = g_strdup (arg);
+      if (g_stat (arg, &st) < 0)
+        {
+          int saved_errno = errno;
+          g_set_error (error, G_FILE_ERROR,
+                       g_file_error_from_errno (saved_errno), "%s",
+                       g_strerror (saved_errno));
+          return FALSE;
+        }
+      if (S_ISDIR (st.st_mode))
+        {
+          g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR,
+                               "is a directory");
+          return FALSE;
+        }
+      if (S_ISREG (st.st_mode))
+        job->path = g_strdup (arg);
+      else
+        {
+          /* A pipe such as <(ffmpeg … -f mp4 -) or a device. */
+          fd = g_open (arg, O_RDONLY | O_CLOEXEC, 0);
+          if (fd < 0)
+            {
+              int saved_errno = errno;
+              g_set_error (error, G_FILE_ERROR,
+                           g_file_error_from_errno (saved_errno), "%s",
+                           g_strerror (saved_errno));
+              return FALSE;
+            }
+          job->path = cli_spool_to_temp_file (fd, error);
+          close (fd);
+          if (!job->path)
+            return FALSE;
+          job->spooled = TRUE;
+          if (!opt_name)
+            job->name = g_path_get_basename (arg);
+        }
+    }
+
+  if (opt_name)
+    job->name = g_strdup (opt_name);
+
+  if (g_stat (job->path, &st) == 0 && st.st_size == 0)
+    {
+      g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                           job->spooled ? "nothing was read: the input is "
+                                          "empty"
+                                        : "the file is empty");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+cli_cmd_scan (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (AuthentaClient) client = NULL;
+  g_autoptr (GMainLoop) loop = NULL;
+  g_autoptr (GPtrArray) jobs = NULL;
+  g_autoptr (CliProgress) progress = NULL;
+  ScanRun run = { 0 };
+  gboolean seen_stdin = FALSE;
+  gboolean any_fake = FALSE;
+  int status;
+
+  context = cli_subcommand_context (
+      "FILE…|-", "Upload files and print whether each is authentic or fake.",
+      "Several files are scanned at once and each verdict is printed as it "
+      "arrives, one line per file:\n"
+      "  clip.mp4: AUTHENTIC (2 faces, 0 deepfakes; model DF-1, mid 692f…)\n"
+      "'-' reads standard input, e.g. ffmpeg … -f mp4 - | authenta scan -\n"
+      "With several files, the exit status is 1 if any file is fake, else "
+      "the status of the first file that failed.",
+      scan_entries);
+  status = cli_parse_subcommand (context, "scan", &argc, &argv);
+  if (status >= 0)
+    return status;
+
+  if (argc < 2)
+    {
+      cli_usage_error ("scan", "no file given (use '-' for standard input)");
+      return CLI_EXIT_USAGE;
+    }
+  if (opt_no_wait && opt_delete)
+    {
+      cli_usage_error ("scan", "--delete needs the verdict, which --no-wait "
+                               "does not wait for");
+      return CLI_EXIT_USAGE;
+    }
+  if (opt_jobs < 1)
+    {
+      cli_usage_error ("scan", "--jobs must be at least 1");
+      return CLI_EXIT_USAGE;
+    }
+  if (opt_timeout < 0 || opt_timeout > G_MAXUINT / 1000)
+    {
+      cli_usage_error ("scan", "--timeout must be a positive number of "
+                               "seconds");
+      return CLI_EXIT_USAGE;
+    }
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "-"))
+      {
+        if (seen_stdin)
+          {
+            cli_usage_error ("scan", "'-' (standard input) given twice");
+            return CLI_EXIT_USAGE;
+          }
+        seen_stdin = TRUE;
+      }
+
+  /* Spool files are removed on SIGINT, SIGTERM, SIGHUP and SIGPIPE too. */
+  cli_install_signal_cleanup ();
+
+  client = cli_make_client (&status);
+  if (!client)
+    return status;
+
+  /* Local problems are reported first, in argument order, and those files
+   * are not scanned; the others still are. */
+  jobs = g_ptr_array_new_with_free_func ((GDestroyNotify)scan_job_free);
+  for (int i = 1; i < argc; i++)
+    {
+      ScanJob *job = g_new0 (ScanJob, 1);
+      g_autoptr (GError) error = NULL;
+
+      g_mutex_init (&job->lock);
+      job->run = &run;
+      job->index = i - 1;
+      g_ptr_array_add (jobs, job);
+      if (!prepare_job (job, argv[i], &error))
+        {
+          g_autofree char *shown
+              = cli_sanitize (job->label ? job->label : argv[i]);
+
+          cli_report_error (shown, error);
+          job->exit = error->domain == G_OPTION_ERROR
+                          ? CLI_EXIT_USAGE
+                          : cli_error_exit_code (error);
+          if (job->exit == CLI_EXIT_AUTHENTIC)
+            job->exit = CLI_EXIT_LOCAL_FILE;
+        }
+    }
+
+  loop = g_main_loop_new (NULL, FALSE);
+  progress = cli_progress_new (jobs->len);
+  run.client = client;
+  run.loop = loop;
+  run.progress = progress;
+  run.jobs = jobs;
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      ScanJob *job = g_ptr_array_index (jobs, i);
+
+      cli_progress_set_label (progress, i, job->label);
+      if (job->exit == CLI_EXIT_AUTHENTIC)
+        run.pending++;
+    }
+
+  if (run.pending > 0)
+    {
+      start_next_jobs (&run);
+      g_main_loop_run (loop);
+    }
+
+  status = CLI_EXIT_AUTHENTIC;
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      ScanJob *job = g_ptr_array_index (jobs, i);
+
+      if (job->exit == CLI_EXIT_FAKE)
+        any_fake = TRUE;
+      else if (status == CLI_EXIT_AUTHENTIC)
+        status = job->exit;
+    }
+  return any_fake ? CLI_EXIT_FAKE : status;
+}

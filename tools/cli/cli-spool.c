@@ -1,0 +1,184 @@
+/* authenta: spooling standard input (or a pipe) to a private temporary
+ * file, since an upload must state its size first, and removing that file
+ * however the process ends.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "authenta-cli.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+/* The spool files alive now, for the signal handler: a fixed table, since
+ * the handler may neither allocate nor lock. */
+#define MAX_SPOOLS 64
+static char *volatile spool_paths[MAX_SPOOLS];
+static volatile sig_atomic_t progress_line_drawn;
+
+#define SPOOL_BUFFER_SIZE (256 * 1024)
+
+static void
+cleanup_and_reraise (int sig)
+{
+  int saved_errno = errno;
+
+  for (int i = 0; i < MAX_SPOOLS; i++)
+    {
+      char *path = spool_paths[i];
+
+      if (path)
+        unlink (path);
+    }
+  /* Leave the terminal on a clean line rather than in the middle of a
+   * progress bar. */
+  if (progress_line_drawn)
+    {
+      ssize_t ignored = write (STDERR_FILENO, "\r\033[K", 4);
+      (void)ignored;
+    }
+  errno = saved_errno;
+  /* Die of the same signal, so the parent sees what happened. */
+  signal (sig, SIG_DFL);
+  raise (sig);
+}
+
+void
+cli_install_signal_cleanup (void)
+{
+  static const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+  struct sigaction action;
+
+  memset (&action, 0, sizeof action);
+  action.sa_handler = cleanup_and_reraise;
+  sigemptyset (&action.sa_mask);
+  for (gsize i = 0; i < G_N_ELEMENTS (signals); i++)
+    sigaction (signals[i], &action, NULL);
+}
+
+void
+cli_note_progress_line (gboolean drawn)
+{
+  progress_line_drawn = drawn;
+}
+
+static gboolean
+remember (char *path)
+{
+  for (int i = 0; i < MAX_SPOOLS; i++)
+    if (!spool_paths[i])
+      {
+        spool_paths[i] = path;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* Remove a spool file and stop tracking it. */
+void
+cli_spool_forget (const char *path)
+{
+  for (int i = 0; i < MAX_SPOOLS; i++)
+    {
+      char *tracked = spool_paths[i];
+
+      if (tracked && g_str_equal (tracked, path))
+        {
+          /* Out of the table first, so the handler never sees it freed. */
+          spool_paths[i] = NULL;
+          g_unlink (tracked);
+          g_free (tracked);
+          return;
+        }
+    }
+  g_unlink (path);
+}
+
+static gboolean
+write_all (int fd, const guint8 *data, gsize length, GError **error)
+{
+  while (length > 0)
+    {
+      ssize_t n = write (fd, data, length);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved_errno = errno;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       "cannot write the temporary copy of standard input: %s",
+                       g_strerror (saved_errno));
+          return FALSE;
+        }
+      data += n;
+      length -= (gsize)n;
+    }
+  return TRUE;
+}
+
+/* Copy everything readable from fd into a new 0600 file in $TMPDIR, a
+ * fixed buffer at a time.  Returns the path (free with g_free() after
+ * cli_spool_forget()), or NULL with nothing left behind. */
+char *
+cli_spool_to_temp_file (int fd, GError **error)
+{
+  g_autofree guint8 *buffer = NULL;
+  char *path = NULL;
+  int out;
+
+  /* g_file_open_tmp() creates the file with mode 0600 and O_EXCL. */
+  out = g_file_open_tmp ("authenta-stdin-XXXXXX", &path, error);
+  if (out < 0)
+    return NULL;
+  if (!remember (path))
+    {
+      g_unlink (path);
+      g_free (path);
+      close (out);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES,
+                   "too many pipes to spool at once (at most %d)", MAX_SPOOLS);
+      return NULL;
+    }
+
+  buffer = g_malloc (SPOOL_BUFFER_SIZE);
+  for (;;)
+    {
+      ssize_t n = read (fd, buffer, SPOOL_BUFFER_SIZE);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved_errno = errno;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       "cannot read standard input: %s",
+                       g_strerror (saved_errno));
+          goto fail;
+        }
+      if (n == 0)
+        break;
+      if (!write_all (out, buffer, (gsize)n, error))
+        goto fail;
+    }
+
+  if (close (out) < 0)
+    {
+      int saved_errno = errno;
+      out = -1;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "cannot write the temporary copy of standard input: %s",
+                   g_strerror (saved_errno));
+      goto fail;
+    }
+  return g_strdup (path);
+
+fail:
+  if (out >= 0)
+    close (out);
+  cli_spool_forget (path);
+  return NULL;
+}

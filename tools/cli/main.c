@@ -1,0 +1,331 @@
+/* authenta: the command-line tool.  Global options, subcommand dispatch
+ * and the client every subcommand shares.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "authenta-cli.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+CliGlobal cli_global;
+
+#define CLI_EXIT_TEXT                                                          \
+  "Exit status:\n"                                                             \
+  "  0    authentic (scan, get), or the command succeeded\n"                   \
+  "  1    fake detected (scan: in any of the files; get: in the record)\n"     \
+  "  2    usage: unknown option or command, bad argument, malformed mid\n"     \
+  "  3    local file: missing, a directory, unreadable, unsupported type\n"    \
+  "  4    authentication: key missing or refused, permission, credits\n"       \
+  "  5    service, network or protocol failure, upload refused\n"              \
+  "  6    time-out (--timeout, or the service took too long)\n"                \
+  "  7    processing failed on the service\n"                                  \
+  "  8    no such record\n"                                                    \
+  "  130  interrupted"
+
+#define CLI_ENV_TEXT                                                           \
+  "Environment:\n"                                                             \
+  "  AUTHENTA_API_KEY   the API key (preferred over --api-key, which other\n"  \
+  "                     users can see in `ps`)\n"                              \
+  "  AUTHENTA_BASE_URL  the service, default " AUTHENTA_DEFAULT_BASE_URL
+
+static const GOptionEntry global_entries[] = {
+  { "api-key", 0, 0, G_OPTION_ARG_STRING, &cli_global.api_key,
+    "The API key (default: $AUTHENTA_API_KEY, which is safer: other users "
+    "can read a command line)",
+    "KEY" },
+  { "api-key-file", 0, 0, G_OPTION_ARG_FILENAME, &cli_global.api_key_file,
+    "Read the API key from FILE", "FILE" },
+  { "base-url", 0, 0, G_OPTION_ARG_STRING, &cli_global.base_url,
+    "The service (default: $AUTHENTA_BASE_URL, else " AUTHENTA_DEFAULT_BASE_URL
+    ")",
+    "URL" },
+  { "json", 'j', 0, G_OPTION_ARG_NONE, &cli_global.json,
+    "Print records as the service sent them, one JSON document per line",
+    NULL },
+  { "quiet", 'q', 0, G_OPTION_ARG_NONE, &cli_global.quiet,
+    "No progress, and no summary from scan and delete (errors are still "
+    "reported)",
+    NULL },
+  { "verbose", 'v', 0, G_OPTION_ARG_NONE, &cli_global.verbose,
+    "Log the library's requests on stderr (the key is never shown)", NULL },
+  { "insecure", 0, 0, G_OPTION_ARG_NONE, &cli_global.insecure,
+    "Allow plain http to a host that is not loopback", NULL },
+  { NULL }
+};
+
+const GOptionEntry *
+cli_global_entries (void)
+{
+  return global_entries;
+}
+
+GOptionContext *
+cli_subcommand_context (const char *parameter, const char *summary,
+                        const char *description, const GOptionEntry *entries)
+{
+  GOptionContext *context = g_option_context_new (parameter);
+  g_autofree char *full_description = NULL;
+
+  g_option_context_set_summary (context, summary);
+  full_description
+      = g_strconcat (description ? description : "", description ? "\n\n" : "",
+                     CLI_EXIT_TEXT, "\n\n", CLI_ENV_TEXT, NULL);
+  g_option_context_set_description (context, full_description);
+  if (entries)
+    g_option_context_add_main_entries (context, entries, NULL);
+  /* The global options are accepted after the subcommand's name too, and
+   * listed in its --help, so they sit in the main group. */
+  g_option_context_add_main_entries (context, global_entries, NULL);
+  return context;
+}
+
+static void
+enable_verbose (void)
+{
+  const char *current = g_getenv ("G_MESSAGES_DEBUG");
+  g_autofree char *domains = NULL;
+
+  if (!cli_global.verbose)
+    return;
+  /* The library logs under "Authenta"; GLib's default writer reads this
+   * variable at each message.  Still single-threaded here. */
+  domains = g_strjoin (" ", current && *current ? current : "Authenta",
+                       "Authenta", G_LOG_DOMAIN, NULL);
+  g_setenv ("G_MESSAGES_DEBUG", domains, TRUE);
+}
+
+void
+cli_usage_error (const char *command, const char *format, ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  if (command)
+    g_printerr ("authenta %s: %s\nRun 'authenta %s --help' for usage.\n",
+                command, message, command);
+  else
+    g_printerr ("authenta: %s\nRun 'authenta --help' for usage.\n", message);
+}
+
+/* Returns -1 when parsing went well and the command should run, else the
+ * exit status. */
+int
+cli_parse_subcommand (GOptionContext *context, const char *command, int *argc,
+                      char ***argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *prgname = g_strdup_printf ("authenta %s", command);
+
+  /* So that --help says "authenta scan [OPTION…] FILE…". */
+  g_set_prgname (prgname);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      cli_usage_error (command, "%s", error->message);
+      return CLI_EXIT_USAGE;
+    }
+  enable_verbose ();
+  return -1;
+}
+
+gboolean
+cli_check_mid (const char *command, const char *mid)
+{
+  gsize len = strlen (mid);
+
+  /* The library refuses such ids as well; checking here gives a message
+   * about the command line rather than about an API call.  A mid goes into
+   * a URL path, so '/', '?', '%', '.' and friends are never sent. */
+  if (len == 0 || len > 64)
+    goto bad;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isalnum (mid[i]) && mid[i] != '-' && mid[i] != '_')
+      goto bad;
+  return TRUE;
+
+bad:
+  {
+    g_autofree char *shown = cli_sanitize (mid);
+    cli_usage_error (command,
+                     "'%s' is not a media id: an id is 1 to 64 letters, "
+                     "digits, '-' or '_' (see 'authenta list')",
+                     shown);
+  }
+  return FALSE;
+}
+
+static char *
+read_key_file (const char *path, GError **error)
+{
+  g_autofree char *contents = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, error))
+    return NULL;
+  return g_strdup (g_strstrip (contents));
+}
+
+AuthentaClient *
+cli_make_client (int *out_exit)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *file_key = NULL;
+  const char *key = cli_global.api_key;
+  const char *base_url = cli_global.base_url;
+  AuthentaClient *client;
+
+  if (!key && cli_global.api_key_file)
+    {
+      file_key = read_key_file (cli_global.api_key_file, &error);
+      if (!file_key)
+        {
+          g_printerr ("authenta: cannot read the API key file: %s\n",
+                      error->message);
+          *out_exit = CLI_EXIT_LOCAL_FILE;
+          return NULL;
+        }
+      key = file_key;
+    }
+  if (!key)
+    key = g_getenv ("AUTHENTA_API_KEY");
+  if (!key || !*key)
+    {
+      g_printerr ("authenta: no API key: set AUTHENTA_API_KEY to your key "
+                  "(create one in the Authenta dashboard), or give "
+                  "--api-key-file FILE\n");
+      *out_exit = CLI_EXIT_AUTH;
+      return NULL;
+    }
+  if (!base_url)
+    {
+      base_url = g_getenv ("AUTHENTA_BASE_URL");
+      if (base_url && !*base_url)
+        base_url = NULL;
+    }
+
+  g_debug ("using the service at %s",
+           base_url ? base_url : AUTHENTA_DEFAULT_BASE_URL);
+  client = g_initable_new (AUTHENTA_TYPE_CLIENT, NULL, &error, "base-url",
+                           base_url, "api-key", key, "allow-insecure",
+                           cli_global.insecure, NULL);
+  if (!client)
+    {
+      cli_report_error (NULL, error);
+      *out_exit = cli_error_exit_code (error);
+      return NULL;
+    }
+  return client;
+}
+
+static void
+print_main_help (GOptionContext *context, gboolean to_stderr)
+{
+  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+  if (to_stderr)
+    g_printerr ("%s", help);
+  else
+    g_print ("%s", help);
+}
+
+static int
+run_command (const char *command, int argc, char **argv)
+{
+  if (g_str_equal (command, "scan"))
+    return cli_cmd_scan (argc, argv);
+  if (g_str_equal (command, "get"))
+    return cli_cmd_get (argc, argv);
+  if (g_str_equal (command, "list"))
+    return cli_cmd_list (argc, argv);
+  if (g_str_equal (command, "delete"))
+    return cli_cmd_delete (argc, argv);
+  return -1;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean version = FALSE;
+  const GOptionEntry main_entries[]
+      = { { "version", 0, 0, G_OPTION_ARG_NONE, &version,
+            "Print the version and exit", NULL },
+          { NULL } };
+  int status;
+
+  setlocale (LC_ALL, "");
+  /* stdout carries results (and JSON); every log line goes to stderr. */
+  g_log_writer_default_set_use_stderr (TRUE);
+  g_set_prgname ("authenta");
+
+  context = g_option_context_new ("COMMAND [OPTION…] [ARGUMENT…]");
+  g_option_context_set_summary (
+      context,
+      "Check video and image files for deepfakes with the Authenta service.\n"
+      "\n"
+      "Commands:\n"
+      "  scan FILE…|-   upload files (or standard input) and print the "
+      "verdicts\n"
+      "  get MID        print one record and its verdict\n"
+      "  list           list your records (--limit, --offset, --all)\n"
+      "  delete MID     delete a record\n"
+      "  help COMMAND   the options of COMMAND (also: authenta COMMAND "
+      "--help)");
+  g_option_context_set_description (context, CLI_EXIT_TEXT "\n\n" CLI_ENV_TEXT);
+  /* Options after the command name belong to the command. */
+  g_option_context_set_strict_posix (context, TRUE);
+  g_option_context_add_main_entries (context, main_entries, NULL);
+  g_option_context_add_main_entries (context, global_entries, NULL);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      cli_usage_error (NULL, "%s", error->message);
+      return CLI_EXIT_USAGE;
+    }
+  if (version)
+    {
+      g_print ("authenta %s (libauthenta %s)\n", AUTHENTA_VERSION_STRING,
+               authenta_get_version ());
+      return 0;
+    }
+  if (argc < 2)
+    {
+      print_main_help (context, TRUE);
+      return CLI_EXIT_USAGE;
+    }
+
+  if (g_str_equal (argv[1], "help"))
+    {
+      char *help_argv[] = { argc > 2 ? argv[2] : NULL, (char *)"--help", NULL };
+
+      if (argc < 3)
+        {
+          print_main_help (context, FALSE);
+          return 0;
+        }
+      status = run_command (argv[2], 2, help_argv);
+      if (status < 0)
+        {
+          g_autofree char *shown = cli_sanitize (argv[2]);
+          cli_usage_error (NULL, "unknown command '%s'", shown);
+          return CLI_EXIT_USAGE;
+        }
+      return status;
+    }
+
+  status = run_command (argv[1], argc - 1, argv + 1);
+  if (status < 0)
+    {
+      g_autofree char *shown = cli_sanitize (argv[1]);
+      cli_usage_error (NULL,
+                       "unknown command '%s' (commands: scan, get, list, "
+                       "delete)",
+                       shown);
+      return CLI_EXIT_USAGE;
+    }
+  return status;
+}
