@@ -273,7 +273,6 @@ error_from_curl (const char *what, CURLcode curl_code, const char *detail,
     case CURLE_URL_MALFORMAT:
       code = AUTHENTA_ERROR_INVALID_ARGUMENT;
       break;
-    case CURLE_PARTIAL_FILE:
     case CURLE_WEIRD_SERVER_REPLY:
     case CURLE_BAD_CONTENT_ENCODING:
     case CURLE_HTTP2:

@@ -36,6 +36,7 @@ struct _AuthentaHttp
   GMutex pool_lock;
   GQueue idle; /* of Slot*, most recently used first */
   char *user_agent;
+  char *no_proxy;
 };
 
 static void
@@ -88,6 +89,17 @@ authenta_http_new (void)
    * is a known libcurl bug (KNOWN_BUGS 11.11, curl#4915).  Connections are
    * reused through the pool of multi handles instead. */
 
+  /* Loopback never goes through a proxy; the caller's own no_proxy list
+   * still counts, as CURLOPT_NOPROXY replaces it. */
+  {
+    const char *env = g_getenv ("no_proxy");
+    if (env == NULL || *env == '\0')
+      env = g_getenv ("NO_PROXY");
+    http->no_proxy
+        = g_strconcat (env && *env ? env : "", env && *env ? "," : "",
+                       "localhost,127.0.0.1,::1", NULL);
+  }
+
   info = curl_version_info (CURLVERSION_NOW);
   http->user_agent = g_strdup_printf ("libauthenta/%s libcurl/%s",
                                       authenta_get_version (), info->version);
@@ -116,6 +128,7 @@ authenta_http_free (AuthentaHttp *http)
     g_mutex_clear (&http->share_locks[i]);
   g_mutex_clear (&http->pool_lock);
   g_free (http->user_agent);
+  g_free (http->no_proxy);
   g_free (http);
 }
 
@@ -453,6 +466,7 @@ setup_easy (AuthentaHttp *http, CURL *easy, const AuthentaHttpPolicy *policy,
   curl_easy_setopt (easy, CURLOPT_SHARE, http->share);
   curl_easy_setopt (easy, CURLOPT_USERAGENT, http->user_agent);
   curl_easy_setopt (easy, CURLOPT_ERRORBUFFER, t->errbuf);
+  curl_easy_setopt (easy, CURLOPT_NOPROXY, http->no_proxy);
 #if LIBCURL_VERSION_NUM >= 0x075500
   curl_easy_setopt (easy, CURLOPT_PROTOCOLS_STR, "http,https");
 #else
@@ -540,6 +554,7 @@ is_retryable_curl (CURLcode code)
     case CURLE_SEND_ERROR:
     case CURLE_RECV_ERROR:
     case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE: /* the connection closed mid-answer */
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
