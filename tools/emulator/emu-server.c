@@ -1,0 +1,414 @@
+/* authenta-emulator: the HTTP server, request routing and the request log.
+ *
+ * libmicrohttpd in thread-per-connection mode: a handler may take its time
+ * (a "delay" fault, a large upload) without holding up other clients.  It
+ * listens on 127.0.0.1 only.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "emu-server.h"
+
+#include "emu-api.h"
+#include "emu-controls.h"
+#include "emu-request.h"
+#include "emu-response.h"
+#include "emu-upload.h"
+
+#include <arpa/inet.h>
+#include <gio/gio.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+
+/* API and control bodies are small JSON documents. */
+#define MAX_BODY (1024 * 1024)
+
+struct _EmuServer
+{
+  GObject parent_instance;
+
+  EmuStore *store;
+  EmuFaults *faults;
+  EmuSigner *signer;
+  GHashTable *keys;
+  EmuStoreConfig initial;
+
+  struct MHD_Daemon *daemon;
+  char *root_url;
+
+  GMutex lock;
+  GCond cond;
+  gboolean stopping;
+};
+
+G_DEFINE_FINAL_TYPE (EmuServer, emu_server, G_TYPE_OBJECT)
+
+static void
+emu_server_finalize (GObject *object)
+{
+  EmuServer *self = EMU_SERVER (object);
+
+  emu_server_stop (self);
+  g_clear_object (&self->store);
+  g_clear_object (&self->faults);
+  g_hash_table_unref (self->keys);
+  g_free (self->root_url);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+  G_OBJECT_CLASS (emu_server_parent_class)->finalize (object);
+}
+
+static void
+emu_server_class_init (EmuServerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = emu_server_finalize;
+}
+
+static void
+emu_server_init (EmuServer *self)
+{
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+}
+
+EmuServer *
+emu_server_new (EmuStore *store, EmuFaults *faults, EmuSigner *signer,
+                GHashTable *keys, const EmuStoreConfig *initial)
+{
+  EmuServer *self = g_object_new (EMU_TYPE_SERVER, NULL);
+
+  self->store = g_object_ref (store);
+  self->faults = g_object_ref (faults);
+  self->signer = signer;
+  self->keys = g_hash_table_ref (keys);
+  self->initial = *initial;
+  return self;
+}
+
+EmuStore *
+emu_server_get_store (EmuServer *self)
+{
+  return self->store;
+}
+
+EmuFaults *
+emu_server_get_faults (EmuServer *self)
+{
+  return self->faults;
+}
+
+EmuSigner *
+emu_server_get_signer (EmuServer *self)
+{
+  return self->signer;
+}
+
+const char *
+emu_server_get_root_url (EmuServer *self)
+{
+  return self->root_url;
+}
+
+gboolean
+emu_server_lookup_key (EmuServer *self, const char *key, EmuPerms *perms)
+{
+  gpointer value;
+
+  if (!g_hash_table_lookup_extended (self->keys, key, NULL, &value))
+    return FALSE;
+  *perms = GPOINTER_TO_UINT (value);
+  return TRUE;
+}
+
+void
+emu_server_reset (EmuServer *self)
+{
+  emu_faults_reset (self->faults);
+  emu_store_clear (self->store);
+  emu_store_configure (self->store, &self->initial);
+}
+
+gboolean
+emu_server_sleep (EmuServer *self, guint ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64)ms * 1000;
+  gboolean stopping;
+
+  g_mutex_lock (&self->lock);
+  while (!self->stopping)
+    if (!g_cond_wait_until (&self->cond, &self->lock, deadline))
+      break;
+  stopping = self->stopping;
+  g_mutex_unlock (&self->lock);
+  return !stopping;
+}
+
+/* Requests */
+
+const char *
+emu_request_header (EmuRequest *req, const char *name)
+{
+  return MHD_lookup_connection_value (req->connection, MHD_HEADER_KIND, name);
+}
+
+const char *
+emu_request_query (EmuRequest *req, const char *name)
+{
+  return MHD_lookup_connection_value (req->connection, MHD_GET_ARGUMENT_KIND,
+                                      name);
+}
+
+static void
+write_log (EmuRequest *req, const char *status, const char *note)
+{
+  gint64 ms = (g_get_monotonic_time () - req->start_us) / 1000;
+  g_autofree char *line = NULL;
+
+  /* Method, path without its query, status, time: never a header, so never
+   * the key, and never a pre-signed URL's query string. */
+  line = g_strdup_printf ("%s %s %s %" G_GINT64_FORMAT "ms%s%s%s\n",
+                          req->method, req->path, status, ms, note ? " (" : "",
+                          note ? note : "", note ? ")" : "");
+  fputs (line, stderr);
+  fflush (stderr);
+  req->logged = TRUE;
+}
+
+void
+emu_request_log (EmuRequest *req, guint status, const char *note)
+{
+  char code[8];
+
+  g_snprintf (code, sizeof code, "%03u", status);
+  write_log (req, code, note);
+}
+
+void
+emu_request_answer (EmuRequest *req, guint status,
+                    struct MHD_Response *response, const char *note)
+{
+  g_return_if_fail (!req->answered);
+
+  if (req->fault && req->fault->retry_after >= 0)
+    {
+      char value[16];
+
+      g_snprintf (value, sizeof value, "%d", req->fault->retry_after);
+      MHD_add_response_header (response, MHD_HTTP_HEADER_RETRY_AFTER, value);
+    }
+  req->answered = TRUE;
+  emu_request_log (req, status, note);
+  if (MHD_queue_response (req->connection, status, response) != MHD_YES)
+    g_printerr ("authenta-emulator: could not queue the answer to %s %s\n",
+                req->method, req->path);
+  MHD_destroy_response (response);
+}
+
+static EmuRequest *
+request_new (EmuServer *self, struct MHD_Connection *connection,
+             const char *url, const char *method)
+{
+  EmuRequest *req = g_new0 (EmuRequest, 1);
+
+  req->server = self;
+  req->connection = connection;
+  req->method = g_strdup (method);
+  req->path = g_strdup (url);
+  req->start_us = g_get_monotonic_time ();
+  req->route = emu_api_classify (method, url);
+  req->s3 = g_str_has_prefix (url, "/s3/");
+  req->body = g_string_new (NULL);
+  return req;
+}
+
+static void
+request_free (EmuRequest *req)
+{
+  emu_fault_free (req->fault);
+  g_string_free (req->body, TRUE);
+  emu_upload_free (req->upload);
+  g_free (req->method);
+  g_free (req->path);
+  g_free (req);
+}
+
+/* An API request, with the fault it consumed applied. */
+static void
+handle_api (EmuRequest *req)
+{
+  EmuFault *fault = req->fault;
+  g_autofree char *body = NULL;
+  g_autofree char *note = NULL;
+  guint status;
+
+  if (fault == NULL)
+    {
+      status = emu_api_handle (req, &body);
+      emu_request_answer (req, status, emu_response_json (body), NULL);
+      return;
+    }
+
+  note = g_strdup_printf ("fault: %s", emu_fault_action_name (fault->action));
+  if (fault->delay_ms > 0 && !emu_server_sleep (req->server, fault->delay_ms))
+    return; /* shutting down: the connection is closed unanswered */
+
+  if (fault->action == EMU_FAULT_STATUS)
+    {
+      body = emu_error_json (fault->status, fault->code, fault->message);
+      emu_request_answer (req, fault->status, emu_response_json (body), note);
+      return;
+    }
+
+  /* The other actions mangle the real answer: the request has its
+   * effects (a record is created, deleted) but the client cannot tell. */
+  status = emu_api_handle (req, &body);
+  switch (fault->action)
+    {
+    case EMU_FAULT_DROP:
+      emu_request_answer (req, status, emu_response_dropped (body), note);
+      break;
+    case EMU_FAULT_TRUNCATE:
+      emu_request_answer (req, 200, emu_response_truncated (body), note);
+      break;
+    case EMU_FAULT_MALFORMED:
+      emu_request_answer (req, 200, emu_response_malformed (), note);
+      break;
+    case EMU_FAULT_WRONG_TYPE:
+      {
+        g_autofree char *wrong = emu_wrong_type_json (req->route);
+
+        emu_request_answer (req, 200, emu_response_json (wrong), note);
+        break;
+      }
+    case EMU_FAULT_OVERSIZE:
+      emu_request_answer (req, 200, emu_response_oversize (body), note);
+      break;
+    default:
+      emu_request_answer (req, status, emu_response_json (body), note);
+      break;
+    }
+}
+
+static enum MHD_Result
+access_cb (void *cls, struct MHD_Connection *connection, const char *url,
+           const char *method, const char *version, const char *upload_data,
+           size_t *upload_data_size, void **con_cls)
+{
+  EmuServer *self = cls;
+  EmuRequest *req = *con_cls;
+
+  if (req == NULL)
+    {
+      req = request_new (self, connection, url, method);
+      *con_cls = req;
+      /* Counted as soon as the headers are in, faulted or not. */
+      if (req->route != EMU_ROUTE_NONE)
+        req->fault = emu_faults_hit (self->faults, req->route);
+      if (req->s3)
+        return emu_upload_handle (req, NULL, upload_data_size, TRUE);
+      return MHD_YES;
+    }
+
+  if (req->s3)
+    return emu_upload_handle (req, upload_data, upload_data_size, FALSE);
+
+  if (*upload_data_size > 0)
+    {
+      if (req->body->len + *upload_data_size <= MAX_BODY)
+        g_string_append_len (req->body, upload_data, *upload_data_size);
+      else
+        req->body_too_large = TRUE;
+      *upload_data_size = 0;
+      return MHD_YES;
+    }
+  if (req->answered)
+    return MHD_YES;
+
+  if (g_str_has_prefix (req->path, "/_emulator/"))
+    emu_controls_handle (req);
+  else
+    handle_api (req);
+  return req->answered ? MHD_YES : MHD_NO;
+}
+
+static void
+completed_cb (void *cls, struct MHD_Connection *connection, void **con_cls,
+              enum MHD_RequestTerminationCode toe)
+{
+  EmuRequest *req = *con_cls;
+
+  if (req == NULL)
+    return;
+  if (req->s3)
+    emu_upload_finish (req, toe);
+  if (!req->logged)
+    emu_request_log (req, 0,
+                     toe == MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN
+                         ? "unanswered: shutting down"
+                         : "unanswered: connection closed");
+  request_free (req);
+  *con_cls = NULL;
+}
+
+static void
+mhd_log_cb (void *cls, const char *fmt, va_list ap)
+{
+  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+
+  g_strchomp (msg);
+  g_printerr ("authenta-emulator: libmicrohttpd: %s\n", msg);
+}
+
+gboolean
+emu_server_start (EmuServer *self, guint port, guint idle_timeout,
+                  GError **error)
+{
+  struct sockaddr_in addr;
+  const union MHD_DaemonInfo *info;
+
+  memset (&addr, 0, sizeof addr);
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons ((guint16)port);
+  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+
+  /* The logger goes first, so that MHD uses it for every message. */
+  self->daemon = MHD_start_daemon (
+      MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD
+          | MHD_USE_AUTO | MHD_USE_ERROR_LOG,
+      0, NULL, NULL, access_cb, self, MHD_OPTION_EXTERNAL_LOGGER, mhd_log_cb,
+      self, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_CONNECTION_TIMEOUT,
+      (unsigned int) idle_timeout, MHD_OPTION_NOTIFY_COMPLETED, completed_cb,
+      self, MHD_OPTION_END);
+  if (self->daemon == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "cannot listen on 127.0.0.1:%u", port);
+      return FALSE;
+    }
+  info = MHD_get_daemon_info (self->daemon, MHD_DAEMON_INFO_BIND_PORT);
+  if (info == NULL || info->port == 0)
+    {
+      MHD_stop_daemon (self->daemon);
+      self->daemon = NULL;
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "cannot tell which port the server listens on");
+      return FALSE;
+    }
+  self->root_url = g_strdup_printf ("http://127.0.0.1:%u", info->port);
+  emu_store_set_root_url (self->store, self->root_url);
+  return TRUE;
+}
+
+void
+emu_server_stop (EmuServer *self)
+{
+  if (self->daemon == NULL)
+    return;
+  /* Wake delayed handlers first: MHD joins every connection thread. */
+  g_mutex_lock (&self->lock);
+  self->stopping = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  MHD_stop_daemon (self->daemon);
+  self->daemon = NULL;
+}

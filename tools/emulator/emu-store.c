@@ -1,0 +1,541 @@
+/* authenta-emulator: the media records, their uploads and verdicts.
+ *
+ * Records live in memory, guarded by one mutex (the server answers each
+ * connection in its own thread); uploaded bodies live in the storage
+ * folder.  A record's status is computed when it is read, from the time
+ * its upload completed and the processing time then in force, so nothing
+ * has to run in the background.
+ *
+ * The verdict is deterministic, by the record's name (case-insensitive):
+ * "fail" in the name ends in FAILED, "fake" in the name is judged fake,
+ * anything else authentic.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "emu-store.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <time.h>
+
+#define LINK_EXPIRY 3600
+
+typedef struct
+{
+  char *mid;
+  char *name;
+  char *content_type;
+  char *model_type;
+  gint64 size;
+  gboolean video;
+  JsonNode *metadata;
+  gint64 created_us;
+
+  gboolean uploaded;
+  gint64 uploaded_us;
+  gint64 done_us;
+  char *etag;
+  char *path;
+} Record;
+
+struct _EmuStore
+{
+  GObject parent_instance;
+
+  char *storage_dir;
+  EmuSigner *signer;
+
+  GMutex lock;
+  char *root_url;
+  EmuStoreConfig config;
+  GHashTable *records; /* mid → Record */
+  GPtrArray *order;    /* Records, oldest first; borrowed from @records */
+};
+
+G_DEFINE_FINAL_TYPE (EmuStore, emu_store, G_TYPE_OBJECT)
+
+GQuark
+emu_store_error_quark (void)
+{
+  return g_quark_from_static_string ("emu-store-error-quark");
+}
+
+static void
+record_free (gpointer data)
+{
+  Record *r = data;
+
+  g_free (r->mid);
+  g_free (r->name);
+  g_free (r->content_type);
+  g_free (r->model_type);
+  if (r->metadata)
+    json_node_unref (r->metadata);
+  g_free (r->etag);
+  g_free (r->path);
+  g_free (r);
+}
+
+static void
+emu_store_finalize (GObject *object)
+{
+  EmuStore *self = EMU_STORE (object);
+
+  g_ptr_array_unref (self->order);
+  g_hash_table_unref (self->records);
+  g_free (self->root_url);
+  g_free (self->storage_dir);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (emu_store_parent_class)->finalize (object);
+}
+
+static void
+emu_store_class_init (EmuStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = emu_store_finalize;
+}
+
+static void
+emu_store_init (EmuStore *self)
+{
+  g_mutex_init (&self->lock);
+  self->records
+      = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, record_free);
+  self->order = g_ptr_array_new ();
+  self->root_url = g_strdup ("http://127.0.0.1");
+}
+
+EmuStore *
+emu_store_new (const char *storage_dir, EmuSigner *signer,
+               const EmuStoreConfig *config)
+{
+  EmuStore *self = g_object_new (EMU_TYPE_STORE, NULL);
+
+  self->storage_dir = g_strdup (storage_dir);
+  self->signer = signer;
+  self->config = *config;
+  return self;
+}
+
+void
+emu_store_set_root_url (EmuStore *self, const char *root_url)
+{
+  g_mutex_lock (&self->lock);
+  g_free (self->root_url);
+  self->root_url = g_strdup (root_url);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+emu_store_configure (EmuStore *self, const EmuStoreConfig *config)
+{
+  g_mutex_lock (&self->lock);
+  if (config->balance >= 0)
+    self->config.balance = config->balance;
+  if (config->processing_time_ms >= 0)
+    self->config.processing_time_ms = config->processing_time_ms;
+  if (config->upload_expiry >= 0)
+    self->config.upload_expiry = config->upload_expiry;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+emu_store_get_config (EmuStore *self, EmuStoreConfig *config)
+{
+  g_mutex_lock (&self->lock);
+  *config = self->config;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+emu_store_clear (EmuStore *self)
+{
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->order->len; i++)
+    {
+      Record *r = g_ptr_array_index (self->order, i);
+
+      if (r->path)
+        g_unlink (r->path);
+    }
+  g_ptr_array_set_size (self->order, 0);
+  g_hash_table_remove_all (self->records);
+  g_mutex_unlock (&self->lock);
+}
+
+gboolean
+emu_mid_is_valid (const char *mid)
+{
+  if (mid == NULL || strlen (mid) != 24)
+    return FALSE;
+  for (const char *p = mid; *p; p++)
+    if (!g_ascii_isdigit (*p) && !(*p >= 'a' && *p <= 'f'))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+name_has (const char *name, const char *word)
+{
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+
+  return strstr (lower, word) != NULL;
+}
+
+static const char *
+record_status (Record *r, gint64 now)
+{
+  if (!r->uploaded)
+    return "INITED";
+  if (now < r->done_us)
+    return "UPLOADED";
+  return name_has (r->name, "fail") ? "FAILED" : "PROCESSED";
+}
+
+static char *
+iso8601 (gint64 us)
+{
+  time_t secs = (time_t)(us / G_USEC_PER_SEC);
+  struct tm tm;
+  char buf[32];
+
+  gmtime_r (&secs, &tm);
+  strftime (buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return g_strdup_printf ("%s.%03dZ", buf, (int)((us % G_USEC_PER_SEC) / 1000));
+}
+
+/* A pre-signed GET link to one of the record's objects; call locked. */
+static char *
+object_url (EmuStore *self, Record *r, const char *object)
+{
+  g_autofree char *path
+      = g_strdup_printf (EMU_S3_PREFIX "%s/%s", r->mid, object);
+
+  return emu_signer_presign (self->signer, self->root_url, "GET", path,
+                             LINK_EXPIRY, NULL, NULL);
+}
+
+static void
+add_verdict (EmuStore *self, JsonBuilder *b, Record *r)
+{
+  gboolean fake = name_has (r->name, "fake");
+  g_autofree char *result_url = object_url (self, r, "result.json");
+  g_autofree char *src_url = object_url (self, r, "original.media");
+
+  if (r->video)
+    {
+      guint faces = fake ? 2 : 1;
+
+      json_builder_set_member_name (b, "faces");
+      json_builder_add_int_value (b, faces);
+      json_builder_set_member_name (b, "deepFakes");
+      json_builder_add_int_value (b, fake ? 1 : 0);
+      json_builder_set_member_name (b, "participants");
+      json_builder_begin_array (b);
+      for (guint id = 0; id < faces; id++)
+        {
+          gboolean this_fake = fake && id == 0;
+          g_autofree char *object = g_strdup_printf ("heatmap-%u.mp4", id);
+          g_autofree char *heatmap = object_url (self, r, object);
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "id");
+          json_builder_add_int_value (b, id);
+          json_builder_set_member_name (b, "fake");
+          json_builder_add_boolean_value (b, this_fake);
+          json_builder_set_member_name (b, "confidence");
+          json_builder_add_double_value (b, this_fake ? 0.9375 : 0.96875);
+          json_builder_set_member_name (b, "heatmap");
+          json_builder_add_string_value (b, heatmap);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+    }
+  else
+    {
+      g_autofree char *heatmap = object_url (self, r, "heatmap.png");
+
+      json_builder_set_member_name (b, "fake");
+      json_builder_add_boolean_value (b, fake);
+      json_builder_set_member_name (b, "confidence");
+      json_builder_add_double_value (b, fake ? 0.9375 : 0.96875);
+      json_builder_set_member_name (b, "heatmapURL");
+      json_builder_add_string_value (b, heatmap);
+    }
+  json_builder_set_member_name (b, "resultURL");
+  json_builder_add_string_value (b, result_url);
+  json_builder_set_member_name (b, "srcURL");
+  json_builder_add_string_value (b, src_url);
+}
+
+/* The record as the service shows it; call locked. */
+static JsonNode *
+record_to_json (EmuStore *self, Record *r, gint64 now, gboolean created)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autofree char *created_at = iso8601 (r->created_us);
+  const char *status = record_status (r, now);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "mid");
+  json_builder_add_string_value (b, r->mid);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, r->name);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, r->video ? "Video" : "Image");
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, status);
+  json_builder_set_member_name (b, "modelType");
+  json_builder_add_string_value (b, r->model_type);
+  json_builder_set_member_name (b, "createdAt");
+  json_builder_add_string_value (b, created_at);
+  json_builder_set_member_name (b, "contentType");
+  json_builder_add_string_value (b, r->content_type);
+  json_builder_set_member_name (b, "size");
+  json_builder_add_int_value (b, r->size);
+  if (r->metadata)
+    {
+      json_builder_set_member_name (b, "metadata");
+      json_builder_add_value (b, json_node_copy (r->metadata));
+    }
+  if (created)
+    {
+      g_autofree char *path
+          = g_strdup_printf (EMU_S3_PREFIX "%s/original.media", r->mid);
+      g_autofree char *size = g_strdup_printf ("%" G_GINT64_FORMAT, r->size);
+      g_autofree char *url = emu_signer_presign (
+          self->signer, self->root_url, "PUT", path,
+          (guint)self->config.upload_expiry, r->content_type, size);
+
+      json_builder_set_member_name (b, "uploadUrl");
+      json_builder_add_string_value (b, url);
+      json_builder_set_member_name (b, "expiresIn");
+      json_builder_add_int_value (b, self->config.upload_expiry);
+    }
+  if (g_str_equal (status, "PROCESSED"))
+    add_verdict (self, b, r);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+JsonNode *
+emu_store_create (EmuStore *self, const char *name, const char *content_type,
+                  gint64 size, const char *model_type, JsonNode *metadata,
+                  GError **error)
+{
+  Record *r;
+  JsonNode *node;
+
+  g_mutex_lock (&self->lock);
+  /* Credits are spent when processing starts, but a create needs one. */
+  if (self->config.balance <= 0)
+    {
+      g_mutex_unlock (&self->lock);
+      g_set_error (error, EMU_STORE_ERROR, EMU_STORE_ERROR_INSUFFICIENT_BALANCE,
+                   "Insufficient balance: no credits left");
+      return NULL;
+    }
+
+  r = g_new0 (Record, 1);
+  r->created_us = g_get_real_time ();
+  do
+    {
+      /* Shaped like a MongoDB ObjectId: seconds, then random. */
+      g_free (r->mid);
+      r->mid = g_strdup_printf ("%08x%08x%08x",
+                                (guint)(r->created_us / G_USEC_PER_SEC),
+                                g_random_int (), g_random_int ());
+    }
+  while (g_hash_table_contains (self->records, r->mid));
+  r->name = g_strdup (name);
+  r->content_type = g_strdup (content_type);
+  r->model_type = g_strdup (model_type);
+  r->size = size;
+  r->video = g_str_has_prefix (content_type, "video/");
+  r->metadata = metadata ? json_node_copy (metadata) : NULL;
+  g_hash_table_insert (self->records, r->mid, r);
+  g_ptr_array_add (self->order, r);
+
+  node = record_to_json (self, r, r->created_us, TRUE);
+  g_mutex_unlock (&self->lock);
+  return node;
+}
+
+JsonNode *
+emu_store_get (EmuStore *self, const char *mid)
+{
+  JsonNode *node = NULL;
+  Record *r;
+
+  g_mutex_lock (&self->lock);
+  r = g_hash_table_lookup (self->records, mid);
+  if (r)
+    node = record_to_json (self, r, g_get_real_time (), FALSE);
+  g_mutex_unlock (&self->lock);
+  return node;
+}
+
+JsonNode *
+emu_store_list (EmuStore *self, guint limit, guint offset)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  gint64 now = g_get_real_time ();
+  guint total;
+
+  g_mutex_lock (&self->lock);
+  total = self->order->len;
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "limit");
+  json_builder_add_int_value (b, limit);
+  json_builder_set_member_name (b, "offset");
+  json_builder_add_int_value (b, offset);
+  json_builder_set_member_name (b, "total");
+  json_builder_add_int_value (b, total);
+  json_builder_set_member_name (b, "data");
+  json_builder_begin_array (b);
+  /* Newest first. */
+  for (guint i = offset; i < total && i - offset < limit; i++)
+    {
+      Record *r = g_ptr_array_index (self->order, total - 1 - i);
+
+      json_builder_add_value (b, record_to_json (self, r, now, FALSE));
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  g_mutex_unlock (&self->lock);
+  return json_builder_get_root (b);
+}
+
+gboolean
+emu_store_delete (EmuStore *self, const char *mid)
+{
+  Record *r;
+
+  g_mutex_lock (&self->lock);
+  r = g_hash_table_lookup (self->records, mid);
+  if (r)
+    {
+      if (r->path)
+        g_unlink (r->path);
+      g_ptr_array_remove (self->order, r);
+      g_hash_table_remove (self->records, mid);
+    }
+  g_mutex_unlock (&self->lock);
+  return r != NULL;
+}
+
+char *
+emu_store_new_part_path (EmuStore *self, const char *mid)
+{
+  return g_strdup_printf ("%s/%s.%08x%08x.part", self->storage_dir, mid,
+                          g_random_int (), g_random_int ());
+}
+
+gboolean
+emu_store_commit_upload (EmuStore *self, const char *mid, const char *part_path,
+                         const char *etag)
+{
+  Record *r;
+  gint64 now = g_get_real_time ();
+  gboolean ok = FALSE;
+
+  g_mutex_lock (&self->lock);
+  r = g_hash_table_lookup (self->records, mid);
+  if (r == NULL)
+    {
+      /* Deleted meanwhile: S3 itself would keep the object, but nobody
+       * can reach it any more. */
+      g_unlink (part_path);
+    }
+  else
+    {
+      g_autofree char *path
+          = g_strdup_printf ("%s/%s.media", self->storage_dir, mid);
+
+      /* A second upload replaces the first and starts processing again. */
+      if (g_rename (part_path, path) == 0)
+        {
+          g_free (r->path);
+          r->path = g_steal_pointer (&path);
+          g_free (r->etag);
+          r->etag = g_strdup (etag);
+          r->uploaded = TRUE;
+          r->uploaded_us = now;
+          r->done_us = now + self->config.processing_time_ms * 1000;
+          /* Processing starts now: that is when a credit is spent. */
+          if (self->config.balance > 0)
+            self->config.balance--;
+          ok = TRUE;
+        }
+      else
+        {
+          g_warning ("cannot store upload for %s: %s", mid, g_strerror (errno));
+          g_unlink (part_path);
+        }
+    }
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+char *
+emu_store_dup_media_path (EmuStore *self, const char *mid)
+{
+  char *path = NULL;
+  Record *r;
+
+  g_mutex_lock (&self->lock);
+  r = g_hash_table_lookup (self->records, mid);
+  if (r && r->path)
+    path = g_strdup (r->path);
+  g_mutex_unlock (&self->lock);
+  return path;
+}
+
+char *
+emu_store_dup_result (EmuStore *self, const char *mid)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+  Record *r;
+
+  g_mutex_lock (&self->lock);
+  r = g_hash_table_lookup (self->records, mid);
+  if (r == NULL
+      || !g_str_equal (record_status (r, g_get_real_time ()), "PROCESSED"))
+    {
+      g_mutex_unlock (&self->lock);
+      return NULL;
+    }
+  /* A small stand-in for the service's per-frame result file. */
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "mid");
+  json_builder_add_string_value (b, r->mid);
+  json_builder_set_member_name (b, "modelType");
+  json_builder_add_string_value (b, r->model_type);
+  json_builder_set_member_name (b, "fake");
+  json_builder_add_boolean_value (b, name_has (r->name, "fake"));
+  json_builder_set_member_name (b, "frames");
+  json_builder_begin_array (b);
+  for (guint frame = 0; frame < 3; frame++)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "frame");
+      json_builder_add_int_value (b, frame);
+      json_builder_set_member_name (b, "boxes");
+      json_builder_begin_array (b);
+      json_builder_begin_array (b);
+      json_builder_add_int_value (b, 100 + 4 * frame);
+      json_builder_add_int_value (b, 80);
+      json_builder_add_int_value (b, 64);
+      json_builder_add_int_value (b, 64);
+      json_builder_end_array (b);
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  g_mutex_unlock (&self->lock);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
