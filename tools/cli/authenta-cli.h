@@ -39,6 +39,7 @@ typedef struct
   gboolean quiet;
   gboolean verbose;
   gboolean insecure;
+  int retries; /* -1: the library's default */
 } CliGlobal;
 
 extern CliGlobal cli_global;

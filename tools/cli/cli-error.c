@@ -5,6 +5,8 @@
  */
 #include "authenta-cli.h"
 
+#include <string.h>
+
 CliExit
 cli_error_exit_code (const GError *error)
 {
@@ -128,22 +130,24 @@ cli_report_error (const char *what, const GError *error)
       const char *code = authenta_error_get_service_code (error);
       guint status = authenta_error_get_http_status (error);
       const char *mid = authenta_error_get_mid (error);
+      g_autofree char *status_text = g_strdup_printf ("%u", status);
       const char *sep = " (";
 
-      /* The library's message may already name them; repeating them in a
-       * fixed form keeps the line easy to grep. */
-      if (code)
+      /* Whatever of the service's code, the HTTP status and the mid the
+       * library's message does not already name is added in a fixed form,
+       * easy to grep. */
+      if (code && !strstr (message, code))
         {
           g_autofree char *shown = cli_sanitize (code);
           g_string_append_printf (line, "%scode %s", sep, shown);
           sep = ", ";
         }
-      if (status)
+      if (status && !strstr (message, status_text))
         {
           g_string_append_printf (line, "%sHTTP %u", sep, status);
           sep = ", ";
         }
-      if (mid)
+      if (mid && !strstr (message, mid))
         {
           g_autofree char *shown = cli_sanitize (mid);
           g_string_append_printf (line, "%smid %s", sep, shown);

@@ -24,6 +24,7 @@ static gboolean opt_no_wait;
 static gboolean opt_delete;
 static double opt_timeout;
 static int opt_jobs = DEFAULT_JOBS;
+static double opt_poll_interval;
 
 static const GOptionEntry scan_entries[] = {
   { "model-type", 'm', 0, G_OPTION_ARG_STRING, &opt_model_type,
@@ -48,6 +49,10 @@ static const GOptionEntry scan_entries[] = {
     "SECONDS" },
   { "jobs", 0, 0, G_OPTION_ARG_INT, &opt_jobs,
     "Scan at most N files at a time (default 4)", "N" },
+  { "poll-interval", 0, 0, G_OPTION_ARG_DOUBLE, &opt_poll_interval,
+    "First wait between status checks, growing 1.5 times up to 10 s "
+    "(default 1; at least 0.05)",
+    "SECONDS" },
   { NULL }
 };
 
@@ -525,6 +530,13 @@ cli_cmd_scan (int argc, char **argv)
                                "seconds");
       return CLI_EXIT_USAGE;
     }
+  if (opt_poll_interval != 0
+      && (opt_poll_interval < 0.05 || opt_poll_interval > 3600))
+    {
+      cli_usage_error ("scan", "--poll-interval must be between 0.05 and "
+                               "3600 seconds");
+      return CLI_EXIT_USAGE;
+    }
   for (int i = 1; i < argc; i++)
     if (g_str_equal (argv[i], "-"))
       {
@@ -542,6 +554,12 @@ cli_cmd_scan (int argc, char **argv)
   client = cli_make_client (&status);
   if (!client)
     return status;
+  if (opt_poll_interval > 0)
+    g_object_set (client, "poll-interval", (guint)(opt_poll_interval * 1000),
+                  NULL);
+  /* With --timeout, ours is the one bound on the wait. */
+  if (opt_timeout > 0)
+    g_object_set (client, "poll-timeout", 0u, NULL);
 
   /* Local problems are reported first, in argument order, and those files
    * are not scanned; the others still are. */

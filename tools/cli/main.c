@@ -52,6 +52,10 @@ static const GOptionEntry global_entries[] = {
     "Log the library's requests on stderr (the key is never shown)", NULL },
   { "insecure", 0, 0, G_OPTION_ARG_NONE, &cli_global.insecure,
     "Allow plain http to a host that is not loopback", NULL },
+  { "retries", 0, 0, G_OPTION_ARG_INT, &cli_global.retries,
+    "Retry a request that failed for a passing reason (5xx, 429, network) "
+    "N times, with growing delays (default 3)",
+    "N" },
   { NULL }
 };
 
@@ -126,6 +130,11 @@ cli_parse_subcommand (GOptionContext *context, const char *command, int *argc,
   if (!g_option_context_parse (context, argc, argv, &error))
     {
       cli_usage_error (command, "%s", error->message);
+      return CLI_EXIT_USAGE;
+    }
+  if (cli_global.retries < -1 || cli_global.retries > 99)
+    {
+      cli_usage_error (command, "--retries must be between 0 and 99");
       return CLI_EXIT_USAGE;
     }
   enable_verbose ();
@@ -217,6 +226,9 @@ cli_make_client (int *out_exit)
       *out_exit = cli_error_exit_code (error);
       return NULL;
     }
+  if (cli_global.retries >= 0)
+    g_object_set (client, "retry-attempts", (guint)cli_global.retries + 1,
+                  NULL);
   return client;
 }
 
@@ -258,6 +270,7 @@ main (int argc, char **argv)
   int status;
 
   setlocale (LC_ALL, "");
+  cli_global.retries = -1; /* the library's default */
   /* stdout carries results (and JSON); every log line goes to stderr. */
   g_log_writer_default_set_use_stderr (TRUE);
   g_set_prgname ("authenta");

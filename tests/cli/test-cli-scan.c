@@ -1,0 +1,742 @@
+/* authenta scan, against the emulator: verdicts and their exit statuses,
+ * standard input, several files, JSON output, and each class of error.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "cli-test-util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <pty.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define WRONG_KEY "api_this_key_is_wrong_0123456789"
+
+static JsonObject *
+parse_object (const char *line)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  JsonNode *root;
+
+  json_parser_load_from_data (parser, line, -1, &error);
+  g_assert_no_error (error);
+  root = json_parser_get_root (parser);
+  g_assert_nonnull (root);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  return json_object_ref (json_node_get_object (root));
+}
+
+/* "…; model DF-1, mid 0123…)" → the mid. */
+static char *
+mid_from_summary (const char *line)
+{
+  const char *start = strstr (line, "mid ");
+  const char *end;
+
+  g_assert_nonnull (start);
+  start += 4;
+  end = strchr (start, ')');
+  g_assert_nonnull (end);
+  return g_strndup (start, end - start);
+}
+
+static void
+test_authentic_video_exits_0 (void)
+{
+  g_autofree char *clip = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr (CliResult) r = NULL;
+
+  cli_test_reset ();
+  clip = cli_test_write_media ("clip.mp4", "mp4", 4096);
+  r = cli_run (NULL, NULL, "scan", clip, NULL);
+  cli_assert_status (r, 0);
+  expected = g_strdup_printf ("%s: AUTHENTIC (", clip);
+  g_assert_true (g_str_has_prefix (r->out, expected));
+  g_assert_nonnull (strstr (r->out, "model DF-1, mid "));
+  g_assert_nonnull (strstr (r->out, "deepfakes"));
+  /* Exactly one line, and no progress when stderr is not a terminal. */
+  g_assert_cmpint (strchr (r->out, '\n') - r->out + 1, ==, strlen (r->out));
+  g_assert_cmpstr (r->err, ==, "");
+  g_assert_cmpuint (test_emulator_get_count (cli_test_emulator (), "create"),
+                    ==, 1);
+  g_assert_cmpuint (test_emulator_get_count (cli_test_emulator (), "upload"),
+                    ==, 1);
+}
+
+static void
+test_fake_video_exits_1 (void)
+{
+  g_autofree char *clip = NULL;
+  g_autoptr (CliResult) r = NULL;
+
+  cli_test_reset ();
+  clip = cli_test_write_media ("fake-clip.mp4", "mp4", 4096);
+  r = cli_run (NULL, NULL, "scan", clip, NULL);
+  cli_assert_status (r, 1);
+  g_assert_nonnull (strstr (r->out, ": FAKE ("));
+}
+
+static void
+test_images (void)
+{
+  g_autofree char *photo = NULL;
+  g_autofree char *fake = NULL;
+
+  cli_test_reset ();
+  photo = cli_test_write_media ("photo.jpg", "jpeg", 2048);
+  fake = cli_test_write_media ("fake.png", "png", 2048);
+  {
+    g_autoptr (CliResult) r = cli_run (NULL, NULL, "scan", photo, NULL);
+    cli_assert_status (r, 0);
+    g_assert_nonnull (strstr (r->out, ": AUTHENTIC ("));
+    g_assert_nonnull (strstr (r->out, "model AC-1"));
+  }
+  {
+    g_autoptr (CliResult) r = cli_run (NULL, NULL, "scan", fake, NULL);
+    cli_assert_status (r, 1);
+    g_assert_nonnull (strstr (r->out, ": FAKE ("));
+  }
+}
+
+static void
+test_processing_failed_exits_7 (void)
+{
+  g_autofree char *clip = NULL;
+  g_autoptr (CliResult) r = NULL;
+
+  cli_test_reset ();
+  clip = cli_test_write_media ("fail.mp4", "mp4", 4096);
+  r = cli_run (NULL, NULL, "scan", clip, NULL);
+  cli_assert_status (r, 7);
+  g_assert_cmpstr (r->out, ==, "");
+  g_assert_nonnull (strstr (r->err, clip));
+  g_assert_nonnull (strstr (r->err, "mid "));
+}
+
+static void
+test_stdin_is_spooled_and_removed (void)
+{
+  g_autoptr (GBytes) input = NULL;
+  g_autoptr (JsonObject) record = NULL;
+
+  cli_test_reset ();
+  input = cli_test_media_bytes ("mp4", 300 * 1024);
+  {
+    g_autoptr (CliResult) r = cli_run (NULL, input, "scan", "-", NULL);
+    cli_assert_status (r, 0);
+    g_assert_true (g_str_has_prefix (r->out, "stdin: AUTHENTIC ("));
+  }
+  g_assert_cmpuint (cli_test_count_spool_files (), ==, 0);
+  {
+    g_autoptr (CliResult) r
+        = cli_run (NULL, input, "scan", "--json", "-", NULL);
+    cli_assert_status (r, 0);
+    record = parse_object (r->out);
+    g_assert_cmpstr (json_object_get_string_member (record, "name"), ==,
+                     "stdin");
+  }
+  /* --name names the record; the emulator judges by name. */
+  {
+    g_autoptr (CliResult) r
+        = cli_run (NULL, input, "scan", "--name", "fake-from-pipe", "-", NULL);
+    cli_assert_status (r, 1);
+  }
+  g_assert_cmpuint (cli_test_count_spool_files (), ==, 0);
+}
+
+static void
+test_stdin_empty_exits_3 (void)
+{
+  g_autoptr (CliResult) r = NULL;
+
+  cli_test_reset ();
+  r = cli_run (NULL, NULL, "scan", "-", NULL);
+  cli_assert_status (r, 3);
+  g_assert_nonnull (strstr (r->err, "empty"));
+  g_assert_cmpuint (cli_test_count_spool_files (), ==, 0);
+  g_assert_cmpuint (cli_test_total_requests (), ==, 0);
+}
+
+static gpointer
+write_fifo (gpointer data)
+{
+  const char *path = data;
+  g_autoptr (GBytes) bytes = cli_test_media_bytes ("mp4", 100 * 1024);
+  gsize len;
+  const guint8 *p = g_bytes_get_data (bytes, &len);
+  int fd = open (path, O_WRONLY);
+
+  g_assert_cmpint (fd, >=, 0);
+  while (len > 0)
+    {
+      ssize_t n = write (fd, p, len);
+      g_assert_cmpint (n, >, 0);
+      p += n;
+      len -= (gsize)n;
+    }
+  close (fd);
+  return NULL;
+}
+
+/* Like `authenta scan <(ffmpeg … -f mp4 -)`. */
+static void
+test_pipe_path_is_spooled (void)
+{
+  g_autofree char *clip = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *fifo = NULL;
+  g_autoptr (CliResult) r = NULL;
+  GThread *writer;
+
+  cli_test_reset ();
+  /* Only to learn the files folder. */
+  clip = cli_test_write_media ("unused.mp4", "mp4", 64);
+  dir = g_path_get_dirname (clip);
+  fifo = g_build_filename (dir, "pipe", NULL);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  writer = g_thread_new ("fifo-writer", write_fifo, fifo);
+  r = cli_run (NULL, NULL, "scan", fifo, NULL);
+  g_thread_join (writer);
+  cli_assert_status (r, 0);
+  g_assert_nonnull (strstr (r->out, "pipe: AUTHENTIC ("));
+  g_assert_cmpuint (cli_test_count_spool_files (), ==, 0);
+}
+
+static void
+test_several_files_report_each (void)
+{
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *c = NULL;
+  g_autoptr (CliResult) r = NULL;
+  g_auto (GStrv) lines = NULL;
+  gboolean seen[3] = { FALSE };
+
+  cli_test_reset ();
+  a = cli_test_write_media ("a.mp4", "mp4", 8192);
+  b = cli_test_write_media ("fake-b.mp4", "mp4", 8192);
+  c = cli_test_write_media ("c.jpg", "jpeg", 8192);
+  r = cli_run (NULL, NULL, "scan", a, b, c, NULL);
+  /* Any fake: 1. */
+  cli_assert_status (r, 1);
+  lines = cli_result_lines (r);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_autofree char *pa = g_strdup_printf ("%s: AUTHENTIC (", a);
+      g_autofree char *pb = g_strdup_printf ("%s: FAKE (", b);
+      g_autofree char *pc = g_strdup_printf ("%s: AUTHENTIC (", c);
+
+      if (g_str_has_prefix (lines[i], pa))
+        seen[0] = TRUE;
+      else if (g_str_has_prefix (lines[i], pb))
+        seen[1] = TRUE;
+      else if (g_str_has_prefix (lines[i], pc))
+        seen[2] = TRUE;
+      else
+        g_error ("unexpected line: %s", lines[i]);
+    }
+  g_assert_true (seen[0] && seen[1] && seen[2]);
+  g_assert_cmpuint (test_emulator_get_count (cli_test_emulator (), "create"),
+                    ==, 3);
+}
+
+static void
+test_several_files_json_lines (void)
+{
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autoptr (GBytes) input = NULL;
+  g_autoptr (CliResult) r = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_autoptr (GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) mids
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  cli_test_reset ();
+  a = cli_test_write_media ("one.mp4", "mp4", 4096);
+  b = cli_test_write_media ("two.png", "png", 4096);
+  input = cli_test_media_bytes ("jpeg", 4096);
+  r = cli_run (NULL, input, "--json", "scan", a, "-", b, NULL);
+  cli_assert_status (r, 0);
+  lines = cli_result_lines (r);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_autoptr (JsonObject) record = parse_object (lines[i]);
+
+      g_assert_cmpstr (json_object_get_string_member (record, "status"), ==,
+                       "PROCESSED");
+      g_hash_table_add (names,
+                        (gpointer)g_intern_string (
+                            json_object_get_string_member (record, "name")));
+      g_hash_table_add (
+          mids, g_strdup (json_object_get_string_member (record, "mid")));
+    }
+  g_assert_true (g_hash_table_contains (names, "one.mp4"));
+  g_assert_true (g_hash_table_contains (names, "two.png"));
+  g_assert_true (g_hash_table_contains (names, "stdin"));
+  g_assert_cmpuint (g_hash_table_size (mids), ==, 3);
+  g_assert_cmpuint (cli_test_count_spool_files (), ==, 0);
+}
+
+static void
+test_json_is_the_record_as_sent (void)
+{
+  g_autofree char *clip = NULL;
+  g_autoptr (CliResult) r = NULL;
+  g_autoptr (JsonObject) record = NULL;
+  const char *mid;
+
+  cli_test_reset ();
+  clip = cli_test_write_media ("clip.mp4", "mp4", 4096);
+  r = cli_run (NULL, NULL, "scan", "--json", clip, NULL);
+  cli_assert_status (r, 0);
+  g_assert_cmpint (strchr (r->out, '\n') - r->out + 1, ==, strlen (r->out));
+  record = parse_object (r->out);
+  mid = json_object_get_string_member (record, "mid");
+  g_assert_nonnull (mid);
+  g_assert_true (json_object_has_member (record, "deepFakes"));
+  g_assert_true (json_object_has_member (record, "faces"));
+  {
+    /* `get --json` gives the same record, as the service sends it. */
+    g_autoptr (CliResult) get
+        = cli_run (NULL, NULL, "get", "--json", mid, NULL);
+    g_autoptr (JsonObject) again = NULL;
+
+    cli_assert_status (get, 0);
+    again = parse_object (get->out);
+    g_assert_cmpstr (json_object_get_string_member (again, "mid"), ==, mid);
+    g_assert_cmpint (json_object_get_int_member (again, "deepFakes"), ==,
+                     json_object_get_int_member (record, "deepFakes"));
+  }
+}
+
+static void
+test_no_wait_prints_mid (void)
+{
+  g_autofree char *clip = NULL;
+  g_autoptr (CliResult) r = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  cli_test_reset ();
+  clip = cli_test_write_media ("fake-later.mp4", "mp4", 4096);
+  r = cli_run (NULL, NULL, "scan", "--no-wait", clip, NULL);
+  cli_assert_status (r, 0);
+  lines = cli_result_lines (r);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1);
+  g_assert_cmpuint (strspn (lines[0], "0123456789abcdefABCDEF-_"), ==,
+                    strlen (lines[0]));
+  g_assert_cmpuint (test_emulator_get_count (cli_test_emulator (), "upload"),
+                    ==, 1);
+  g_assert_cmpuint (test_emulator_get_count (cli_test_emulator (), "get"), ==,
+                    0);
+  {
+    /* The record exists; `get` tells its state (fake once processed). */
+    g_autoptr (CliResult) get = cli_run (NULL, NULL, "get", lines[0], NULL);
+    g_assert_true (get->status == 0 || get->status == 1);
+    g_assert_nonnull (strstr (get->out, lines[0]));
+  }
+}
+
+static void
+test_delete_after_verdict (void)
+{
+  g_autofree char *clip = NULL;
+  g_autofree char *mid = NULL;
+  g_autoptr (CliResult) r = NULL;
+
+  cli_test_reset ();
+  clip = cli_test_write_media ("clip.mp4", "mp4", 4096);
+  r = cli_run (NULL, NULL, "scan", "--delete", clip, NULL);
+  cli_assert_status (r, 0);
+  mid = mid_from_summary (r->out);
+  g_assert_cmpuint (test_emulator_get_count (cli_test_emulator (), "delete"),
+                    ==, 1);
+  {
+    g_autoptr (CliResult) get = cli_run (NULL, NULL, "get", mid, NULL);
+    cli_assert_status (get, 8);
+  }
+}
+
+static void
+test_delete_refused_keeps_verdict (void)
+{
+  g_autofree char *clip = NULL;
+
+  cli_test_reset ();
+  clip = cli_test_write_media ("fake.mp4", "mp4", 4096);
+  {
+    /* The key may scan but not delete: the fake verdict still decides. */
+    g_autoptr (CliResult) r = cli_run (CLI_TEST_KEY_NO_DELETE, NULL, "scan",
+                                       "--delete", clip, NULL);
+    cli_assert_status (r, 1);
+    g_assert_nonnull (strstr (r->out, ": FAKE ("));
+    g_assert_nonnull (strstr (r->err, "FORBIDDEN"));
+  }
+}
+
+static void
+test_timeout_exits_6 (void)
+{
+  g_autofree char *clip = NULL;
+  g_autoptr (CliResult) r = NULL;
+
+  cli_test_reset ();
+  test_emulator_configure (cli_test_emulator (),
+                           "{\"processing_time_ms\": 60000}");
+  clip = cli_test_write_media ("slow.mp4", "mp4", 4096);
+  r = cli_run (NULL, NULL, "scan", "--timeout", "0.5", clip, NULL);
+  cli_assert_status (r, 6);
+  g_assert_nonnull (strstr (r->err, "--timeout"));
+  g_assert_nonnull (strstr (r->err, "mid "));
+  g_assert_cmpstr (r->out, ==, "");
+}
+
+static void
+test_missing_file_exits_3 (void)
+{
+  g_autoptr (CliResult) r = NULL;
+
+  cli_test_reset ();
+  r = cli_run (NULL, NULL, "scan", "/nonexistent/clip.mp4", NULL);
+  cli_assert_status (r, 3);
+  g_assert_nonnull (strstr (r->err, "/nonexistent/clip.mp4"));
+  g_assert_nonnull (strstr (r->err, "check the path"));
+  g_assert_cmpuint (cli_test_total_requests (), ==, 0);
+}
+
+static void
+test_directory_exits_3 (void)
+{
+  g_autoptr (CliResult) r = NULL;
+
+  cli_test_reset ();
+  r = cli_run (NULL, NULL, "scan", cli_test_spool_dir (), NULL);
+  cli_assert_status (r, 3);
+  g_assert_nonnull (strstr (r->err, "directory"));
+  g_assert_cmpuint (cli_test_total_requests (), ==, 0);
+}
+
+static void
+test_missing_among_several (void)
+{
+  g_autofree char *clip = NULL;
+  g_autoptr (CliResult) r = NULL;
+
+  cli_test_reset ();
+  clip = cli_test_write_media ("clip.mp4", "mp4", 4096);
+  r = cli_run (NULL, NULL, "scan", clip, "/nonexistent/x.mp4", NULL);
+  /* The file that exists is still scanned; the status tells the error. */
+  cli_assert_status (r, 3);
+  g_assert_nonnull (strstr (r->out, ": AUTHENTIC ("));
+  g_assert_nonnull (strstr (r->err, "/nonexistent/x.mp4"));
+}
+
+static void
+test_unrecognised_content_exits_3 (void)
+{
+  g_autofree char *junk = NULL;
+
+  cli_test_reset ();
+  junk = cli_test_write_media ("notes.txt", "junk", 1024);
+  {
+    g_autoptr (CliResult) r = cli_run (NULL, NULL, "scan", junk, NULL);
+    cli_assert_status (r, 3);
+    g_assert_nonnull (strstr (r->err, "--content-type"));
+    g_assert_cmpuint (test_emulator_get_count (cli_test_emulator (), "create"),
+                      ==, 0);
+  }
+  {
+    /* Told the type, the tool does not second-guess it. */
+    g_autoptr (CliResult) r = cli_run (NULL, NULL, "scan", "--content-type",
+                                       "video/mp4", junk, NULL);
+    cli_assert_status (r, 0);
+  }
+}
+
+static void
+test_bad_key_exits_4 (void)
+{
+  g_autofree char *clip = NULL;
+
+  cli_test_reset ();
+  clip = cli_test_write_media ("clip.mp4", "mp4", 4096);
+  {
+    g_autoptr (CliResult) r = cli_run (WRONG_KEY, NULL, "scan", clip, NULL);
+    cli_assert_status (r, 4);
+    g_assert_nonnull (strstr (r->err, "INVALID_API_KEY"));
+    g_assert_nonnull (strstr (r->err, "AUTHENTA_API_KEY"));
+    g_assert_null (strstr (r->err, WRONG_KEY));
+    g_assert_null (strstr (r->out, WRONG_KEY));
+  }
+  {
+    g_autoptr (CliResult) r
+        = cli_run (WRONG_KEY, NULL, "--verbose", "scan", clip, NULL);
+    cli_assert_status (r, 4);
+    g_assert_null (strstr (r->err, WRONG_KEY));
+    g_assert_null (strstr (r->out, WRONG_KEY));
+  }
+  /* Never retried. */
+  g_assert_cmpuint (test_emulator_get_count (cli_test_emulator (), "create"),
+                    ==, 2);
+}
+
+static void
+test_flags_override_environment (void)
+{
+  g_autofree char *clip = NULL;
+  g_auto (GStrv) env = NULL;
+  g_autoptr (CliResult) r = NULL;
+  const char *argv[] = { "scan",
+                         "--api-key",
+                         CLI_TEST_KEY,
+                         "--base-url",
+                         test_emulator_get_base_url (cli_test_emulator ()),
+                         NULL,
+                         NULL };
+
+  cli_test_reset ();
+  clip = cli_test_write_media ("clip.mp4", "mp4", 4096);
+  argv[5] = clip;
+  env = cli_test_environ (WRONG_KEY);
+  env = g_environ_setenv (env, "AUTHENTA_BASE_URL", "http://127.0.0.1:9/api",
+                          TRUE);
+  r = cli_runv (env, NULL, argv);
+  cli_assert_status (r, 0);
+}
+
+static void
+test_permission_and_credit_exit_4 (void)
+{
+  g_autofree char *clip = NULL;
+
+  cli_test_reset ();
+  clip = cli_test_write_media ("clip.mp4", "mp4", 4096);
+  {
+    g_autoptr (CliResult) r
+        = cli_run (CLI_TEST_KEY_READ_ONLY, NULL, "scan", clip, NULL);
+    cli_assert_status (r, 4);
+    g_assert_nonnull (strstr (r->err, "FORBIDDEN"));
+    g_assert_nonnull (strstr (r->err, "403"));
+  }
+  test_emulator_configure (cli_test_emulator (), "{\"balance\": 0}");
+  {
+    g_autoptr (CliResult) r = cli_run (NULL, NULL, "scan", clip, NULL);
+    cli_assert_status (r, 4);
+    g_assert_nonnull (strstr (r->err, "INSUFFICIENT_BALANCE"));
+  }
+}
+
+static void
+test_service_failure_exits_5 (void)
+{
+  g_autofree char *clip = NULL;
+  g_autoptr (CliResult) r = NULL;
+
+  cli_test_reset ();
+  test_emulator_add_fault (cli_test_emulator (),
+                           "{\"route\": \"create\", \"action\": "
+                           "\"malformed\", \"count\": 100}");
+  clip = cli_test_write_media ("clip.mp4", "mp4", 4096);
+  r = cli_run (NULL, NULL, "scan", clip, NULL);
+  cli_assert_status (r, 5);
+  g_assert_cmpstr (r->out, ==, "");
+}
+
+static void
+test_network_failure_exits_5 (void)
+{
+  g_autofree char *clip = NULL;
+  g_autoptr (CliResult) r = NULL;
+
+  cli_test_reset ();
+  clip = cli_test_write_media ("clip.mp4", "mp4", 4096);
+  /* Port 9 (discard) on loopback: nothing listens there. */
+  r = cli_run (NULL, NULL, "--base-url", "http://127.0.0.1:9/api", "scan", clip,
+               NULL);
+  cli_assert_status (r, 5);
+  g_assert_nonnull (strstr (r->err, "AUTHENTA_BASE_URL"));
+}
+
+static void
+test_quiet_prints_nothing (void)
+{
+  g_autofree char *clip = NULL;
+  g_autoptr (CliResult) r = NULL;
+
+  cli_test_reset ();
+  clip = cli_test_write_media ("fake.mp4", "mp4", 4096);
+  r = cli_run (NULL, NULL, "scan", "--quiet", clip, NULL);
+  cli_assert_status (r, 1);
+  g_assert_cmpstr (r->out, ==, "");
+  g_assert_cmpstr (r->err, ==, "");
+}
+
+/* Run the tool with stderr on a pseudo-terminal; returns what it drew. */
+static char *
+run_with_terminal_stderr (const char *const *argv, int *out_status)
+{
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) env = cli_test_environ (NULL);
+  g_autoptr (GPtrArray) full = g_ptr_array_new ();
+  g_autoptr (GString) drawn = g_string_new (NULL);
+  const char *cli = g_getenv ("AUTHENTA_CLI");
+  int master, slave;
+  char buf[4096];
+  ssize_t n;
+
+  g_assert_cmpint (openpty (&master, &slave, NULL, NULL, NULL), ==, 0);
+  g_ptr_array_add (full, (char *)(cli && *cli ? cli : AUTHENTA_CLI_PATH));
+  for (guint i = 0; argv[i]; i++)
+    g_ptr_array_add (full, (char *)argv[i]);
+  g_ptr_array_add (full, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_subprocess_launcher_set_environ (launcher, env);
+  g_subprocess_launcher_take_stderr_fd (launcher, slave);
+  proc = g_subprocess_launcher_spawnv (
+      launcher, (const char *const *)full->pdata, &error);
+  g_assert_no_error (error);
+  /* The launcher keeps its copy of the slave until it is freed; without
+   * that, the master would never see the end of the output. */
+  g_clear_object (&launcher);
+
+  /* Read as it comes, so the terminal's buffer never fills. */
+  while ((n = read (master, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+    if (n > 0)
+      g_string_append_len (drawn, buf, n);
+  g_subprocess_wait (proc, NULL, &error);
+  g_assert_no_error (error);
+  close (master);
+  *out_status = g_subprocess_get_exit_status (proc);
+  return g_string_free (g_steal_pointer (&drawn), FALSE);
+}
+
+static void
+test_progress_on_terminal_only (void)
+{
+  g_autofree char *clip = NULL;
+  g_autofree char *drawn = NULL;
+  g_autofree char *quiet = NULL;
+  int status;
+
+  cli_test_reset ();
+  /* Long enough processing for several redraws. */
+  test_emulator_configure (cli_test_emulator (),
+                           "{\"processing_time_ms\": 700}");
+  clip = cli_test_write_media ("clip.mp4", "mp4", 64 * 1024);
+  drawn = run_with_terminal_stderr ((const char *const[]){ "scan", clip, NULL },
+                                    &status);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (drawn, "\r\033[K"));
+  g_assert_nonnull (strstr (drawn, "clip.mp4: "));
+  g_assert_nonnull (strstr (drawn, "processing"));
+
+  quiet = run_with_terminal_stderr (
+      (const char *const[]){ "scan", "--quiet", clip, NULL }, &status);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (quiet, ==, "");
+}
+
+/* SIGINT while standard input is still being spooled removes the file. */
+static void
+test_interrupt_removes_spool (void)
+{
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) env = cli_test_environ (NULL);
+  g_autoptr (GBytes) head = cli_test_media_bytes ("mp4", 8192);
+  const char *cli = g_getenv ("AUTHENTA_CLI");
+  const char *argv[]
+      = { cli && *cli ? cli : AUTHENTA_CLI_PATH, "scan", "-", NULL };
+  GOutputStream *in;
+  gint64 deadline;
+
+  cli_test_reset ();
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                        | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_environ (launcher, env);
+  proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  in = g_subprocess_get_stdin_pipe (proc);
+  g_output_stream_write_all (in, g_bytes_get_data (head, NULL),
+                             g_bytes_get_size (head), NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  /* Wait (bounded) for the spool file to appear, then interrupt. */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (cli_test_count_spool_files () == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (10 * 1000);
+    }
+  g_subprocess_send_signal (proc, SIGINT);
+  g_subprocess_wait (proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_term_sig (proc), ==, SIGINT);
+  g_assert_cmpuint (cli_test_count_spool_files (), ==, 0);
+  g_assert_cmpuint (cli_test_total_requests (), ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  cli_test_init (&argc, &argv);
+  g_test_add_func ("/cli/scan/authentic-video-exits-0",
+                   test_authentic_video_exits_0);
+  g_test_add_func ("/cli/scan/fake-video-exits-1", test_fake_video_exits_1);
+  g_test_add_func ("/cli/scan/images-use-ac1", test_images);
+  g_test_add_func ("/cli/scan/processing-failed-exits-7",
+                   test_processing_failed_exits_7);
+  g_test_add_func ("/cli/scan/stdin-is-spooled-and-removed",
+                   test_stdin_is_spooled_and_removed);
+  g_test_add_func ("/cli/scan/stdin-empty-exits-3", test_stdin_empty_exits_3);
+  g_test_add_func ("/cli/scan/pipe-path-is-spooled", test_pipe_path_is_spooled);
+  g_test_add_func ("/cli/scan/several-files-report-each",
+                   test_several_files_report_each);
+  g_test_add_func ("/cli/scan/several-files-json-lines",
+                   test_several_files_json_lines);
+  g_test_add_func ("/cli/scan/json-is-the-record-as-sent",
+                   test_json_is_the_record_as_sent);
+  g_test_add_func ("/cli/scan/no-wait-prints-mid", test_no_wait_prints_mid);
+  g_test_add_func ("/cli/scan/delete-after-verdict", test_delete_after_verdict);
+  g_test_add_func ("/cli/scan/delete-refused-keeps-verdict",
+                   test_delete_refused_keeps_verdict);
+  g_test_add_func ("/cli/scan/timeout-exits-6", test_timeout_exits_6);
+  g_test_add_func ("/cli/scan/missing-file-exits-3", test_missing_file_exits_3);
+  g_test_add_func ("/cli/scan/directory-exits-3", test_directory_exits_3);
+  g_test_add_func ("/cli/scan/missing-among-several-still-scans-others",
+                   test_missing_among_several);
+  g_test_add_func ("/cli/scan/unrecognised-content-exits-3",
+                   test_unrecognised_content_exits_3);
+  g_test_add_func ("/cli/scan/bad-key-exits-4-and-is-never-shown",
+                   test_bad_key_exits_4);
+  g_test_add_func ("/cli/scan/flags-override-environment",
+                   test_flags_override_environment);
+  g_test_add_func ("/cli/scan/permission-and-credit-exit-4",
+                   test_permission_and_credit_exit_4);
+  g_test_add_func ("/cli/scan/service-failure-exits-5",
+                   test_service_failure_exits_5);
+  g_test_add_func ("/cli/scan/network-failure-exits-5",
+                   test_network_failure_exits_5);
+  g_test_add_func ("/cli/scan/quiet-prints-nothing", test_quiet_prints_nothing);
+  g_test_add_func ("/cli/scan/progress-on-terminal-only",
+                   test_progress_on_terminal_only);
+  g_test_add_func ("/cli/scan/interrupt-removes-spool",
+                   test_interrupt_removes_spool);
+  return cli_test_finish (g_test_run ());
+}

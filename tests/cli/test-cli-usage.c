@@ -1,0 +1,206 @@
+/* authenta: the command line itself — help, usage errors and the checks
+ * made before any request.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "cli-test-util.h"
+
+#include <string.h>
+
+static void
+test_help_lists_commands_and_exit_statuses (void)
+{
+  g_autoptr (CliResult) r = NULL;
+
+  cli_test_reset ();
+  r = cli_run (NULL, NULL, "--help", NULL);
+  cli_assert_status (r, 0);
+  for (const char *const *word
+       = (const char *const[]){ "scan", "get MID", "list", "delete MID",
+                                "Exit status", "AUTHENTA_API_KEY",
+                                "AUTHENTA_BASE_URL", "--api-key", "--json",
+                                "130", NULL };
+       *word; word++)
+    g_assert_nonnull (strstr (r->out, *word));
+  g_assert_cmpuint (cli_test_total_requests (), ==, 0);
+}
+
+static void
+test_help_for_each_command (void)
+{
+  static const struct
+  {
+    const char *command;
+    const char *options[4];
+  } cases[] = {
+    { "scan", { "--model-type", "--no-wait", "--timeout", "--content-type" } },
+    { "get", { "MID", "--json", "pre-signed", "Exit status" } },
+    { "list", { "--limit", "--offset", "--all", "Exit status" } },
+    { "delete", { "MID", "--api-key", "--base-url", "Exit status" } },
+  };
+
+  cli_test_reset ();
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (CliResult) r
+          = cli_run (NULL, NULL, cases[i].command, "--help", NULL);
+      g_autoptr (CliResult) via_help
+          = cli_run (NULL, NULL, "help", cases[i].command, NULL);
+      g_autofree char *usage
+          = g_strdup_printf ("authenta %s", cases[i].command);
+
+      cli_assert_status (r, 0);
+      cli_assert_status (via_help, 0);
+      g_assert_cmpstr (r->out, ==, via_help->out);
+      g_assert_nonnull (strstr (r->out, usage));
+      for (gsize j = 0; j < G_N_ELEMENTS (cases[i].options); j++)
+        if (!strstr (r->out, cases[i].options[j]))
+          g_error ("'%s --help' does not mention %s:\n%s", cases[i].command,
+                   cases[i].options[j], r->out);
+    }
+  g_assert_cmpuint (cli_test_total_requests (), ==, 0);
+}
+
+static void
+test_no_command_is_usage_error (void)
+{
+  g_autoptr (CliResult) r = NULL;
+
+  cli_test_reset ();
+  r = cli_runv (NULL, NULL, (const char *const[]){ NULL });
+  cli_assert_status (r, 2);
+  g_assert_cmpstr (r->out, ==, "");
+  g_assert_nonnull (strstr (r->err, "scan"));
+}
+
+static void
+test_unknown_command_is_usage_error (void)
+{
+  g_autoptr (CliResult) r = NULL;
+
+  cli_test_reset ();
+  r = cli_run (NULL, NULL, "frobnicate", NULL);
+  cli_assert_status (r, 2);
+  g_assert_nonnull (strstr (r->err, "unknown command 'frobnicate'"));
+  g_assert_cmpuint (cli_test_total_requests (), ==, 0);
+}
+
+static void
+test_unknown_flag_is_usage_error (void)
+{
+  g_autofree char *clip = NULL;
+
+  cli_test_reset ();
+  clip = cli_test_write_media ("clip.mp4", "mp4", 1024);
+  {
+    g_autoptr (CliResult) before
+        = cli_run (NULL, NULL, "--frobnicate", "scan", clip, NULL);
+    g_autoptr (CliResult) after
+        = cli_run (NULL, NULL, "scan", "--frobnicate", clip, NULL);
+    g_autoptr (CliResult) list = cli_run (NULL, NULL, "list", "--bogus", NULL);
+
+    cli_assert_status (before, 2);
+    cli_assert_status (after, 2);
+    cli_assert_status (list, 2);
+    g_assert_nonnull (strstr (after->err, "--frobnicate"));
+    g_assert_nonnull (strstr (after->err, "authenta scan --help"));
+    g_assert_cmpstr (after->out, ==, "");
+  }
+  g_assert_cmpuint (cli_test_total_requests (), ==, 0);
+}
+
+static void
+test_mid_with_slash_makes_no_request (void)
+{
+  static const char *const bad_mids[] = {
+    "abc/def", "../media", "a?b", "", "%2e%2e", "x y",
+  };
+
+  cli_test_reset ();
+  for (gsize i = 0; i < G_N_ELEMENTS (bad_mids); i++)
+    {
+      g_autoptr (CliResult) get
+          = cli_run (NULL, NULL, "get", bad_mids[i], NULL);
+      g_autoptr (CliResult) del
+          = cli_run (NULL, NULL, "delete", bad_mids[i], NULL);
+
+      cli_assert_status (get, 2);
+      cli_assert_status (del, 2);
+      g_assert_nonnull (strstr (get->err, "not a media id"));
+      g_assert_cmpstr (get->out, ==, "");
+    }
+  g_assert_cmpuint (cli_test_total_requests (), ==, 0);
+}
+
+static void
+test_missing_arguments (void)
+{
+  cli_test_reset ();
+  {
+    g_autoptr (CliResult) scan = cli_run (NULL, NULL, "scan", NULL);
+    g_autoptr (CliResult) get = cli_run (NULL, NULL, "get", NULL);
+    g_autoptr (CliResult) two = cli_run (NULL, NULL, "delete", "a", "b", NULL);
+    g_autoptr (CliResult) list = cli_run (NULL, NULL, "list", "extra", NULL);
+    g_autoptr (CliResult) limit
+        = cli_run (NULL, NULL, "list", "--limit", "0", NULL);
+    g_autoptr (CliResult) stdin_twice
+        = cli_run (NULL, NULL, "scan", "-", "-", NULL);
+    g_autoptr (CliResult) no_wait_delete
+        = cli_run (NULL, NULL, "scan", "--no-wait", "--delete", "x.mp4", NULL);
+
+    cli_assert_status (scan, 2);
+    cli_assert_status (get, 2);
+    cli_assert_status (two, 2);
+    cli_assert_status (list, 2);
+    cli_assert_status (limit, 2);
+    cli_assert_status (stdin_twice, 2);
+    cli_assert_status (no_wait_delete, 2);
+  }
+  g_assert_cmpuint (cli_test_total_requests (), ==, 0);
+}
+
+static void
+test_no_key_is_auth_error (void)
+{
+  g_autoptr (CliResult) r = NULL;
+
+  cli_test_reset ();
+  r = cli_run ("", NULL, "list", NULL);
+  cli_assert_status (r, 4);
+  g_assert_nonnull (strstr (r->err, "AUTHENTA_API_KEY"));
+  g_assert_cmpuint (cli_test_total_requests (), ==, 0);
+}
+
+static void
+test_version (void)
+{
+  g_autoptr (CliResult) r = NULL;
+
+  r = cli_run (NULL, NULL, "--version", NULL);
+  cli_assert_status (r, 0);
+  g_assert_true (g_str_has_prefix (r->out, "authenta "));
+}
+
+int
+main (int argc, char **argv)
+{
+  cli_test_init (&argc, &argv);
+  g_test_add_func ("/cli/usage/help-lists-commands-and-exit-statuses",
+                   test_help_lists_commands_and_exit_statuses);
+  g_test_add_func ("/cli/usage/help-for-each-command",
+                   test_help_for_each_command);
+  g_test_add_func ("/cli/usage/no-command-exits-2",
+                   test_no_command_is_usage_error);
+  g_test_add_func ("/cli/usage/unknown-command-exits-2",
+                   test_unknown_command_is_usage_error);
+  g_test_add_func ("/cli/usage/unknown-flag-exits-2-without-requests",
+                   test_unknown_flag_is_usage_error);
+  g_test_add_func ("/cli/usage/mid-with-slash-exits-2-without-requests",
+                   test_mid_with_slash_makes_no_request);
+  g_test_add_func ("/cli/usage/missing-or-extra-arguments-exit-2",
+                   test_missing_arguments);
+  g_test_add_func ("/cli/usage/no-key-exits-4-without-requests",
+                   test_no_key_is_auth_error);
+  g_test_add_func ("/cli/usage/version", test_version);
+  return cli_test_finish (g_test_run ());
+}
