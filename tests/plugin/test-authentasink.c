@@ -1,0 +1,1374 @@
+/* authentasink tests: GstHarness and real pipelines against
+ * authenta-emulator on loopback.
+ *
+ * Each check function runs as its own meson test (GST_CHECKS=name), with
+ * its own timeout; see tests/plugin/meson.build.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "test-emulator.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#define EMULATOR_KEY "api_emulator_key"
+#define CANARY_KEY "api_SECRET_canary_123"
+
+/* Small, quick media for every pipeline. */
+#define RAW_VIDEO                                                              \
+  "videotestsrc num-buffers=15 ! "                                             \
+  "video/x-raw,width=160,height=120,framerate=15/1 ! "
+#define MP4_PIPELINE RAW_VIDEO "x264enc speed-preset=ultrafast ! mp4mux ! "
+#define MOV_PIPELINE RAW_VIDEO "x264enc speed-preset=ultrafast ! qtmux ! "
+#define WEBM_PIPELINE RAW_VIDEO "vp8enc deadline=1 ! webmmux ! "
+#define JPEG_PIPELINE                                                          \
+  "videotestsrc num-buffers=1 ! video/x-raw,width=160,height=120 ! "           \
+  "jpegenc ! "
+
+/* ------------------------------------------------------------------------ */
+/* Helpers */
+
+typedef struct
+{
+  TestEmulator *emu;
+  char *dir;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, const char *first_arg, ...)
+{
+  g_autoptr (GError) error = NULL;
+
+  /* The fixture takes its arguments as a NULL-terminated list: pass at
+   * most four, which is all these tests need. */
+  va_list ap;
+  const char *args[5] = { NULL };
+  guint n = 0;
+
+  va_start (ap, first_arg);
+  for (const char *a = first_arg; a != NULL && n < 4;
+       a = va_arg (ap, const char *))
+    args[n++] = a;
+  va_end (ap);
+
+  f->emu = test_emulator_start (args[0], args[1], args[2], args[3], NULL);
+  f->dir = g_dir_make_tmp ("authentasink-test-XXXXXX", &error);
+  fail_unless (f->dir != NULL, "%s", error ? error->message : "");
+}
+
+static guint
+count_files (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  if (d == NULL)
+    return 0;
+  while (g_dir_read_name (d) != NULL)
+    n++;
+  return n;
+}
+
+static void
+fixture_teardown (Fixture *f)
+{
+  g_autoptr (GDir) d = g_dir_open (f->dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+  if (f->emu != NULL)
+    test_emulator_stop (f->emu);
+}
+
+/* The sink's usual settings: the emulator, a private folder, and short
+ * waits so the suite stays fast. */
+static char *
+sink_args (Fixture *f, const char *key)
+{
+  return g_strdup_printf (
+      "authentasink base-url=%s api-key=%s temp-dir=%s "
+      "poll-interval=50 poll-max-interval=100 retry-base-delay=10 "
+      "retry-max-delay=50",
+      test_emulator_get_base_url (f->emu), key, f->dir);
+}
+
+static GstElement *
+make_pipeline (Fixture *f, const char *upstream, const char *extra)
+{
+  g_autofree char *sink = sink_args (f, EMULATOR_KEY);
+  g_autofree char *desc = g_strdup_printf ("%s%s name=sink %s", upstream, sink,
+                                           extra ? extra : "");
+  g_autoptr (GError) error = NULL;
+  GstElement *pipeline = gst_parse_launch (desc, &error);
+
+  fail_unless (pipeline != NULL, "%s: %s", desc, error ? error->message : "");
+  fail_unless (error == NULL, "%s: %s", desc, error->message);
+  return pipeline;
+}
+
+/* Plays @pipeline until EOS or ERROR, collecting the element, warning,
+ * error and EOS messages in order. */
+static GPtrArray *
+run_pipeline (GstElement *pipeline, guint timeout_s)
+{
+  g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
+  GPtrArray *messages
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)gst_message_unref);
+
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING)
+               != GST_STATE_CHANGE_FAILURE);
+  for (;;)
+    {
+      GstMessage *msg = gst_bus_timed_pop_filtered (
+          bus, timeout_s * GST_SECOND,
+          GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING
+              | GST_MESSAGE_ELEMENT);
+
+      fail_unless (msg != NULL, "no EOS or ERROR within %u s", timeout_s);
+      g_ptr_array_add (messages, msg);
+      if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS
+          || GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
+        break;
+    }
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_NULL)
+               == GST_STATE_CHANGE_SUCCESS);
+  return messages;
+}
+
+/* Index of the first message named @name (an element message's structure
+ * name, or "eos", "error", "warning"), or -1. */
+static int
+find_message (GPtrArray *messages, const char *name, guint from)
+{
+  for (guint i = from; i < messages->len; i++)
+    {
+      GstMessage *msg = messages->pdata[i];
+      const GstStructure *s = gst_message_get_structure (msg);
+
+      if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT
+          && gst_structure_has_name (s, name))
+        return i;
+      if (g_str_equal (name, GST_MESSAGE_TYPE_NAME (msg)))
+        return i;
+    }
+  return -1;
+}
+
+static const GstStructure *
+message_structure (GPtrArray *messages, int index)
+{
+  fail_unless (index >= 0);
+  return gst_message_get_structure (messages->pdata[index]);
+}
+
+static void
+dump_messages (GPtrArray *messages)
+{
+  for (guint i = 0; i < messages->len; i++)
+    {
+      GstMessage *msg = messages->pdata[i];
+      g_autofree char *s = NULL;
+
+      if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR
+          || GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING)
+        {
+          g_autoptr (GError) err = NULL;
+          g_autofree char *dbg = NULL;
+
+          if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
+            gst_message_parse_error (msg, &err, &dbg);
+          else
+            gst_message_parse_warning (msg, &err, &dbg);
+          GST_INFO ("%s: %s (%s)", GST_MESSAGE_TYPE_NAME (msg), err->message,
+                    dbg);
+        }
+      else if (gst_message_get_structure (msg))
+        {
+          s = gst_structure_to_string (gst_message_get_structure (msg));
+          GST_INFO ("%s: %s", GST_MESSAGE_TYPE_NAME (msg), s);
+        }
+    }
+}
+
+/* Checks the stages came in order, each once, and then the verdict and
+ * EOS; returns the verdict. */
+static const GstStructure *
+check_verdict_run (GPtrArray *messages)
+{
+  static const char *const stages[]
+      = { "created", "uploading", "uploaded", "processing" };
+  int verdict = find_message (messages, "authenta-verdict", 0);
+  int eos = find_message (messages, "eos", 0);
+  int last = -1;
+  guint64 total = 0;
+
+  dump_messages (messages);
+  fail_unless (find_message (messages, "error", 0) < 0, "got an ERROR");
+  fail_unless (verdict >= 0, "no verdict");
+  fail_unless (eos > verdict, "EOS came before the verdict");
+
+  for (guint i = 0; i < G_N_ELEMENTS (stages); i++)
+    {
+      int found = -1;
+
+      for (guint j = 0; j < messages->len; j++)
+        {
+          const GstStructure *s
+              = gst_message_get_structure (messages->pdata[j]);
+
+          if (s != NULL && gst_structure_has_name (s, "authenta-progress")
+              && g_str_equal (gst_structure_get_string (s, "stage"), stages[i]))
+            {
+              guint64 sent, t;
+
+              fail_unless (gst_structure_get_uint64 (s, "bytes-sent", &sent));
+              fail_unless (gst_structure_get_uint64 (s, "bytes-total", &t));
+              fail_unless (sent <= t);
+              fail_unless (gst_structure_get_string (s, "mid") != NULL);
+              total = t;
+              if (found < 0)
+                found = j;
+            }
+        }
+      fail_unless (found >= 0, "no %s progress", stages[i]);
+      fail_unless (found > last, "%s out of order", stages[i]);
+      fail_unless (found < verdict);
+      last = found;
+    }
+  fail_unless (total > 0);
+  return message_structure (messages, verdict);
+}
+
+static const GstStructure *
+check_error_run (GPtrArray *messages, const char *code, guint http_status,
+                 gboolean want_mid, gboolean kept)
+{
+  int index = find_message (messages, "error", 0);
+  GstMessage *msg;
+  const GstStructure *details = NULL;
+  g_autoptr (GError) err = NULL;
+  g_autofree char *dbg = NULL;
+  const char *location;
+  guint status = 0;
+
+  dump_messages (messages);
+  fail_unless (index >= 0, "no ERROR");
+  fail_unless (find_message (messages, "authenta-verdict", 0) < 0);
+  fail_unless (find_message (messages, "eos", 0) < 0);
+  msg = messages->pdata[index];
+  gst_message_parse_error (msg, &err, &dbg);
+  gst_message_parse_error_details (msg, &details);
+  fail_unless (details != NULL, "no details");
+  GST_INFO ("error: %s | %s | %" GST_PTR_FORMAT, err->message, dbg, details);
+
+  fail_unless (gst_structure_get_string (details, "authenta-code") != NULL);
+  if (code != NULL)
+    fail_unless_equals_string (
+        gst_structure_get_string (details, "authenta-code"), code);
+  fail_unless (gst_structure_get_uint (details, "http-status-code", &status));
+  fail_unless_equals_int (status, http_status);
+  if (want_mid)
+    fail_unless (gst_structure_get_string (details, "mid") != NULL);
+  location = gst_structure_get_string (details, "location");
+  if (kept)
+    {
+      GStatBuf st;
+
+      fail_unless (location != NULL, "no location");
+      fail_unless (strstr (err->message, location) != NULL,
+                   "the message does not say where the file is");
+      fail_unless (g_stat (location, &st) == 0, "%s is gone", location);
+      fail_unless (st.st_size > 0);
+      fail_unless_equals_int (st.st_mode & 0777, 0600);
+    }
+  else
+    {
+      fail_unless (location == NULL);
+    }
+  return details;
+}
+
+/* Walks the top-level boxes of an MP4: they must tile the file exactly,
+ * and hold ftyp, a non-empty mdat and moov. */
+static void
+check_mp4_boxes (const char *path)
+{
+  g_autofree char *data = NULL;
+  gsize length, pos = 0;
+  gboolean ftyp = FALSE, moov = FALSE, mdat = FALSE;
+  g_autoptr (GError) error = NULL;
+
+  fail_unless (g_file_get_contents (path, &data, &length, &error));
+  while (pos + 8 <= length)
+    {
+      guint64 size = GST_READ_UINT32_BE (data + pos);
+      const char *type = data + pos + 4;
+      guint header = 8;
+
+      if (size == 1)
+        {
+          fail_unless (pos + 16 <= length);
+          size = GST_READ_UINT64_BE (data + pos + 8);
+          header = 16;
+        }
+      fail_unless (size >= header,
+                   "box of size %" G_GUINT64_FORMAT " at %" G_GSIZE_FORMAT,
+                   size, pos);
+      if (memcmp (type, "ftyp", 4) == 0)
+        ftyp = TRUE;
+      else if (memcmp (type, "moov", 4) == 0)
+        moov = TRUE;
+      else if (memcmp (type, "mdat", 4) == 0)
+        {
+          mdat = TRUE;
+          fail_unless (size > header + 1000, "mdat holds no frames");
+        }
+      pos += size;
+    }
+  fail_unless_equals_uint64 (pos, length);
+  fail_unless (ftyp && moov && mdat);
+}
+
+/* Demuxes @path and counts the frames: the index must reach all of them. */
+static guint
+count_demuxed_frames (const char *path, const char *demuxer)
+{
+  g_autofree char *desc = g_strdup_printf (
+      "filesrc location=\"%s\" ! %s ! fakesink name=out signal-handoffs=true",
+      path, demuxer);
+  g_autoptr (GstElement) pipeline = gst_parse_launch (desc, NULL);
+  g_autoptr (GstElement) out = NULL;
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) msg = NULL;
+  guint frames = 0;
+
+  fail_unless (pipeline != NULL);
+  out = gst_bin_get_by_name (GST_BIN (pipeline), "out");
+  g_signal_connect_swapped (out, "handoff", G_CALLBACK (g_atomic_int_inc),
+                            &frames);
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
+                                    GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  fail_unless (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS, "demuxing failed");
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  return g_atomic_int_get (&frames);
+}
+
+static guint64
+file_size (const char *path)
+{
+  GStatBuf st;
+
+  fail_unless (g_stat (path, &st) == 0, "%s: %s", path, g_strerror (errno));
+  return st.st_size;
+}
+
+static guint64
+progress_total (GPtrArray *messages)
+{
+  const GstStructure *s = message_structure (
+      messages, find_message (messages, "authenta-progress", 0));
+  guint64 total = 0;
+
+  gst_structure_get_uint64 (s, "bytes-total", &total);
+  return total;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Verdicts */
+
+GST_START_TEST (test_verdict_mp4)
+{
+  Fixture f = { 0 };
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+  const GstStructure *v;
+  const char *location;
+  gboolean fake = TRUE;
+  gdouble confidence;
+  int faces, deepfakes;
+
+  fixture_setup (&f, "--processing-time", "0.2", NULL);
+  pipeline = make_pipeline (&f, MP4_PIPELINE, "keep-file=always");
+  messages = run_pipeline (pipeline, 30);
+  v = check_verdict_run (messages);
+
+  fail_unless (gst_structure_get_string (v, "mid") != NULL);
+  fail_unless_equals_string (gst_structure_get_string (v, "status"),
+                             "PROCESSED");
+  fail_unless_equals_string (gst_structure_get_string (v, "model-type"),
+                             "DF-1");
+  fail_unless_equals_string (gst_structure_get_string (v, "media-type"),
+                             "Video");
+  fail_unless (gst_structure_get_boolean (v, "fake", &fake));
+  fail_if (fake);
+  fail_unless (gst_structure_get_double (v, "confidence", &confidence));
+  fail_unless (gst_structure_get_int (v, "faces", &faces));
+  fail_unless (gst_structure_get_int (v, "deepfakes", &deepfakes));
+  fail_unless_equals_int (deepfakes, 0);
+  fail_unless (gst_structure_has_field_typed (v, "result-url", G_TYPE_STRING));
+  fail_unless (strstr (gst_structure_get_string (v, "json"), "\"mid\"")
+               != NULL);
+
+  /* The recording is a complete MP4: mp4mux's seek back reached it. */
+  location = gst_structure_get_string (v, "location");
+  fail_unless (location != NULL);
+  fail_unless (g_str_has_suffix (location, ".mp4"));
+  fail_unless_equals_uint64 (file_size (location), progress_total (messages));
+  check_mp4_boxes (location);
+  fail_unless_equals_int (count_demuxed_frames (location, "qtdemux"), 15);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "upload"), 1);
+
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_verdict_quicktime)
+{
+  Fixture f = { 0 };
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+  const char *location;
+
+  fixture_setup (&f, "--processing-time", "0.1", NULL);
+  pipeline = make_pipeline (&f, MOV_PIPELINE, "keep-file=always");
+  messages = run_pipeline (pipeline, 30);
+  location
+      = gst_structure_get_string (check_verdict_run (messages), "location");
+  fail_unless (g_str_has_suffix (location, ".mov"));
+  check_mp4_boxes (location);
+  fail_unless_equals_int (count_demuxed_frames (location, "qtdemux"), 15);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_verdict_webm)
+{
+  Fixture f = { 0 };
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+  const GstStructure *v;
+  const char *location;
+
+  fixture_setup (&f, "--processing-time", "0.2", NULL);
+  pipeline = make_pipeline (&f, WEBM_PIPELINE, "keep-file=always");
+  messages = run_pipeline (pipeline, 30);
+  v = check_verdict_run (messages);
+  fail_unless_equals_string (gst_structure_get_string (v, "model-type"),
+                             "DF-1");
+  location = gst_structure_get_string (v, "location");
+  fail_unless (g_str_has_suffix (location, ".webm"));
+  fail_unless_equals_uint64 (file_size (location), progress_total (messages));
+  fail_unless_equals_int (count_demuxed_frames (location, "matroskademux"), 15);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_verdict_jpeg)
+{
+  Fixture f = { 0 };
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+  const GstStructure *v;
+  gboolean fake = TRUE;
+  gdouble confidence = -2;
+  const char *location;
+  g_autofree char *data = NULL;
+  gsize length;
+
+  fixture_setup (&f, "--processing-time", "0.1", NULL);
+  pipeline
+      = make_pipeline (&f, JPEG_PIPELINE, "keep-file=always media-name=photo");
+  messages = run_pipeline (pipeline, 30);
+  v = check_verdict_run (messages);
+  fail_unless_equals_string (gst_structure_get_string (v, "model-type"),
+                             "AC-1");
+  fail_unless_equals_string (gst_structure_get_string (v, "media-type"),
+                             "Image");
+  fail_unless (gst_structure_get_boolean (v, "fake", &fake));
+  fail_if (fake);
+  fail_unless (gst_structure_get_double (v, "confidence", &confidence));
+  fail_unless (confidence >= 0.0 && confidence <= 1.0);
+
+  location = gst_structure_get_string (v, "location");
+  fail_unless (g_str_has_suffix (location, ".jpg"));
+  fail_unless (g_file_get_contents (location, &data, &length, NULL));
+  fail_unless (length > 4);
+  fail_unless ((guint8)data[0] == 0xff && (guint8)data[1] == 0xd8);
+  fail_unless ((guint8)data[length - 2] == 0xff
+               && (guint8)data[length - 1] == 0xd9);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_verdict_fake)
+{
+  Fixture f = { 0 };
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+  const GstStructure *v;
+  gboolean fake = FALSE;
+  int deepfakes = 0;
+
+  fixture_setup (&f, "--processing-time", "0.1", NULL);
+  pipeline = make_pipeline (&f, MP4_PIPELINE, "media-name=a-fake-clip");
+  messages = run_pipeline (pipeline, 30);
+  v = check_verdict_run (messages);
+  fail_unless (gst_structure_get_boolean (v, "fake", &fake));
+  fail_unless (fake);
+  fail_unless (gst_structure_get_int (v, "deepfakes", &deepfakes));
+  fail_unless (deepfakes > 0);
+  /* keep-file=on-failure: deleted after a verdict, and none in the
+   * verdict. */
+  fail_unless (gst_structure_get_string (v, "location") == NULL);
+  fail_unless_equals_int (count_files (f.dir), 0);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_delete_remote)
+{
+  Fixture f = { 0 };
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+
+  fixture_setup (&f, NULL);
+  test_emulator_configure (f.emu, "{\"processing_time_ms\": 50}");
+  pipeline = make_pipeline (&f, JPEG_PIPELINE, "delete-remote=true");
+  messages = run_pipeline (pipeline, 30);
+  check_verdict_run (messages);
+  fail_unless (find_message (messages, "warning", 0) < 0);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "delete"), 1);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+/* ------------------------------------------------------------------------ */
+/* Failures: an ERROR with details, the recording kept */
+
+GST_START_TEST (test_error_invalid_key)
+{
+  Fixture f = { 0 };
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+  GstElement *sink;
+  g_autoptr (GError) err = NULL;
+
+  fixture_setup (&f, NULL);
+  pipeline = make_pipeline (&f, JPEG_PIPELINE, NULL);
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  g_object_set (sink, "api-key", "api_wrong_key", NULL);
+  gst_object_unref (sink);
+  messages = run_pipeline (pipeline, 30);
+  check_error_run (messages, "INVALID_API_KEY", 401, FALSE, TRUE);
+  gst_message_parse_error (messages->pdata[find_message (messages, "error", 0)],
+                           &err, NULL);
+  fail_unless (err->domain == GST_RESOURCE_ERROR);
+  fail_unless_equals_int (err->code, GST_RESOURCE_ERROR_NOT_AUTHORIZED);
+  fail_unless (strstr (err->message, "AUTHENTA_API_KEY") != NULL);
+  fail_unless (strstr (err->message, "api_wrong_key") == NULL);
+  fail_unless_equals_int (count_files (f.dir), 1);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_error_no_balance)
+{
+  Fixture f = { 0 };
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+
+  fixture_setup (&f, "--balance", "0", NULL);
+  pipeline = make_pipeline (&f, MP4_PIPELINE, NULL);
+  messages = run_pipeline (pipeline, 30);
+  check_error_run (messages, "INSUFFICIENT_BALANCE", 402, FALSE, TRUE);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_error_forbidden)
+{
+  Fixture f = { 0 };
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+  GstElement *sink;
+
+  fixture_setup (&f, "--api-key", "api_read_only:r", NULL);
+  pipeline = make_pipeline (&f, JPEG_PIPELINE, NULL);
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  g_object_set (sink, "api-key", "api_read_only", NULL);
+  gst_object_unref (sink);
+  messages = run_pipeline (pipeline, 30);
+  check_error_run (messages, "FORBIDDEN", 403, FALSE, TRUE);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_error_retries_exhausted)
+{
+  Fixture f = { 0 };
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+
+  fixture_setup (&f, NULL);
+  test_emulator_add_fault (f.emu, "{\"route\": \"create\", \"action\": "
+                                  "\"status\", \"status\": 503, \"count\": 5}");
+  pipeline = make_pipeline (&f, JPEG_PIPELINE, "retry-attempts=3");
+  messages = run_pipeline (pipeline, 30);
+  check_error_run (messages, NULL, 503, FALSE, TRUE);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "create"), 3);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_retries_then_verdict)
+{
+  Fixture f = { 0 };
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+
+  fixture_setup (&f, "--processing-time", "0.1", NULL);
+  test_emulator_add_fault (f.emu, "{\"route\": \"upload\", \"action\": "
+                                  "\"status\", \"status\": 503, \"count\": 2}");
+  pipeline = make_pipeline (&f, JPEG_PIPELINE, "retry-attempts=3");
+  messages = run_pipeline (pipeline, 30);
+  check_verdict_run (messages);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "upload"), 3);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_error_processing_failed)
+{
+  Fixture f = { 0 };
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+  g_autoptr (GError) err = NULL;
+
+  fixture_setup (&f, "--processing-time", "0.1", NULL);
+  pipeline = make_pipeline (&f, MP4_PIPELINE, "media-name=will-fail");
+  messages = run_pipeline (pipeline, 30);
+  check_error_run (messages, "FAILED", 0, TRUE, TRUE);
+  gst_message_parse_error (messages->pdata[find_message (messages, "error", 0)],
+                           &err, NULL);
+  fail_unless (err->domain == GST_STREAM_ERROR);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_error_timeout)
+{
+  Fixture f = { 0 };
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+  gint64 start;
+
+  fixture_setup (&f, "--processing-time", "30", NULL);
+  pipeline = make_pipeline (&f, JPEG_PIPELINE, "timeout=1");
+  start = g_get_monotonic_time ();
+  messages = run_pipeline (pipeline, 30);
+  check_error_run (messages, "TIMEOUT", 0, TRUE, TRUE);
+  fail_unless (g_get_monotonic_time () - start < 10 * G_USEC_PER_SEC);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_error_keep_never_deletes)
+{
+  Fixture f = { 0 };
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+
+  fixture_setup (&f, "--balance", "0", NULL);
+  pipeline = make_pipeline (&f, JPEG_PIPELINE, "keep-file=never");
+  messages = run_pipeline (pipeline, 30);
+  check_error_run (messages, "INSUFFICIENT_BALANCE", 402, FALSE, FALSE);
+  fail_unless_equals_int (count_files (f.dir), 0);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_error_no_key)
+{
+  GstElement *sink = gst_element_factory_make ("authentasink", NULL);
+  g_autoptr (GstBus) bus = gst_bus_new ();
+  g_autoptr (GstMessage) msg = NULL;
+  g_autoptr (GError) err = NULL;
+
+  g_unsetenv ("AUTHENTA_API_KEY");
+  gst_element_set_bus (sink, bus);
+  fail_unless (gst_element_set_state (sink, GST_STATE_READY)
+               == GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (strstr (err->message, "AUTHENTA_API_KEY") != NULL);
+  gst_element_set_state (sink, GST_STATE_NULL);
+  gst_object_unref (sink);
+}
+GST_END_TEST;
+
+/* ------------------------------------------------------------------------ */
+/* GstHarness: the recording itself */
+
+static GstHarness *
+make_harness (Fixture *f, const char *extra)
+{
+  g_autofree char *args = sink_args (f, EMULATOR_KEY);
+  g_autofree char *desc = g_strdup_printf ("%s %s", args, extra ? extra : "");
+  GstHarness *h = gst_harness_new_parse (desc);
+  GstBus *bus = gst_bus_new ();
+
+  gst_element_set_bus (h->element, bus);
+  gst_object_unref (bus);
+  return h;
+}
+
+static GstMessage *
+pop_message (GstHarness *h, GstMessageType types)
+{
+  g_autoptr (GstBus) bus = gst_element_get_bus (h->element);
+
+  return gst_bus_pop_filtered (bus, types);
+}
+
+static void
+push_bytes_segment (GstHarness *h)
+{
+  GstSegment segment;
+
+  gst_segment_init (&segment, GST_FORMAT_BYTES);
+  fail_unless (gst_harness_push_event (h, gst_event_new_segment (&segment)));
+}
+
+static GstBuffer *
+bytes_buffer (const char *text)
+{
+  return gst_buffer_new_memdup (text, strlen (text));
+}
+
+GST_START_TEST (test_harness_bytes_segment_seeks)
+{
+  Fixture f = { 0 };
+  GstHarness *h;
+  GstSegment segment;
+  g_autoptr (GstQuery) query = NULL;
+  g_autoptr (GstMessage) msg = NULL;
+  g_autofree char *data = NULL;
+  const char *location;
+  gboolean seekable = FALSE;
+  GstFormat format;
+  gint64 position = 0;
+
+  fixture_setup (&f, "--processing-time", "0.05", NULL);
+  h = make_harness (&f, "keep-file=always content-type=image/png");
+
+  /* The muxer asks before it writes a header it will rewrite. */
+  query = gst_query_new_seeking (GST_FORMAT_BYTES);
+  fail_unless (gst_pad_peer_query (h->srcpad, query));
+  gst_query_parse_seeking (query, &format, &seekable, NULL, NULL);
+  fail_unless (seekable);
+  fail_unless_equals_int (format, GST_FORMAT_BYTES);
+
+  gst_segment_init (&segment, GST_FORMAT_BYTES);
+  fail_unless (gst_harness_push_event (h, gst_event_new_segment (&segment)));
+  fail_unless_equals_int (gst_harness_push (h, bytes_buffer ("0000abcdef")),
+                          GST_FLOW_OK);
+  segment.start = 2;
+  fail_unless (gst_harness_push_event (h, gst_event_new_segment (&segment)));
+  fail_unless_equals_int (gst_harness_push (h, bytes_buffer ("XY")),
+                          GST_FLOW_OK);
+  fail_unless (
+      gst_pad_peer_query_position (h->srcpad, GST_FORMAT_BYTES, &position));
+  fail_unless_equals_int64 (position, 4);
+  segment.start = 10;
+  fail_unless (gst_harness_push_event (h, gst_event_new_segment (&segment)));
+  fail_unless_equals_int (gst_harness_push (h, bytes_buffer ("!")),
+                          GST_FLOW_OK);
+
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  msg = pop_message (h, GST_MESSAGE_ELEMENT);
+  while (msg != NULL
+         && !gst_structure_has_name (gst_message_get_structure (msg),
+                                     "authenta-verdict"))
+    {
+      gst_message_unref (msg);
+      msg = pop_message (h, GST_MESSAGE_ELEMENT);
+    }
+  fail_unless (msg != NULL, "no verdict");
+  location
+      = gst_structure_get_string (gst_message_get_structure (msg), "location");
+  /* No caps, data not recognised: the content-type property decides. */
+  fail_unless (g_str_has_suffix (location, ".png"));
+  fail_unless (g_file_get_contents (location, &data, NULL, NULL));
+  fail_unless_equals_string (data, "00XYabcdef!");
+  gst_harness_teardown (h);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+/* The content type comes from the caps, then the data, then the property:
+ * the kept recording's suffix tells which one won. */
+static char *
+scan_with_caps (Fixture *f, const char *caps, const char *data,
+                const char *extra)
+{
+  GstHarness *h = make_harness (f, extra);
+  GstMessage *msg;
+  char *location = NULL;
+
+  if (caps != NULL)
+    gst_harness_set_src_caps_str (h, caps);
+  else
+    push_bytes_segment (h);
+  fail_unless_equals_int (
+      gst_harness_push (h, gst_buffer_new_memdup (data, 64)), GST_FLOW_OK);
+  gst_harness_push_event (h, gst_event_new_eos ());
+  while ((msg = pop_message (h, GST_MESSAGE_ELEMENT | GST_MESSAGE_ERROR)))
+    {
+      const GstStructure *s = gst_message_get_structure (msg);
+
+      if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
+        {
+          const GstStructure *details = NULL;
+
+          gst_message_parse_error_details (msg, &details);
+          location = g_strdup_printf (
+              "error:%s", gst_structure_get_string (details, "location"));
+        }
+      else if (gst_structure_has_name (s, "authenta-verdict"))
+        location = g_strdup (gst_structure_get_string (s, "location"));
+      gst_message_unref (msg);
+    }
+  gst_harness_teardown (h);
+  fail_unless (location != NULL);
+  return location;
+}
+
+GST_START_TEST (test_harness_content_type)
+{
+  Fixture f = { 0 };
+  char junk[64] = "this is not any known media format, just bytes";
+  char png[64] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+  char *l;
+
+  fixture_setup (&f, "--processing-time", "0.05", NULL);
+
+  l = scan_with_caps (&f, "video/quicktime, variant=(string)iso", junk,
+                      "keep-file=always");
+  fail_unless (g_str_has_suffix (l, ".mp4"), "%s", l);
+  g_free (l);
+  l = scan_with_caps (&f, "video/quicktime, variant=(string)apple", junk,
+                      "keep-file=always");
+  fail_unless (g_str_has_suffix (l, ".mov"), "%s", l);
+  g_free (l);
+  l = scan_with_caps (&f, "video/webm", junk, "keep-file=always");
+  fail_unless (g_str_has_suffix (l, ".webm"), "%s", l);
+  g_free (l);
+  l = scan_with_caps (&f, "image/jpeg", junk, "keep-file=always");
+  fail_unless (g_str_has_suffix (l, ".jpg"), "%s", l);
+  g_free (l);
+  /* Caps that tell nothing: the data is sniffed, before the property. */
+  l = scan_with_caps (&f, "application/octet-stream", png,
+                      "keep-file=always content-type=image/jpeg");
+  fail_unless (g_str_has_suffix (l, ".png"), "%s", l);
+  g_free (l);
+  /* Nothing tells: a clear error, the file kept. */
+  l = scan_with_caps (&f, NULL, junk, NULL);
+  fail_unless (g_str_has_prefix (l, "error:"), "%s", l);
+  fail_unless (g_file_test (l + strlen ("error:"), G_FILE_TEST_IS_REGULAR),
+               "%s", l);
+  g_free (l);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_harness_zero_bytes_warns)
+{
+  Fixture f = { 0 };
+  GstHarness *h;
+  g_autoptr (GstMessage) msg = NULL;
+  g_autoptr (GError) err = NULL;
+
+  fixture_setup (&f, NULL);
+  h = make_harness (&f, NULL);
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  msg = pop_message (h, GST_MESSAGE_WARNING);
+  fail_unless (msg != NULL, "no warning");
+  gst_message_parse_warning (msg, &err, NULL);
+  fail_unless (strstr (err->message, "Nothing was recorded") != NULL);
+  gst_message_unref (g_steal_pointer (&msg));
+  msg = pop_message (h, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "create"), 0);
+  fail_unless_equals_int (count_files (f.dir), 0);
+  gst_harness_teardown (h);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_harness_write_error_keeps_file)
+{
+  Fixture f = { 0 };
+  GstHarness *h;
+  g_autoptr (GstMessage) msg = NULL;
+  const GstStructure *details = NULL;
+  g_autoptr (GError) err = NULL;
+  const char *location;
+  struct rlimit limit = { 16384, 16384 };
+  GstFlowReturn flow = GST_FLOW_OK;
+
+  fixture_setup (&f, NULL);
+  h = make_harness (&f, "content-type=video/mp4");
+  push_bytes_segment (h);
+
+  /* A file size limit fails writes as a full disk does; this test runs
+   * in its own process (gst-check forks), so the limit ends with it. */
+  signal (SIGXFSZ, SIG_IGN);
+  fail_unless (setrlimit (RLIMIT_FSIZE, &limit) == 0);
+  for (int i = 0; i < 4 && flow == GST_FLOW_OK; i++)
+    flow = gst_harness_push (h, gst_buffer_new_allocate (NULL, 6000, NULL));
+  fail_unless_equals_int (flow, GST_FLOW_ERROR);
+
+  msg = pop_message (h, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  gst_message_parse_error_details (msg, &details);
+  location = gst_structure_get_string (details, "location");
+  fail_unless (location != NULL);
+  fail_unless (strstr (err->message, location) != NULL);
+  fail_unless_equals_uint64 (file_size (location), 16384);
+  gst_harness_teardown (h);
+  /* Still there after the element stopped: what was written is kept. */
+  fail_unless_equals_int (count_files (f.dir), 1);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_properties)
+{
+  GstElement *sink = gst_element_factory_make ("authentasink", NULL);
+  GParamSpec *pspec;
+  g_autofree char *dump = NULL;
+  gchar *model = NULL;
+
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (sink), "api-key");
+  fail_unless (pspec != NULL);
+  fail_unless (pspec->flags & G_PARAM_WRITABLE);
+  fail_if (pspec->flags & G_PARAM_READABLE);
+  fail_unless (pspec->flags & GST_PARAM_MUTABLE_READY);
+
+  gst_util_set_object_arg (G_OBJECT (sink), "model-type", "AC-1");
+  g_object_get (sink, "model-type", &model, NULL);
+  fail_unless_equals_int (GPOINTER_TO_INT (model), 2);
+  gst_util_set_object_arg (G_OBJECT (sink), "keep-file", "always");
+  g_object_set (sink, "api-key", CANARY_KEY, NULL);
+  gst_object_unref (sink);
+}
+GST_END_TEST;
+
+/* ------------------------------------------------------------------------ */
+/* Stopping, pausing, concurrency */
+
+/* Plays until a progress message at @stage (or, with NULL, until the
+ * emulator has seen a create), then sets NULL and checks it returned within
+ * a second. */
+static void
+null_during (Fixture *f, const char *stage)
+{
+  g_autoptr (GstElement) pipeline = make_pipeline (f, JPEG_PIPELINE, NULL);
+  g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
+  gint64 start, elapsed;
+
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING)
+               != GST_STATE_CHANGE_FAILURE);
+  if (stage != NULL)
+    {
+      for (;;)
+        {
+          g_autoptr (GstMessage) msg = gst_bus_timed_pop_filtered (
+              bus, 20 * GST_SECOND,
+              GST_MESSAGE_ELEMENT | GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
+          const GstStructure *s;
+
+          fail_unless (msg != NULL);
+          fail_unless (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT);
+          s = gst_message_get_structure (msg);
+          if (gst_structure_has_name (s, "authenta-progress")
+              && g_str_equal (gst_structure_get_string (s, "stage"), stage))
+            break;
+        }
+    }
+  else
+    {
+      gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+      while (test_emulator_get_count (f->emu, "create") == 0)
+        {
+          fail_unless (g_get_monotonic_time () < deadline);
+          g_usleep (10 * 1000);
+        }
+    }
+
+  start = g_get_monotonic_time ();
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_NULL)
+               == GST_STATE_CHANGE_SUCCESS);
+  elapsed = g_get_monotonic_time () - start;
+  GST_INFO ("NULL during %s took %" G_GINT64_FORMAT " us",
+            stage ? stage : "create", elapsed);
+  fail_unless (elapsed < G_USEC_PER_SEC, "took %" G_GINT64_FORMAT " us",
+               elapsed);
+  /* Interrupted before a verdict: the recording is kept. */
+  fail_unless_equals_int (count_files (f->dir), 1);
+}
+
+GST_START_TEST (test_null_while_creating)
+{
+  Fixture f = { 0 };
+
+  fixture_setup (&f, NULL);
+  test_emulator_add_fault (f.emu, "{\"route\": \"create\", \"action\": "
+                                  "\"delay\", \"delay_ms\": 20000, "
+                                  "\"count\": 1}");
+  null_during (&f, NULL);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_null_while_uploading)
+{
+  Fixture f = { 0 };
+
+  fixture_setup (&f, NULL);
+  test_emulator_add_fault (f.emu, "{\"route\": \"upload\", \"action\": "
+                                  "\"delay\", \"delay_ms\": 20000, "
+                                  "\"count\": 1}");
+  null_during (&f, "uploading");
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_null_while_created)
+{
+  Fixture f = { 0 };
+
+  fixture_setup (&f, NULL);
+  test_emulator_add_fault (f.emu, "{\"route\": \"upload\", \"action\": "
+                                  "\"delay\", \"delay_ms\": 20000, "
+                                  "\"count\": 1}");
+  null_during (&f, "created");
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_null_while_processing)
+{
+  Fixture f = { 0 };
+
+  fixture_setup (&f, "--processing-time", "30", NULL);
+  null_during (&f, "processing");
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_pause_resumes_scan)
+{
+  Fixture f = { 0 };
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) msg = NULL;
+  gboolean verdict = FALSE;
+
+  fixture_setup (&f, "--processing-time", "1", NULL);
+  pipeline = make_pipeline (&f, JPEG_PIPELINE, NULL);
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  for (;;)
+    {
+      g_autoptr (GstMessage) m = gst_bus_timed_pop_filtered (
+          bus, 20 * GST_SECOND, GST_MESSAGE_ELEMENT);
+      fail_unless (m != NULL);
+      if (g_str_equal (
+              gst_structure_get_string (gst_message_get_structure (m), "stage"),
+              "processing"))
+        break;
+    }
+  /* A pause calls unlock(): the scan must wait, not fail nor restart. */
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PAUSED)
+               != GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_element_get_state (pipeline, NULL, NULL, 5 * GST_SECOND)
+               == GST_STATE_CHANGE_SUCCESS);
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING)
+               != GST_STATE_CHANGE_FAILURE);
+  for (;;)
+    {
+      msg = gst_bus_timed_pop_filtered (bus, 20 * GST_SECOND,
+                                        GST_MESSAGE_ELEMENT | GST_MESSAGE_EOS
+                                            | GST_MESSAGE_ERROR);
+      fail_unless (msg != NULL);
+      fail_if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR);
+      if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS)
+        break;
+      if (gst_structure_has_name (gst_message_get_structure (msg),
+                                  "authenta-verdict"))
+        verdict = TRUE;
+      gst_clear_message (&msg);
+    }
+  fail_unless (verdict);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "create"), 1);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "upload"), 1);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_two_sinks_concurrently)
+{
+  Fixture f = { 0 };
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *desc = NULL;
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GstBus) bus = NULL;
+  guint processing = 0, verdicts = 0;
+  gboolean overlap = FALSE;
+
+  fixture_setup (&f, "--processing-time", "1", NULL);
+  a = sink_args (&f, EMULATOR_KEY);
+  b = sink_args (&f, EMULATOR_KEY);
+  /* Two branches, two sinks: both must be processing at once. */
+  desc = g_strdup_printf ("%s %s name=first  " JPEG_PIPELINE "%s name=second",
+                          MP4_PIPELINE, a, b);
+  pipeline = gst_parse_launch (desc, NULL);
+  fail_unless (pipeline != NULL);
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  for (;;)
+    {
+      g_autoptr (GstMessage) msg = gst_bus_timed_pop_filtered (
+          bus, 30 * GST_SECOND,
+          GST_MESSAGE_ELEMENT | GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+      const GstStructure *s;
+
+      fail_unless (msg != NULL);
+      fail_if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR);
+      if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS)
+        break;
+      s = gst_message_get_structure (msg);
+      if (gst_structure_has_name (s, "authenta-verdict"))
+        {
+          if (verdicts == 0 && processing == 2)
+            overlap = TRUE;
+          verdicts++;
+        }
+      else if (g_str_equal (gst_structure_get_string (s, "stage"),
+                            "processing"))
+        processing++;
+    }
+  fail_unless_equals_int (verdicts, 2);
+  fail_unless (overlap, "the two scans did not run at the same time");
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+/* ------------------------------------------------------------------------ */
+/* The secret */
+
+static gint key_seen;
+static gint lines_seen;
+static gint sink_lines_seen;
+
+static void
+check_log_line (GstDebugCategory *category, GstDebugLevel level,
+                const gchar *file, const gchar *function, gint line,
+                GObject *object, GstDebugMessage *message, gpointer user_data)
+{
+  const char *text = gst_debug_message_get (message);
+
+  g_atomic_int_inc (&lines_seen);
+  if (g_str_equal (gst_debug_category_get_name (category), "authentasink"))
+    g_atomic_int_inc (&sink_lines_seen);
+  if (text != NULL && strstr (text, CANARY_KEY) != NULL)
+    g_atomic_int_set (&key_seen, 1);
+}
+
+GST_START_TEST (test_key_not_in_debug_log)
+{
+  Fixture f = { 0 };
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+  g_autoptr (GPtrArray) failed = NULL;
+  g_autofree char *dot = NULL;
+  GstElement *sink;
+
+  fixture_setup (&f, "--api-key", CANARY_KEY, "--processing-time", "0.05",
+                 NULL);
+  gst_debug_remove_log_function (gst_debug_log_default);
+  gst_debug_add_log_function (check_log_line, NULL, NULL);
+  gst_debug_set_active (TRUE);
+  gst_debug_set_default_threshold (GST_LEVEL_MEMDUMP);
+
+  /* Set as an application does: gst_parse_launch() itself logs its whole
+   * description, so a key on a launch line is the user's to keep out. */
+  pipeline = make_pipeline (&f, JPEG_PIPELINE, NULL);
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  g_object_set (sink, "api-key", CANARY_KEY, NULL);
+  dot = gst_debug_bin_to_dot_data (GST_BIN (pipeline),
+                                   GST_DEBUG_GRAPH_SHOW_ALL
+                                       | GST_DEBUG_GRAPH_SHOW_FULL_PARAMS);
+  fail_unless (strstr (dot, "authentasink") != NULL);
+  fail_unless (strstr (dot, CANARY_KEY) == NULL, "the key is in the dump");
+  messages = run_pipeline (pipeline, 30);
+  check_verdict_run (messages);
+  g_free (dot);
+  dot = gst_debug_bin_to_dot_data (GST_BIN (pipeline),
+                                   GST_DEBUG_GRAPH_SHOW_ALL
+                                       | GST_DEBUG_GRAPH_SHOW_FULL_PARAMS);
+  fail_unless (strstr (dot, CANARY_KEY) == NULL, "the key is in the dump");
+  gst_object_unref (sink);
+
+  /* A refused key is not echoed in the error either. */
+  test_emulator_reset (f.emu);
+  g_clear_object (&pipeline);
+  pipeline = make_pipeline (&f, JPEG_PIPELINE, NULL);
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  g_object_set (sink, "api-key", CANARY_KEY "_but_wrong", NULL);
+  gst_object_unref (sink);
+  failed = run_pipeline (pipeline, 30);
+  check_error_run (failed, "INVALID_API_KEY", 401, FALSE, TRUE);
+  {
+    g_autoptr (GError) err = NULL;
+    g_autofree char *dbg = NULL;
+
+    gst_message_parse_error (failed->pdata[find_message (failed, "error", 0)],
+                             &err, &dbg);
+    fail_unless (strstr (err->message, CANARY_KEY) == NULL);
+    fail_unless (dbg == NULL || strstr (dbg, CANARY_KEY) == NULL);
+  }
+
+  gst_debug_set_default_threshold (GST_LEVEL_NONE);
+  gst_debug_remove_log_function (check_log_line);
+  fail_if (g_atomic_int_get (&key_seen), "the key is in the debug log");
+  GST_INFO ("%d lines logged, %d by authentasink", lines_seen, sink_lines_seen);
+  fail_unless (g_atomic_int_get (&lines_seen) > 10000);
+  fail_unless (g_atomic_int_get (&sink_lines_seen) > 10);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+static void
+run_gst_launch (Fixture *f, gboolean key_on_line, gboolean debug)
+{
+  g_autofree char *url
+      = g_strdup_printf ("base-url=%s", test_emulator_get_base_url (f->emu));
+  g_autofree char *dir = g_strdup_printf ("temp-dir=%s", f->dir);
+  const char *argv[] = { "gst-launch-1.0",
+                         "-v",
+                         "-m",
+                         "videotestsrc",
+                         "num-buffers=1",
+                         "!",
+                         "jpegenc",
+                         "!",
+                         "authentasink",
+                         url,
+                         dir,
+                         "poll-interval=50",
+                         key_on_line ? "api-key=" CANARY_KEY : NULL,
+                         NULL };
+  g_auto (GStrv) envp = g_get_environ ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  if (g_getenv ("GST_LAUNCH") != NULL)
+    argv[0] = g_getenv ("GST_LAUNCH");
+  envp = g_environ_setenv (g_steal_pointer (&envp), "AUTHENTA_API_KEY",
+                           key_on_line ? "" : CANARY_KEY, TRUE);
+  if (debug)
+    envp = g_environ_setenv (g_steal_pointer (&envp), "GST_DEBUG", "*:9", TRUE);
+  else
+    envp = g_environ_unsetenv (g_steal_pointer (&envp), "GST_DEBUG");
+  fail_unless (g_spawn_sync (NULL, (char **)argv, envp, G_SPAWN_SEARCH_PATH,
+                             NULL, NULL, &out, &err, &status, &error),
+               "%s", error ? error->message : "");
+  fail_unless (g_spawn_check_wait_status (status, NULL), "%s\n%s", out, err);
+  fail_unless (strstr (out, "authenta-verdict") != NULL, "%s", out);
+  fail_unless (strstr (out, CANARY_KEY) == NULL, "the key is in stdout");
+  fail_unless (strstr (err, CANARY_KEY) == NULL, "the key is in stderr");
+  if (debug)
+    fail_unless (strlen (err) > 100000, "GST_DEBUG had no effect");
+}
+
+GST_START_TEST (test_key_not_in_gst_launch_output)
+{
+  Fixture f = { 0 };
+
+  fixture_setup (&f, "--api-key", CANARY_KEY, "--processing-time", "0.05",
+                 NULL);
+  /* -v prints every readable property as it changes: not a write-only
+   * one. */
+  run_gst_launch (&f, TRUE, FALSE);
+  /* The documented way, the environment, also with a full debug log. */
+  run_gst_launch (&f, FALSE, TRUE);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+static Suite *
+authentasink_suite (void)
+{
+  Suite *s = suite_create ("authentasink");
+  TCase *tc = tcase_create ("general");
+
+  /* meson's per-test timeout is the real bound; this one catches a hang
+   * when the program is run by hand. */
+  tcase_set_timeout (tc, 60);
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_properties);
+  tcase_add_test (tc, test_verdict_mp4);
+  tcase_add_test (tc, test_verdict_quicktime);
+  tcase_add_test (tc, test_verdict_webm);
+  tcase_add_test (tc, test_verdict_jpeg);
+  tcase_add_test (tc, test_verdict_fake);
+  tcase_add_test (tc, test_delete_remote);
+  tcase_add_test (tc, test_error_invalid_key);
+  tcase_add_test (tc, test_error_no_balance);
+  tcase_add_test (tc, test_error_forbidden);
+  tcase_add_test (tc, test_error_retries_exhausted);
+  tcase_add_test (tc, test_retries_then_verdict);
+  tcase_add_test (tc, test_error_processing_failed);
+  tcase_add_test (tc, test_error_timeout);
+  tcase_add_test (tc, test_error_keep_never_deletes);
+  tcase_add_test (tc, test_error_no_key);
+  tcase_add_test (tc, test_harness_bytes_segment_seeks);
+  tcase_add_test (tc, test_harness_content_type);
+  tcase_add_test (tc, test_harness_zero_bytes_warns);
+  tcase_add_test (tc, test_harness_write_error_keeps_file);
+  tcase_add_test (tc, test_null_while_creating);
+  tcase_add_test (tc, test_null_while_created);
+  tcase_add_test (tc, test_null_while_uploading);
+  tcase_add_test (tc, test_null_while_processing);
+  tcase_add_test (tc, test_pause_resumes_scan);
+  tcase_add_test (tc, test_two_sinks_concurrently);
+  tcase_add_test (tc, test_key_not_in_debug_log);
+  tcase_add_test (tc, test_key_not_in_gst_launch_output);
+  return s;
+}
+
+GST_CHECK_MAIN (authentasink);
