@@ -641,38 +641,36 @@ parse_answer (const char *what, const char *mid, GBytes *body, GError **error)
   g_autoptr (GError) local_error = NULL;
   gsize length = 0;
   const char *data = body ? g_bytes_get_data (body, &length) : NULL;
-  JsonNode *root;
+  GError *protocol = NULL;
+  JsonNode *root = NULL;
 
   if (length == 0)
+    protocol = authenta_error_new_full (
+        AUTHENTA_ERROR_PROTOCOL, 0, NULL, NULL,
+        "the answer is empty where JSON was expected");
+  else if (!json_parser_load_from_data (parser, data, length, &local_error))
+    protocol = authenta_error_new_full (AUTHENTA_ERROR_PROTOCOL, 0, NULL, NULL,
+                                        "the answer is not valid JSON (%s)",
+                                        local_error->message);
+  else if ((root = json_parser_get_root (parser)) == NULL)
+    protocol = authenta_error_new_full (AUTHENTA_ERROR_PROTOCOL, 0, NULL, NULL,
+                                        "the answer holds no JSON value");
+  if (protocol)
     {
-      g_propagate_error (
-          error,
-          authenta_error_new_full (
-              AUTHENTA_ERROR_PROTOCOL, 0, NULL, mid,
-              "%s: the answer is empty where JSON was expected%s%s%s", what,
-              mid ? " (mid " : "", mid ? mid : "", mid ? ")" : ""));
-      return NULL;
-    }
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
-    {
-      g_propagate_error (error,
-                         authenta_error_new_full (
-                             AUTHENTA_ERROR_PROTOCOL, 0, NULL, mid,
-                             "%s: the answer is not valid JSON (%s)%s%s%s",
-                             what, local_error->message, mid ? " (mid " : "",
-                             mid ? mid : "", mid ? ")" : ""));
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL)
-    {
-      g_propagate_error (
-          error,
-          authenta_error_new_full (AUTHENTA_ERROR_PROTOCOL, 0, NULL, mid,
-                                   "%s: the answer holds no JSON value", what));
+      authenta_error_add_context (protocol, what, mid);
+      g_propagate_error (error, protocol);
       return NULL;
     }
   return json_node_ref (root);
+}
+
+/* Adds what and mid to an error about an answer's content. */
+static void
+set_answer_error (GError **error, GError *local_error, const char *what,
+                  const char *mid)
+{
+  authenta_error_add_context (local_error, what, mid);
+  g_propagate_error (error, local_error);
 }
 
 static AuthentaMedia *
@@ -681,6 +679,7 @@ media_from_answer (const char *what, const char *mid, GBytes *body,
 {
   g_autoptr (JsonNode) root = parse_answer (what, mid, body, error);
   g_autofree char *raw = NULL;
+  GError *local_error = NULL;
   AuthentaMedia *media;
   gsize length;
   const char *data;
@@ -689,12 +688,10 @@ media_from_answer (const char *what, const char *mid, GBytes *body,
     return NULL;
   data = g_bytes_get_data (body, &length);
   raw = g_strndup (data, length);
-  media = authenta_media_new_from_node (root, raw, content_type, size, error);
+  media = authenta_media_new_from_node (root, raw, content_type, size,
+                                        &local_error);
   if (media == NULL)
-    {
-      g_prefix_error (error, "%s: ", what);
-      return NULL;
-    }
+    set_answer_error (error, local_error, what, mid);
   return media;
 }
 
@@ -801,7 +798,7 @@ authenta_client_create_media (AuthentaClient *self, const char *name,
   if (!api_call (self, "POST", url, body, NULL, &response, cancellable, error))
     return NULL;
 
-  what = g_strdup ("POST /media");
+  what = authenta_describe_request ("POST", url);
   media = media_from_answer (what, NULL, response.body, content_type, size,
                              error);
   if (media == NULL)
@@ -853,7 +850,7 @@ authenta_client_get_media (AuthentaClient *self, const char *mid,
   url = g_strconcat (self->base_url, "/media/", mid, NULL);
   if (!api_call (self, "GET", url, NULL, mid, &response, cancellable, error))
     return NULL;
-  what = g_strdup_printf ("GET /media/%s", mid);
+  what = authenta_describe_request ("GET", url);
   return media_from_answer (what, mid, response.body, NULL, 0, error);
 }
 
@@ -880,7 +877,8 @@ authenta_client_list_media (AuthentaClient *self, guint limit, guint offset,
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (GPtrArray) records = NULL;
   g_autofree char *url = NULL;
-  const char *what = "GET /media";
+  g_autofree char *what = NULL;
+  GError *local_error = NULL;
   JsonNode *data;
   JsonArray *array;
   gint64 total = -1;
@@ -895,6 +893,7 @@ authenta_client_list_media (AuthentaClient *self, guint limit, guint offset,
     url = g_strdup_printf ("%s/media?offset=%u", self->base_url, offset);
   if (!api_call (self, "GET", url, NULL, NULL, &response, cancellable, error))
     return NULL;
+  what = authenta_describe_request ("GET", url);
   root = parse_answer (what, NULL, response.body, error);
   if (root == NULL)
     return NULL;
@@ -905,9 +904,9 @@ authenta_client_list_media (AuthentaClient *self, guint limit, guint offset,
     {
       JsonObject *obj = json_node_get_object (root);
       data = json_object_get_member (obj, "data");
-      if (!authenta_json_get_int (obj, "total", &total, -1, error))
+      if (!authenta_json_get_int (obj, "total", &total, -1, &local_error))
         {
-          g_prefix_error (error, "%s: ", what);
+          set_answer_error (error, local_error, what, NULL);
           return NULL;
         }
       if (data == NULL || !JSON_NODE_HOLDS_ARRAY (data))
@@ -915,7 +914,7 @@ authenta_client_list_media (AuthentaClient *self, guint limit, guint offset,
           g_propagate_error (
               error, authenta_error_new_full (
                          AUTHENTA_ERROR_PROTOCOL, response.status, NULL, NULL,
-                         "%s: Unexpected answer: “data” is %s, expected an "
+                         "%s: unexpected answer: “data” is %s, expected an "
                          "array",
                          what, authenta_json_describe (data)));
           return NULL;
@@ -926,7 +925,7 @@ authenta_client_list_media (AuthentaClient *self, guint limit, guint offset,
       g_propagate_error (
           error, authenta_error_new_full (
                      AUTHENTA_ERROR_PROTOCOL, response.status, NULL, NULL,
-                     "%s: Unexpected answer: %s, expected an object", what,
+                     "%s: unexpected answer: %s, expected an object", what,
                      authenta_json_describe (root)));
       return NULL;
     }
@@ -936,10 +935,11 @@ authenta_client_list_media (AuthentaClient *self, guint limit, guint offset,
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       AuthentaMedia *media = authenta_media_new_from_node (
-          json_array_get_element (array, i), NULL, NULL, 0, error);
+          json_array_get_element (array, i), NULL, NULL, 0, &local_error);
       if (media == NULL)
         {
-          g_prefix_error (error, "%s: record %u: ", what, i);
+          g_autofree char *where = g_strdup_printf ("%s: record %u", what, i);
+          set_answer_error (error, local_error, where, NULL);
           return NULL;
         }
       g_ptr_array_add (records, media);

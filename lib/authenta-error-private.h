@@ -13,6 +13,12 @@ GError *authenta_error_new_full (AuthentaError code, guint http_status,
                                  const char *service_code, const char *mid,
                                  const char *format, ...) G_GNUC_PRINTF (5, 6);
 
+/* Prefixes error's message with "what: " and, when mid is given and the
+ * message does not name it yet, appends " (mid MID)" and records it. */
+G_GNUC_INTERNAL
+void authenta_error_add_context (GError *error, const char *what,
+                                 const char *mid);
+
 /* Where an answer came from: the service's API (JSON errors) or the storage
  * service behind a pre-signed URL (S3, XML errors). */
 typedef enum

@@ -91,6 +91,30 @@ authenta_error_new_full (AuthentaError code, guint http_status,
   return error;
 }
 
+void
+authenta_error_add_context (GError *error, const char *what, const char *mid)
+{
+  GString *message;
+
+  if (error == NULL)
+    return;
+  message = g_string_new (NULL);
+  if (what)
+    g_string_append_printf (message, "%s: ", what);
+  g_string_append (message, error->message);
+  if (mid && strstr (error->message, mid) == NULL)
+    g_string_append_printf (message, " (mid %s)", mid);
+  g_free (error->message);
+  error->message = g_string_free (message, FALSE);
+
+  if (mid && error->domain == AUTHENTA_ERROR)
+    {
+      AuthentaErrorPrivate *priv = authenta_error_get_private (error);
+      if (priv && priv->mid == NULL)
+        priv->mid = g_strdup (mid);
+    }
+}
+
 /* Text between <tag> and </tag>, XML entities for the five predefined
  * characters decoded.  S3 error bodies are flat and small. */
 static char *

@@ -572,24 +572,14 @@ is_retryable_status (guint status)
   return status >= 500 || status == 429 || status == 408;
 }
 
-/* "PUT /bucket/key": what may be logged about a request. */
-static char *
-describe_request (const AuthentaHttpRequest *request)
-{
-  g_autofree char *redacted = authenta_redact_url (request->url);
-  const char *path = strstr (redacted, "://");
-
-  path = path ? strchr (path + 3, '/') : NULL;
-  return g_strdup_printf ("%s %s", request->method, path ? path : "/");
-}
-
 gboolean
 authenta_http_send (AuthentaHttp *http, const AuthentaHttpPolicy *policy,
                     const AuthentaHttpRequest *request,
                     AuthentaHttpResponse *response, GCancellable *cancellable,
                     GError **error)
 {
-  g_autofree char *what = describe_request (request);
+  g_autofree char *what
+      = authenta_describe_request (request->method, request->url);
   guint attempts = MAX (policy->retry_attempts, 1);
 
   g_return_val_if_fail (request->url != NULL, FALSE);

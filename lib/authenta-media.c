@@ -104,7 +104,7 @@ authenta_media_new_from_node (JsonNode *node, const char *raw_json,
     {
       g_propagate_error (error, authenta_error_new_full (
                                     AUTHENTA_ERROR_PROTOCOL, 0, NULL, NULL,
-                                    "Unexpected answer: the record is %s, "
+                                    "unexpected answer: the record is %s, "
                                     "expected an object",
                                     authenta_json_describe (node)));
       return NULL;
@@ -138,7 +138,7 @@ authenta_media_new_from_node (JsonNode *node, const char *raw_json,
       g_propagate_error (error,
                          authenta_error_new_full (
                              AUTHENTA_ERROR_PROTOCOL, 0, NULL, NULL,
-                             "Unexpected answer: “mid” is not a valid media "
+                             "unexpected answer: “mid” is not a valid media "
                              "id"));
       return NULL;
     }
@@ -157,7 +157,7 @@ authenta_media_new_from_node (JsonNode *node, const char *raw_json,
           g_propagate_error (error,
                              authenta_error_new_full (
                                  AUTHENTA_ERROR_PROTOCOL, 0, NULL, self->mid,
-                                 "Unexpected answer: “participants” "
+                                 "unexpected answer: “participants” "
                                  "is %s, expected an array",
                                  authenta_json_describe (participants)));
           return NULL;
@@ -173,7 +173,7 @@ authenta_media_new_from_node (JsonNode *node, const char *raw_json,
               g_propagate_error (
                   error, authenta_error_new_full (
                              AUTHENTA_ERROR_PROTOCOL, 0, NULL, self->mid,
-                             "Unexpected answer: participant %u is %s, "
+                             "unexpected answer: participant %u is %s, "
                              "expected an object",
                              i, authenta_json_describe (element)));
               return NULL;
@@ -220,7 +220,7 @@ authenta_media_new_from_json (const char *json, gssize length, GError **error)
     {
       g_propagate_error (error, authenta_error_new_full (
                                     AUTHENTA_ERROR_PROTOCOL, 0, NULL, NULL,
-                                    "Unexpected answer: not valid JSON (%s)",
+                                    "unexpected answer: not valid JSON (%s)",
                                     local_error->message));
       return NULL;
     }

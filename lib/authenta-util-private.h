@@ -14,6 +14,10 @@ G_BEGIN_DECLS
 G_GNUC_INTERNAL
 char *authenta_redact_url (const char *url);
 
+/* "GET /api/media/abc": what may be logged or said about a request. */
+G_GNUC_INTERNAL
+char *authenta_describe_request (const char *method, const char *url);
+
 /* [0-9A-Za-z_-]{1,64}: what may go into a URL path as a media id. */
 G_GNUC_INTERNAL
 gboolean authenta_mid_is_valid (const char *mid);

@@ -41,6 +41,16 @@ authenta_redact_url (const char *url)
   return g_string_free (out, FALSE);
 }
 
+char *
+authenta_describe_request (const char *method, const char *url)
+{
+  g_autofree char *redacted = authenta_redact_url (url);
+  const char *path = strstr (redacted, "://");
+
+  path = path ? strchr (path + 3, '/') : NULL;
+  return g_strdup_printf ("%s %s", method, path ? path : "/");
+}
+
 gboolean
 authenta_mid_is_valid (const char *mid)
 {
@@ -118,7 +128,7 @@ wrong_type (JsonNode *node, const char *member, const char *expected,
   g_propagate_error (error,
                      authenta_error_new_full (
                          AUTHENTA_ERROR_PROTOCOL, 0, NULL, NULL,
-                         "Unexpected answer: “%s” is %s, expected %s", member,
+                         "unexpected answer: “%s” is %s, expected %s", member,
                          authenta_json_describe (node), expected));
   return FALSE;
 }

@@ -1,0 +1,697 @@
+/* libauthenta unit tests: parsing, error mapping, URL redaction, sniffing,
+ * id validation, back-off arithmetic and client construction.  No network.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config-private.h"
+
+#include <authenta/authenta.h>
+
+#include "authenta-error-private.h"
+#include "authenta-http-private.h"
+#include "authenta-util-private.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+static const char video_record[]
+    = "{\"mid\":\"692f406f9f68d4b70080bb80\",\"name\":\"video_sample\","
+      "\"type\":\"Video\",\"status\":\"PROCESSED\",\"modelType\":\"DF-1\","
+      "\"createdAt\":\"2025-12-02T19:39:27.525Z\",\"faces\":2,"
+      "\"deepFakes\":1,\"participants\":[{\"id\":0,\"fake\":false,"
+      "\"confidence\":0.12},{\"id\":1,\"fake\":true,\"confidence\":0.97,"
+      "\"heatmap\":\"https://s3.example/h1.png?X-Amz-Signature=abc\"}],"
+      "\"resultURL\":\"https://s3.example/result.json?sig=1\","
+      "\"srcURL\":\"https://s3.example/src\",\"heatmapURL\":null,"
+      "\"somethingNew\":{\"nested\":[1,2,3]}}";
+
+static void
+test_media_parse_video (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AuthentaMedia) media
+      = authenta_media_new_from_json (video_record, -1, &error);
+  g_autoptr (GDateTime) created = NULL;
+  AuthentaParticipant *p;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (authenta_media_get_mid (media), ==,
+                   "692f406f9f68d4b70080bb80");
+  g_assert_cmpstr (authenta_media_get_name (media), ==, "video_sample");
+  g_assert_cmpstr (authenta_media_get_media_type (media), ==, "Video");
+  g_assert_cmpstr (authenta_media_get_status (media), ==, "PROCESSED");
+  g_assert_cmpstr (authenta_media_get_model_type (media), ==, "DF-1");
+  g_assert_true (authenta_media_is_processed (media));
+  g_assert_true (authenta_media_is_terminal (media));
+  g_assert_true (authenta_media_is_fake (media));
+  g_assert_cmpint (authenta_media_get_faces (media), ==, 2);
+  g_assert_cmpint (authenta_media_get_deepfakes (media), ==, 1);
+  g_assert_cmpfloat (authenta_media_get_confidence (media), ==, -1);
+  g_assert_cmpstr (authenta_media_get_result_url (media), ==,
+                   "https://s3.example/result.json?sig=1");
+  g_assert_cmpstr (authenta_media_get_src_url (media), ==,
+                   "https://s3.example/src");
+  g_assert_null (authenta_media_get_heatmap_url (media));
+  g_assert_null (authenta_media_get_upload_url (media));
+  g_assert_cmpint (authenta_media_get_expires_in (media), ==, -1);
+  g_assert_null (authenta_media_get_content_type (media));
+  g_assert_cmpuint (authenta_media_get_size (media), ==, 0);
+
+  created = authenta_media_dup_created_at_datetime (media);
+  g_assert_nonnull (created);
+  g_assert_cmpint (g_date_time_get_year (created), ==, 2025);
+
+  g_assert_cmpuint (authenta_media_get_n_participants (media), ==, 2);
+  p = authenta_media_get_participant (media, 1);
+  g_assert_cmpint (authenta_participant_get_id (p), ==, 1);
+  g_assert_true (authenta_participant_get_fake (p));
+  g_assert_cmpfloat_with_epsilon (authenta_participant_get_confidence (p), 0.97,
+                                  1e-9);
+  g_assert_cmpstr (authenta_participant_get_heatmap_url (p), ==,
+                   "https://s3.example/h1.png?X-Amz-Signature=abc");
+  p = authenta_media_get_participant (media, 0);
+  g_assert_false (authenta_participant_get_fake (p));
+  g_assert_null (authenta_participant_get_heatmap_url (p));
+
+  /* Kept exactly as sent, unknown fields included. */
+  g_assert_cmpstr (authenta_media_get_json (media), ==, video_record);
+}
+
+static void
+test_media_parse_image (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AuthentaMedia) fake = NULL;
+  g_autoptr (AuthentaMedia) real = NULL;
+
+  fake = authenta_media_new_from_json (
+      "{\"mid\":\"a1\",\"type\":\"Image\",\"status\":\"PROCESSED\","
+      "\"fake\":true,\"confidence\":0.8}",
+      -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (authenta_media_is_fake (fake));
+  g_assert_cmpint (authenta_media_get_faces (fake), ==, -1);
+  g_assert_cmpfloat_with_epsilon (authenta_media_get_confidence (fake), 0.8,
+                                  1e-9);
+
+  real = authenta_media_new_from_json (
+      "{\"mid\":\"a2\",\"type\":\"Image\",\"status\":\"PROCESSED\","
+      "\"fake\":false,\"confidence\":1}",
+      -1, &error);
+  g_assert_no_error (error);
+  g_assert_false (authenta_media_is_fake (real));
+  g_assert_cmpfloat (authenta_media_get_confidence (real), ==, 1.0);
+}
+
+static void
+test_media_parse_minimal (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AuthentaMedia) media
+      = authenta_media_new_from_json ("{}", -1, &error);
+
+  g_assert_no_error (error);
+  g_assert_null (authenta_media_get_mid (media));
+  g_assert_null (authenta_media_get_status (media));
+  g_assert_false (authenta_media_is_terminal (media));
+  g_assert_false (authenta_media_is_fake (media));
+  g_assert_cmpuint (authenta_media_get_n_participants (media), ==, 0);
+  g_assert_null (authenta_media_dup_created_at_datetime (media));
+
+  /* Statuses other than the documented ones are not terminal. */
+  g_clear_object (&media);
+  media = authenta_media_new_from_json ("{\"status\":\"QUEUED\"}", -1, &error);
+  g_assert_no_error (error);
+  g_assert_false (authenta_media_is_terminal (media));
+  g_clear_object (&media);
+  media = authenta_media_new_from_json ("{\"status\":\"ERROR\"}", -1, &error);
+  g_assert_true (authenta_media_is_terminal (media));
+  g_assert_false (authenta_media_is_processed (media));
+}
+
+static void
+test_media_parse_wrong_type (void)
+{
+  static const struct
+  {
+    const char *json;
+    const char *needle;
+  } cases[] = {
+    { "{\"mid\":123456789012}", "“mid” is an integer, expected a string" },
+    { "{\"mid\":\"a\",\"faces\":\"two\"}", "“faces” is a string" },
+    { "{\"deepFakes\":1.5}", "“deepFakes” is a number" },
+    { "{\"fake\":\"yes\"}", "“fake” is a string, expected a boolean" },
+    { "{\"participants\":{}}", "“participants” is an object" },
+    { "{\"participants\":[1]}", "participant 0 is an integer" },
+    { "{\"participants\":[{\"fake\":1}]}", "“fake” is an integer" },
+    { "{\"mid\":\"../etc\"}", "not a valid media id" },
+    { "[1,2]", "the record is an array" },
+    { "{\"mid\":\"abc\"", "not valid JSON" },
+    { "<html>oops</html>", "not valid JSON" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AuthentaMedia) media
+          = authenta_media_new_from_json (cases[i].json, -1, &error);
+
+      g_assert_null (media);
+      g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_PROTOCOL);
+      if (strstr (error->message, cases[i].needle) == NULL)
+        g_error ("case %u: “%s” not in “%s”", i, cases[i].needle,
+                 error->message);
+    }
+}
+
+static void
+test_error_map_api (void)
+{
+  static const struct
+  {
+    guint status;
+    const char *body;
+    AuthentaError code;
+    const char *service_code;
+  } cases[] = {
+    { 401,
+      "{\"code\":\"INVALID_API_KEY\",\"statusCode\":401,\"message\":\"API "
+      "key authentication failed\"}",
+      AUTHENTA_ERROR_INVALID_API_KEY, "INVALID_API_KEY" },
+    { 403, "{\"code\":\"FORBIDDEN\",\"message\":\"no write permission\"}",
+      AUTHENTA_ERROR_FORBIDDEN, "FORBIDDEN" },
+    { 402, "{\"code\":\"INSUFFICIENT_BALANCE\",\"message\":\"no credits\"}",
+      AUTHENTA_ERROR_INSUFFICIENT_BALANCE, "INSUFFICIENT_BALANCE" },
+    { 404, "{\"code\":\"NOT_FOUND\",\"message\":\"no such media\"}",
+      AUTHENTA_ERROR_NOT_FOUND, "NOT_FOUND" },
+    { 400, "{\"code\":\"BAD_REQUEST\",\"message\":\"size is required\"}",
+      AUTHENTA_ERROR_BAD_REQUEST, "BAD_REQUEST" },
+    { 422, "{\"message\":\"unprocessable\"}", AUTHENTA_ERROR_BAD_REQUEST,
+      NULL },
+    { 429, "{\"code\":\"TOO_MANY_REQUESTS\"}", AUTHENTA_ERROR_RATE_LIMITED,
+      "TOO_MANY_REQUESTS" },
+    { 500, "{\"code\":\"INTERNAL\",\"message\":\"boom\"}",
+      AUTHENTA_ERROR_SERVER, "INTERNAL" },
+    { 503, "<html>Service Unavailable</html>", AUTHENTA_ERROR_SERVER, NULL },
+    { 502, "", AUTHENTA_ERROR_SERVER, NULL },
+    /* The code wins over an unusual status. */
+    { 400, "{\"code\":\"INVALID_API_KEY\",\"message\":\"bad key\"}",
+      AUTHENTA_ERROR_INVALID_API_KEY, "INVALID_API_KEY" },
+    /* A body that is not the service's error shape. */
+    { 404, "[\"x\"]", AUTHENTA_ERROR_NOT_FOUND, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = authenta_error_from_response (
+          "GET /api/media/abc", AUTHENTA_ORIGIN_API, CURLE_OK, NULL,
+          cases[i].status, cases[i].body, strlen (cases[i].body), "abc");
+      g_autofree char *status
+          = g_strdup_printf ("HTTP status %u", cases[i].status);
+
+      g_assert_error (error, AUTHENTA_ERROR, (int)cases[i].code);
+      g_assert_cmpuint (authenta_error_get_http_status (error), ==,
+                        cases[i].status);
+      g_assert_cmpstr (authenta_error_get_service_code (error), ==,
+                       cases[i].service_code);
+      g_assert_cmpstr (authenta_error_get_mid (error), ==, "abc");
+      /* The message alone tells the whole story. */
+      g_assert_nonnull (strstr (error->message, "GET /api/media/abc"));
+      g_assert_nonnull (strstr (error->message, status));
+      g_assert_nonnull (strstr (error->message, "mid abc"));
+      if (cases[i].service_code)
+        g_assert_nonnull (strstr (error->message, cases[i].service_code));
+    }
+}
+
+static void
+test_error_map_storage (void)
+{
+  static const char expired[]
+      = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>"
+        "AccessDenied</Code><Message>Request has expired</Message>"
+        "<RequestId>R1</RequestId><HostId>H1</HostId></Error>";
+  static const char signature[]
+      = "<Error><Code>SignatureDoesNotMatch</Code><Message>The request "
+        "signature we calculated does not match the signature you "
+        "provided. Check your key &amp; signing method.</Message></Error>";
+  static const char slow_down[]
+      = "<Error><Code>SlowDown</Code><Message>Please reduce your request "
+        "rate.</Message></Error>";
+  g_autoptr (GError) e1 = NULL;
+  g_autoptr (GError) e2 = NULL;
+  g_autoptr (GError) e3 = NULL;
+  g_autoptr (GError) e4 = NULL;
+
+  e1 = authenta_error_from_response ("PUT /bucket/key", AUTHENTA_ORIGIN_STORAGE,
+                                     CURLE_OK, NULL, 403, expired,
+                                     strlen (expired), "m1");
+  g_assert_error (e1, AUTHENTA_ERROR, AUTHENTA_ERROR_UPLOAD_REJECTED);
+  g_assert_cmpstr (authenta_error_get_service_code (e1), ==, "AccessDenied");
+  g_assert_nonnull (strstr (e1->message, "Request has expired"));
+  g_assert_cmpuint (authenta_error_get_http_status (e1), ==, 403);
+
+  e2 = authenta_error_from_response ("PUT /bucket/key", AUTHENTA_ORIGIN_STORAGE,
+                                     CURLE_OK, NULL, 403, signature,
+                                     strlen (signature), "m1");
+  g_assert_error (e2, AUTHENTA_ERROR, AUTHENTA_ERROR_UPLOAD_REJECTED);
+  g_assert_cmpstr (authenta_error_get_service_code (e2), ==,
+                   "SignatureDoesNotMatch");
+  g_assert_nonnull (strstr (e2->message, "your key & signing"));
+
+  e3 = authenta_error_from_response ("PUT /bucket/key", AUTHENTA_ORIGIN_STORAGE,
+                                     CURLE_OK, NULL, 503, slow_down,
+                                     strlen (slow_down), "m1");
+  g_assert_error (e3, AUTHENTA_ERROR, AUTHENTA_ERROR_SERVER);
+  g_assert_cmpstr (authenta_error_get_service_code (e3), ==, "SlowDown");
+
+  /* 404 from storage is a problem with the upload URL, not a missing
+   * record. */
+  e4 = authenta_error_from_response ("PUT /bucket/key", AUTHENTA_ORIGIN_STORAGE,
+                                     CURLE_OK, NULL, 404, "", 0, NULL);
+  g_assert_error (e4, AUTHENTA_ERROR, AUTHENTA_ERROR_UPLOAD_REJECTED);
+  g_assert_null (authenta_error_get_mid (e4));
+}
+
+static void
+test_error_map_curl (void)
+{
+  g_autoptr (GError) refused = NULL;
+  g_autoptr (GError) timeout = NULL;
+  g_autoptr (GError) copy = NULL;
+
+  refused = authenta_error_from_response (
+      "GET /api/media", AUTHENTA_ORIGIN_API, CURLE_COULDNT_CONNECT,
+      "Failed to connect to 127.0.0.1 port 9: Connection refused", 0, NULL, 0,
+      NULL);
+  g_assert_error (refused, AUTHENTA_ERROR, AUTHENTA_ERROR_NETWORK);
+  g_assert_cmpuint (authenta_error_get_http_status (refused), ==, 0);
+  g_assert_null (authenta_error_get_service_code (refused));
+  g_assert_nonnull (strstr (refused->message, "Connection refused"));
+
+  timeout = authenta_error_from_response (
+      "GET /api/media/x", AUTHENTA_ORIGIN_API, CURLE_OPERATION_TIMEDOUT, "", 0,
+      NULL, 0, "x");
+  g_assert_error (timeout, AUTHENTA_ERROR, AUTHENTA_ERROR_TIMEOUT);
+  g_assert_cmpstr (authenta_error_get_mid (timeout), ==, "x");
+
+  /* The details ride along with copies. */
+  copy = g_error_copy (timeout);
+  g_assert_cmpstr (authenta_error_get_mid (copy), ==, "x");
+
+  /* Other domains have no details. */
+  {
+    g_autoptr (GError) other
+        = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "x");
+    g_assert_null (authenta_error_get_mid (other));
+    g_assert_cmpuint (authenta_error_get_http_status (other), ==, 0);
+    g_assert_null (authenta_error_get_service_code (NULL));
+  }
+}
+
+static void
+test_redact_url (void)
+{
+  static const char *const cases[][2] = {
+    { "https://bucket.s3.amazonaws.com/users/u/media/m/original.media?"
+      "X-Amz-Signature=deadbeef&X-Amz-Credential=AKIA",
+      "https://bucket.s3.amazonaws.com/users/u/media/m/original.media" },
+    { "http://127.0.0.1:8080/upload/abc?sig=1#frag",
+      "http://127.0.0.1:8080/upload/abc" },
+    { "https://user:secret@host.example/p", "https://host.example/p" },
+    { "https://host.example?x=1", "https://host.example/" },
+    { "https://host.example", "https://host.example/" },
+    { "not a url ?secret", "(unparsable URL)" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *redacted = authenta_redact_url (cases[i][0]);
+      g_assert_cmpstr (redacted, ==, cases[i][1]);
+    }
+}
+
+static void
+test_mid_valid (void)
+{
+  g_autofree char *max = g_strnfill (64, 'a');
+  g_autofree char *too_long = g_strnfill (65, 'a');
+
+  g_assert_true (authenta_mid_is_valid ("692f406f9f68d4b70080bb80"));
+  g_assert_true (authenta_mid_is_valid ("A_b-9"));
+  g_assert_true (authenta_mid_is_valid (max));
+  g_assert_false (authenta_mid_is_valid (too_long));
+  g_assert_false (authenta_mid_is_valid (""));
+  g_assert_false (authenta_mid_is_valid (NULL));
+  g_assert_false (authenta_mid_is_valid ("../x"));
+  g_assert_false (authenta_mid_is_valid ("a/b"));
+  g_assert_false (authenta_mid_is_valid ("a?b"));
+  g_assert_false (authenta_mid_is_valid ("a%2f"));
+  g_assert_false (authenta_mid_is_valid ("a b"));
+  g_assert_false (authenta_mid_is_valid ("é"));
+}
+
+static void
+test_loopback (void)
+{
+  g_assert_true (authenta_host_is_loopback ("127.0.0.1"));
+  g_assert_true (authenta_host_is_loopback ("127.1.2.3"));
+  g_assert_true (authenta_host_is_loopback ("localhost"));
+  g_assert_true (authenta_host_is_loopback ("::1"));
+  g_assert_false (authenta_host_is_loopback ("127.example.com"));
+  g_assert_false (authenta_host_is_loopback ("10.0.0.1"));
+  g_assert_false (authenta_host_is_loopback ("example.com"));
+}
+
+static void
+test_sniff_data (void)
+{
+  static const struct
+  {
+    const char *bytes;
+    gsize length;
+    const char *type;
+  } cases[] = {
+    { "\xff\xd8\xff\xe0\0\x10JFIF", 10, "image/jpeg" },
+    { "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, "image/png" },
+    { "\0\0\0\x20"
+      "ftypisom\0\0\x02\0isomiso2",
+      24, "video/mp4" },
+    { "\0\0\0\x18"
+      "ftypmp42\0\0\0\0mp42",
+      20, "video/mp4" },
+    { "\0\0\0\x14"
+      "ftypqt  \0\0\0\0qt  ",
+      20, "video/quicktime" },
+    { "\0\0\0\x08"
+      "wide\0\0\0\0mdat",
+      16, "video/quicktime" },
+    { "\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\x82\x84webm", 16,
+      "video/webm" },
+    { "\x1a\x45\xdf\xa3\xa3\x42\x86\x81\x01\x42\x82\x88matroska", 20,
+      "video/x-matroska" },
+    { "\0\0\0\x1c"
+      "ftypheic\0\0\0\0mif1heic",
+      24, NULL },
+    { "GIF89a", 6, NULL },
+    { "hello world", 11, NULL },
+    { "\xff\xd8", 2, NULL },
+    { "", 0, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpstr (authenta_content_type_sniff_data (
+                         (const guint8 *)cases[i].bytes, cases[i].length),
+                     ==, cases[i].type);
+
+  g_assert_cmpstr (authenta_content_type_default_model ("video/mp4"), ==,
+                   "DF-1");
+  g_assert_cmpstr (authenta_content_type_default_model ("image/png"), ==,
+                   "AC-1");
+  g_assert_null (authenta_content_type_default_model ("text/plain"));
+}
+
+static void
+test_sniff_file (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("authenta-sniff-XXXXXX", NULL);
+  g_autofree char *png = g_build_filename (dir, "a.png", NULL);
+  g_autofree char *txt = g_build_filename (dir, "a.txt", NULL);
+  g_autofree char *missing = g_build_filename (dir, "missing", NULL);
+
+  g_assert_true (g_file_set_contents (png, "\x89PNG\r\n\x1a\nrest", 12, NULL));
+  g_assert_true (g_file_set_contents (txt, "just text", -1, NULL));
+
+  g_assert_cmpstr (authenta_content_type_sniff_file (png, &error), ==,
+                   "image/png");
+  g_assert_no_error (error);
+
+  g_assert_null (authenta_content_type_sniff_file (txt, &error));
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_UNSUPPORTED_MEDIA);
+  g_assert_nonnull (strstr (error->message, "a.txt"));
+  g_clear_error (&error);
+
+  g_assert_null (authenta_content_type_sniff_file (missing, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+
+  g_unlink (png);
+  g_unlink (txt);
+  g_rmdir (dir);
+}
+
+static void
+test_backoff (void)
+{
+  AuthentaHttpPolicy policy = { .retry_attempts = 10,
+                                .retry_base_delay_ms = 100,
+                                .retry_max_delay_ms = 1000,
+                                .retry_jitter = 0.5 };
+
+  /* Without the random part: 100, 200, 400, 800, then the cap. */
+  policy.retry_jitter = 0;
+  g_assert_cmpuint (authenta_http_backoff_delay (&policy, 1, 0.7), ==, 100);
+  g_assert_cmpuint (authenta_http_backoff_delay (&policy, 2, 0.7), ==, 200);
+  g_assert_cmpuint (authenta_http_backoff_delay (&policy, 4, 0.7), ==, 800);
+  g_assert_cmpuint (authenta_http_backoff_delay (&policy, 5, 0.7), ==, 1000);
+  g_assert_cmpuint (authenta_http_backoff_delay (&policy, 60, 0.7), ==, 1000);
+
+  /* With half of it random: between half and all of the delay. */
+  policy.retry_jitter = 0.5;
+  g_assert_cmpuint (authenta_http_backoff_delay (&policy, 3, 0.0), ==, 200);
+  g_assert_cmpuint (authenta_http_backoff_delay (&policy, 3, 0.999), <=, 400);
+  g_assert_cmpuint (authenta_http_backoff_delay (&policy, 3, 0.999), >=, 399);
+}
+
+static void
+test_retry_after (void)
+{
+  gint64 now = 1700000000; /* 2023-11-14T22:13:20Z */
+
+  g_assert_cmpint (authenta_http_parse_retry_after ("3", now), ==, 3000);
+  g_assert_cmpint (authenta_http_parse_retry_after (" 0 ", now), ==, 0);
+  g_assert_cmpint (
+      authenta_http_parse_retry_after ("Tue, 14 Nov 2023 22:13:30 GMT", now),
+      ==, 10000);
+  /* A date in the past means now. */
+  g_assert_cmpint (
+      authenta_http_parse_retry_after ("Tue, 14 Nov 2023 22:00:00 GMT", now),
+      ==, 0);
+  g_assert_cmpint (authenta_http_parse_retry_after ("soon", now), ==, -1);
+  g_assert_cmpint (authenta_http_parse_retry_after ("3x", now), ==, -1);
+  g_assert_cmpint (authenta_http_parse_retry_after (NULL, now), ==, -1);
+}
+
+static void
+test_wait_cancel (void)
+{
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  g_assert_true (authenta_wait (20, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 20000);
+
+  g_cancellable_cancel (cancellable);
+  start = g_get_monotonic_time ();
+  g_assert_false (authenta_wait (10000, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+}
+
+static void
+test_client_new (void)
+{
+  static const struct
+  {
+    const char *url;
+    gboolean ok;
+  } cases[] = {
+    { "https://platform.authenta.ai/api", TRUE },
+    { "https://platform.authenta.ai/api/", TRUE },
+    { "http://127.0.0.1:8080/api", TRUE },
+    { "http://localhost/api", TRUE },
+    { "http://[::1]:8080/api", TRUE },
+    { "http://example.com/api", FALSE },
+    { "ftp://example.com/api", FALSE },
+    { "https:///api", FALSE },
+    { "https://example.com/api?key=1", FALSE },
+    { "https://user:pw@example.com/api", FALSE },
+    { "not a url", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AuthentaClient) client
+          = authenta_client_new (cases[i].url, "api_secret_key", &error);
+      if (cases[i].ok)
+        {
+          g_assert_no_error (error);
+          g_assert_false (
+              g_str_has_suffix (authenta_client_get_base_url (client), "/"));
+        }
+      else
+        {
+          g_assert_null (client);
+          g_assert_error (error, AUTHENTA_ERROR,
+                          AUTHENTA_ERROR_INVALID_ARGUMENT);
+          g_assert_null (strstr (error->message, "api_secret_key"));
+          g_assert_null (strstr (error->message, "pw@"));
+        }
+    }
+}
+
+static void
+test_client_insecure_allowed (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AuthentaClient) client = g_initable_new (
+      AUTHENTA_TYPE_CLIENT, NULL, &error, "base-url", "http://example.com/api",
+      "api-key", "k", "allow-insecure", TRUE, NULL);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (authenta_client_get_base_url (client), ==,
+                   "http://example.com/api");
+}
+
+static void
+test_client_environment (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AuthentaClient) client = NULL;
+  g_autoptr (AuthentaClient) none = NULL;
+
+  g_setenv ("AUTHENTA_BASE_URL", "http://127.0.0.1:1/api", TRUE);
+  g_setenv ("AUTHENTA_API_KEY", "api_from_env", TRUE);
+  client = authenta_client_new (NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (authenta_client_get_base_url (client), ==,
+                   "http://127.0.0.1:1/api");
+
+  g_setenv ("AUTHENTA_API_KEY", "", TRUE);
+  none = authenta_client_new (NULL, NULL, &error);
+  g_assert_null (none);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_INVALID_API_KEY);
+  g_clear_error (&error);
+
+  g_unsetenv ("AUTHENTA_BASE_URL");
+  g_clear_object (&client);
+  client = authenta_client_new (NULL, "k", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (authenta_client_get_base_url (client), ==,
+                   AUTHENTA_DEFAULT_BASE_URL);
+
+  g_clear_object (&client);
+  client = authenta_client_new (NULL, "bad\r\nX-Injected: 1", &error);
+  g_assert_null (client);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_INVALID_API_KEY);
+  g_assert_null (strstr (error->message, "Injected"));
+}
+
+static void
+test_client_properties (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AuthentaClient) client
+      = authenta_client_new ("http://127.0.0.1:1/api", "k", &error);
+  guint attempts, poll_timeout;
+  double growth;
+  GParamSpec *key;
+
+  g_assert_no_error (error);
+  authenta_client_set_retry_policy (client, 7, 10, 100, 0.25);
+  authenta_client_set_poll_policy (client, 5, 2.0, 40, 1234);
+  g_object_get (client, "retry-attempts", &attempts, "poll-growth", &growth,
+                "poll-timeout", &poll_timeout, NULL);
+  g_assert_cmpuint (attempts, ==, 7);
+  g_assert_cmpfloat (growth, ==, 2.0);
+  g_assert_cmpuint (poll_timeout, ==, 1234);
+
+  /* The key can be given, never read back. */
+  key = g_object_class_find_property (G_OBJECT_GET_CLASS (client), "api-key");
+  g_assert_nonnull (key);
+  g_assert_false (key->flags & G_PARAM_READABLE);
+}
+
+static void
+test_client_invalid_mid (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AuthentaClient) client
+      = authenta_client_new ("http://127.0.0.1:9/api", "k", &error);
+  g_autoptr (AuthentaMedia) media = NULL;
+
+  g_assert_no_error (error);
+  /* Refused before any request: port 9 would fail with NETWORK. */
+  media = authenta_client_get_media (client, "../../admin", NULL, &error);
+  g_assert_null (media);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (authenta_client_delete_media (client, "a/b", NULL, &error));
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  media
+      = authenta_client_wait_for_result (client, "", NULL, NULL, NULL, &error);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  media = authenta_client_create_media (client, "n", "video/mp4", 1, "XX-9",
+                                        NULL, &error);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  media = authenta_client_create_media (client, "n", "text/plain", 1, NULL,
+                                        NULL, &error);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_UNSUPPORTED_MEDIA);
+}
+
+static void
+test_user_agent (void)
+{
+  AuthentaHttp *http = authenta_http_new ();
+  const char *ua = authenta_http_get_user_agent (http);
+  g_autofree char *prefix
+      = g_strdup_printf ("libauthenta/%s libcurl/", authenta_get_version ());
+
+  g_assert_true (g_str_has_prefix (ua, prefix));
+  g_assert_cmpstr (authenta_get_version (), ==, AUTHENTA_VERSION_STRING);
+  g_assert_cmpstr (
+      authenta_scan_stage_to_string (AUTHENTA_SCAN_STAGE_UPLOADING), ==,
+      "uploading");
+  authenta_http_free (http);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/media/parse/video-with-participants",
+                   test_media_parse_video);
+  g_test_add_func ("/media/parse/image-verdict", test_media_parse_image);
+  g_test_add_func ("/media/parse/missing-fields-are-fine",
+                   test_media_parse_minimal);
+  g_test_add_func ("/media/parse/wrong-types-are-protocol-errors",
+                   test_media_parse_wrong_type);
+  g_test_add_func ("/error/map/api-status-and-json", test_error_map_api);
+  g_test_add_func ("/error/map/storage-xml", test_error_map_storage);
+  g_test_add_func ("/error/map/curl-codes", test_error_map_curl);
+  g_test_add_func ("/util/redact-url-drops-query-and-userinfo",
+                   test_redact_url);
+  g_test_add_func ("/util/mid-validation", test_mid_valid);
+  g_test_add_func ("/util/loopback-hosts", test_loopback);
+  g_test_add_func ("/content-type/sniff-data", test_sniff_data);
+  g_test_add_func ("/content-type/sniff-file", test_sniff_file);
+  g_test_add_func ("/http/backoff-grows-and-caps", test_backoff);
+  g_test_add_func ("/http/retry-after-parsing", test_retry_after);
+  g_test_add_func ("/http/wait-wakes-on-cancel", test_wait_cancel);
+  g_test_add_func ("/http/user-agent", test_user_agent);
+  g_test_add_func ("/client/new/base-url-validation", test_client_new);
+  g_test_add_func ("/client/new/allow-insecure", test_client_insecure_allowed);
+  g_test_add_func ("/client/new/environment", test_client_environment);
+  g_test_add_func ("/client/properties", test_client_properties);
+  g_test_add_func ("/client/invalid-arguments-refused-locally",
+                   test_client_invalid_mid);
+
+  return g_test_run ();
+}
