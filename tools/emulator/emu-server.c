@@ -377,7 +377,7 @@ emu_server_start (EmuServer *self, guint port, guint idle_timeout,
           | MHD_USE_AUTO | MHD_USE_ERROR_LOG,
       0, NULL, NULL, access_cb, self, MHD_OPTION_EXTERNAL_LOGGER, mhd_log_cb,
       self, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_CONNECTION_TIMEOUT,
-      (unsigned int) idle_timeout, MHD_OPTION_NOTIFY_COMPLETED, completed_cb,
+      (unsigned int)idle_timeout, MHD_OPTION_NOTIFY_COMPLETED, completed_cb,
       self, MHD_OPTION_END);
   if (self->daemon == NULL)
     {

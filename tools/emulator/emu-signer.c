@@ -86,8 +86,7 @@ emu_signer_presign (EmuSigner *signer, const char *root_url, const char *method,
       signer, method, path, date, expires_s, credential, content_type, size);
   g_autofree char *credential_e = escape (credential);
   /* What S3 would list: the headers a PUT must match, or just the host. */
-  g_autofree char *signed_e
-      = escape (content_type ? SIGNED_HEADERS : "host");
+  g_autofree char *signed_e = escape (content_type ? SIGNED_HEADERS : "host");
 
   return g_strdup_printf ("%s%s?X-Amz-Algorithm=AWS4-HMAC-SHA256"
                           "&X-Amz-Credential=%s&X-Amz-Date=%s"

@@ -179,6 +179,11 @@ main (int argc, char **argv)
       private_storage = TRUE;
     }
 
+  /* Catch the signals before anyone can know where we listen. */
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGINT, quit_cb, loop);
+  g_unix_signal_add (SIGTERM, quit_cb, loop);
+
   /* A client closing early must not kill us. */
   signal (SIGPIPE, SIG_IGN);
 
@@ -206,10 +211,9 @@ main (int argc, char **argv)
       ", processing time %.3g s, upload expiry %d s\n",
       emu_server_get_root_url (server), opt_balance, opt_processing_time,
       opt_upload_expiry);
+  g_printerr ("authenta-emulator: storing uploads in %s%s\n", storage_dir,
+              private_storage ? " (removed at exit)" : "");
 
-  loop = g_main_loop_new (NULL, FALSE);
-  g_unix_signal_add (SIGINT, quit_cb, loop);
-  g_unix_signal_add (SIGTERM, quit_cb, loop);
   g_main_loop_run (loop);
 
   g_printerr ("authenta-emulator: shutting down\n");

@@ -1,0 +1,355 @@
+/* authenta-emulator: the test controls (stats, config, reset), the request
+ * log, the command line and clean shutdown, over real HTTP.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "emu-test-util.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+
+static TestEmulator *emu;
+
+static void
+setup (void)
+{
+  test_emulator_reset (emu);
+}
+
+static HttpReply *
+control (TestEmulator *e, const char *method, const char *what,
+         const char *body)
+{
+  g_autofree char *url
+      = g_strconcat (test_emulator_get_root_url (e), "/_emulator/", what, NULL);
+
+  return http_do (method, url, NULL, body, -1);
+}
+
+static char *
+storage_dir (TestEmulator *e)
+{
+  g_autofree char *line = find_log_line (e, "storing uploads in ");
+  char *dir, *end;
+
+  g_assert_nonnull (line);
+  dir = strstr (line, " in ") + 4;
+  end = strstr (dir, " (");
+  return end ? g_strndup (dir, end - dir) : g_strdup (dir);
+}
+
+static void
+test_stats_count_each_route (void)
+{
+  g_autofree char *mid = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (HttpReply) stats = NULL;
+  JsonObject *obj;
+
+  setup ();
+  g_free (create_media (emu, "one", "video/mp4", 4, NULL));
+  mid = create_and_upload (emu, "two", "video/mp4", 4);
+  path = g_strdup_printf ("/media/%s", mid);
+  for (guint i = 0; i < 3; i++)
+    http_reply_free (api_call (emu, TEST_KEY, "GET", path, NULL));
+  http_reply_free (api_call (emu, TEST_KEY, "GET", "/media", NULL));
+  http_reply_free (api_call (emu, TEST_KEY, "DELETE", path, NULL));
+  /* Refused requests count too. */
+  http_reply_free (api_call (emu, NULL, "GET", "/media", NULL));
+
+  stats = control (emu, "GET", "stats", NULL);
+  g_assert_cmpint (stats->status, ==, 200);
+  obj = http_reply_json (stats);
+  g_assert_cmpint (json_object_get_int_member (obj, "create"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (obj, "list"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (obj, "get"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (obj, "delete"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (obj, "upload"), ==, 1);
+  g_assert_cmpuint (test_emulator_get_count (emu, "upload"), ==, 1);
+}
+
+static void
+test_reset_forgets_everything (void)
+{
+  g_autoptr (HttpReply) list = NULL;
+  g_autoptr (HttpReply) create = NULL;
+
+  setup ();
+  g_free (create_media (emu, "one", "video/mp4", 4, NULL));
+  test_emulator_add_fault (
+      emu, "{\"route\":\"list\",\"action\":\"status\",\"status\":500}");
+  test_emulator_configure (emu, "{\"balance\":0}");
+
+  test_emulator_reset (emu);
+  g_assert_cmpuint (test_emulator_get_count (emu, "create"), ==, 0);
+  list = api_call (emu, TEST_KEY, "GET", "/media", NULL);
+  g_assert_cmpint (list->status, ==, 200); /* the fault is gone */
+  g_assert_cmpint (json_object_get_int_member (http_reply_json (list), "total"),
+                   ==, 0);
+  create = api_call (emu, TEST_KEY, "POST", "/media",
+                     "{\"name\":\"a\",\"contentType\":\"video/mp4\","
+                     "\"size\":1,\"modelType\":\"DF-1\"}");
+  g_assert_cmpint (create->status, ==, 201); /* the balance is back */
+}
+
+static void
+test_config_processing_time (void)
+{
+  g_autofree char *slow = NULL;
+  g_autofree char *fast = NULL;
+
+  setup ();
+  test_emulator_configure (emu, "{\"processing_time_ms\":600000}");
+  slow = create_and_upload (emu, "slow", "video/mp4", 4);
+  g_assert_cmpstr (get_status (emu, slow), ==, "UPLOADED");
+  test_emulator_configure (emu, "{\"processing_time_ms\":0}");
+  fast = create_and_upload (emu, "fast", "video/mp4", 4);
+  g_assert_cmpstr (get_status (emu, fast), ==, "PROCESSED");
+  /* A record keeps the processing time in force at its upload. */
+  g_assert_cmpstr (get_status (emu, slow), ==, "UPLOADED");
+}
+
+static void
+test_config_upload_expiry (void)
+{
+  g_autoptr (HttpReply) create = NULL;
+
+  setup ();
+  test_emulator_configure (emu, "{\"upload_expiry\":60}");
+  create = api_call (emu, TEST_KEY, "POST", "/media",
+                     "{\"name\":\"a\",\"contentType\":\"video/mp4\","
+                     "\"size\":1,\"modelType\":\"DF-1\"}");
+  g_assert_cmpint (
+      json_object_get_int_member (http_reply_json (create), "expiresIn"), ==,
+      60);
+  g_assert_nonnull (strstr (
+      json_object_get_string_member (http_reply_json (create), "uploadUrl"),
+      "X-Amz-Expires=60&"));
+}
+
+static void
+test_bad_controls_are_refused (void)
+{
+  static const char *const configs[]
+      = { "nope", "{\"balance\":-1}", "{\"balance\":\"5\"}",
+          "{\"processing_time\":5}", "{\"upload_expiry\":99999999}" };
+
+  setup ();
+  for (guint i = 0; i < G_N_ELEMENTS (configs); i++)
+    {
+      g_autoptr (HttpReply) reply = control (emu, "POST", "config", configs[i]);
+
+      assert_api_error (reply, 400, "BAD_REQUEST");
+    }
+  {
+    g_autoptr (HttpReply) unknown = control (emu, "POST", "explode", "{}");
+    g_autoptr (HttpReply) get_faults = control (emu, "GET", "faults", NULL);
+
+    assert_api_error (unknown, 404, "NOT_FOUND");
+    assert_api_error (get_faults, 404, "NOT_FOUND");
+  }
+}
+
+static void
+test_log_line_per_request (void)
+{
+  g_autoptr (GRegex) re = g_regex_new ("^GET /api/media 401 [0-9]+ms$",
+                                       G_REGEX_MULTILINE, 0, NULL);
+  g_autofree char *log = NULL;
+  g_autoptr (HttpReply) reply = NULL;
+
+  setup ();
+  reply = api_call (emu, NULL, "GET", "/media?limit=3&offset=0", NULL);
+  log = test_emulator_dup_log (emu);
+  g_assert_true (g_regex_match (re, log, 0, NULL));
+  g_assert_null (strstr (log, "limit=3"));
+}
+
+static void
+test_key_never_logged (void)
+{
+  TestEmulator *e
+      = test_emulator_start ("--api-key", "api_s3cr3t_k3y:rw", NULL);
+  g_autofree char *mid = NULL;
+  g_autofree char *log = NULL;
+  g_autoptr (HttpReply) create = NULL;
+  g_autoptr (HttpReply) denied = NULL;
+
+  create = api_call (e, "api_s3cr3t_k3y", "POST", "/media",
+                     "{\"name\":\"a\",\"contentType\":\"video/mp4\","
+                     "\"size\":1,\"modelType\":\"DF-1\"}");
+  g_assert_cmpint (create->status, ==, 201);
+  denied = api_call (e, "api_s3cr3t_k3y", "DELETE",
+                     "/media/0123456789abcdef01234567", NULL);
+  g_assert_cmpint (denied->status, ==, 403);
+  g_assert_null (strstr (denied->body->str, "s3cr3t"));
+  log = test_emulator_dup_log (e);
+  g_assert_nonnull (strstr (log, "POST /api/media 201 "));
+  g_assert_null (strstr (log, "s3cr3t"));
+  g_assert_null (strstr (log, "Bearer"));
+  test_emulator_stop (e);
+}
+
+static void
+test_default_key_announced (void)
+{
+  g_autofree char *log = test_emulator_dup_log (emu);
+
+  g_assert_nonnull (strstr (log, "default key api_emulator_key"));
+}
+
+static void
+test_balance_option (void)
+{
+  TestEmulator *e = test_emulator_start ("--balance", "0", NULL);
+  g_autoptr (HttpReply) create = NULL;
+
+  create = api_call (e, TEST_KEY, "POST", "/media",
+                     "{\"name\":\"a\",\"contentType\":\"video/mp4\","
+                     "\"size\":1,\"modelType\":\"DF-1\"}");
+  assert_api_error (create, 402, "INSUFFICIENT_BALANCE");
+  test_emulator_stop (e);
+}
+
+static void
+test_sigterm_removes_private_storage (void)
+{
+  TestEmulator *e = test_emulator_start (NULL, NULL);
+  g_autofree char *dir = storage_dir (e);
+  g_autofree char *mid = create_and_upload (e, "clip", "video/mp4", 64);
+
+  g_assert_true (g_file_test (dir, G_FILE_TEST_IS_DIR));
+  test_emulator_stop (e); /* asserts exit status 0 */
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_storage_dir_is_kept (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("emu-test-XXXXXX", NULL);
+  g_autofree char *dir = g_build_filename (tmp, "store", NULL);
+  TestEmulator *e = test_emulator_start ("--storage-dir", dir, NULL);
+  g_autofree char *mid = create_and_upload (e, "clip", "video/mp4", 64);
+  g_autofree char *file = g_strdup_printf ("%s/%s.media", dir, mid);
+
+  g_assert_true (g_file_test (file, G_FILE_TEST_IS_REGULAR));
+  test_emulator_stop (e);
+  g_assert_true (g_file_test (file, G_FILE_TEST_IS_REGULAR));
+  g_remove (file);
+  g_rmdir (dir);
+  g_rmdir (tmp);
+}
+
+static gpointer
+slow_list (gpointer data)
+{
+  return api_call (data, TEST_KEY, "GET", "/media", NULL);
+}
+
+static void
+test_sigterm_during_delay_is_prompt (void)
+{
+  TestEmulator *e = test_emulator_start (NULL, NULL);
+  g_autoptr (HttpReply) reply = NULL;
+  GThread *thread;
+  gint64 start;
+
+  test_emulator_add_fault (
+      e, "{\"route\":\"list\",\"action\":\"delay\",\"delay_ms\":60000}");
+  thread = g_thread_new ("slow", slow_list, e);
+  while (test_emulator_get_count (e, "list") == 0)
+    g_usleep (5 * 1000);
+  start = g_get_monotonic_time ();
+  test_emulator_stop (e);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_TIME_SPAN_SECOND);
+  reply = g_thread_join (thread);
+  g_assert_cmpint (reply->result, !=, CURLE_OK);
+}
+
+static void
+test_sigint_exits_cleanly (void)
+{
+  const char *path = g_getenv ("AUTHENTA_EMULATOR");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                               | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                           &error, path, "--port", "0", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "http://127.0.0.1:"));
+  g_assert_true (g_str_has_suffix (line, "/api"));
+  g_subprocess_send_signal (proc, SIGINT);
+  g_assert_true (g_subprocess_wait (proc, NULL, &error));
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+}
+
+static void
+test_bad_options_exit_2 (void)
+{
+  const char *path = g_getenv ("AUTHENTA_EMULATOR");
+  static const char *const bad[][2] = { { "--processing-time", "-1" },
+                                        { "--balance", "-3" },
+                                        { "--port", "70000" },
+                                        { "--api-key", ":rw" } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GSubprocess) proc = g_subprocess_new (
+          G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+          &error, path, bad[i][0], bad[i][1], NULL);
+
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_wait (proc, NULL, &error));
+      g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 2);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  emu = test_emulator_start ("--processing-time", "0.1", NULL);
+
+  g_test_add_func ("/emulator/controls/stats-count-each-route",
+                   test_stats_count_each_route);
+  g_test_add_func ("/emulator/controls/reset-forgets-everything",
+                   test_reset_forgets_everything);
+  g_test_add_func ("/emulator/controls/config/processing-time",
+                   test_config_processing_time);
+  g_test_add_func ("/emulator/controls/config/upload-expiry",
+                   test_config_upload_expiry);
+  g_test_add_func ("/emulator/controls/bad-controls-are-refused",
+                   test_bad_controls_are_refused);
+  g_test_add_func ("/emulator/log/one-line-per-request",
+                   test_log_line_per_request);
+  g_test_add_func ("/emulator/log/key-never-logged", test_key_never_logged);
+  g_test_add_func ("/emulator/log/default-key-announced",
+                   test_default_key_announced);
+  g_test_add_func ("/emulator/options/balance", test_balance_option);
+  g_test_add_func ("/emulator/options/bad-values-exit-2",
+                   test_bad_options_exit_2);
+  g_test_add_func ("/emulator/options/storage-dir-is-kept",
+                   test_storage_dir_is_kept);
+  g_test_add_func ("/emulator/shutdown/sigterm-removes-private-storage",
+                   test_sigterm_removes_private_storage);
+  g_test_add_func ("/emulator/shutdown/sigterm-during-delay-is-prompt",
+                   test_sigterm_during_delay_is_prompt);
+  g_test_add_func ("/emulator/shutdown/sigint-exits-cleanly",
+                   test_sigint_exits_cleanly);
+
+  ret = g_test_run ();
+  test_emulator_stop (emu);
+  return ret;
+}
