@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# scripts/demo.sh BUILD_DIR: start authenta-emulator from BUILD_DIR and walk
+# the service's two-step flow with curl, as a client does: create a media
+# record, PUT the file to the pre-signed uploadUrl, poll until processed,
+# print the verdict.  `scripts/dev demo` builds first, then runs this.
+set -euo pipefail
+
+BUILD=${1:?usage: scripts/demo.sh BUILD_DIR}
+EMU=$BUILD/tools/emulator/authenta-emulator
+[ -x "$EMU" ] || { echo "demo: $EMU is not built (run scripts/dev build)" >&2; exit 1; }
+command -v curl >/dev/null || { echo "demo: curl is needed (scripts/dev setup)" >&2; exit 1; }
+
+work=$(mktemp -d)
+emu_pid=
+cleanup() {
+  if [ -n "$emu_pid" ]; then
+    kill -TERM "$emu_pid" 2>/dev/null || true
+    wait "$emu_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() { printf '\033[1m%s\033[0m\n' "$*"; }
+field() { # field NAME JSON: a string or number member of a flat JSON object
+  printf '%s' "$2" | grep -o "\"$1\":\(\"[^\"]*\"\|[0-9.]*\|true\|false\)" | head -n1 |
+    sed -e "s/^\"$1\"://" -e 's/^"//' -e 's/"$//'
+}
+
+"$EMU" --port 0 --processing-time 1.5 >"$work/stdout" 2>"$work/emulator.log" &
+emu_pid=$!
+for _ in $(seq 200); do
+  [ -s "$work/stdout" ] && break
+  kill -0 "$emu_pid" 2>/dev/null || { cat "$work/emulator.log" >&2; exit 1; }
+  sleep 0.05
+done
+base=$(head -n1 "$work/stdout")
+say "authenta-emulator is serving the Authenta API at $base"
+# The emulator's built-in key (it says so on its log); a real key would come
+# from AUTHENTA_API_KEY and never be printed.
+auth="Authorization: Bearer api_emulator_key"
+
+scan() {
+  local name=$1 file=$2 type=$3 size record mid url put status
+  size=$(stat -c %s "$file")
+  echo
+  say "== Scanning '$name' ($size bytes, $type)"
+
+  say "1. POST $base/media"
+  record=$(curl -sS --noproxy '*' -H "$auth" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"$name\",\"contentType\":\"$type\",\"size\":$size,\"modelType\":\"DF-1\"}" \
+    -w '\n%{http_code}' "$base/media")
+  [ "$(tail -n1 <<<"$record")" = 201 ] || { echo "create failed: $record" >&2; exit 1; }
+  record=$(head -n1 <<<"$record")
+  mid=$(field mid "$record")
+  url=$(field uploadUrl "$record")
+  echo "   201 Created: mid $mid, status $(field status "$record"), upload URL valid $(field expiresIn "$record") s"
+
+  # The upload URL's query string is a credential: show the path only.
+  say "2. PUT the file to ${url%%\?*}"
+  put=$(curl -sS --noproxy '*' -X PUT -H "Content-Type: $type" --data-binary "@$file" \
+    -D - -o /dev/null "$url" | tr -d '\r')
+  echo "   $(head -n1 <<<"$put"), $(grep -i '^etag:' <<<"$put")"
+
+  say "3. Poll GET $base/media/$mid"
+  local last=
+  for _ in $(seq 100); do
+    record=$(curl -sS --noproxy '*' -H "$auth" "$base/media/$mid")
+    status=$(field status "$record")
+    if [ "$status" != "$last" ]; then
+      echo "   status $status"
+      last=$status
+    fi
+    case "$status" in PROCESSED | FAILED | ERROR) break ;; esac
+    sleep 0.25
+  done
+
+  local faces deepfakes
+  faces=$(field faces "$record")
+  deepfakes=$(field deepFakes "$record")
+  if [ "$status" != PROCESSED ]; then
+    say "=> no verdict: $status"
+  elif [ "${deepfakes:-0}" -gt 0 ]; then
+    say "=> FAKE: $deepfakes of $faces faces judged deepfakes"
+  else
+    say "=> AUTHENTIC: $faces face(s), no deepfake"
+  fi
+  echo "   record: $(printf '%s' "$record" | sed -e 's/?X-Amz-[^"]*//g')"
+}
+
+# Any bytes will do: the emulator judges by name (see docs/emulator.md).
+head -c 300000 /dev/urandom >"$work/capture.mp4"
+scan "front-door-camera" "$work/capture.mp4" video/mp4
+scan "suspected fake interview" "$work/capture.mp4" video/mp4
+
+echo
+say "The emulator's request log:"
+sed 's/^/   /' "$work/emulator.log"
