@@ -9,8 +9,8 @@
 
 #define UNKNOWN_MID "0123456789abcdef01234567"
 
-/* Create n records (named rec-0.mp4 …, or as given) and return their mids
- * in creation order. */
+/* Create n processed records named PREFIX-0.mp4 … and return their mids
+ * (in no particular order). */
 static GStrv
 make_records (guint n, const char *prefix)
 {
@@ -21,8 +21,6 @@ make_records (guint n, const char *prefix)
 
   g_ptr_array_add (argv, g_strdup ("scan"));
   g_ptr_array_add (argv, g_strdup ("--json"));
-  g_ptr_array_add (argv, g_strdup ("--jobs"));
-  g_ptr_array_add (argv, g_strdup ("1"));
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *name = g_strdup_printf ("%s-%u.mp4", prefix, i);

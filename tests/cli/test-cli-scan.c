@@ -560,9 +560,10 @@ test_network_failure_exits_5 (void)
 
   cli_test_reset ();
   clip = cli_test_write_media ("clip.mp4", "mp4", 4096);
-  /* Port 9 (discard) on loopback: nothing listens there. */
-  r = cli_run (NULL, NULL, "--base-url", "http://127.0.0.1:9/api", "scan", clip,
-               NULL);
+  /* Port 9 (discard) on loopback: nothing listens there.  No retries, to
+   * keep the test fast (the library's back-off is its own tests' matter). */
+  r = cli_run (NULL, NULL, "--base-url", "http://127.0.0.1:9/api", "--retries",
+               "0", "scan", clip, NULL);
   cli_assert_status (r, 5);
   g_assert_nonnull (strstr (r->err, "AUTHENTA_BASE_URL"));
 }
@@ -636,15 +637,18 @@ test_progress_on_terminal_only (void)
   test_emulator_configure (cli_test_emulator (),
                            "{\"processing_time_ms\": 700}");
   clip = cli_test_write_media ("clip.mp4", "mp4", 64 * 1024);
-  drawn = run_with_terminal_stderr ((const char *const[]){ "scan", clip, NULL },
-                                    &status);
+  drawn = run_with_terminal_stderr (
+      (const char *const[]){ "scan", "--poll-interval=0.1", clip, NULL },
+      &status);
   g_assert_cmpint (status, ==, 0);
   g_assert_nonnull (strstr (drawn, "\r\033[K"));
   g_assert_nonnull (strstr (drawn, "clip.mp4: "));
   g_assert_nonnull (strstr (drawn, "processing"));
 
   quiet = run_with_terminal_stderr (
-      (const char *const[]){ "scan", "--quiet", clip, NULL }, &status);
+      (const char *const[]){ "scan", "--quiet", "--poll-interval=0.1", clip,
+                             NULL },
+      &status);
   g_assert_cmpint (status, ==, 0);
   g_assert_cmpstr (quiet, ==, "");
 }

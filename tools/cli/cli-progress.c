@@ -23,6 +23,7 @@ typedef enum
   ITEM_STARTED, /* creating the record */
   ITEM_RUNNING, /* stage is valid */
   ITEM_DONE,
+  ITEM_SKIPPED,
 } ItemState;
 
 typedef struct
@@ -42,6 +43,7 @@ struct _CliProgress
   guint n_items;
   guint redraw_id;
   gboolean drawn;
+  char *last_line;
 };
 
 static gboolean redraw (gpointer data);
@@ -71,6 +73,7 @@ cli_progress_free (CliProgress *self)
   for (guint i = 0; i < self->n_items; i++)
     g_free (self->items[i].label);
   g_free (self->items);
+  g_free (self->last_line);
   g_mutex_clear (&self->lock);
   g_free (self);
 }
@@ -98,6 +101,16 @@ cli_progress_start_item (CliProgress *self, guint item)
 }
 
 void
+cli_progress_skip_item (CliProgress *self, guint item)
+{
+  if (!self || item >= self->n_items)
+    return;
+  g_mutex_lock (&self->lock);
+  self->items[item].state = ITEM_SKIPPED;
+  g_mutex_unlock (&self->lock);
+}
+
+void
 cli_progress_update (CliProgress *self, guint item, AuthentaScanStage stage,
                      guint64 bytes_sent, guint64 bytes_total)
 {
@@ -107,7 +120,7 @@ cli_progress_update (CliProgress *self, guint item, AuthentaScanStage stage,
     return;
   g_mutex_lock (&self->lock);
   it = &self->items[item];
-  if (it->state != ITEM_DONE)
+  if (it->state == ITEM_STARTED || it->state == ITEM_RUNNING)
     {
       if (it->state != ITEM_RUNNING || it->stage != stage)
         it->stage_since = g_get_monotonic_time ();
@@ -203,7 +216,8 @@ redraw (gpointer data)
   CliProgress *self = data;
   g_autoptr (GString) line = g_string_new (NULL);
   gint64 now = g_get_monotonic_time ();
-  guint n_done = 0, n_active = 0, n_uploading = 0, n_processing = 0;
+  guint n_items = 0, n_done = 0, n_active = 0, n_uploading = 0;
+  guint n_processing = 0;
   guint64 sent = 0, total = 0;
   const Item *only = NULL;
   guint width = terminal_width ();
@@ -213,6 +227,9 @@ redraw (gpointer data)
     {
       const Item *it = &self->items[i];
 
+      if (it->state == ITEM_SKIPPED)
+        continue;
+      n_items++;
       if (it->state == ITEM_DONE)
         n_done++;
       else if (it->state != ITEM_WAITING)
@@ -231,16 +248,16 @@ redraw (gpointer data)
             n_processing++;
         }
     }
-  if (self->n_items == 1 && only)
+  if (n_items == 1 && only)
     describe_item (line, only, now);
   else if (n_active == 1 && only)
     {
-      g_string_append_printf (line, "%u/%u done, ", n_done, self->n_items);
+      g_string_append_printf (line, "%u/%u done, ", n_done, n_items);
       describe_item (line, only, now);
     }
   else if (n_active > 1)
     {
-      g_string_append_printf (line, "%u/%u done", n_done, self->n_items);
+      g_string_append_printf (line, "%u/%u done", n_done, n_items);
       if (n_uploading)
         {
           g_string_append_printf (line, ", %u uploading ", n_uploading);
@@ -263,6 +280,11 @@ redraw (gpointer data)
       g_string_truncate (line, cut - line->str);
       g_string_append (line, "…");
     }
+  /* Unchanged: leave the terminal alone. */
+  if (self->drawn && g_strcmp0 (self->last_line, line->str) == 0)
+    return G_SOURCE_CONTINUE;
+  g_free (self->last_line);
+  self->last_line = g_strdup (line->str);
   fprintf (stderr, "\r\033[K%s", line->str);
   fflush (stderr);
   self->drawn = TRUE;

@@ -18,6 +18,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliProgress, cli_progress_free)
 
 void cli_progress_set_label (CliProgress *self, guint item, const char *label);
 void cli_progress_start_item (CliProgress *self, guint item);
+/* The item will not be scanned (it failed before): leave it out. */
+void cli_progress_skip_item (CliProgress *self, guint item);
 /* Thread-safe: called from the library's progress callback. */
 void cli_progress_update (CliProgress *self, guint item,
                           AuthentaScanStage stage, guint64 bytes_sent,

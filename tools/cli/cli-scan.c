@@ -600,6 +600,8 @@ cli_cmd_scan (int argc, char **argv)
       cli_progress_set_label (progress, i, job->label);
       if (job->exit == CLI_EXIT_AUTHENTIC)
         run.pending++;
+      else
+        cli_progress_skip_item (progress, i);
     }
 
   if (run.pending > 0)
