@@ -22,6 +22,8 @@
 
 /* API and control bodies are small JSON documents. */
 #define MAX_BODY (1024 * 1024)
+/* Per connection: also the size of the pieces an upload is read in. */
+#define CONNECTION_MEMORY (256 * 1024)
 
 struct _EmuServer
 {
@@ -376,7 +378,8 @@ emu_server_start (EmuServer *self, guint port, guint idle_timeout,
       MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD
           | MHD_USE_AUTO | MHD_USE_ERROR_LOG,
       0, NULL, NULL, access_cb, self, MHD_OPTION_EXTERNAL_LOGGER, mhd_log_cb,
-      self, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_CONNECTION_TIMEOUT,
+      self, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+      (size_t)CONNECTION_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT,
       (unsigned int)idle_timeout, MHD_OPTION_NOTIFY_COMPLETED, completed_cb,
       self, MHD_OPTION_END);
   if (self->daemon == NULL)
