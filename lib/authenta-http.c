@@ -592,7 +592,7 @@ authenta_http_send (AuthentaHttp *http, const AuthentaHttpPolicy *policy,
       Slot *slot;
       CURLcode code;
       gboolean cancelled;
-      long status = 0;
+      long status = 0, new_connections = 0;
       gint64 start, elapsed_ms;
       GError *attempt_error = NULL;
       gboolean retry;
@@ -635,6 +635,7 @@ authenta_http_send (AuthentaHttp *http, const AuthentaHttpPolicy *policy,
       code = run_transfer (slot, cancellable, &cancelled);
       elapsed_ms = (g_get_monotonic_time () - start) / 1000;
       curl_easy_getinfo (slot->easy, CURLINFO_RESPONSE_CODE, &status);
+      curl_easy_getinfo (slot->easy, CURLINFO_NUM_CONNECTS, &new_connections);
       /* The handle refers to t and headers: detach before they go. */
       curl_easy_setopt (slot->easy, CURLOPT_HTTPHEADER, NULL);
       curl_easy_setopt (slot->easy, CURLOPT_ERRORBUFFER, NULL);
@@ -652,8 +653,10 @@ authenta_http_send (AuthentaHttp *http, const AuthentaHttpPolicy *policy,
         }
 
       if (code == CURLE_OK)
-        g_debug ("%s: HTTP %ld in %" G_GINT64_FORMAT " ms (attempt %u/%u)",
-                 what, status, elapsed_ms, attempt, attempts);
+        g_debug ("%s: HTTP %ld in %" G_GINT64_FORMAT
+                 " ms (attempt %u/%u, %s connection)",
+                 what, status, elapsed_ms, attempt, attempts,
+                 new_connections > 0 ? "new" : "reused");
       else
         g_debug ("%s: %s after %" G_GINT64_FORMAT " ms (attempt %u/%u)", what,
                  curl_easy_strerror (code), elapsed_ms, attempt, attempts);

@@ -48,6 +48,27 @@ log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields,
   return g_log_writer_default (level, fields, n_fields, user_data);
 }
 
+static void
+capture_start (void)
+{
+  g_log_set_debug_enabled (TRUE);
+  g_mutex_lock (&log_lock);
+  log_lines = g_ptr_array_new_with_free_func (g_free);
+  g_mutex_unlock (&log_lock);
+}
+
+static GPtrArray *
+capture_stop (void)
+{
+  GPtrArray *lines;
+
+  g_mutex_lock (&log_lock);
+  lines = g_steal_pointer (&log_lines);
+  g_mutex_unlock (&log_lock);
+  g_log_set_debug_enabled (FALSE);
+  return lines;
+}
+
 /* ---- helpers ---------------------------------------------------------- */
 
 typedef struct
@@ -968,6 +989,45 @@ test_wait_timeout (Fixture *f, gconstpointer data)
   g_assert_cmpuint (polls, <=, 9);
 }
 
+static void
+test_wait_reuses_connection (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = make_file ("reuse.mp4", 5000);
+  g_autoptr (AuthentaMedia) created = create_for_file (f, path, "reuse");
+  g_autoptr (AuthentaMedia) uploaded = NULL;
+  g_autoptr (AuthentaMedia) result = NULL;
+  g_autoptr (GPtrArray) lines = NULL;
+  g_autofree char *prefix = NULL;
+  guint polls = 0, reused = 0;
+
+  test_emulator_configure (emu, "{\"processing_time_ms\":300}");
+  uploaded = authenta_client_upload_file (f->client, created, path, NULL, NULL,
+                                          NULL, &error);
+  g_assert_no_error (error);
+  prefix = g_strdup_printf ("Authenta: GET /api/media/%s: HTTP 200",
+                            authenta_media_get_mid (created));
+  capture_start ();
+  result = authenta_client_wait_for_result (
+      f->client, authenta_media_get_mid (created), NULL, NULL, NULL, &error);
+  lines = capture_stop ();
+  g_assert_no_error (error);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const char *line = g_ptr_array_index (lines, i);
+      if (!g_str_has_prefix (line, prefix))
+        continue;
+      polls++;
+      if (strstr (line, "reused connection"))
+        reused++;
+    }
+  g_test_message ("%u polls, %u on a reused connection", polls, reused);
+  g_assert_cmpuint (polls, >=, 3);
+  /* The one before the wait (the upload's) may or may not be reusable; all
+   * polls after the first are. */
+  g_assert_cmpuint (reused, >=, polls - 1);
+}
+
 /* ---- cancellation ----------------------------------------------------- */
 
 typedef struct
@@ -1158,11 +1218,7 @@ test_key_not_logged (Fixture *f, gconstpointer data)
 
   own = test_emulator_start ("--api-key", secret, "--processing-time", "0.05",
                              NULL);
-  g_log_set_debug_enabled (TRUE);
-  g_mutex_lock (&log_lock);
-  log_lines = g_ptr_array_new_with_free_func (g_free);
-  g_mutex_unlock (&log_lock);
-
+  capture_start ();
   client = make_client_for (own, secret);
   /* A scan, retries, a renewal, a refusal and an error: every path that
    * logs. */
@@ -1194,11 +1250,7 @@ test_key_not_logged (Fixture *f, gconstpointer data)
   g_assert_null (strstr (error->message, "api_wrong_but_also_secret"));
   g_clear_error (&error);
 
-  g_mutex_lock (&log_lock);
-  lines = g_steal_pointer (&log_lines);
-  g_mutex_unlock (&log_lock);
-  g_log_set_debug_enabled (FALSE);
-
+  lines = capture_stop ();
   for (guint i = 0; i < lines->len; i++)
     {
       const char *line = g_ptr_array_index (lines, i);
@@ -1270,6 +1322,7 @@ main (int argc, char **argv)
   ADD ("upload/really-expired-url-renewed", test_upload_real_expiry);
   ADD ("upload/progress-at-most-every-100ms", test_upload_progress_rate);
   ADD ("wait/total-timeout-names-mid", test_wait_timeout);
+  ADD ("wait/polls-reuse-the-connection", test_wait_reuses_connection);
   ADD ("cancel/during-upload", test_cancel_upload);
   ADD ("cancel/during-poll-wait", test_cancel_poll);
   ADD ("cancel/during-request", test_cancel_request);
