@@ -380,6 +380,7 @@ test_delete_refused_keeps_verdict (void)
                                        "--delete", clip, NULL);
     cli_assert_status (r, 1);
     g_assert_nonnull (strstr (r->out, ": FAKE ("));
+    g_assert_nonnull (strstr (r->err, "deleting the record failed"));
     g_assert_nonnull (strstr (r->err, "FORBIDDEN"));
   }
 }
@@ -512,6 +513,22 @@ test_flags_override_environment (void)
                           TRUE);
   r = cli_runv (env, NULL, argv);
   cli_assert_status (r, 0);
+
+  {
+    /* A key file, so that the key is on no command line. */
+    g_autofree char *key_file = cli_test_write_media ("key", "junk", 0);
+    g_autofree char *missing = g_strconcat (key_file, ".missing", NULL);
+    g_autoptr (CliResult) from_file = NULL;
+    g_autoptr (CliResult) no_file = NULL;
+
+    g_assert_true (g_file_set_contents (key_file, CLI_TEST_KEY "\n", -1, NULL));
+    from_file = cli_run (WRONG_KEY, NULL, "scan", "--api-key-file", key_file,
+                         clip, NULL);
+    cli_assert_status (from_file, 0);
+    no_file
+        = cli_run (NULL, NULL, "scan", "--api-key-file", missing, clip, NULL);
+    cli_assert_status (no_file, 3);
+  }
 }
 
 static void

@@ -172,6 +172,19 @@ test_no_key_is_auth_error (void)
 }
 
 static void
+test_plain_http_needs_insecure (void)
+{
+  g_autoptr (CliResult) r = NULL;
+
+  cli_test_reset ();
+  r = cli_run (NULL, NULL, "--base-url", "http://authenta.invalid/api", "list",
+               NULL);
+  cli_assert_status (r, 2);
+  g_assert_nonnull (strstr (r->err, "--insecure"));
+  g_assert_null (strstr (r->err, CLI_TEST_KEY));
+}
+
+static void
 test_version (void)
 {
   g_autoptr (CliResult) r = NULL;
@@ -201,6 +214,8 @@ main (int argc, char **argv)
                    test_missing_arguments);
   g_test_add_func ("/cli/usage/no-key-exits-4-without-requests",
                    test_no_key_is_auth_error);
+  g_test_add_func ("/cli/usage/plain-http-needs-insecure",
+                   test_plain_http_needs_insecure);
   g_test_add_func ("/cli/usage/version", test_version);
   return cli_test_finish (g_test_run ());
 }

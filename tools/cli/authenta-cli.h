@@ -60,6 +60,8 @@ gboolean cli_check_mid (const char *command, const char *mid);
 /* cli-error.c */
 CliExit cli_error_exit_code (const GError *error);
 void cli_report_error (const char *what, const GError *error);
+void cli_report_error_with_hint (const char *what, const GError *error,
+                                 const char *hint);
 
 /* cli-output.c */
 char *cli_sanitize (const char *text);

@@ -117,9 +117,20 @@ hint_for (const GError *error)
 void
 cli_report_error (const char *what, const GError *error)
 {
+  cli_report_error_with_hint (what, error, NULL);
+}
+
+/* The same, with a hint of the caller's rather than the one for the
+ * error's class. */
+void
+cli_report_error_with_hint (const char *what, const GError *error,
+                            const char *hint)
+{
   g_autoptr (GString) line = g_string_new ("authenta: ");
   g_autofree char *message = cli_sanitize (error->message);
-  const char *hint = hint_for (error);
+
+  if (!hint)
+    hint = hint_for (error);
 
   if (what)
     g_string_append_printf (line, "%s: ", what);

@@ -70,6 +70,7 @@ typedef struct
   GCancellable *cancellable;
   guint timeout_id;
   gboolean timed_out;
+  gboolean verdict_printed;
   GMutex lock;
   char *mid; /* the latest known mid, from progress reports (lock) */
   CliExit exit;
@@ -135,7 +136,7 @@ static CliExit
 report_job_error (ScanJob *job, const GError *error)
 {
   cli_progress_clear (job->run->progress);
-  if (job->timed_out
+  if (job->timed_out && !job->verdict_printed
       && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_autofree char *mid = NULL;
@@ -225,7 +226,31 @@ on_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      CliExit error_exit = report_job_error (job, error);
+      CliExit error_exit;
+
+      if (job->timed_out
+          && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *shown = cli_sanitize (job->label);
+          g_autofree char *mid = cli_sanitize (job->mid);
+
+          cli_progress_clear (job->run->progress);
+          g_printerr ("authenta: %s: the record was not deleted within "
+                      "--timeout (mid %s)\n  delete it with 'authenta "
+                      "delete %s'\n",
+                      shown, mid, mid);
+          error_exit = CLI_EXIT_TIMEOUT;
+        }
+      else
+        {
+          g_autofree char *shown = cli_sanitize (job->label);
+          g_autofree char *what = g_strdup_printf (
+              "%s: the verdict stands, but deleting the record failed", shown);
+
+          cli_progress_clear (job->run->progress);
+          cli_report_error (what, error);
+          error_exit = cli_error_exit_code (error);
+        }
 
       /* The verdict stands (a fake stays 1); otherwise the deletion that
        * was asked for and did not happen is the outcome. */
@@ -260,6 +285,7 @@ on_scanned (GObject *source, GAsyncResult *result, gpointer user_data)
 
   cli_progress_clear (run->progress);
   cli_print_scan_result (job->label, media);
+  job->verdict_printed = TRUE;
   exit = cli_exit_for_record (media);
 
   if (opt_delete && job->mid)

@@ -222,7 +222,16 @@ cli_make_client (int *out_exit)
                            cli_global.insecure, NULL);
   if (!client)
     {
-      cli_report_error (NULL, error);
+      const char *hint = NULL;
+
+      if (base_url && g_ascii_strncasecmp (base_url, "http:", 5) == 0)
+        hint = "use an https URL; --insecure allows plain http for a test "
+               "set-up";
+      else if (g_error_matches (error, AUTHENTA_ERROR,
+                                AUTHENTA_ERROR_INVALID_ARGUMENT))
+        hint = "check AUTHENTA_BASE_URL (or --base-url): it should look "
+               "like " AUTHENTA_DEFAULT_BASE_URL;
+      cli_report_error_with_hint (NULL, error, hint);
       *out_exit = cli_error_exit_code (error);
       return NULL;
     }
