@@ -1140,6 +1140,9 @@ gst_authenta_sink_start (GstBaseSink *bsink)
 {
   GstAuthentaSink *self = GST_AUTHENTA_SINK (bsink);
   g_autofree char *dir = NULL;
+  g_auto (Settings) settings = { 0 };
+  g_autoptr (AuthentaClient) client = NULL;
+  g_autoptr (GError) error = NULL;
   gboolean have_key;
   const char *env_key = g_getenv ("AUTHENTA_API_KEY");
 
@@ -1165,6 +1168,22 @@ gst_authenta_sink_start (GstBaseSink *bsink)
                           "writable folder. Set temp-dir to one.",
                           dir),
                          (NULL));
+      return FALSE;
+    }
+
+  /* A malformed base-url shows now too.  This also initialises libcurl and
+   * TLS on the application's thread rather than on a streaming thread that
+   * may exit. */
+  GST_OBJECT_LOCK (self);
+  settings_copy (&settings, &self->settings);
+  GST_OBJECT_UNLOCK (self);
+  client = make_client (self, &settings, &error);
+  if (client == NULL)
+    {
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+                         ("The Authenta client cannot be set up. Check "
+                          "base-url and AUTHENTA_BASE_URL."),
+                         ("%s", error->message));
       return FALSE;
     }
 

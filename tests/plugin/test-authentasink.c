@@ -8,7 +8,9 @@
  */
 #include "test-emulator.h"
 
+#include <curl/curl.h>
 #include <errno.h>
+#include <json-glib/json-glib.h>
 #include <glib/gstdio.h>
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
@@ -299,6 +301,18 @@ check_error_run (GPtrArray *messages, const char *code, guint http_status,
   return details;
 }
 
+/* Byte by byte: GST_READ_UINT32_BE may load unaligned words, which UBSan
+ * reports. */
+static guint64
+read_be (const char *data, guint n)
+{
+  guint64 v = 0;
+
+  for (guint i = 0; i < n; i++)
+    v = (v << 8) | (guint8)data[i];
+  return v;
+}
+
 /* Walks the top-level boxes of an MP4: they must tile the file exactly,
  * and hold ftyp, a non-empty mdat and moov. */
 static void
@@ -312,14 +326,14 @@ check_mp4_boxes (const char *path)
   fail_unless (g_file_get_contents (path, &data, &length, &error));
   while (pos + 8 <= length)
     {
-      guint64 size = GST_READ_UINT32_BE (data + pos);
+      guint64 size = read_be (data + pos, 4);
       const char *type = data + pos + 4;
       guint header = 8;
 
       if (size == 1)
         {
           fail_unless (pos + 16 <= length);
-          size = GST_READ_UINT64_BE (data + pos + 8);
+          size = read_be (data + pos + 8, 8);
           header = 16;
         }
       fail_unless (size >= header,
@@ -365,6 +379,46 @@ count_demuxed_frames (const char *path, const char *demuxer)
   fail_unless (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS, "demuxing failed");
   gst_element_set_state (pipeline, GST_STATE_NULL);
   return g_atomic_int_get (&frames);
+}
+
+static size_t
+append_to_byte_array (char *data, size_t size, size_t nmemb, void *user_data)
+{
+  g_byte_array_append (user_data, (const guint8 *)data, size * nmemb);
+  return size * nmemb;
+}
+
+/* The bytes the emulator stored for the record in @json (its srcURL)
+ * must be the recording, byte for byte. */
+static void
+check_stored_copy (const char *json, const char *path)
+{
+  g_autoptr (JsonNode) node = json_from_string (json, NULL);
+  g_autoptr (GByteArray) stored = g_byte_array_new ();
+  g_autofree char *local = NULL;
+  gsize length;
+  const char *url;
+  CURL *curl;
+  long status = 0;
+
+  fail_unless (node != NULL);
+  url = json_object_get_string_member_with_default (json_node_get_object (node),
+                                                    "srcURL", NULL);
+  fail_unless (url != NULL, "no srcURL in %s", json);
+  curl = curl_easy_init ();
+  curl_easy_setopt (curl, CURLOPT_URL, url);
+  curl_easy_setopt (curl, CURLOPT_NOPROXY, "*");
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, append_to_byte_array);
+  curl_easy_setopt (curl, CURLOPT_WRITEDATA, stored);
+  fail_unless (curl_easy_perform (curl) == CURLE_OK);
+  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_cleanup (curl);
+  fail_unless_equals_int (status, 200);
+
+  fail_unless (g_file_get_contents (path, &local, &length, NULL));
+  fail_unless_equals_uint64 (stored->len, length);
+  fail_unless (memcmp (stored->data, local, length) == 0,
+               "the stored copy differs from the recording");
 }
 
 static guint64
@@ -431,6 +485,7 @@ GST_START_TEST (test_verdict_mp4)
   check_mp4_boxes (location);
   fail_unless_equals_int (count_demuxed_frames (location, "qtdemux"), 15);
   fail_unless_equals_int (test_emulator_get_count (f.emu, "upload"), 1);
+  check_stored_copy (gst_structure_get_string (v, "json"), location);
 
   fixture_teardown (&f);
 }
@@ -473,6 +528,7 @@ GST_START_TEST (test_verdict_webm)
   fail_unless (g_str_has_suffix (location, ".webm"));
   fail_unless_equals_uint64 (file_size (location), progress_total (messages));
   fail_unless_equals_int (count_demuxed_frames (location, "matroskademux"), 15);
+  check_stored_copy (gst_structure_get_string (v, "json"), location);
   fixture_teardown (&f);
 }
 GST_END_TEST;
@@ -716,6 +772,31 @@ GST_START_TEST (test_error_no_key)
   fail_unless (msg != NULL);
   gst_message_parse_error (msg, &err, NULL);
   fail_unless (strstr (err->message, "AUTHENTA_API_KEY") != NULL);
+  gst_element_set_state (sink, GST_STATE_NULL);
+  gst_object_unref (sink);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_error_bad_base_url)
+{
+  GstElement *sink = gst_element_factory_make ("authentasink", NULL);
+  g_autoptr (GstBus) bus = gst_bus_new ();
+  g_autoptr (GstMessage) msg = NULL;
+  g_autoptr (GError) err = NULL;
+
+  /* Plain http is for loopback only: the key would cross the network in
+   * clear.  The mistake shows before anything is recorded. */
+  g_object_set (sink, "api-key", EMULATOR_KEY, "base-url",
+                "http://authenta.example.com/api", NULL);
+  gst_element_set_bus (sink, bus);
+  fail_unless (gst_element_set_state (sink, GST_STATE_READY)
+               == GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (
+      g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS));
+  fail_unless (strstr (err->message, "base-url") != NULL);
   gst_element_set_state (sink, GST_STATE_NULL);
   gst_object_unref (sink);
 }
@@ -983,6 +1064,23 @@ GST_END_TEST;
 /* ------------------------------------------------------------------------ */
 /* Stopping, pausing, concurrency */
 
+/* How much slower than natively this process runs: the one-second bound
+ * on a state change is a real-time promise, but valgrind is no real
+ * time. */
+static gint64
+slowdown (void)
+{
+  const char *preload = g_getenv ("LD_PRELOAD");
+
+  if (preload != NULL && strstr (preload, "vgpreload") != NULL)
+    return 10;
+#if defined(__SANITIZE_ADDRESS__)
+  return 2;
+#else
+  return 1;
+#endif
+}
+
 /* Plays until a progress message at @stage (or, with NULL, until the
  * emulator has seen a create), then sets NULL and checks it returned within
  * a second. */
@@ -1029,8 +1127,8 @@ null_during (Fixture *f, const char *stage)
   elapsed = g_get_monotonic_time () - start;
   GST_INFO ("NULL during %s took %" G_GINT64_FORMAT " us",
             stage ? stage : "create", elapsed);
-  fail_unless (elapsed < G_USEC_PER_SEC, "took %" G_GINT64_FORMAT " us",
-               elapsed);
+  fail_unless (elapsed < G_USEC_PER_SEC * slowdown (),
+               "took %" G_GINT64_FORMAT " us", elapsed);
   /* Interrupted before a verdict: the recording is kept. */
   fail_unless_equals_int (count_files (f->dir), 1);
 }
@@ -1319,6 +1417,13 @@ GST_START_TEST (test_key_not_in_gst_launch_output)
 {
   Fixture f = { 0 };
 
+#if defined(__SANITIZE_ADDRESS__)
+  /* gst-launch-1.0 is not built with ASan: it cannot load this build of
+   * the plugin. */
+  g_print ("skipped under AddressSanitizer\n");
+  return;
+#endif
+
   fixture_setup (&f, "--api-key", CANARY_KEY, "--processing-time", "0.05",
                  NULL);
   /* -v prints every readable property as it changes: not a write-only
@@ -1356,6 +1461,7 @@ authentasink_suite (void)
   tcase_add_test (tc, test_error_timeout);
   tcase_add_test (tc, test_error_keep_never_deletes);
   tcase_add_test (tc, test_error_no_key);
+  tcase_add_test (tc, test_error_bad_base_url);
   tcase_add_test (tc, test_harness_bytes_segment_seeks);
   tcase_add_test (tc, test_harness_content_type);
   tcase_add_test (tc, test_harness_zero_bytes_warns);
