@@ -598,6 +598,20 @@ authenta_client_set_poll_policy (AuthentaClient *self, guint first_interval_ms,
                 NULL);
 }
 
+/* A client made with g_object_new() and never initialised has no transport
+ * and no validated URL. */
+static gboolean
+check_ready (AuthentaClient *self, GError **error)
+{
+  if (self->http != NULL)
+    return TRUE;
+  g_propagate_error (error, authenta_error_new_full (
+                                AUTHENTA_ERROR_INVALID_ARGUMENT, 0, NULL, NULL,
+                                "The client was not initialised: make it with "
+                                "authenta_client_new() or g_initable_new()"));
+  return FALSE;
+}
+
 static AuthentaHttpPolicy
 get_policy (AuthentaClient *self)
 {
@@ -618,6 +632,8 @@ api_call (AuthentaClient *self, const char *method, const char *url,
   AuthentaHttpPolicy policy = get_policy (self);
   AuthentaHttpRequest request = AUTHENTA_HTTP_REQUEST_INIT;
 
+  if (!check_ready (self, error))
+    return FALSE;
   request.method = method;
   request.url = url;
   request.origin = AUTHENTA_ORIGIN_API;
@@ -1065,6 +1081,8 @@ put_file (AuthentaClient *self, AuthentaMedia *media, int fd, const char *path,
   g_auto (AuthentaHttpResponse) response = { 0 };
   UploadProgress p = { progress, progress_data, media };
 
+  if (!check_ready (self, error))
+    return FALSE;
   request.method = "PUT";
   request.url = authenta_media_get_upload_url (media);
   request.origin = AUTHENTA_ORIGIN_STORAGE;

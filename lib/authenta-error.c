@@ -36,6 +36,11 @@ authenta_error_private_clear (AuthentaErrorPrivate *priv)
   g_clear_pointer (&priv->mid, g_free);
 }
 
+/**
+ * authenta_error_quark:
+ *
+ * Returns: the #GQuark of %AUTHENTA_ERROR.
+ */
 G_DEFINE_EXTENDED_ERROR (AuthentaError, authenta_error)
 
 const char *
