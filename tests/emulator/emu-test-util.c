@@ -227,14 +227,14 @@ create_and_upload (TestEmulator *emu, const char *name,
   return mid;
 }
 
-char *
+const char *
 get_status (TestEmulator *emu, const char *mid)
 {
   g_autofree char *path = g_strdup_printf ("/media/%s", mid);
   g_autoptr (HttpReply) reply = api_call (emu, TEST_KEY, "GET", path, NULL);
 
   g_assert_cmpint (reply->status, ==, 200);
-  return g_strdup (
+  return g_intern_string (
       json_object_get_string_member (http_reply_json (reply), "status"));
 }
 

@@ -57,7 +57,8 @@ char *create_and_upload (TestEmulator *emu, const char *name,
  * returns the record's JSON text. */
 char *wait_for_status (TestEmulator *emu, const char *mid, const char *status,
                        guint timeout_ms);
-char *get_status (TestEmulator *emu, const char *mid);
+/* Interned: nothing to free. */
+const char *get_status (TestEmulator *emu, const char *mid);
 
 /* Raw HTTP/1.1 over a socket, for what curl will not send. */
 int raw_connect (TestEmulator *emu);

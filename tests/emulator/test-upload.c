@@ -146,7 +146,6 @@ test_wrong_type_is_signature_mismatch (void)
   g_autofree char *big = g_malloc0 (1024 * 1024);
   g_autoptr (HttpReply) wrong = NULL;
   g_autoptr (HttpReply) none = NULL;
-  g_autofree char *status = NULL;
 
   setup ();
   mid = create_media (emu, "clip", "video/mp4", 1024 * 1024, &url);
@@ -155,8 +154,7 @@ test_wrong_type_is_signature_mismatch (void)
   assert_s3_error (wrong, 403, "SignatureDoesNotMatch");
   none = put_bytes (url, NULL, big, 1024 * 1024, NULL);
   assert_s3_error (none, 403, "SignatureDoesNotMatch");
-  status = get_status (emu, mid);
-  g_assert_cmpstr (status, ==, "INITED");
+  g_assert_cmpstr (get_status (emu, mid), ==, "INITED");
 }
 
 static void
