@@ -95,6 +95,35 @@ test_get_fake_exits_1 (void)
 }
 
 static void
+test_get_failed_exits_7 (void)
+{
+  g_autoptr (CliResult) upload = NULL;
+  g_autofree char *clip = NULL;
+  g_autofree char *mid = NULL;
+  gint64 deadline;
+
+  cli_test_reset ();
+  clip = cli_test_write_media ("fail.mp4", "mp4", 2048);
+  upload = cli_run (NULL, NULL, "scan", "--no-wait", clip, NULL);
+  cli_assert_status (upload, 0);
+  mid = g_strstrip (g_strdup (upload->out));
+  /* Processing takes a tenth of a second: wait (bounded) for its end. */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_autoptr (CliResult) r = cli_run (NULL, NULL, "get", mid, NULL);
+
+      if (r->status == 7)
+        {
+          g_assert_nonnull (strstr (r->out, "FAILED"));
+          break;
+        }
+      cli_assert_status (r, 0);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+}
+
+static void
 test_get_unknown_exits_8 (void)
 {
   g_autoptr (CliResult) r = NULL;
@@ -261,6 +290,7 @@ main (int argc, char **argv)
   cli_test_init (&argc, &argv);
   g_test_add_func ("/cli/get/shows-record", test_get_shows_record);
   g_test_add_func ("/cli/get/fake-record-exits-1", test_get_fake_exits_1);
+  g_test_add_func ("/cli/get/failed-record-exits-7", test_get_failed_exits_7);
   g_test_add_func ("/cli/get/unknown-mid-exits-8", test_get_unknown_exits_8);
   g_test_add_func ("/cli/list/table", test_list_table);
   g_test_add_func ("/cli/list/limit-and-offset", test_list_limit_offset);

@@ -483,6 +483,8 @@ test_bad_key_exits_4 (void)
     g_autoptr (CliResult) r
         = cli_run (WRONG_KEY, NULL, "--verbose", "scan", clip, NULL);
     cli_assert_status (r, 4);
+    /* --verbose shows the library's log, and still not the key. */
+    g_assert_nonnull (strstr (r->err, "Authenta-DEBUG"));
     g_assert_null (strstr (r->err, WRONG_KEY));
     g_assert_null (strstr (r->out, WRONG_KEY));
   }
