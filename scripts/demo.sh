@@ -22,7 +22,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-say() { printf '\033[1m%s\033[0m\n' "$*"; }
+if [ -t 1 ]; then
+  say() { printf '\033[1m%s\033[0m\n' "$*"; }
+else
+  say() { printf '%s\n' "$*"; }
+fi
 field() { # field NAME JSON: a string or number member of a flat JSON object
   printf '%s' "$2" | grep -o "\"$1\":\(\"[^\"]*\"\|[0-9.]*\|true\|false\)" | head -n1 |
     sed -e "s/^\"$1\"://" -e 's/^"//' -e 's/"$//'

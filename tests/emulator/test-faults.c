@@ -167,6 +167,22 @@ test_delay_answers_late (void)
   put = put_bytes (url, "video/mp4", "abcd", 4, NULL);
   g_assert_cmpint (put->status, ==, 200);
   g_assert_cmpfloat (put->seconds, >=, 0.3);
+
+  /* delay_ms holds back the answer of any action. */
+  test_emulator_add_fault (emu, "{\"route\":\"upload\",\"action\":\"status\","
+                                "\"status\":500,\"delay_ms\":300}");
+  test_emulator_add_fault (emu, "{\"route\":\"get\",\"action\":\"status\","
+                                "\"status\":500,\"delay_ms\":300}");
+  {
+    g_autoptr (HttpReply) late_put
+        = put_bytes (url, "video/mp4", "abcd", 4, NULL);
+    g_autoptr (HttpReply) late_get = call_route ("get", mid);
+
+    assert_s3_error (late_put, 500, "InternalError");
+    g_assert_cmpfloat (late_put->seconds, >=, 0.3);
+    assert_api_error (late_get, 500, "INTERNAL_SERVER_ERROR");
+    g_assert_cmpfloat (late_get->seconds, >=, 0.3);
+  }
 }
 
 static gpointer

@@ -112,6 +112,11 @@ answer_pending (EmuRequest *req)
 {
   EmuUpload *up = req->upload;
 
+  /* A fault's delay_ms holds back whatever answer the upload gets. */
+  if (req->fault && req->fault->delay_ms > 0
+      && !emu_server_sleep (req->server, req->fault->delay_ms))
+    return;
+
   answer_error (req, up->pending_status, up->pending_code, up->pending_message,
                 up->pending_extra);
 }
@@ -393,7 +398,10 @@ handle_headers (EmuRequest *req)
   /* With no body to come, or a client waiting for 100 Continue, the
    * error goes now, before any body (MHD then reads none). */
   if (up->pending_status != 0 && (wants_continue (req) || !body_expected (req)))
-    answer_pending (req);
+    {
+      answer_pending (req);
+      return req->answered ? MHD_YES : MHD_NO; /* NO: shutting down */
+    }
   return MHD_YES;
 }
 
@@ -456,7 +464,7 @@ handle_end (EmuRequest *req)
   if (up->pending_status != 0)
     {
       answer_pending (req);
-      return MHD_YES;
+      return req->answered ? MHD_YES : MHD_NO; /* NO: shutting down */
     }
   if (close (up->fd) != 0)
     {
