@@ -496,6 +496,50 @@ test_other_methods_are_refused (void)
   g_assert_cmpuint (test_emulator_get_count (emu, "upload"), ==, 0);
 }
 
+static gpointer
+upload_thread (gpointer data)
+{
+  guint n = GPOINTER_TO_UINT (data);
+  gsize size = 512 * 1024 + n;
+  g_autofree char *name = g_strdup_printf ("parallel-%u", n);
+  g_autofree char *url = NULL;
+  g_autofree char *body = g_malloc (size);
+  g_autofree char *md5 = NULL;
+  g_autofree char *etag = NULL;
+  g_autoptr (HttpReply) put = NULL;
+  char *mid;
+
+  memset (body, 'a' + (int)n, size);
+  mid = create_media (emu, name, "video/mp4", size, &url);
+  put = put_bytes (url, "video/mp4", body, size, NULL);
+  g_assert_cmpint (put->status, ==, 200);
+  md5 = g_compute_checksum_for_data (G_CHECKSUM_MD5, (const guchar *)body,
+                                     size);
+  etag = g_strdup_printf ("\"%s\"", md5);
+  g_assert_cmpstr (http_reply_header (put, "ETag"), ==, etag);
+  return mid;
+}
+
+static void
+test_parallel_uploads (void)
+{
+  GThread *threads[8];
+  g_autofree char *dir = storage_dir (emu);
+
+  setup ();
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("upload", upload_thread, GUINT_TO_POINTER (i));
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    {
+      g_autofree char *mid = g_thread_join (threads[i]);
+
+      g_assert_cmpstr (get_status (emu, mid), !=, "INITED");
+    }
+  g_assert_cmpuint (count_files (dir, ".media"), ==, G_N_ELEMENTS (threads));
+  g_assert_cmpuint (test_emulator_get_count (emu, "upload"), ==,
+                    G_N_ELEMENTS (threads));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -534,6 +578,7 @@ main (int argc, char **argv)
                    test_second_upload_replaces);
   g_test_add_func ("/emulator/upload/delete-removes-upload",
                    test_deleted_record_removes_upload);
+  g_test_add_func ("/emulator/upload/parallel-uploads", test_parallel_uploads);
   g_test_add_func ("/emulator/upload/other-methods-are-refused",
                    test_other_methods_are_refused);
 
