@@ -249,6 +249,33 @@ test_several_files_report_each (void)
                     ==, 3);
 }
 
+/* Three files whose processing takes 1.5 s each: one after the other they
+ * would take at least 4.5 s; at the same time, about 1.6 s.  The bound
+ * leaves room for a loaded machine. */
+static void
+test_several_files_run_concurrently (void)
+{
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *c = NULL;
+  g_autoptr (CliResult) r = NULL;
+  g_auto (GStrv) lines = NULL;
+  gint64 start;
+
+  cli_test_reset ();
+  test_emulator_configure (cli_test_emulator (),
+                           "{\"processing_time_ms\": 1500}");
+  a = cli_test_write_media ("a.mp4", "mp4", 4096);
+  b = cli_test_write_media ("b.mp4", "mp4", 4096);
+  c = cli_test_write_media ("c.mp4", "mp4", 4096);
+  start = g_get_monotonic_time ();
+  r = cli_run (NULL, NULL, "scan", a, b, c, NULL);
+  cli_assert_status (r, 0);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 4400 * 1000);
+  lines = cli_result_lines (r);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+}
+
 static void
 test_several_files_json_lines (void)
 {
@@ -731,6 +758,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/scan/pipe-path-is-spooled", test_pipe_path_is_spooled);
   g_test_add_func ("/cli/scan/several-files-report-each",
                    test_several_files_report_each);
+  g_test_add_func ("/cli/scan/several-files-run-concurrently",
+                   test_several_files_run_concurrently);
   g_test_add_func ("/cli/scan/several-files-json-lines",
                    test_several_files_json_lines);
   g_test_add_func ("/cli/scan/json-is-the-record-as-sent",

@@ -149,9 +149,11 @@ report_job_error (ScanJob *job, const GError *error)
         g_autofree char *shown_mid = cli_sanitize (mid);
         char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-        g_printerr ("authenta: %s: no verdict within %s s%s%s%s\n"
+        g_printerr ("authenta: %s: %s within %s s%s%s%s\n"
                     "  allow more time with --timeout%s\n",
-                    shown, g_ascii_formatd (buf, sizeof buf, "%g", opt_timeout),
+                    shown,
+                    opt_no_wait ? "the upload did not finish" : "no verdict",
+                    g_ascii_formatd (buf, sizeof buf, "%g", opt_timeout),
                     mid ? " (mid " : "", mid ? shown_mid : "", mid ? ")" : "",
                     mid ? ", or look later with 'authenta get MID'" : "");
       }
