@@ -225,6 +225,27 @@ test_list_all_walks_every_page (void)
   }
 }
 
+/* A name is the caller's text, echoed by the service: it must not reach the
+ * terminal as escape sequences. */
+static void
+test_list_sanitizes_names (void)
+{
+  g_autofree char *clip = NULL;
+  g_autoptr (CliResult) scan = NULL;
+  g_autoptr (CliResult) list = NULL;
+
+  cli_test_reset ();
+  clip = cli_test_write_media ("clip.mp4", "mp4", 2048);
+  scan = cli_run (NULL, NULL, "scan", "--no-wait", "--name",
+                  "evil\033[2J\033]0;title\007name", clip, NULL);
+  cli_assert_status (scan, 0);
+  list = cli_run (NULL, NULL, "list", NULL);
+  cli_assert_status (list, 0);
+  g_assert_null (strchr (list->out, '\033'));
+  g_assert_null (strchr (list->out, '\007'));
+  g_assert_nonnull (strstr (list->out, "evil?[2J?]0;title?name"));
+}
+
 static void
 test_list_empty (void)
 {
@@ -296,6 +317,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/list/limit-and-offset", test_list_limit_offset);
   g_test_add_func ("/cli/list/all-walks-every-page",
                    test_list_all_walks_every_page);
+  g_test_add_func ("/cli/list/sanitizes-names", test_list_sanitizes_names);
   g_test_add_func ("/cli/list/empty", test_list_empty);
   g_test_add_func ("/cli/delete/removes-record", test_delete_removes_record);
   g_test_add_func ("/cli/delete/without-permission-exits-4",

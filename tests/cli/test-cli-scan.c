@@ -13,6 +13,7 @@
 #include <pty.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -149,6 +150,58 @@ test_stdin_is_spooled_and_removed (void)
         = cli_run (NULL, input, "scan", "--name", "fake-from-pipe", "-", NULL);
     cli_assert_status (r, 1);
   }
+  g_assert_cmpuint (cli_test_count_spool_files (), ==, 0);
+}
+
+/* Standard input goes to disk a buffer at a time: the tool's memory does not
+ * grow with the input. */
+static void
+test_stdin_memory_stays_flat (void)
+{
+  const guint n_chunks = 48;
+  g_autoptr (GBytes) chunk = NULL;
+  g_autofree char *input = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) env = cli_test_environ (NULL);
+  const char *cli = g_getenv ("AUTHENTA_CLI");
+  const char *argv[] = { cli && *cli ? cli : AUTHENTA_CLI_PATH, "scan",
+                         "--poll-interval=0.05", "-", NULL };
+  struct rusage usage;
+  FILE *f;
+
+#if defined(__SANITIZE_ADDRESS__)
+  g_test_skip ("AddressSanitizer's shadow memory makes RSS meaningless");
+  return;
+#endif
+  cli_test_reset ();
+  /* Written a MiB at a time and given as a file on standard input, so that
+   * this process stays small too: a child's peak RSS counts the image it
+   * was forked from. */
+  input = cli_test_write_media ("input.mp4", "mp4", 1024 * 1024);
+  chunk = cli_test_media_bytes ("junk", 1024 * 1024);
+  f = fopen (input, "ab");
+  g_assert_nonnull (f);
+  for (guint i = 1; i < n_chunks; i++)
+    g_assert_cmpuint (
+        fwrite (g_bytes_get_data (chunk, NULL), 1, g_bytes_get_size (chunk), f),
+        ==, g_bytes_get_size (chunk));
+  g_assert_cmpint (fclose (f), ==, 0);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                        | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_environ (launcher, env);
+  g_subprocess_launcher_set_stdin_file_path (launcher, input);
+  proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (proc, NULL, &error);
+  g_assert_no_error (error);
+  /* The largest resident size of any child waited for so far: the tool's
+   * runs (the emulator is waited for only at the end). */
+  g_assert_cmpint (getrusage (RUSAGE_CHILDREN, &usage), ==, 0);
+  g_test_message ("largest child RSS: %ld KiB", usage.ru_maxrss);
+  g_assert_cmpint (usage.ru_maxrss, <, 32 * 1024);
   g_assert_cmpuint (cli_test_count_spool_files (), ==, 0);
 }
 
@@ -754,6 +807,8 @@ main (int argc, char **argv)
                    test_processing_failed_exits_7);
   g_test_add_func ("/cli/scan/stdin-is-spooled-and-removed",
                    test_stdin_is_spooled_and_removed);
+  g_test_add_func ("/cli/scan/stdin-memory-stays-flat",
+                   test_stdin_memory_stays_flat);
   g_test_add_func ("/cli/scan/stdin-empty-exits-3", test_stdin_empty_exits_3);
   g_test_add_func ("/cli/scan/pipe-path-is-spooled", test_pipe_path_is_spooled);
   g_test_add_func ("/cli/scan/several-files-report-each",
