@@ -5,7 +5,10 @@
  */
 #include "cli-test-util.h"
 
+#include <gio/gio.h>
+#include <pty.h>
 #include <string.h>
+#include <unistd.h>
 
 static void
 test_help_lists_commands_and_exit_statuses (void)
@@ -159,6 +162,39 @@ test_missing_arguments (void)
   g_assert_cmpuint (cli_test_total_requests (), ==, 0);
 }
 
+/* `authenta scan -` typed at a prompt would wait for input forever. */
+static void
+test_stdin_terminal_exits_2 (void)
+{
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) err = NULL;
+  g_auto (GStrv) env = cli_test_environ (NULL);
+  const char *cli = g_getenv ("AUTHENTA_CLI");
+  const char *argv[]
+      = { cli && *cli ? cli : AUTHENTA_CLI_PATH, "scan", "-", NULL };
+  int master, slave;
+
+  cli_test_reset ();
+  g_assert_cmpint (openpty (&master, &slave, NULL, NULL, NULL), ==, 0);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_environ (launcher, env);
+  g_subprocess_launcher_take_stdin_fd (launcher, slave);
+  proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate (proc, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  close (master);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 2);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (err, NULL),
+                                  g_bytes_get_size (err), "terminal"));
+  g_assert_cmpuint (cli_test_count_spool_files (), ==, 0);
+  g_assert_cmpuint (cli_test_total_requests (), ==, 0);
+}
+
 static void
 test_no_key_is_auth_error (void)
 {
@@ -212,6 +248,8 @@ main (int argc, char **argv)
                    test_mid_with_slash_makes_no_request);
   g_test_add_func ("/cli/usage/missing-or-extra-arguments-exit-2",
                    test_missing_arguments);
+  g_test_add_func ("/cli/usage/stdin-terminal-exits-2",
+                   test_stdin_terminal_exits_2);
   g_test_add_func ("/cli/usage/no-key-exits-4-without-requests",
                    test_no_key_is_auth_error);
   g_test_add_func ("/cli/usage/plain-http-needs-insecure",
