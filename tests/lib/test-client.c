@@ -570,6 +570,21 @@ test_retry_after (Fixture *f, gconstpointer data)
 }
 
 static void
+test_retry_after_too_long (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) page = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  /* Ten minutes is not worth waiting for inside one call: fail at once. */
+  add_fault ("list", "status", 1, "\"status\":503,\"retry_after\":600");
+  page = authenta_client_list_media (f->client, 10, 0, NULL, NULL, &error);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_SERVER);
+  g_assert_cmpuint (test_emulator_get_count (emu, "list"), ==, 1);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+}
+
+static void
 test_rate_limited (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
@@ -1302,6 +1317,7 @@ main (int argc, char **argv)
   ADD ("retry/401-not-retried", test_retry_401_once);
   ADD ("retry/retry-after-respected", test_retry_after);
   ADD ("retry/429-exhausted-is-rate-limited", test_rate_limited);
+  ADD ("retry/too-long-retry-after-fails-at-once", test_retry_after_too_long);
   ADD ("retry/dropped-connection", test_retry_dropped);
   ADD ("retry/timeout", test_retry_timeout);
   ADD ("retry/connection-refused", test_retry_connection_refused);
