@@ -169,6 +169,7 @@ test_stdin_memory_stays_flat (void)
   const char *argv[] = { cli && *cli ? cli : AUTHENTA_CLI_PATH, "scan",
                          "--poll-interval=0.05", "-", NULL };
   struct rusage usage;
+  glong baseline_kib;
   FILE *f;
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -189,6 +190,16 @@ test_stdin_memory_stays_flat (void)
         ==, g_bytes_get_size (chunk));
   g_assert_cmpint (fclose (f), ==, 0);
 
+  /* A child's peak RSS includes the image it was forked from, which is
+   * large when this program runs under valgrind: measure a run that reads
+   * nothing first. */
+  {
+    g_autoptr (CliResult) version = cli_run (NULL, NULL, "--version", NULL);
+    cli_assert_status (version, 0);
+  }
+  g_assert_cmpint (getrusage (RUSAGE_CHILDREN, &usage), ==, 0);
+  baseline_kib = usage.ru_maxrss;
+
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
                                         | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   g_subprocess_launcher_set_environ (launcher, env);
@@ -200,8 +211,10 @@ test_stdin_memory_stays_flat (void)
   /* The largest resident size of any child waited for so far: the tool's
    * runs (the emulator is waited for only at the end). */
   g_assert_cmpint (getrusage (RUSAGE_CHILDREN, &usage), ==, 0);
-  g_test_message ("largest child RSS: %ld KiB", usage.ru_maxrss);
-  g_assert_cmpint (usage.ru_maxrss, <, 32 * 1024);
+  g_test_message ("largest child RSS: %ld KiB (before: %ld KiB)",
+                  usage.ru_maxrss, baseline_kib);
+  g_assert_cmpint (usage.ru_maxrss, <,
+                   MAX (baseline_kib, 8 * 1024) + 16 * 1024);
   g_assert_cmpuint (cli_test_count_spool_files (), ==, 0);
 }
 
