@@ -203,9 +203,8 @@ main (int argc, char **argv)
       return 1;
     }
 
-  /* The contract with scripts and tests: the base URL, first, alone. */
-  printf ("%s/api\n", emu_server_get_root_url (server));
-  fflush (stdout);
+  /* The start-up lines go to stderr before the URL goes to stdout, so
+   * that whoever waits for the URL finds them already written. */
   g_printerr (
       "authenta-emulator: listening on %s/api; balance %" G_GINT64_FORMAT
       ", processing time %.3g s, upload expiry %d s\n",
@@ -213,6 +212,9 @@ main (int argc, char **argv)
       opt_upload_expiry);
   g_printerr ("authenta-emulator: storing uploads in %s%s\n", storage_dir,
               private_storage ? " (removed at exit)" : "");
+  /* The contract with scripts and tests: the base URL, first, alone. */
+  printf ("%s/api\n", emu_server_get_root_url (server));
+  fflush (stdout);
 
   g_main_loop_run (loop);
 
