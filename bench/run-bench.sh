@@ -4,6 +4,8 @@
 # figure, value, baseline, ratio, target, met.  `scripts/dev bench` builds
 # BUILD_DIR in release mode and calls this.
 #
+# BENCH_ONLY="upload latency" runs only the named figures' programs.
+#
 # Exit status: 0 when every program ran (in --quick mode, whatever the
 # figures: noise must not fail CI); 1 in full mode when a target is missed;
 # 2 when a program crashed or the emulator could not start.
@@ -58,10 +60,11 @@ export GST_PLUGIN_PATH=$BUILD/plugin GST_REGISTRY=$WORK/registry.bin
 unset G_MESSAGES_DEBUG GST_DEBUG
 export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
 
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 ROWS=$WORK/rows
 : >"$ROWS"
 crashed=0
-for prog in record upload memory latency concurrency; do
+for prog in ${BENCH_ONLY:-record upload memory latency concurrency}; do
   exe=$BUILD/bench/bench-$prog
   if [ ! -x "$exe" ]; then
     printf 'ROW\t%s\tnot built\t-\t-\t-\tnot run\n' "$prog" >>"$ROWS"
@@ -86,10 +89,11 @@ done
   printf '|---|---|---|---|---|---|\n'
   cut -f2- "$ROWS" | awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6 }'
   echo
-  printf 'machine: %s, %s cores, %s MiB RAM; %s\n' \
+  printf 'machine: %s, %s CPUs, %s MiB RAM, Linux %s; %s; load average before: %s; %s, %s\n' \
     "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)" "$(nproc)" \
-    "$(awk '/MemTotal/ { printf "%d", $2 / 1024 }' /proc/meminfo)" \
-    "$([ $QUICK = 1 ] && echo 'quick run' || echo 'full run')"
+    "$(awk '/MemTotal/ { printf "%d", $2 / 1024 }' /proc/meminfo)" "$(uname -r)" \
+    "$(curl --version | head -n1 | cut -d' ' -f1-2)" "$LOAD_BEFORE" \
+    "$([ $QUICK = 1 ] && echo 'quick run' || echo 'full run')" "$(date -u '+%Y-%m-%d %H:%M UTC')"
 } | tee "$BUILD/bench-results.md"
 
 if [ $crashed -ne 0 ]; then
