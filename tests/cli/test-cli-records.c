@@ -4,6 +4,7 @@
  */
 #include "cli-test-util.h"
 
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -246,6 +247,36 @@ test_list_sanitizes_names (void)
   g_assert_nonnull (strstr (list->out, "evil?[2J?]0;title?name"));
 }
 
+/* A listing that could not be written is not a success. */
+static void
+test_list_to_full_disk_exits_3 (void)
+{
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) env = cli_test_environ (NULL);
+  g_auto (GStrv) mids = NULL;
+  const char *cli = g_getenv ("AUTHENTA_CLI");
+  const char *argv[] = { cli && *cli ? cli : AUTHENTA_CLI_PATH, "list", NULL };
+
+  if (!g_file_test ("/dev/full", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no /dev/full");
+      return;
+    }
+  cli_test_reset ();
+  mids = make_records (1, "full");
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_environ (launcher, env);
+  g_subprocess_launcher_set_stdout_file_path (launcher, "/dev/full");
+  proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait (proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 3);
+}
+
 static void
 test_list_empty (void)
 {
@@ -319,6 +350,8 @@ main (int argc, char **argv)
                    test_list_all_walks_every_page);
   g_test_add_func ("/cli/list/sanitizes-names", test_list_sanitizes_names);
   g_test_add_func ("/cli/list/empty", test_list_empty);
+  g_test_add_func ("/cli/list/unwritable-output-exits-3",
+                   test_list_to_full_disk_exits_3);
   g_test_add_func ("/cli/delete/removes-record", test_delete_removes_record);
   g_test_add_func ("/cli/delete/without-permission-exits-4",
                    test_delete_without_permission_exits_4);

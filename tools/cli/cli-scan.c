@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -287,6 +288,8 @@ on_scanned (GObject *source, GAsyncResult *result, gpointer user_data)
 
   cli_progress_clear (run->progress);
   cli_print_scan_result (job->label, media);
+  /* Each verdict as it arrives, also when stdout is a pipe. */
+  fflush (stdout);
   job->verdict_printed = TRUE;
   exit = cli_exit_for_record (media);
 
@@ -387,6 +390,7 @@ on_uploaded (GObject *source, GAsyncResult *result, gpointer user_data)
           g_print ("%s  %s\n", mid, label);
         }
     }
+  fflush (stdout);
   job_done (job, CLI_EXIT_AUTHENTIC);
 }
 

@@ -5,6 +5,7 @@
  */
 #include "authenta-cli.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,7 +17,8 @@ CliGlobal cli_global;
   "  0    authentic (scan, get), or the command succeeded\n"                   \
   "  1    fake detected (scan: in any of the files; get: in the record)\n"     \
   "  2    usage: unknown option or command, bad argument, malformed mid\n"     \
-  "  3    local file: missing, a directory, unreadable, unsupported type\n"    \
+  "  3    local file: missing, a directory, unreadable, unsupported type;\n"   \
+  "       or the output could not be written\n"                                \
   "  4    authentication: key missing or refused, permission, credits\n"       \
   "  5    service, network or protocol failure, upload refused\n"              \
   "  6    time-out (--timeout, or the service took too long)\n"                \
@@ -348,6 +350,15 @@ main (int argc, char **argv)
                        "delete)",
                        shown);
       return CLI_EXIT_USAGE;
+    }
+  /* Results that could not be written (a full disk, a closed pipe) must
+   * not pass for success. */
+  if (fflush (stdout) != 0 || ferror (stdout))
+    {
+      g_printerr ("authenta: cannot write the output: %s\n",
+                  g_strerror (errno));
+      if (status == CLI_EXIT_AUTHENTIC)
+        status = CLI_EXIT_LOCAL_FILE;
     }
   return status;
 }
