@@ -618,6 +618,7 @@ ensure_recording (GstAuthentaSink *self)
   g_autofree char *prefix = NULL;
   g_autoptr (GDateTime) now = NULL;
   g_autofree char *stamp = NULL;
+  GstAuthentaRecording *recording;
 
   if (self->recording != NULL)
     return TRUE;
@@ -629,8 +630,8 @@ ensure_recording (GstAuthentaSink *self)
   now = g_date_time_new_now_utc ();
   stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
   prefix = g_strdup_printf ("%s-%s", GST_OBJECT_NAME (self), stamp);
-  self->recording = gst_authenta_recording_new (dir, prefix, &error);
-  if (self->recording == NULL)
+  recording = gst_authenta_recording_new (dir, prefix, &error);
+  if (recording == NULL)
     {
       GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
                          ("Could not create the recording file. Set "
@@ -639,7 +640,12 @@ ensure_recording (GstAuthentaSink *self)
       return FALSE;
     }
   GST_DEBUG_OBJECT (self, "recording to %s",
-                    gst_authenta_recording_get_path (self->recording));
+                    gst_authenta_recording_get_path (recording));
+  /* Under the lock only for the POSITION query, which may come from
+   * another thread. */
+  GST_OBJECT_LOCK (self);
+  self->recording = recording;
+  GST_OBJECT_UNLOCK (self);
   return TRUE;
 }
 
@@ -647,13 +653,17 @@ ensure_recording (GstAuthentaSink *self)
 static void
 drop_recording (GstAuthentaSink *self, gboolean keep)
 {
-  if (self->recording == NULL)
+  GstAuthentaRecording *recording;
+
+  GST_OBJECT_LOCK (self);
+  recording = g_steal_pointer (&self->recording);
+  GST_OBJECT_UNLOCK (self);
+  if (recording == NULL)
     return;
   if (keep)
     GST_INFO_OBJECT (self, "recording kept at %s",
-                     gst_authenta_recording_get_path (self->recording));
-  gst_authenta_recording_free (self->recording, !keep);
-  self->recording = NULL;
+                     gst_authenta_recording_get_path (recording));
+  gst_authenta_recording_free (recording, !keep);
 }
 
 static GstFlowReturn
@@ -1114,14 +1124,18 @@ gst_authenta_sink_query (GstBaseSink *bsink, GstQuery *query)
       gst_query_parse_position (query, &format, NULL);
       if (format != GST_FORMAT_BYTES && format != GST_FORMAT_DEFAULT)
         break;
-      /* The streaming thread owns the recording; a query from elsewhere
-       * reads one 64-bit value, at worst a little stale. */
-      gst_query_set_position (
-          query, GST_FORMAT_BYTES,
-          self->recording
-              ? (gint64)gst_authenta_recording_get_position (self->recording)
-              : 0);
-      return TRUE;
+      {
+        gint64 position = 0;
+
+        /* The streaming thread moves the position without the lock: from
+         * another thread this is at worst a little stale. */
+        GST_OBJECT_LOCK (self);
+        if (self->recording != NULL)
+          position = gst_authenta_recording_get_position (self->recording);
+        GST_OBJECT_UNLOCK (self);
+        gst_query_set_position (query, GST_FORMAT_BYTES, position);
+        return TRUE;
+      }
     case GST_QUERY_FORMATS:
       gst_query_set_formats (query, 2, GST_FORMAT_DEFAULT, GST_FORMAT_BYTES);
       return TRUE;
