@@ -1014,6 +1014,10 @@ handle_eos (GstAuthentaSink *self, GstEvent *event)
   if (result == NULL)
     {
       keep = settings.keep_file != GST_AUTHENTA_SINK_KEEP_FILE_NEVER;
+      /* Never a silent failure, even if a call broke its contract. */
+      if (error == NULL)
+        g_set_error_literal (&error, AUTHENTA_ERROR, AUTHENTA_ERROR_PROTOCOL,
+                             "The scan failed without saying why");
       GST_WARNING_OBJECT (self, "scan failed: %s", error->message);
       post_scan_error (self, error, &settings, keep ? path : NULL);
       drop_recording (self, keep);
