@@ -111,6 +111,178 @@ test_config_processing_time (void)
   g_assert_cmpstr (get_status (emu, slow), ==, "UPLOADED");
 }
 
+/* Polls @mid every 20 ms until PROCESSED (within 10 s) and returns the
+ * statuses it went through, each once, in order.  *first_ms (optional)
+ * gets the time from @since to the first GET that showed @watch. */
+static GPtrArray *
+status_sequence (TestEmulator *e, const char *mid, gint64 since,
+                 const char *watch, gint64 *first_ms)
+{
+  GPtrArray *seen = g_ptr_array_new ();
+  gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+
+  for (;;)
+    {
+      const char *status = get_status (e, mid); /* interned */
+
+      if (seen->len == 0
+          || g_ptr_array_index (seen, seen->len - 1) != (gpointer)status)
+        {
+          if (first_ms && g_strcmp0 (status, watch) == 0)
+            *first_ms = (g_get_monotonic_time () - since) / 1000;
+          g_ptr_array_add (seen, (gpointer)status);
+        }
+      if (g_str_equal (status, "PROCESSED"))
+        return seen;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("%s still %s after 10 s", mid, status);
+      /* Polling, as a client does: the emulator has no push channel. */
+      g_usleep (20 * 1000);
+    }
+}
+
+static gboolean
+seen_has (GPtrArray *seen, const char *status)
+{
+  return g_ptr_array_find (seen, g_intern_string (status), NULL);
+}
+
+/* Statuses never go back: each seen one comes later in @order than the
+ * one before it. */
+static void
+assert_in_order (GPtrArray *seen, const char *const *order)
+{
+  gint last = -1;
+
+  for (guint i = 0; i < seen->len; i++)
+    {
+      gint at = -1;
+
+      for (gint j = 0; order[j]; j++)
+        if (g_str_equal (order[j], g_ptr_array_index (seen, i)))
+          at = j;
+      if (at <= last)
+        g_error ("status %s out of order",
+                 (const char *)g_ptr_array_index (seen, i));
+      last = at;
+    }
+}
+
+static void
+test_config_intermediate_status (void)
+{
+  static const char *const order[]
+      = { "UPLOADED", "ANALYZING", "PROCESSED", NULL };
+  g_autofree char *url = NULL;
+  g_autofree char *slow = NULL;
+  g_autofree char *mid = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *data = g_malloc0 (16);
+  g_autoptr (HttpReply) put = NULL;
+  g_autoptr (HttpReply) list = NULL;
+  g_autoptr (GPtrArray) seen = NULL;
+  JsonArray *records;
+
+  setup ();
+  test_emulator_configure (emu, "{\"intermediate_status\":\"ANALYZING\","
+                                "\"processing_time_ms\":600000}");
+  /* The first third of the processing time is still UPLOADED. */
+  slow = create_and_upload (emu, "slow", "video/mp4", 4);
+  g_assert_cmpstr (get_status (emu, slow), ==, "UPLOADED");
+
+  /* 1.5 s: UPLOADED for 0.5 s, then ANALYZING for 1 s, then PROCESSED. */
+  test_emulator_configure (emu, "{\"processing_time_ms\":1500}");
+  mid = create_media (emu, "clip", "video/mp4", 16, &url);
+  put = put_bytes (url, "video/mp4", data, 16, NULL);
+  g_assert_cmpint (put->status, ==, 200);
+  /* The status is fixed at the upload: turning it off now changes
+   * nothing for this record. */
+  test_emulator_configure (emu, "{\"intermediate_status\":null}");
+
+  json = wait_for_status (emu, mid, "ANALYZING", 5000);
+  /* Still processing: no verdict yet, and the list shows it too. */
+  g_assert_null (strstr (json, "\"faces\""));
+  g_assert_null (strstr (json, "resultURL"));
+  list = api_call (emu, TEST_KEY, "GET", "/media?limit=1&offset=0", NULL);
+  records = json_object_get_array_member (http_reply_json (list), "data");
+  g_assert_cmpstr (json_object_get_string_member (
+                       json_array_get_object_element (records, 0), "status"),
+                   ==, "ANALYZING");
+
+  /* From there on only forward, to the verdict. */
+  seen = status_sequence (emu, mid, 0, NULL, NULL);
+  assert_in_order (seen, order);
+  g_assert_false (seen_has (seen, "UPLOADED"));
+}
+
+static void
+test_config_intermediate_status_timing (void)
+{
+  static const char *const order[]
+      = { "UPLOADED", "PROCESSING", "PROCESSED", NULL };
+  g_autofree char *url = NULL;
+  g_autofree char *mid = NULL;
+  g_autofree char *data = g_malloc0 (16);
+  g_autoptr (HttpReply) put = NULL;
+  g_autoptr (GPtrArray) seen = NULL;
+  gint64 start, first_ms = -1;
+
+  setup ();
+  test_emulator_configure (emu, "{\"intermediate_status\":\"PROCESSING\","
+                                "\"processing_time_ms\":900}");
+  mid = create_media (emu, "clip", "video/mp4", 16, &url);
+  /* Taken before the PUT, so before processing starts: a lower bound. */
+  start = g_get_monotonic_time ();
+  put = put_bytes (url, "video/mp4", data, 16, NULL);
+  g_assert_cmpint (put->status, ==, 200);
+
+  seen = status_sequence (emu, mid, start, "PROCESSING", &first_ms);
+  assert_in_order (seen, order);
+  g_assert_true (seen_has (seen, "PROCESSING"));
+  /* Not before a third of the processing time. */
+  g_assert_cmpint (first_ms, >=, 300);
+}
+
+static void
+test_reset_turns_intermediate_status_off (void)
+{
+  g_autoptr (GPtrArray) seen = NULL;
+  g_autofree char *mid = NULL;
+
+  setup ();
+  test_emulator_configure (emu, "{\"intermediate_status\":\"ANALYZING\"}");
+  test_emulator_reset (emu);
+  test_emulator_configure (emu, "{\"processing_time_ms\":600}");
+  mid = create_and_upload (emu, "clip", "video/mp4", 4);
+  seen = status_sequence (emu, mid, 0, NULL, NULL);
+  g_assert_false (seen_has (seen, "ANALYZING"));
+  for (guint i = 0; i < seen->len; i++)
+    g_assert_true (g_str_equal (g_ptr_array_index (seen, i), "UPLOADED")
+                   || g_str_equal (g_ptr_array_index (seen, i), "PROCESSED"));
+}
+
+static void
+test_intermediate_status_option (void)
+{
+  TestEmulator *e = test_emulator_start ("--intermediate-status", "PROCESSING",
+                                         "--processing-time", "0.6", NULL);
+  g_autofree char *mid = create_and_upload (e, "clip", "video/mp4", 4);
+  g_autoptr (GPtrArray) seen = status_sequence (e, mid, 0, NULL, NULL);
+  g_autofree char *line = find_log_line (e, "records show status PROCESSING");
+
+  g_assert_true (seen_has (seen, "PROCESSING"));
+  g_assert_nonnull (line);
+  /* A reset restores the command line's status. */
+  test_emulator_configure (e, "{\"intermediate_status\":\"\"}");
+  test_emulator_reset (e);
+  g_clear_pointer (&mid, g_free);
+  g_clear_pointer (&seen, g_ptr_array_unref);
+  mid = create_and_upload (e, "clip", "video/mp4", 4);
+  seen = status_sequence (e, mid, 0, NULL, NULL);
+  g_assert_true (seen_has (seen, "PROCESSING"));
+  test_emulator_stop (e);
+}
+
 static void
 test_config_upload_expiry (void)
 {
@@ -133,8 +305,18 @@ static void
 test_bad_controls_are_refused (void)
 {
   static const char *const configs[]
-      = { "nope", "{\"balance\":-1}", "{\"balance\":\"5\"}",
-          "{\"processing_time\":5}", "{\"upload_expiry\":99999999}" };
+      = { "nope",
+          "{\"balance\":-1}",
+          "{\"balance\":\"5\"}",
+          "{\"processing_time\":5}",
+          "{\"upload_expiry\":99999999}",
+          "{\"intermediate_status\":\"PROCESSED\"}",
+          "{\"intermediate_status\":\"failed\"}",
+          "{\"intermediate_status\":\"ERROR\"}",
+          "{\"intermediate_status\":5}",
+          "{\"intermediate_status\":\"two words\"}",
+          "{\"intermediate_status\":"
+          "\"A_STATUS_NAME_LONGER_THAN_32_CHARS\"}" };
 
   setup ();
   for (guint i = 0; i < G_N_ELEMENTS (configs); i++)
@@ -299,7 +481,9 @@ test_bad_options_exit_2 (void)
   static const char *const bad[][2] = { { "--processing-time", "-1" },
                                         { "--balance", "-3" },
                                         { "--port", "70000" },
-                                        { "--api-key", ":rw" } };
+                                        { "--api-key", ":rw" },
+                                        { "--intermediate-status", "FAILED" },
+                                        { "--intermediate-status", "" } };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
@@ -328,6 +512,14 @@ main (int argc, char **argv)
                    test_reset_forgets_everything);
   g_test_add_func ("/emulator/controls/config/processing-time",
                    test_config_processing_time);
+  g_test_add_func ("/emulator/controls/config/intermediate-status",
+                   test_config_intermediate_status);
+  g_test_add_func ("/emulator/controls/config/intermediate-status-timing",
+                   test_config_intermediate_status_timing);
+  g_test_add_func ("/emulator/controls/reset-turns-intermediate-status-off",
+                   test_reset_turns_intermediate_status_off);
+  g_test_add_func ("/emulator/options/intermediate-status",
+                   test_intermediate_status_option);
   g_test_add_func ("/emulator/controls/config/upload-expiry",
                    test_config_upload_expiry);
   g_test_add_func ("/emulator/controls/bad-controls-are-refused",

@@ -1005,6 +1005,63 @@ test_wait_timeout (Fixture *f, gconstpointer data)
 }
 
 static void
+on_progress_status (AuthentaScanStage stage, AuthentaMedia *media, guint64 sent,
+                    guint64 total, gpointer user_data)
+{
+  GPtrArray *statuses = user_data;
+
+  if (stage == AUTHENTA_SCAN_STAGE_PROCESSING)
+    g_ptr_array_add (statuses, g_strdup (authenta_media_get_status (media)));
+}
+
+static void
+test_wait_unknown_status (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = make_file ("analyzed.mp4", 20000);
+  g_autoptr (AuthentaMedia) media = NULL;
+  g_autoptr (GPtrArray) statuses = g_ptr_array_new_with_free_func (g_free);
+  gboolean unknown_seen = FALSE;
+  guint gets;
+
+  /* UPLOADED for 200 ms, then ANALYZING, a status the library has never
+   * heard of, for 400 ms, then PROCESSED: polls every 10..40 ms meet it. */
+  test_emulator_configure (emu, "{\"intermediate_status\":\"ANALYZING\","
+                                "\"processing_time_ms\":600}");
+  media
+      = authenta_client_scan_file (f->client, path, NULL, NULL, NULL,
+                                   on_progress_status, statuses, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (media);
+  g_assert_true (authenta_media_is_processed (media));
+  g_assert_cmpstr (authenta_media_get_status (media), ==, "PROCESSED");
+  g_assert_false (authenta_media_is_fake (media));
+
+  gets = test_emulator_get_count (emu, "get");
+  g_test_message ("%u polls: %u progress reports", gets, statuses->len);
+  g_assert_cmpuint (gets, >, 1);
+  /* Every poll was reported, the last one with the verdict. */
+  g_assert_cmpuint (statuses->len, ==, gets);
+  g_assert_cmpstr (g_ptr_array_index (statuses, statuses->len - 1), ==,
+                   "PROCESSED");
+  /* Before it: UPLOADED…, then ANALYZING…; the unknown status did not end
+   * the wait, and polling went on through it to the verdict. */
+  for (guint i = 0; i + 1 < statuses->len; i++)
+    {
+      const char *status = g_ptr_array_index (statuses, i);
+
+      if (g_str_equal (status, "ANALYZING"))
+        unknown_seen = TRUE;
+      else
+        {
+          g_assert_false (unknown_seen);
+          g_assert_cmpstr (status, ==, "UPLOADED");
+        }
+    }
+  g_assert_true (unknown_seen);
+}
+
+static void
 test_wait_reuses_connection (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
@@ -1339,6 +1396,7 @@ main (int argc, char **argv)
   ADD ("upload/progress-at-most-every-100ms", test_upload_progress_rate);
   ADD ("wait/total-timeout-names-mid", test_wait_timeout);
   ADD ("wait/polls-reuse-the-connection", test_wait_reuses_connection);
+  ADD ("wait/unknown-status-keeps-polling", test_wait_unknown_status);
   ADD ("cancel/during-upload", test_cancel_upload);
   ADD ("cancel/during-poll-wait", test_cancel_poll);
   ADD ("cancel/during-request", test_cancel_request);

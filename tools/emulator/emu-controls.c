@@ -65,12 +65,41 @@ config_member (JsonObject *obj, const char *name, gint64 *out, GError **error)
   return TRUE;
 }
 
+/* A string names the status, "" or null turns it off. */
+static gboolean
+config_status_member (JsonObject *obj, const char *name, const char **out,
+                      GError **error)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+
+  if (node == NULL)
+    return TRUE;
+  if (JSON_NODE_HOLDS_NULL (node))
+    {
+      *out = "";
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING
+      || (*json_node_get_string (node) != '\0'
+          && !emu_intermediate_status_is_valid (json_node_get_string (node))))
+    {
+      g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                   "'%s' must be null or a string of 0 to 32 of A-Z a-z 0-9 "
+                   "_ -, not PROCESSED, FAILED or ERROR",
+                   name);
+      return FALSE;
+    }
+  *out = json_node_get_string (node);
+  return TRUE;
+}
+
 static void
 handle_config (EmuRequest *req, JsonNode *root)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GList) members = NULL;
-  EmuStoreConfig config = { -1, -1, -1 };
+  EmuStoreConfig config = { -1, -1, -1, NULL };
   JsonObject *obj;
 
   if (!JSON_NODE_HOLDS_OBJECT (root))
@@ -83,7 +112,8 @@ handle_config (EmuRequest *req, JsonNode *root)
   for (GList *l = members; l != NULL; l = l->next)
     if (!g_str_equal (l->data, "processing_time_ms")
         && !g_str_equal (l->data, "balance")
-        && !g_str_equal (l->data, "upload_expiry"))
+        && !g_str_equal (l->data, "upload_expiry")
+        && !g_str_equal (l->data, "intermediate_status"))
       {
         g_autofree char *msg
             = g_strdup_printf ("unknown member '%s'", (const char *)l->data);
@@ -93,7 +123,9 @@ handle_config (EmuRequest *req, JsonNode *root)
   if (!config_member (obj, "processing_time_ms", &config.processing_time_ms,
                       &error)
       || !config_member (obj, "balance", &config.balance, &error)
-      || !config_member (obj, "upload_expiry", &config.upload_expiry, &error))
+      || !config_member (obj, "upload_expiry", &config.upload_expiry, &error)
+      || !config_status_member (obj, "intermediate_status",
+                                &config.intermediate_status, &error))
     {
       answer_error (req, 400, error->message);
       return;

@@ -34,6 +34,7 @@ struct _EmuServer
   EmuSigner *signer;
   GHashTable *keys;
   EmuStoreConfig initial;
+  char *initial_intermediate; /* initial.intermediate_status points here */
 
   struct MHD_Daemon *daemon;
   char *root_url;
@@ -55,6 +56,7 @@ emu_server_finalize (GObject *object)
   g_clear_object (&self->faults);
   g_hash_table_unref (self->keys);
   g_free (self->root_url);
+  g_free (self->initial_intermediate);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
   G_OBJECT_CLASS (emu_server_parent_class)->finalize (object);
@@ -84,6 +86,11 @@ emu_server_new (EmuStore *store, EmuFaults *faults, EmuSigner *signer,
   self->signer = signer;
   self->keys = g_hash_table_ref (keys);
   self->initial = *initial;
+  /* "" rather than NULL, so that a reset also turns off an intermediate
+   * status set through the config control. */
+  self->initial_intermediate = g_strdup (
+      initial->intermediate_status ? initial->intermediate_status : "");
+  self->initial.intermediate_status = self->initial_intermediate;
   return self;
 }
 

@@ -4,7 +4,11 @@
  * connection in its own thread); uploaded bodies live in the storage
  * folder.  A record's status is computed when it is read, from the time
  * its upload completed and the processing time then in force, so nothing
- * has to run in the background.
+ * has to run in the background.  With an intermediate status configured,
+ * a record is UPLOADED for the first third of its processing time and
+ * shows that status for the rest, so that a client meets a non-terminal
+ * status it does not know (vendor SDKs report PROCESSING) at a time a
+ * test can count on.
  *
  * The verdict is deterministic, by the record's name (case-insensitive):
  * "fail" in the name ends in FAILED, "fake" in the name is judged fake,
@@ -34,7 +38,9 @@ typedef struct
 
   gboolean uploaded;
   gint64 uploaded_us;
+  gint64 intermediate_us; /* when @intermediate starts showing */
   gint64 done_us;
+  char *intermediate; /* NULL: UPLOADED until done */
   char *etag;
   char *path;
 } Record;
@@ -49,8 +55,9 @@ struct _EmuStore
   GMutex lock;
   char *root_url;
   EmuStoreConfig config;
-  GHashTable *records; /* mid → Record */
-  GPtrArray *order;    /* Records, oldest first; borrowed from @records */
+  GHashTable *records;       /* mid → Record */
+  GPtrArray *order;          /* Records, oldest first; borrowed from @records */
+  char *intermediate_status; /* NULL: none; config.intermediate_status unused */
 };
 
 G_DEFINE_FINAL_TYPE (EmuStore, emu_store, G_TYPE_OBJECT)
@@ -72,6 +79,7 @@ record_free (gpointer data)
   g_free (r->model_type);
   if (r->metadata)
     json_node_unref (r->metadata);
+  g_free (r->intermediate);
   g_free (r->etag);
   g_free (r->path);
   g_free (r);
@@ -86,6 +94,7 @@ emu_store_finalize (GObject *object)
   g_hash_table_unref (self->records);
   g_free (self->root_url);
   g_free (self->storage_dir);
+  g_free (self->intermediate_status);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (emu_store_parent_class)->finalize (object);
 }
@@ -115,6 +124,9 @@ emu_store_new (const char *storage_dir, EmuSigner *signer,
   self->storage_dir = g_strdup (storage_dir);
   self->signer = signer;
   self->config = *config;
+  self->config.intermediate_status = NULL;
+  if (config->intermediate_status && *config->intermediate_status)
+    self->intermediate_status = g_strdup (config->intermediate_status);
   return self;
 }
 
@@ -137,6 +149,13 @@ emu_store_configure (EmuStore *self, const EmuStoreConfig *config)
     self->config.processing_time_ms = config->processing_time_ms;
   if (config->upload_expiry >= 0)
     self->config.upload_expiry = config->upload_expiry;
+  if (config->intermediate_status)
+    {
+      g_free (self->intermediate_status);
+      self->intermediate_status = *config->intermediate_status
+                                      ? g_strdup (config->intermediate_status)
+                                      : NULL;
+    }
   g_mutex_unlock (&self->lock);
 }
 
@@ -145,6 +164,8 @@ emu_store_get_config (EmuStore *self, EmuStoreConfig *config)
 {
   g_mutex_lock (&self->lock);
   *config = self->config;
+  /* Owned by the store and freed by a later update: not handed out. */
+  config->intermediate_status = NULL;
   g_mutex_unlock (&self->lock);
 }
 
@@ -175,6 +196,24 @@ emu_mid_is_valid (const char *mid)
   return TRUE;
 }
 
+gboolean
+emu_intermediate_status_is_valid (const char *status)
+{
+  static const char *const terminal[] = { "PROCESSED", "FAILED", "ERROR" };
+  gsize len = status ? strlen (status) : 0;
+
+  if (len == 0 || len > 32)
+    return FALSE;
+  for (const char *p = status; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-')
+      return FALSE;
+  /* A client may compare without regard to case: keep clear of them all. */
+  for (guint i = 0; i < G_N_ELEMENTS (terminal); i++)
+    if (g_ascii_strcasecmp (status, terminal[i]) == 0)
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 name_has (const char *name, const char *word)
 {
@@ -189,7 +228,8 @@ record_status (Record *r, gint64 now)
   if (!r->uploaded)
     return "INITED";
   if (now < r->done_us)
-    return "UPLOADED";
+    return r->intermediate && now >= r->intermediate_us ? r->intermediate
+                                                        : "UPLOADED";
   return name_has (r->name, "fail") ? "FAILED" : "PROCESSED";
 }
 
@@ -463,6 +503,10 @@ emu_store_commit_upload (EmuStore *self, const char *mid, const char *part_path,
           r->uploaded = TRUE;
           r->uploaded_us = now;
           r->done_us = now + self->config.processing_time_ms * 1000;
+          /* Fixed at the upload, like the processing time. */
+          r->intermediate_us = now + self->config.processing_time_ms * 1000 / 3;
+          g_free (r->intermediate);
+          r->intermediate = g_strdup (self->intermediate_status);
           /* Processing starts now: that is when a credit is spent. */
           if (self->config.balance > 0)
             self->config.balance--;

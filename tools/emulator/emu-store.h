@@ -20,12 +20,17 @@ typedef enum
 GQuark emu_store_error_quark (void);
 
 /* The settings POST /_emulator/config changes; -1 in a field of an update
- * leaves it alone. */
+ * leaves it alone.  intermediate_status: a non-terminal status a record
+ * shows for the last two thirds of its processing time (see
+ * emu_intermediate_status_is_valid()); in an update NULL leaves it alone
+ * and "" turns it off; in emu_store_new() NULL or "" is off.  The store
+ * keeps its own copy. */
 typedef struct
 {
   gint64 balance;
   gint64 processing_time_ms;
   gint64 upload_expiry;
+  const char *intermediate_status;
 } EmuStoreConfig;
 
 #define EMU_TYPE_STORE (emu_store_get_type ())
@@ -39,6 +44,9 @@ void emu_store_get_config (EmuStore *store, EmuStoreConfig *config);
 void emu_store_clear (EmuStore *store);
 
 gboolean emu_mid_is_valid (const char *mid);
+/* 1 to 32 of [A-Za-z0-9_-], and not a status that ends polling (PROCESSED,
+ * FAILED, ERROR, in any case). */
+gboolean emu_intermediate_status_is_valid (const char *status);
 
 JsonNode *emu_store_create (EmuStore *store, const char *name,
                             const char *content_type, gint64 size,

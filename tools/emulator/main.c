@@ -25,6 +25,7 @@ static double opt_processing_time = 3.0;
 static gint opt_upload_expiry = 3600;
 static char *opt_storage_dir = NULL;
 static gint opt_idle_timeout = 20;
+static char *opt_intermediate_status = NULL;
 
 static const GOptionEntry entries[] = {
   { "port", 'p', 0, G_OPTION_ARG_INT, &opt_port,
@@ -51,6 +52,10 @@ static const GOptionEntry entries[] = {
     "Close a connection idle this long, e.g. a stalled upload (default 20, "
     "as S3)",
     "SECONDS" },
+  { "intermediate-status", 0, 0, G_OPTION_ARG_STRING, &opt_intermediate_status,
+    "After an upload, show STATUS instead of UPLOADED for the last two thirds "
+    "of the processing time (default: none)",
+    "STATUS" },
   { NULL }
 };
 
@@ -142,6 +147,13 @@ main (int argc, char **argv)
                   "--help)\n");
       return 2;
     }
+  if (opt_intermediate_status
+      && !emu_intermediate_status_is_valid (opt_intermediate_status))
+    {
+      g_printerr ("authenta-emulator: --intermediate-status: 1 to 32 of "
+                  "A-Z a-z 0-9 _ -, and not PROCESSED, FAILED or ERROR\n");
+      return 2;
+    }
 
   keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; opt_keys && opt_keys[i]; i++)
@@ -190,6 +202,7 @@ main (int argc, char **argv)
   config.balance = opt_balance;
   config.processing_time_ms = (gint64)(opt_processing_time * 1000 + 0.5);
   config.upload_expiry = opt_upload_expiry;
+  config.intermediate_status = opt_intermediate_status;
   signer = emu_signer_new ();
   store = emu_store_new (storage_dir, signer, &config);
   faults = emu_faults_new ();
@@ -210,6 +223,10 @@ main (int argc, char **argv)
       ", processing time %.3g s, upload expiry %d s\n",
       emu_server_get_root_url (server), opt_balance, opt_processing_time,
       opt_upload_expiry);
+  if (opt_intermediate_status)
+    g_printerr ("authenta-emulator: records show status %s for the last two "
+                "thirds of the processing time\n",
+                opt_intermediate_status);
   g_printerr ("authenta-emulator: storing uploads in %s%s\n", storage_dir,
               private_storage ? " (removed at exit)" : "");
   /* The contract with scripts and tests: the base URL, first, alone. */
@@ -227,5 +244,6 @@ main (int argc, char **argv)
     }
   g_strfreev (opt_keys);
   g_free (opt_storage_dir);
+  g_free (opt_intermediate_status);
   return 0;
 }
