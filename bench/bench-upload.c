@@ -147,7 +147,7 @@ int
 main (int argc, char **argv)
 {
   guint rounds = bench_quick () ? 3 : 5;
-  guint64 size = bench_quick () ? 64 * BENCH_MIB : BENCH_GIB;
+  guint64 size = bench_quick () ? 128 * BENCH_MIB : BENCH_GIB;
   g_autoptr (GError) error = NULL;
   g_autoptr (AuthentaClient) client = NULL;
   g_autofree char *self = NULL;
