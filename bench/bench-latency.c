@@ -39,10 +39,11 @@ static gpointer
 scan_thread (gpointer data)
 {
   Scan *s = data;
-  g_autoptr (AuthentaMedia) media = authenta_client_scan_file (
+  AuthentaMedia *media = authenta_client_scan_file (
       s->client, s->path, NULL, NULL, NULL, on_progress, s, NULL, &s->error);
 
   s->verdict_us = g_get_monotonic_time ();
+  g_clear_object (&media);
   return NULL;
 }
 
