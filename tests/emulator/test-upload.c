@@ -352,6 +352,116 @@ test_expect_continue_gets_error_first (void)
 }
 
 static void
+test_authorization_header_is_invalid_argument (void)
+{
+  static const char *const auths[]
+      = { "Authorization: Bearer " TEST_KEY,
+          "Authorization: AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20261128/"
+          "us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00" };
+  g_autofree char *url = NULL;
+  g_autofree char *mid = NULL;
+  g_autofree char *dir = storage_dir (emu);
+  g_autofree char *body = g_malloc0 (256 * 1024);
+
+  setup ();
+  mid = create_media (emu, "clip", "video/mp4", 256 * 1024, &url);
+  for (guint i = 0; i < G_N_ELEMENTS (auths); i++)
+    {
+      /* Right type, right length: only the extra header is wrong. */
+      g_autoptr (HttpReply) put
+          = put_bytes (url, "video/mp4", body, 256 * 1024, auths[i]);
+      g_autofree char *line = NULL;
+
+      assert_s3_error (put, 400, "InvalidArgument");
+      g_assert_nonnull (strstr (put->body->str,
+                                "<Message>Only one auth mechanism allowed; "
+                                "only the X-Amz-Algorithm query parameter, "
+                                "Signature query string parameter or the "
+                                "Authorization header should be specified"
+                                "</Message>"));
+      g_assert_nonnull (strstr (put->body->str,
+                                "<ArgumentName>Authorization</ArgumentName>"));
+      /* S3 would echo the header; the emulator never shows a key. */
+      g_assert_null (strstr (put->body->str, TEST_KEY));
+      g_assert_null (strstr (put->body->str, "Bearer"));
+      line = find_log_line (emu, "(InvalidArgument)");
+      g_assert_nonnull (line);
+      g_assert_true (g_str_has_prefix (line, "PUT /s3/"));
+      g_assert_nonnull (strstr (line, " 400 "));
+      g_assert_null (strstr (line, TEST_KEY));
+      g_assert_null (strstr (line, "AKIAEXAMPLE"));
+    }
+  /* Nothing stored, processing never started. */
+  g_assert_cmpstr (get_status (emu, mid), ==, "INITED");
+  g_assert_cmpuint (count_files (dir, ".media"), ==, 0);
+  g_assert_cmpuint (count_files (dir, ".part"), ==, 0);
+  {
+    g_autofree char *log = test_emulator_dup_log (emu);
+
+    g_assert_null (strstr (log, "Bearer"));
+    g_assert_null (strstr (log, "AKIAEXAMPLE"));
+  }
+  /* The same PUT without the header is accepted. */
+  {
+    g_autoptr (HttpReply) put
+        = put_bytes (url, "video/mp4", body, 256 * 1024, NULL);
+
+    g_assert_cmpint (put->status, ==, 200);
+  }
+}
+
+static void
+test_authorization_header_refused_before_body (void)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *mid = NULL;
+  g_autofree char *head = NULL;
+  g_autofree char *answer = NULL;
+  int fd;
+
+  setup ();
+  mid = create_media (emu, "clip", "video/mp4", 5, &url);
+  head = raw_head ("PUT", url,
+                   "Content-Type: video/mp4\r\nContent-Length: 5\r\n"
+                   "Authorization: Bearer " TEST_KEY "\r\n"
+                   "Expect: 100-continue\r\n");
+  fd = raw_connect (emu);
+  raw_send (fd, head, strlen (head));
+  /* No body sent: the error comes at once, instead of 100 Continue. */
+  answer = raw_read (fd, 5000);
+  close (fd);
+  g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 400"));
+  g_assert_null (strstr (answer, "100 Continue"));
+  g_assert_nonnull (strstr (answer, "<Code>InvalidArgument</Code>"));
+  g_assert_cmpstr (get_status (emu, mid), ==, "INITED");
+}
+
+static void
+test_authorization_header_on_link_is_refused (void)
+{
+  g_autofree char *mid = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  const char *src;
+  const char *auth[] = { "Authorization: Bearer " TEST_KEY, NULL };
+  g_autoptr (HttpReply) with = NULL;
+  g_autoptr (HttpReply) without = NULL;
+
+  setup ();
+  mid = create_and_upload (emu, "clip", "video/mp4", 8);
+  json = wait_for_status (emu, mid, "PROCESSED", 5000);
+  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+  src = json_object_get_string_member (
+      json_node_get_object (json_parser_get_root (parser)), "srcURL");
+  /* The verdict's pre-signed GET links follow the same rule. */
+  with = http_do ("GET", src, auth, NULL, 0);
+  assert_s3_error (with, 400, "InvalidArgument");
+  without = http_do ("GET", src, NULL, NULL, 0);
+  g_assert_cmpint (without->status, ==, 200);
+  g_assert_cmpuint (without->body->len, ==, 8);
+}
+
+static void
 test_expect_continue_with_curl (void)
 {
   g_autofree char *url = NULL;
@@ -568,6 +678,12 @@ main (int argc, char **argv)
                    test_expect_continue_answered);
   g_test_add_func ("/emulator/upload/expect-continue-gets-error-first",
                    test_expect_continue_gets_error_first);
+  g_test_add_func ("/emulator/upload/authorization-header-is-invalid-argument",
+                   test_authorization_header_is_invalid_argument);
+  g_test_add_func ("/emulator/upload/authorization-header-refused-before-body",
+                   test_authorization_header_refused_before_body);
+  g_test_add_func ("/emulator/upload/authorization-header-on-link-is-refused",
+                   test_authorization_header_on_link_is_refused);
   g_test_add_func ("/emulator/upload/expect-continue-with-curl",
                    test_expect_continue_with_curl);
   g_test_add_func ("/emulator/upload/incomplete-body-stores-nothing",

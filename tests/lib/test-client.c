@@ -9,6 +9,7 @@
 
 #include "test-emulator.h"
 
+#include <curl/curl.h>
 #include <json-glib/json-glib.h>
 
 #include <glib/gstdio.h>
@@ -861,6 +862,78 @@ test_upload_sends_length (Fixture *f, gconstpointer data)
   g_assert_cmpstr (authenta_media_get_status (after), !=, "INITED");
 }
 
+static size_t
+collect_body (char *data, size_t size, size_t nmemb, void *user_data)
+{
+  g_string_append_len (user_data, data, (gssize)(size * nmemb));
+  return size * nmemb;
+}
+
+/* PUT @path's bytes to @url as a careless client would: with the API key
+ * in an Authorization header as well.  Returns the HTTP status. */
+static long
+put_with_authorization (const char *url, const char *path, GString *answer)
+{
+  g_autofree char *body = NULL;
+  gsize len = 0;
+  struct curl_slist *headers = NULL;
+  CURL *curl = curl_easy_init ();
+  long status = 0;
+
+  g_assert_true (g_file_get_contents (path, &body, &len, NULL));
+  headers = curl_slist_append (headers, "Authorization: Bearer " KEY);
+  headers = curl_slist_append (headers, "Content-Type: video/mp4");
+  headers = curl_slist_append (headers, "Expect:");
+  curl_easy_setopt (curl, CURLOPT_URL, url);
+  curl_easy_setopt (curl, CURLOPT_NOPROXY, "*");
+  curl_easy_setopt (curl, CURLOPT_TIMEOUT, 10L);
+  curl_easy_setopt (curl, CURLOPT_CUSTOMREQUEST, "PUT");
+  curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);
+  curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, collect_body);
+  curl_easy_setopt (curl, CURLOPT_WRITEDATA, answer);
+  g_assert_cmpint (curl_easy_perform (curl), ==, CURLE_OK);
+  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_slist_free_all (headers);
+  curl_easy_cleanup (curl);
+  return status;
+}
+
+static void
+test_upload_sends_no_authorization (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = make_file ("noauth.mp4", 300000);
+  g_autoptr (AuthentaMedia) created = create_for_file (f, path, "noauth");
+  g_autoptr (AuthentaMedia) uploaded = NULL;
+  g_autoptr (AuthentaMedia) after = NULL;
+  g_autoptr (GString) answer = g_string_new (NULL);
+
+  /* Storage, like S3, refuses a pre-signed PUT that also carries an
+   * Authorization header: the check has teeth. */
+  g_assert_cmpint (put_with_authorization (
+                       authenta_media_get_upload_url (created), path, answer),
+                   ==, 400);
+  g_assert_nonnull (strstr (answer->str, "<Code>InvalidArgument</Code>"));
+  g_assert_cmpuint (test_emulator_get_count (emu, "upload"), ==, 1);
+
+  /* The library's upload of the same file to the same URL goes through,
+   * first time: it sends storage no Authorization header. */
+  uploaded = authenta_client_upload_file (f->client, created, path, NULL, NULL,
+                                          NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (uploaded);
+  g_assert_cmpstr (authenta_media_get_mid (uploaded), ==,
+                   authenta_media_get_mid (created));
+  g_assert_cmpuint (test_emulator_get_count (emu, "upload"), ==, 2);
+  g_assert_cmpuint (test_emulator_get_count (emu, "create"), ==, 1);
+  after = authenta_client_get_media (
+      f->client, authenta_media_get_mid (created), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (authenta_media_get_status (after), !=, "INITED");
+}
+
 static void
 test_upload_expired_renews (Fixture *f, gconstpointer data)
 {
@@ -1390,6 +1463,8 @@ main (int argc, char **argv)
   ADD ("upload/file-changed-size-refused-locally",
        test_upload_file_changed_size);
   ADD ("upload/sends-content-length", test_upload_sends_length);
+  ADD ("upload/sends-no-authorization-to-storage",
+       test_upload_sends_no_authorization);
   ADD ("upload/expired-url-renewed-once", test_upload_expired_renews);
   ADD ("upload/expired-twice-fails", test_upload_expired_twice);
   ADD ("upload/really-expired-url-renewed", test_upload_real_expiry);

@@ -3,7 +3,8 @@
  * It answers as S3 does for each case the client may meet (see
  * docs/emulator.md): 200 with a quoted MD5 ETag, SignatureDoesNotMatch for
  * another type or length, AccessDenied once expired, NotImplemented for
- * chunked bodies, MissingContentLength, EntityTooLarge, IncompleteBody.
+ * chunked bodies, MissingContentLength, EntityTooLarge, IncompleteBody, and
+ * InvalidArgument for an Authorization header on a pre-signed URL.
  *
  * The body streams to a part file in the storage folder, its MD5 computed
  * as it goes; only a complete body is renamed into place.  An error known
@@ -185,6 +186,28 @@ check_signature (EmuRequest *req, EmuUpload *up, const char *method,
     }
 }
 
+/* S3 takes one way of authenticating per request: a pre-signed URL that
+ * also carries an Authorization header (say, a client that sent its API
+ * key to storage too) is refused before the signature is even looked at.
+ * S3 echoes the header in <ArgumentValue>; the emulator does not, so that
+ * an API key sent by mistake never shows up in an answer or a log. */
+static gboolean
+check_one_auth_mechanism (EmuRequest *req, EmuUpload *up)
+{
+  const char *auth = emu_request_header (req, MHD_HTTP_HEADER_AUTHORIZATION);
+
+  if (auth == NULL || *auth == '\0'
+      || (emu_request_query (req, "X-Amz-Algorithm") == NULL
+          && emu_request_query (req, "X-Amz-Signature") == NULL))
+    return TRUE;
+  set_error (up, 400, "InvalidArgument",
+             "Only one auth mechanism allowed; only the X-Amz-Algorithm "
+             "query parameter, Signature query string parameter or the "
+             "Authorization header should be specified",
+             g_strdup ("<ArgumentName>Authorization</ArgumentName>"));
+  return FALSE;
+}
+
 /* ".../media/{mid}/{object}" → mid and object, or FALSE. */
 static gboolean
 parse_object_path (const char *path, char **mid, const char **object)
@@ -224,7 +247,8 @@ handle_download (EmuRequest *req)
   g_autofree char *mid = NULL;
   const char *object;
 
-  if (!check_signature (req, up, "GET", NULL, NULL))
+  if (!check_one_auth_mechanism (req, up)
+      || !check_signature (req, up, "GET", NULL, NULL))
     {
       answer_error (req, up->pending_status, up->pending_code,
                     up->pending_message, up->pending_extra);
@@ -317,6 +341,8 @@ check_put (EmuRequest *req, EmuUpload *up)
       set_error (up, 403, "AccessDenied", "Request has expired", NULL);
       return FALSE;
     }
+  if (!check_one_auth_mechanism (req, up))
+    return FALSE;
   if (te != NULL && g_ascii_strcasecmp (te, "identity") != 0)
     {
       set_error (up, 501, "NotImplemented",
