@@ -1410,10 +1410,18 @@ run_gst_launch (Fixture *f, gboolean key_on_line, gboolean debug)
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autoptr (GError) error = NULL;
+  g_autofree char *dot_dir = g_dir_make_tmp ("authentasink-dot-XXXXXX", NULL);
+  g_autoptr (GDir) dots = NULL;
+  const char *name;
+  guint n_dots = 0;
   int status;
 
   if (g_getenv ("GST_LAUNCH") != NULL)
     argv[0] = g_getenv ("GST_LAUNCH");
+  /* gst-launch-1.0 dumps the pipeline graph at each state change. */
+  fail_unless (dot_dir != NULL);
+  envp = g_environ_setenv (g_steal_pointer (&envp), "GST_DEBUG_DUMP_DOT_DIR",
+                           dot_dir, TRUE);
   envp = g_environ_setenv (g_steal_pointer (&envp), "AUTHENTA_API_KEY",
                            key_on_line ? "" : CANARY_KEY, TRUE);
   if (debug)
@@ -1429,6 +1437,21 @@ run_gst_launch (Fixture *f, gboolean key_on_line, gboolean debug)
   fail_unless (strstr (err, CANARY_KEY) == NULL, "the key is in stderr");
   if (debug)
     fail_unless (strlen (err) > 100000, "GST_DEBUG had no effect");
+
+  dots = g_dir_open (dot_dir, 0, NULL);
+  while (dots != NULL && (name = g_dir_read_name (dots)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dot_dir, name, NULL);
+      g_autofree char *dot = NULL;
+
+      fail_unless (g_file_get_contents (path, &dot, NULL, NULL));
+      fail_unless (strstr (dot, CANARY_KEY) == NULL, "the key is in %s", name);
+      if (strstr (dot, "authentasink") != NULL)
+        n_dots++;
+      g_unlink (path);
+    }
+  g_rmdir (dot_dir);
+  fail_unless (n_dots > 0, "gst-launch-1.0 dumped no graph");
 }
 
 GST_START_TEST (test_key_not_in_gst_launch_output)
