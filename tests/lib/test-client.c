@@ -1097,10 +1097,10 @@ test_wait_unknown_status (Fixture *f, gconstpointer data)
   gboolean unknown_seen = FALSE;
   guint gets;
 
-  /* UPLOADED for 200 ms, then ANALYZING, a status the library has never
-   * heard of, for 400 ms, then PROCESSED: polls every 10..40 ms meet it. */
+  /* UPLOADED for 300 ms, then ANALYZING, a status the library has never
+   * heard of, for 600 ms, then PROCESSED: polls every 10..40 ms meet it. */
   test_emulator_configure (emu, "{\"intermediate_status\":\"ANALYZING\","
-                                "\"processing_time_ms\":600}");
+                                "\"processing_time_ms\":900}");
   media
       = authenta_client_scan_file (f->client, path, NULL, NULL, NULL,
                                    on_progress_status, statuses, NULL, &error);
