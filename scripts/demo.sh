@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# scripts/demo.sh BUILD_DIR: start authenta-emulator from BUILD_DIR and walk
-# the service's two-step flow with curl, as a client does: create a media
-# record, PUT the file to the pre-signed uploadUrl, poll until processed,
-# print the verdict.  `scripts/dev demo` builds first, then runs this.
+# scripts/demo.sh BUILD_DIR: start authenta-emulator from BUILD_DIR, walk the
+# service's two-step flow with curl (create a media record, PUT the file to
+# the pre-signed uploadUrl, poll, verdict), then do the same from a real
+# GStreamer pipeline with authentasink and with the authenta command-line
+# tool.  `scripts/dev demo` builds first, then runs this.
 set -euo pipefail
 
 BUILD=${1:?usage: scripts/demo.sh BUILD_DIR}
@@ -93,10 +94,40 @@ scan() {
   echo "   record: $(printf '%s' "$record" | sed -e 's/?X-Amz-[^"]*//g')"
 }
 
-# Any bytes will do: the emulator judges by name (see docs/emulator.md).
+# 1. The service's two-step flow by hand.  Any bytes will do: the emulator
+#    judges by name (see docs/emulator.md).
 head -c 300000 /dev/urandom >"$work/capture.mp4"
 scan "front-door-camera" "$work/capture.mp4" video/mp4
-scan "suspected fake interview" "$work/capture.mp4" video/mp4
+
+# 2. The same flow from a GStreamer pipeline: authentasink records, scans at
+#    EOS and posts the verdict before letting EOS through.
+if [ -f "$BUILD/plugin/libgstauthenta.so" ] && command -v gst-launch-1.0 >/dev/null; then
+  echo
+  say "== A GStreamer pipeline: record 3 s of video as MP4, scan it, verdict before EOS"
+  say "gst-launch-1.0 -m videotestsrc num-buffers=90 ! x264enc ! mp4mux ! authentasink base-url=$base"
+  AUTHENTA_API_KEY=api_emulator_key GST_PLUGIN_PATH="$BUILD/plugin" GST_REGISTRY="$work/registry.bin" \
+    gst-launch-1.0 -m videotestsrc num-buffers=90 ! x264enc ! mp4mux ! \
+    authentasink base-url="$base" media-name=demo-clip temp-dir="$work" keep-file=always \
+    poll-interval=250 2>&1 |
+    grep -E 'authenta-(progress|verdict)|ERROR|Got EOS' |
+    sed -E -e 's/^Got message #[0-9]+ from element "([^"]+)" \(element\): /\1: /' \
+      -e 's/\\\?X-Amz-[^"]*//g' -e 's/, json=\(string\)".*", location=/, json=…, location=/'
+fi
+
+# 3. The command-line tool on the recording the pipeline kept.
+if [ -x "$BUILD/tools/cli/authenta" ]; then
+  clip=$(ls "$work"/*.mp4 | grep -v capture.mp4 | head -n1 || true)
+  [ -n "$clip" ] || clip=$work/capture.mp4
+  echo
+  say "== The command-line tool: authenta scan FILE (exit 0 authentic, 1 fake)"
+  for name in "lobby-camera" "suspected fake interview"; do
+    say "authenta scan --name '$name' $(basename "$clip")"
+    status=0
+    AUTHENTA_API_KEY=api_emulator_key AUTHENTA_BASE_URL=$base \
+      "$BUILD/tools/cli/authenta" scan --poll-interval 0.25 --name "$name" "$clip" || status=$?
+    echo "   exit status $status"
+  done
+fi
 
 echo
 say "The emulator's request log:"
