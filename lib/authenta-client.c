@@ -560,9 +560,10 @@ authenta_client_set_timeouts (AuthentaClient *self, guint connect_ms,
  * @max_delay_ms: the longest delay
  * @jitter: the random share of each delay, 0–1
  *
- * Sets how failed requests are retried: after 5xx, 408 and 429 answers
- * (honouring `Retry-After`), failed or reset connections and time-outs;
- * never after other 4xx answers.
+ * Sets how failed requests are retried: after 500, 502, 503, 504, 408 and
+ * 429 answers (honouring `Retry-After`), failed or reset connections and
+ * time-outs; never after other 4xx or 5xx answers (such as S3's 501
+ * NotImplemented).
  */
 void
 authenta_client_set_retry_policy (AuthentaClient *self, guint attempts,

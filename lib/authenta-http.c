@@ -567,9 +567,22 @@ is_retryable_curl (CURLcode code)
 static gboolean
 is_retryable_status (guint status)
 {
-  /* 408 is the server giving up on a slow request: safe to resend.  Never
-   * 400, 401, 402, 403, 404: resending cannot change the answer. */
-  return status >= 500 || status == 429 || status == 408;
+  /* 408 is the server giving up on a slow request: safe to resend.  Of the
+   * 5xx only the transient ones: S3's 501 NotImplemented or a 505 say the
+   * request itself is unsupported, and resending cannot change that, no
+   * more than for 400, 401, 402, 403, 404. */
+  switch (status)
+    {
+    case 408:
+    case 429:
+    case 500:
+    case 502:
+    case 503:
+    case 504:
+      return TRUE;
+    default:
+      return FALSE;
+    }
 }
 
 gboolean

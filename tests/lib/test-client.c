@@ -551,6 +551,31 @@ test_retry_401_once (Fixture *f, gconstpointer data)
   g_assert_cmpuint (test_emulator_get_count (emu, "list"), ==, 1);
 }
 
+/* 501 (S3's NotImplemented) and 505 say the request is unsupported:
+ * resending cannot help, unlike 500, 502, 503 and 504. */
+static void
+test_retry_501_once (Fixture *f, gconstpointer data)
+{
+  static const guint statuses[] = { 501, 505 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GPtrArray) page = NULL;
+      g_autofree char *extra = g_strdup_printf ("\"status\":%u", statuses[i]);
+      guint before = test_emulator_get_count (emu, "list");
+
+      add_fault ("list", "status", 5, extra);
+      page = authenta_client_list_media (f->client, 10, 0, NULL, NULL, &error);
+      g_assert_null (page);
+      g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_SERVER);
+      g_assert_cmpuint (authenta_error_get_http_status (error), ==,
+                        statuses[i]);
+      g_assert_cmpuint (test_emulator_get_count (emu, "list") - before, ==, 1);
+      test_emulator_reset (emu);
+    }
+}
+
 static void
 test_retry_after (Fixture *f, gconstpointer data)
 {
@@ -1445,6 +1470,7 @@ main (int argc, char **argv)
   ADD ("retry/create-retried-on-500", test_retry_create_500);
   ADD ("retry/gives-up-after-attempts", test_retry_exhausted);
   ADD ("retry/401-not-retried", test_retry_401_once);
+  ADD ("retry/501-and-505-not-retried", test_retry_501_once);
   ADD ("retry/retry-after-respected", test_retry_after);
   ADD ("retry/429-exhausted-is-rate-limited", test_rate_limited);
   ADD ("retry/too-long-retry-after-fails-at-once", test_retry_after_too_long);
