@@ -122,6 +122,18 @@ authenta_client_set_property (GObject *object, guint prop_id,
                               const GValue *value, GParamSpec *pspec)
 {
   AuthentaClient *self = AUTHENTA_CLIENT (object);
+  gboolean changed = FALSE;
+
+#define SET_FIELD(field, value)                                                \
+  G_STMT_START                                                                 \
+  {                                                                            \
+    if ((field) != (value))                                                    \
+      {                                                                        \
+        (field) = (value);                                                     \
+        changed = TRUE;                                                        \
+      }                                                                        \
+  }                                                                            \
+  G_STMT_END
 
   g_mutex_lock (&self->lock);
   switch (prop_id)
@@ -138,42 +150,49 @@ authenta_client_set_property (GObject *object, guint prop_id,
       self->allow_insecure = g_value_get_boolean (value);
       break;
     case PROP_CONNECT_TIMEOUT:
-      self->policy.connect_timeout_ms = g_value_get_uint (value);
+      SET_FIELD (self->policy.connect_timeout_ms, g_value_get_uint (value));
       break;
     case PROP_STALL_TIMEOUT:
-      self->policy.stall_timeout_ms = g_value_get_uint (value);
+      SET_FIELD (self->policy.stall_timeout_ms, g_value_get_uint (value));
       break;
     case PROP_REQUEST_TIMEOUT:
-      self->policy.request_timeout_ms = g_value_get_uint (value);
+      SET_FIELD (self->policy.request_timeout_ms, g_value_get_uint (value));
       break;
     case PROP_RETRY_ATTEMPTS:
-      self->policy.retry_attempts = g_value_get_uint (value);
+      SET_FIELD (self->policy.retry_attempts, g_value_get_uint (value));
       break;
     case PROP_RETRY_BASE_DELAY:
-      self->policy.retry_base_delay_ms = g_value_get_uint (value);
+      SET_FIELD (self->policy.retry_base_delay_ms, g_value_get_uint (value));
       break;
     case PROP_RETRY_MAX_DELAY:
-      self->policy.retry_max_delay_ms = g_value_get_uint (value);
+      SET_FIELD (self->policy.retry_max_delay_ms, g_value_get_uint (value));
       break;
     case PROP_RETRY_JITTER:
-      self->policy.retry_jitter = g_value_get_double (value);
+      SET_FIELD (self->policy.retry_jitter, g_value_get_double (value));
       break;
     case PROP_POLL_INTERVAL:
-      self->poll_interval_ms = g_value_get_uint (value);
+      SET_FIELD (self->poll_interval_ms, g_value_get_uint (value));
       break;
     case PROP_POLL_MAX_INTERVAL:
-      self->poll_max_interval_ms = g_value_get_uint (value);
+      SET_FIELD (self->poll_max_interval_ms, g_value_get_uint (value));
       break;
     case PROP_POLL_GROWTH:
-      self->poll_growth = g_value_get_double (value);
+      SET_FIELD (self->poll_growth, g_value_get_double (value));
       break;
     case PROP_POLL_TIMEOUT:
-      self->poll_timeout_ms = g_value_get_uint (value);
+      SET_FIELD (self->poll_timeout_ms, g_value_get_uint (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
   g_mutex_unlock (&self->lock);
+#undef SET_FIELD
+
+  /* The read-write properties have G_PARAM_EXPLICIT_NOTIFY: notify only on
+   * a real change, and outside the lock, as a handler may read the
+   * client's properties back. */
+  if (changed && (pspec->flags & G_PARAM_EXPLICIT_NOTIFY))
+    g_object_notify_by_pspec (object, pspec);
 }
 
 static void

@@ -377,6 +377,53 @@ test_list_and_delete (Fixture *f, gconstpointer data)
     g_free (mids[i]);
 }
 
+/* ---- properties ------------------------------------------------------- */
+
+static void
+count_notify (GObject *object, GParamSpec *pspec, gpointer user_data)
+{
+  GPtrArray *seen = user_data;
+  g_ptr_array_add (seen, g_strdup (g_param_spec_get_name (pspec)));
+}
+
+static guint
+count_name (GPtrArray *seen, const char *name)
+{
+  guint n = 0;
+  for (guint i = 0; i < seen->len; i++)
+    n += g_strcmp0 (g_ptr_array_index (seen, i), name) == 0;
+  return n;
+}
+
+static void
+test_properties_notify (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  guint stall = 0;
+
+  g_signal_connect (f->client, "notify", G_CALLBACK (count_notify), seen);
+  g_object_set (f->client, "stall-timeout", 7000, NULL);
+  g_assert_cmpuint (count_name (seen, "stall-timeout"), ==, 1);
+  g_object_get (f->client, "stall-timeout", &stall, NULL);
+  g_assert_cmpuint (stall, ==, 7000);
+  /* The same value again: no change, no notification. */
+  g_object_set (f->client, "stall-timeout", 7000, NULL);
+  g_assert_cmpuint (count_name (seen, "stall-timeout"), ==, 1);
+
+  /* make_client_for() set 2000, 7000 (above), 5000: only connect changes. */
+  authenta_client_set_timeouts (f->client, 2500, 7000, 5000);
+  g_assert_cmpuint (count_name (seen, "connect-timeout"), ==, 1);
+  g_assert_cmpuint (count_name (seen, "stall-timeout"), ==, 1);
+  g_assert_cmpuint (count_name (seen, "request-timeout"), ==, 0);
+
+  g_object_set (f->client, "retry-jitter", 0.25, "poll-growth", 2.0,
+                "poll-timeout", 1234, NULL);
+  g_assert_cmpuint (count_name (seen, "retry-jitter"), ==, 1);
+  g_assert_cmpuint (count_name (seen, "poll-growth"), ==, 1);
+  g_assert_cmpuint (count_name (seen, "poll-timeout"), ==, 1);
+  g_assert_cmpuint (seen->len, ==, 5);
+}
+
 /* ---- error mapping ---------------------------------------------------- */
 
 static void
@@ -1462,6 +1509,7 @@ main (int argc, char **argv)
   ADD ("scan/unsupported-file-refused-before-create", test_scan_unsupported);
   ADD ("scan/async", test_scan_async);
   ADD ("list/pages-and-delete", test_list_and_delete);
+  ADD ("properties/notify-on-change-only", test_properties_notify);
   ADD ("errors/wrong-key-is-invalid-api-key", test_wrong_key);
   ADD ("errors/read-only-key-is-forbidden", test_forbidden_key);
   ADD ("errors/no-balance-is-insufficient-balance", test_insufficient_balance);
