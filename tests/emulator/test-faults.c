@@ -326,6 +326,32 @@ test_wrong_type_fields (void)
 }
 
 static void
+test_no_total_on_list (void)
+{
+  g_autofree char *mid = NULL;
+  g_autoptr (HttpReply) list = NULL;
+  g_autoptr (HttpReply) again = NULL;
+  JsonObject *obj;
+
+  setup ();
+  mid = create_media (emu, "clip", "video/mp4", 4, NULL);
+  test_emulator_add_fault (emu, "{\"route\":\"list\",\"action\":\"no-total\"}");
+  list = call_route ("list", NULL);
+  g_assert_cmpint (list->status, ==, 200);
+  obj = http_reply_json (list);
+  g_assert_false (json_object_has_member (obj, "total"));
+  g_assert_cmpint (json_object_get_int_member (obj, "limit"), ==, 20);
+  g_assert_cmpstr (json_object_get_string_member (
+                       json_array_get_object_element (
+                           json_object_get_array_member (obj, "data"), 0),
+                       "mid"),
+                   ==, mid);
+  /* Consumed: the next list has its total again. */
+  again = call_route ("list", NULL);
+  g_assert_true (json_object_has_member (http_reply_json (again), "total"));
+}
+
+static void
 test_oversize_is_8mib_of_valid_json (void)
 {
   g_autofree char *mid = NULL;
@@ -386,6 +412,7 @@ test_bad_fault_specs_are_400 (void)
     "{\"route\":\"get\",\"action\":\"expire\"}",
     "{\"route\":\"upload\",\"action\":\"truncate\"}",
     "{\"route\":\"upload\",\"action\":\"oversize\"}",
+    "{\"route\":\"get\",\"action\":\"no-total\"}",
     "{\"route\":\"get\",\"action\":\"status\",\"count\":0}",
     "{\"route\":\"get\",\"action\":\"status\",\"status\":\"503\"}",
     "{\"route\":\"get\",\"action\":\"status\",\"status\":99}",
@@ -437,6 +464,7 @@ main (int argc, char **argv)
   g_test_add_func ("/emulator/faults/oversize/is-8mib-of-valid-json",
                    test_oversize_is_8mib_of_valid_json);
   g_test_add_func ("/emulator/faults/expire/upload", test_expire_on_upload);
+  g_test_add_func ("/emulator/faults/no-total/list", test_no_total_on_list);
   g_test_add_func ("/emulator/faults/faulted-requests-are-counted",
                    test_faulted_requests_are_counted);
   g_test_add_func ("/emulator/faults/bad-specs-are-400",

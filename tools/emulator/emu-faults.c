@@ -31,8 +31,8 @@ static const char *const route_names[EMU_N_ROUTES]
     = { "create", "list", "get", "delete", "upload" };
 
 static const char *const action_names[]
-    = { "status",    "delay",      "drop",     "truncate",
-        "malformed", "wrong-type", "oversize", "expire" };
+    = { "status",     "delay",    "drop",   "truncate", "malformed",
+        "wrong-type", "oversize", "expire", "no-total" };
 
 const char *
 emu_route_name (EmuRoute route)
@@ -223,7 +223,7 @@ emu_faults_add_from_json (EmuFaults *self, JsonNode *node, GError **error)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    "'action' must be one of status, delay, drop, truncate, "
-                   "malformed, wrong-type, oversize, expire");
+                   "malformed, wrong-type, oversize, expire, no-total");
       return FALSE;
     }
   if (route == EMU_ROUTE_UPLOAD
@@ -234,6 +234,12 @@ emu_faults_add_from_json (EmuFaults *self, JsonNode *node, GError **error)
                    "action '%s' does not apply to uploads (S3 answers with "
                    "an empty body)",
                    action_s);
+      return FALSE;
+    }
+  if (route != EMU_ROUTE_LIST && action == EMU_FAULT_NO_TOTAL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "action 'no-total' applies to list only");
       return FALSE;
     }
   if (route != EMU_ROUTE_UPLOAD && action == EMU_FAULT_EXPIRE)

@@ -30,6 +30,7 @@ typedef enum
   EMU_FAULT_WRONG_TYPE,
   EMU_FAULT_OVERSIZE,
   EMU_FAULT_EXPIRE,
+  EMU_FAULT_NO_TOTAL,
 } EmuFaultAction;
 
 typedef struct

@@ -241,6 +241,21 @@ request_free (EmuRequest *req)
   g_free (req);
 }
 
+/* The list answer without its "total" member, as some services page. */
+static char *
+without_total (const char *body)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, body, -1, NULL))
+    return g_strdup (body);
+  root = json_parser_get_root (parser);
+  if (root && JSON_NODE_HOLDS_OBJECT (root))
+    json_object_remove_member (json_node_get_object (root), "total");
+  return json_to_string (root, FALSE);
+}
+
 /* An API request, with the fault it consumed applied. */
 static void
 handle_api (EmuRequest *req)
@@ -292,6 +307,13 @@ handle_api (EmuRequest *req)
     case EMU_FAULT_OVERSIZE:
       emu_request_answer (req, 200, emu_response_oversize (body), note);
       break;
+    case EMU_FAULT_NO_TOTAL:
+      {
+        g_autofree char *trimmed = without_total (body);
+
+        emu_request_answer (req, status, emu_response_json (trimmed), note);
+        break;
+      }
     default:
       emu_request_answer (req, status, emu_response_json (body), note);
       break;
