@@ -890,6 +890,12 @@ authenta_client_get_media (AuthentaClient *self, const char *mid,
   return media_from_answer (what, mid, response.body, NULL, 0, error);
 }
 
+/* One page; *out_total is the service's total, -1 when it sent none, and
+ * *out_limit the page size it says it used, 0 when it said none. */
+static GPtrArray *list_page (AuthentaClient *self, guint limit, guint offset,
+                             gint64 *out_total, guint *out_limit,
+                             GCancellable *cancellable, GError **error);
+
 /**
  * authenta_client_list_media:
  * @self: a #AuthentaClient
@@ -909,6 +915,23 @@ authenta_client_list_media (AuthentaClient *self, guint limit, guint offset,
                             guint *out_total, GCancellable *cancellable,
                             GError **error)
 {
+  GPtrArray *records;
+  gint64 total = -1;
+
+  g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  records = list_page (self, limit, offset, &total, NULL, cancellable, error);
+  if (records && out_total)
+    *out_total
+        = total >= 0 ? (guint)MIN (total, G_MAXUINT) : offset + records->len;
+  return records;
+}
+
+static GPtrArray *
+list_page (AuthentaClient *self, guint limit, guint offset, gint64 *out_total,
+           guint *out_limit, GCancellable *cancellable, GError **error)
+{
   g_auto (AuthentaHttpResponse) response = { 0 };
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (GPtrArray) records = NULL;
@@ -918,9 +941,7 @@ authenta_client_list_media (AuthentaClient *self, guint limit, guint offset,
   JsonNode *data;
   JsonArray *array;
   gint64 total = -1;
-
-  g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  gint64 answer_limit = 0;
 
   if (limit > 0)
     url = g_strdup_printf ("%s/media?limit=%u&offset=%u", self->base_url, limit,
@@ -945,6 +966,9 @@ authenta_client_list_media (AuthentaClient *self, guint limit, guint offset,
           set_answer_error (error, local_error, what, NULL);
           return NULL;
         }
+      /* Only a hint for paging without a total: never an error. */
+      if (!authenta_json_get_int (obj, "limit", &answer_limit, 0, NULL))
+        answer_limit = 0;
       if (data == NULL || !JSON_NODE_HOLDS_ARRAY (data))
         {
           g_propagate_error (
@@ -980,9 +1004,9 @@ authenta_client_list_media (AuthentaClient *self, guint limit, guint offset,
         }
       g_ptr_array_add (records, media);
     }
-  if (out_total)
-    *out_total
-        = total >= 0 ? (guint)MIN (total, G_MAXUINT) : offset + records->len;
+  *out_total = total;
+  if (out_limit)
+    *out_limit = answer_limit > 0 ? (guint)MIN (answer_limit, G_MAXUINT) : 0;
   return g_steal_pointer (&records);
 }
 
@@ -996,7 +1020,9 @@ authenta_client_list_media (AuthentaClient *self, guint limit, guint offset,
  * @error: return location for a #GError
  *
  * Walks every page of `GET /media`, calling @func for each record until it
- * returns %FALSE or the records run out.
+ * returns %FALSE or the records run out: past the answer's `total`, or, when
+ * the service sends no `total`, at the first page shorter than @page_size
+ * (or than the `limit` the service says it used, if smaller).
  *
  * Returns: %TRUE when the walk ended without error (also when @func
  *   stopped it).
@@ -1017,18 +1043,30 @@ authenta_client_foreach_media (AuthentaClient *self, guint page_size,
   for (;;)
     {
       g_autoptr (GPtrArray) page = NULL;
-      guint total = 0;
+      gint64 total = -1;
+      guint used_limit = 0;
 
-      page = authenta_client_list_media (self, page_size, offset, &total,
-                                         cancellable, error);
+      page = list_page (self, page_size, offset, &total, &used_limit,
+                        cancellable, error);
       if (page == NULL)
         return FALSE;
       for (guint i = 0; i < page->len; i++)
         if (!func (g_ptr_array_index (page, i), user_data))
           return TRUE;
       offset += page->len;
-      if (page->len == 0 || offset >= total)
+      if (page->len == 0)
         return TRUE;
+      if (total >= 0)
+        {
+          if (offset >= total)
+            return TRUE;
+        }
+      else if (page->len
+               < (used_limit ? MIN (used_limit, page_size) : page_size))
+        {
+          /* No total: only a short page says it was the last. */
+          return TRUE;
+        }
     }
 }
 

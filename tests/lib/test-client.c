@@ -377,6 +377,33 @@ test_list_and_delete (Fixture *f, gconstpointer data)
     g_free (mids[i]);
 }
 
+/* Without a total in the answer, the walk goes on until a short page. */
+static void
+test_foreach_without_total (Fixture *f, gconstpointer data)
+{
+  for (guint n = 4; n <= 5; n++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+
+      test_emulator_reset (emu);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr (AuthentaMedia) m = authenta_client_create_media (
+              f->client, "listed", "image/png", 10 + i, NULL, NULL, &error);
+          g_assert_no_error (error);
+        }
+      add_fault ("list", "no-total", 10, NULL);
+      g_assert_true (authenta_client_foreach_media (f->client, 2, collect_mid,
+                                                    seen, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (seen->len, ==, n);
+      /* 2+2+1 for five; 2+2+0 for four (no short page before the empty
+       * one). */
+      g_assert_cmpuint (test_emulator_get_count (emu, "list"), ==, 3);
+    }
+}
+
 /* ---- properties ------------------------------------------------------- */
 
 static void
@@ -1509,6 +1536,8 @@ main (int argc, char **argv)
   ADD ("scan/unsupported-file-refused-before-create", test_scan_unsupported);
   ADD ("scan/async", test_scan_async);
   ADD ("list/pages-and-delete", test_list_and_delete);
+  ADD ("list/foreach-without-total-pages-to-a-short-page",
+       test_foreach_without_total);
   ADD ("properties/notify-on-change-only", test_properties_notify);
   ADD ("errors/wrong-key-is-invalid-api-key", test_wrong_key);
   ADD ("errors/read-only-key-is-forbidden", test_forbidden_key);
