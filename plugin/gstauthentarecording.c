@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct _GstAuthentaRecording
@@ -187,6 +188,17 @@ gst_authenta_recording_finish (GstAuthentaRecording *rec, const char *suffix,
                                GError **error)
 {
   g_autofree char *new_path = NULL;
+
+  struct stat st;
+
+  /* The upload is the file as it is on disk: nothing past the furthest byte
+   * this stream wrote may be in it. */
+  if (fstat (rec->fd, &st) == 0 && (guint64)st.st_size > rec->size
+      && ftruncate (rec->fd, (off_t)rec->size) != 0)
+    {
+      set_errno_error (error, errno, "truncate", rec->path);
+      return FALSE;
+    }
 
   if (suffix == NULL || g_str_has_suffix (rec->path, suffix))
     return TRUE;

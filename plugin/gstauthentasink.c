@@ -1210,10 +1210,14 @@ gst_authenta_sink_start (GstBaseSink *bsink)
   return TRUE;
 }
 
-static gboolean
-gst_authenta_sink_stop (GstBaseSink *bsink)
+/* Ends the current stream when the streaming thread has stopped (PAUSED ->
+ * READY, or READY -> NULL): a recording not scanned yet is closed, kept as an
+ * interrupted scan's is, and everything that belonged to that stream is
+ * forgotten, so that the next PLAYING records a fresh file.  GstBaseSink
+ * calls stop() only on READY -> NULL, hence the change_state override. */
+static void
+finish_stream (GstAuthentaSink *self)
 {
-  GstAuthentaSink *self = GST_AUTHENTA_SINK (bsink);
   GstAuthentaSinkKeepFile keep_file;
 
   GST_OBJECT_LOCK (self);
@@ -1223,15 +1227,52 @@ gst_authenta_sink_stop (GstBaseSink *bsink)
   /* A stream stopped before its EOS (or its scan) was never scanned:
    * nothing recorded is lost unless keep-file=never. */
   if (self->recording != NULL)
-    drop_recording (
-        self,
-        self->keep_partial
+    {
+      gboolean keep
+          = self->keep_partial
             || (keep_file != GST_AUTHENTA_SINK_KEEP_FILE_NEVER
-                && gst_authenta_recording_get_size (self->recording) > 0));
+                && gst_authenta_recording_get_size (self->recording) > 0);
+
+      /* After a write error, the ERROR already told where the file is. */
+      if (keep && !self->keep_partial)
+        GST_ELEMENT_WARNING (
+            self, RESOURCE, FAILED,
+            ("The stream stopped before its end, so it was not scanned. "
+             "The recording is kept at %s.",
+             gst_authenta_recording_get_path (self->recording)),
+            (NULL));
+      drop_recording (self, keep);
+    }
   self->keep_partial = FALSE;
   gst_caps_replace (&self->caps, NULL);
   g_clear_pointer (&self->mid, g_free);
+  self->last_stage = AUTHENTA_SCAN_STAGE_CREATED;
+  self->posted_stage = FALSE;
+}
+
+static gboolean
+gst_authenta_sink_stop (GstBaseSink *bsink)
+{
+  /* Normally done already on PAUSED -> READY. */
+  finish_stream (GST_AUTHENTA_SINK (bsink));
   return TRUE;
+}
+
+static GstStateChangeReturn
+gst_authenta_sink_change_state (GstElement *element, GstStateChange transition)
+{
+  GstAuthentaSink *self = GST_AUTHENTA_SINK (element);
+  GstStateChangeReturn ret;
+
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  if (ret == GST_STATE_CHANGE_FAILURE)
+    return ret;
+
+  /* The parent has deactivated the sink pad, which waits for the streaming
+   * thread (and a scan it ran) to leave: the stream is ours to end. */
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+    finish_stream (self);
+  return ret;
 }
 
 static gboolean
@@ -1313,6 +1354,8 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
   gobject_class->set_property = gst_authenta_sink_set_property;
   gobject_class->get_property = gst_authenta_sink_get_property;
   gobject_class->finalize = gst_authenta_sink_finalize;
+  element_class->change_state
+      = GST_DEBUG_FUNCPTR (gst_authenta_sink_change_state);
 
   /**
    * GstAuthentaSink:api-key:

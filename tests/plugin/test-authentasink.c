@@ -1056,6 +1056,102 @@ GST_START_TEST (test_harness_write_error_keeps_file)
 }
 GST_END_TEST;
 
+/* Pops messages of @h's bus until the verdict or an ERROR; returns it. */
+static GstMessage *
+pop_verdict_or_error (GstHarness *h)
+{
+  GstMessage *msg;
+
+  while ((msg = pop_message (h, GST_MESSAGE_ELEMENT | GST_MESSAGE_ERROR)))
+    {
+      if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR
+          || gst_structure_has_name (gst_message_get_structure (msg),
+                                     "authenta-verdict"))
+        return msg;
+      gst_message_unref (msg);
+    }
+  return NULL;
+}
+
+/* PLAYING -> READY -> PLAYING: the second stream is recorded to a fresh
+ * file of its own (not over the first one's, which was longer), with its
+ * own caps; the first stream's file is kept and named in a WARNING. */
+GST_START_TEST (test_harness_ready_starts_new_stream)
+{
+  Fixture f = { 0 };
+  GstHarness *h;
+  g_autoptr (GstPad) sinkpad = NULL;
+  g_autoptr (GstMessage) msg = NULL;
+  g_autoptr (GError) err = NULL;
+  g_autofree char *a_path = NULL;
+  g_autofree char *data = NULL;
+  GstSegment segment;
+  const char *location;
+  char a[100];
+  char b[40] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+  gsize length = 0;
+
+  memset (a, 'A', sizeof a);
+  memset (b + 16, 'B', sizeof b - 16);
+  fixture_setup (&f, "--processing-time", "0.05", NULL);
+  h = make_harness (&f, "keep-file=always");
+
+  /* Stream A: JPEG caps, 100 bytes, no EOS. */
+  gst_harness_set_src_caps_str (h, "image/jpeg");
+  fail_unless_equals_int (
+      gst_harness_push (h, gst_buffer_new_memdup (a, sizeof a)), GST_FLOW_OK);
+  fail_unless_equals_int (gst_element_set_state (h->element, GST_STATE_READY),
+                          GST_STATE_CHANGE_SUCCESS);
+
+  msg = pop_message (h, GST_MESSAGE_WARNING);
+  fail_unless (msg != NULL, "no WARNING for the unscanned stream");
+  gst_message_parse_warning (msg, &err, NULL);
+  fail_unless_equals_int (count_files (f.dir), 1);
+  {
+    g_autoptr (GDir) d = g_dir_open (f.dir, 0, NULL);
+
+    a_path = g_build_filename (f.dir, g_dir_read_name (d), NULL);
+  }
+  fail_unless (strstr (err->message, a_path) != NULL, "%s", err->message);
+  fail_unless (g_file_get_contents (a_path, &data, &length, NULL));
+  fail_unless_equals_uint64 (length, sizeof a);
+  fail_unless (memcmp (data, a, sizeof a) == 0);
+  g_clear_pointer (&data, g_free);
+  g_clear_pointer (&msg, gst_message_unref);
+
+  /* Stream B straight into the sink pad: no caps at all this time (the
+   * harness's source pad would send its JPEG caps again), 40 bytes of PNG. */
+  fail_unless (gst_element_set_state (h->element, GST_STATE_PLAYING)
+               != GST_STATE_CHANGE_FAILURE);
+  sinkpad = gst_element_get_static_pad (h->element, "sink");
+  fail_unless (
+      gst_pad_send_event (sinkpad, gst_event_new_stream_start ("stream-b")));
+  gst_segment_init (&segment, GST_FORMAT_BYTES);
+  fail_unless (gst_pad_send_event (sinkpad, gst_event_new_segment (&segment)));
+  fail_unless_equals_int (
+      gst_pad_chain (sinkpad, gst_buffer_new_memdup (b, sizeof b)),
+      GST_FLOW_OK);
+  fail_unless (gst_pad_send_event (sinkpad, gst_event_new_eos ()));
+
+  msg = pop_verdict_or_error (h);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT,
+               "no verdict for the second stream");
+  location
+      = gst_structure_get_string (gst_message_get_structure (msg), "location");
+  fail_unless (location != NULL);
+  fail_unless (g_strcmp0 (location, a_path) != 0);
+  /* Sniffed as PNG: the first stream's JPEG caps are gone. */
+  fail_unless (g_str_has_suffix (location, ".png"), "%s", location);
+  fail_unless (g_file_get_contents (location, &data, &length, NULL));
+  fail_unless_equals_uint64 (length, sizeof b);
+  fail_unless (memcmp (data, b, sizeof b) == 0);
+  fail_unless_equals_uint64 (file_size (a_path), sizeof a);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "create"), 1);
+  teardown_harness (h);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
 GST_START_TEST (test_properties)
 {
   GstElement *sink = gst_element_factory_make ("authentasink", NULL);
@@ -1507,6 +1603,7 @@ authentasink_suite (void)
   tcase_add_test (tc, test_harness_content_type);
   tcase_add_test (tc, test_harness_zero_bytes_warns);
   tcase_add_test (tc, test_harness_write_error_keeps_file);
+  tcase_add_test (tc, test_harness_ready_starts_new_stream);
   tcase_add_test (tc, test_null_while_creating);
   tcase_add_test (tc, test_null_while_created);
   tcase_add_test (tc, test_null_while_uploading);
