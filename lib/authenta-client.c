@@ -658,6 +658,7 @@ api_call (AuthentaClient *self, const char *method, const char *url,
   request.url = url;
   request.origin = AUTHENTA_ORIGIN_API;
   request.api_key = self->api_key;
+  request.secret = self->api_key;
   if (body)
     {
       request.content_type = "application/json";
@@ -1145,6 +1146,7 @@ put_file (AuthentaClient *self, AuthentaMedia *media, int fd, const char *path,
   request.url = authenta_media_get_upload_url (media);
   request.origin = AUTHENTA_ORIGIN_STORAGE;
   request.api_key = NULL; /* the URL is the credential */
+  request.secret = self->api_key;
   request.content_type = content_type;
   request.upload_fd = fd;
   request.upload_size = size;

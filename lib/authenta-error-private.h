@@ -34,6 +34,10 @@ typedef enum
  *   (JSON from the API, XML from storage, or anything else) are used.
  * curl_detail: curl's error buffer, may be NULL or empty.
  * mid: the record the call was about, may be NULL.
+ * secret: the client's API key, may be NULL: replaced by "[redacted]"
+ *   wherever the service's code or message repeats it.  The service's
+ *   message is also cut to AUTHENTA_MAX_SERVICE_TEXT bytes and its control
+ *   characters replaced (see authenta_sanitize_service_text()).
  *
  * Never returns NULL; do not call it for a 2xx answer. */
 G_GNUC_INTERNAL
@@ -41,7 +45,8 @@ GError *authenta_error_from_response (const char *what, AuthentaOrigin origin,
                                       CURLcode curl_code,
                                       const char *curl_detail,
                                       guint http_status, const char *body,
-                                      gsize body_length, const char *mid);
+                                      gsize body_length, const char *mid,
+                                      const char *secret);
 
 /* Extracts <Code> and <Message> from an S3 XML error body; either out
  * argument may be NULL.  Returns FALSE when the body is not such XML. */

@@ -3,6 +3,8 @@
 
 #include "authenta-error-private.h"
 
+#include "authenta-util-private.h"
+
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -328,7 +330,8 @@ GError *
 authenta_error_from_response (const char *what, AuthentaOrigin origin,
                               CURLcode curl_code, const char *curl_detail,
                               guint http_status, const char *body,
-                              gsize body_length, const char *mid)
+                              gsize body_length, const char *mid,
+                              const char *secret)
 {
   g_autofree char *service_code = NULL;
   g_autofree char *service_message = NULL;
@@ -343,6 +346,21 @@ authenta_error_from_response (const char *what, AuthentaOrigin origin,
   if (!authenta_error_parse_s3_xml (body, body_length, &service_code,
                                     &service_message))
     parse_api_error (body, body_length, &service_code, &service_message);
+
+  /* The service's words go into messages and logs: bounded, one line, and
+   * never the key, even if the service (or a proxy) echoed it. */
+  {
+    char *clean;
+
+    clean = authenta_sanitize_service_text (service_code,
+                                            AUTHENTA_MAX_SERVICE_TEXT, secret);
+    g_free (service_code);
+    service_code = clean;
+    clean = authenta_sanitize_service_text (service_message,
+                                            AUTHENTA_MAX_SERVICE_TEXT, secret);
+    g_free (service_message);
+    service_message = clean;
+  }
 
   code = code_for_status (origin, http_status);
   if (origin == AUTHENTA_ORIGIN_API && http_status < 500 && http_status != 429)

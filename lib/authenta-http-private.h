@@ -35,6 +35,7 @@ typedef struct
   const char *url;
   AuthentaOrigin origin;
   const char *api_key; /* sent as a bearer token; NULL for storage */
+  const char *secret;  /* never shown: redacted from the service's words */
   const char *content_type;
   /* An in-memory body (POST) … */
   const char *body;

@@ -716,7 +716,8 @@ authenta_http_send (AuthentaHttp *http, const AuthentaHttpPolicy *policy,
 
       attempt_error = authenta_error_from_response (
           what, request->origin, code, t.errbuf, code == CURLE_OK ? status : 0,
-          (const char *)t.body->data, t.body->len, request->mid);
+          (const char *)t.body->data, t.body->len, request->mid,
+          request->secret ? request->secret : request->api_key);
       g_byte_array_unref (t.body);
 
       retry = code == CURLE_OK ? is_retryable_status (status)

@@ -18,6 +18,18 @@ char *authenta_redact_url (const char *url);
 G_GNUC_INTERNAL
 char *authenta_describe_request (const char *method, const char *url);
 
+/* The most of a service's message that goes into an error or a log. */
+#define AUTHENTA_MAX_SERVICE_TEXT 512
+
+/* Text from the service made fit for a GError message or a log line: made
+ * valid UTF-8, control characters (and bidi overrides) replaced by "?",
+ * every occurrence of secret (when not NULL or empty) replaced by
+ * "[redacted]", and cut, on a character boundary, to at most max_bytes
+ * bytes followed by "…".  NULL gives NULL. */
+G_GNUC_INTERNAL
+char *authenta_sanitize_service_text (const char *text, gsize max_bytes,
+                                      const char *secret);
+
 /* [0-9A-Za-z_-]{1,64}: what may go into a URL path as a media id. */
 G_GNUC_INTERNAL
 gboolean authenta_mid_is_valid (const char *mid);

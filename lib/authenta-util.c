@@ -41,6 +41,50 @@ authenta_redact_url (const char *url)
   return g_string_free (out, FALSE);
 }
 
+static gboolean
+is_unsafe_char (gunichar c)
+{
+  /* Cc (newlines, escapes for terminals) and the bidi embeddings and
+   * overrides, which can make a log line read other than it is. */
+  return g_unichar_iscntrl (c) || (c >= 0x202A && c <= 0x202E)
+         || (c >= 0x2066 && c <= 0x2069);
+}
+
+char *
+authenta_sanitize_service_text (const char *text, gsize max_bytes,
+                                const char *secret)
+{
+  g_autofree char *valid = NULL;
+  GString *out;
+  const char *p;
+  gsize cut;
+
+  if (text == NULL)
+    return NULL;
+  valid = g_utf8_make_valid (text, -1);
+  out = g_string_sized_new (strlen (valid));
+  for (p = valid; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (is_unsafe_char (c))
+        g_string_append_c (out, '?');
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+    }
+  /* Before cutting, so that no part of the key survives at the cut. */
+  if (secret && *secret)
+    g_string_replace (out, secret, "[redacted]", 0);
+  if (out->len <= max_bytes)
+    return g_string_free (out, FALSE);
+  /* Back to the start of the character that straddles the limit. */
+  cut = max_bytes;
+  while (cut > 0 && (out->str[cut] & 0xC0) == 0x80)
+    cut--;
+  g_string_truncate (out, cut);
+  g_string_append (out, "…");
+  return g_string_free (out, FALSE);
+}
+
 char *
 authenta_describe_request (const char *method, const char *url)
 {

@@ -565,6 +565,49 @@ test_status_mapping (Fixture *f, gconstpointer data)
     }
 }
 
+/* The service's message goes into errors and logs cut to about 512 bytes,
+ * on one line, without the key even when the service repeats it. */
+static void
+test_service_message_sanitized (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AuthentaMedia) created = NULL;
+  g_autoptr (AuthentaMedia) media = NULL;
+  g_autoptr (GString) fault = g_string_new (NULL);
+  g_autoptr (GPtrArray) lines = NULL;
+  const char *p;
+
+  created = authenta_client_create_media (f->client, "m", "video/mp4", 10, NULL,
+                                          NULL, &error);
+  g_assert_no_error (error);
+  g_string_append (fault, "{\"route\":\"get\",\"action\":\"status\","
+                          "\"status\":400,\"message\":\"bad key " KEY
+                          "\\n\\u001b[2Jfake line\\r");
+  for (guint i = 0; i < 200; i++)
+    g_string_append (fault, "0123456789");
+  g_string_append (fault, "END\"}");
+  test_emulator_add_fault (emu, fault->str);
+
+  capture_start ();
+  media = authenta_client_get_media (
+      f->client, authenta_media_get_mid (created), NULL, &error);
+  lines = capture_stop ();
+  g_assert_null (media);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_BAD_REQUEST);
+  g_test_message ("%s", error->message);
+  g_assert_null (strstr (error->message, KEY));
+  g_assert_nonnull (strstr (error->message, "bad key [redacted]"));
+  for (p = error->message; *p; p++)
+    g_assert_cmpint ((guchar)*p, >=, 0x20);
+  g_assert_null (strstr (error->message, "END"));
+  g_assert_cmpuint (strlen (error->message), <, 512 + 200);
+  /* The mid and status still follow the cut message. */
+  g_assert_nonnull (strstr (error->message, "HTTP status 400"));
+  g_assert_nonnull (strstr (error->message, authenta_media_get_mid (created)));
+  for (guint i = 0; i < lines->len; i++)
+    g_assert_null (strstr (g_ptr_array_index (lines, i), KEY));
+}
+
 /* ---- retries ---------------------------------------------------------- */
 
 static void
@@ -1543,6 +1586,8 @@ main (int argc, char **argv)
   ADD ("errors/read-only-key-is-forbidden", test_forbidden_key);
   ADD ("errors/no-balance-is-insufficient-balance", test_insufficient_balance);
   ADD ("errors/each-status-maps-to-its-code", test_status_mapping);
+  ADD ("errors/service-message-cut-cleaned-and-key-redacted",
+       test_service_message_sanitized);
   ADD ("retry/two-503-then-success", test_retry_two_503);
   ADD ("retry/create-retried-on-500", test_retry_create_500);
   ADD ("retry/gives-up-after-attempts", test_retry_exhausted);

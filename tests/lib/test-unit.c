@@ -205,7 +205,7 @@ test_error_map_api (void)
     {
       g_autoptr (GError) error = authenta_error_from_response (
           "GET /api/media/abc", AUTHENTA_ORIGIN_API, CURLE_OK, NULL,
-          cases[i].status, cases[i].body, strlen (cases[i].body), "abc");
+          cases[i].status, cases[i].body, strlen (cases[i].body), "abc", NULL);
       g_autofree char *status
           = g_strdup_printf ("HTTP status %u", cases[i].status);
 
@@ -245,7 +245,7 @@ test_error_map_storage (void)
 
   e1 = authenta_error_from_response ("PUT /bucket/key", AUTHENTA_ORIGIN_STORAGE,
                                      CURLE_OK, NULL, 403, expired,
-                                     strlen (expired), "m1");
+                                     strlen (expired), "m1", NULL);
   g_assert_error (e1, AUTHENTA_ERROR, AUTHENTA_ERROR_UPLOAD_REJECTED);
   g_assert_cmpstr (authenta_error_get_service_code (e1), ==, "AccessDenied");
   g_assert_nonnull (strstr (e1->message, "Request has expired"));
@@ -253,7 +253,7 @@ test_error_map_storage (void)
 
   e2 = authenta_error_from_response ("PUT /bucket/key", AUTHENTA_ORIGIN_STORAGE,
                                      CURLE_OK, NULL, 403, signature,
-                                     strlen (signature), "m1");
+                                     strlen (signature), "m1", NULL);
   g_assert_error (e2, AUTHENTA_ERROR, AUTHENTA_ERROR_UPLOAD_REJECTED);
   g_assert_cmpstr (authenta_error_get_service_code (e2), ==,
                    "SignatureDoesNotMatch");
@@ -261,16 +261,63 @@ test_error_map_storage (void)
 
   e3 = authenta_error_from_response ("PUT /bucket/key", AUTHENTA_ORIGIN_STORAGE,
                                      CURLE_OK, NULL, 503, slow_down,
-                                     strlen (slow_down), "m1");
+                                     strlen (slow_down), "m1", NULL);
   g_assert_error (e3, AUTHENTA_ERROR, AUTHENTA_ERROR_SERVER);
   g_assert_cmpstr (authenta_error_get_service_code (e3), ==, "SlowDown");
 
   /* 404 from storage is a problem with the upload URL, not a missing
    * record. */
   e4 = authenta_error_from_response ("PUT /bucket/key", AUTHENTA_ORIGIN_STORAGE,
-                                     CURLE_OK, NULL, 404, "", 0, NULL);
+                                     CURLE_OK, NULL, 404, "", 0, NULL, NULL);
   g_assert_error (e4, AUTHENTA_ERROR, AUTHENTA_ERROR_UPLOAD_REJECTED);
   g_assert_null (authenta_error_get_mid (e4));
+}
+
+static void
+test_sanitize_service_text (void)
+{
+  g_autofree char *plain = NULL;
+  g_autofree char *ctl = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *cut = NULL;
+  g_autofree char *bad = NULL;
+  g_autoptr (GString) long_text = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  static const char body[]
+      = "{\"code\":\"BAD_api_k3y\",\"message\":\"no\\u0007 \\u001b[31m"
+        "api_k3y\\nnext\"}";
+
+  plain = authenta_sanitize_service_text ("Media not found", 512, "api_k3y");
+  g_assert_cmpstr (plain, ==, "Media not found");
+  ctl = authenta_sanitize_service_text ("a\nb\tc\x1b[0m\xe2\x80\xae"
+                                        "d",
+                                        512, NULL);
+  g_assert_cmpstr (ctl, ==, "a?b?c?[0m?d");
+  key = authenta_sanitize_service_text ("key api_k3y and api_k3y", 512,
+                                        "api_k3y");
+  g_assert_cmpstr (key, ==, "key [redacted] and [redacted]");
+  bad = authenta_sanitize_service_text ("x\xff\xfey", 512, NULL);
+  g_assert_true (g_utf8_validate (bad, -1, NULL));
+
+  /* 600 two-byte characters: cut at 512 bytes, never inside one. */
+  for (guint i = 0; i < 600; i++)
+    g_string_append (long_text, "é");
+  g_string_prepend_c (long_text, 'x'); /* odd offset for the boundary */
+  cut = authenta_sanitize_service_text (long_text->str, 512, NULL);
+  g_assert_true (g_utf8_validate (cut, -1, NULL));
+  g_assert_true (g_str_has_suffix (cut, "…"));
+  g_assert_cmpuint (strlen (cut), <=, 512 + strlen ("…"));
+  g_assert_cmpuint (strlen (cut), >=, 510);
+
+  /* Through the error mapping: the code and message both. */
+  error = authenta_error_from_response (
+      "GET /api/media/abc", AUTHENTA_ORIGIN_API, CURLE_OK, NULL, 400, body,
+      strlen (body), "abc", "api_k3y");
+  g_assert_null (strstr (error->message, "api_k3y"));
+  g_assert_null (strchr (error->message, '\n'));
+  g_assert_null (strchr (error->message, '\x1b'));
+  g_assert_nonnull (strstr (error->message, "[redacted]"));
+  g_assert_null (strstr (authenta_error_get_service_code (error), "api_k3y"));
 }
 
 static void
@@ -283,7 +330,7 @@ test_error_map_curl (void)
   refused = authenta_error_from_response (
       "GET /api/media", AUTHENTA_ORIGIN_API, CURLE_COULDNT_CONNECT,
       "Failed to connect to 127.0.0.1 port 9: Connection refused", 0, NULL, 0,
-      NULL);
+      NULL, NULL);
   g_assert_error (refused, AUTHENTA_ERROR, AUTHENTA_ERROR_NETWORK);
   g_assert_cmpuint (authenta_error_get_http_status (refused), ==, 0);
   g_assert_null (authenta_error_get_service_code (refused));
@@ -291,7 +338,7 @@ test_error_map_curl (void)
 
   timeout = authenta_error_from_response (
       "GET /api/media/x", AUTHENTA_ORIGIN_API, CURLE_OPERATION_TIMEDOUT, "", 0,
-      NULL, 0, "x");
+      NULL, 0, "x", NULL);
   g_assert_error (timeout, AUTHENTA_ERROR, AUTHENTA_ERROR_TIMEOUT);
   g_assert_cmpstr (authenta_error_get_mid (timeout), ==, "x");
 
@@ -676,6 +723,8 @@ main (int argc, char **argv)
   g_test_add_func ("/error/map/api-status-and-json", test_error_map_api);
   g_test_add_func ("/error/map/storage-xml", test_error_map_storage);
   g_test_add_func ("/error/map/curl-codes", test_error_map_curl);
+  g_test_add_func ("/error/service-text-cut-cleaned-and-key-redacted",
+                   test_sanitize_service_text);
   g_test_add_func ("/util/redact-url-drops-query-and-userinfo",
                    test_redact_url);
   g_test_add_func ("/util/mid-validation", test_mid_valid);
