@@ -2,11 +2,15 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+/* renameat2() */
+#define _GNU_SOURCE
+
 #include "gstauthentarecording.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -183,13 +187,38 @@ gst_authenta_recording_truncate (GstAuthentaRecording *rec, GError **error)
   return TRUE;
 }
 
+/* rename() that never replaces an existing file: the user's files in the
+ * folder are not ours to overwrite.  Sets errno, EEXIST when @to exists. */
+static int
+rename_noreplace (const char *from, const char *to)
+{
+#ifdef HAVE_RENAMEAT2
+  if (renameat2 (AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+    return 0;
+  /* EINVAL: the filesystem does not support the flag. */
+  if (errno != ENOSYS && errno != EINVAL)
+    return -1;
+#endif
+  /* link() fails with EEXIST rather than replace, too. */
+  if (link (from, to) != 0)
+    return -1;
+  if (unlink (from) != 0)
+    {
+      int saved_errno = errno;
+
+      unlink (to);
+      errno = saved_errno;
+      return -1;
+    }
+  return 0;
+}
+
 gboolean
 gst_authenta_recording_finish (GstAuthentaRecording *rec, const char *suffix,
                                GError **error)
 {
-  g_autofree char *new_path = NULL;
-
   struct stat st;
+  int saved_errno = EEXIST;
 
   /* The upload is the file as it is on disk: nothing past the furthest byte
    * this stream wrote may be in it. */
@@ -203,13 +232,26 @@ gst_authenta_recording_finish (GstAuthentaRecording *rec, const char *suffix,
   if (suffix == NULL || g_str_has_suffix (rec->path, suffix))
     return TRUE;
 
-  new_path = g_strconcat (rec->path, suffix, NULL);
-  if (g_rename (rec->path, new_path) != 0)
+  /* "<name>.mp4", else "<name>-1.mp4", "<name>-2.mp4"...: a file of that
+   * name may have been put there since mkstemp() chose <name>. */
+  for (guint i = 0; i < 100; i++)
     {
-      set_errno_error (error, errno, "rename", rec->path);
-      return FALSE;
+      g_autofree char *new_path
+          = i == 0 ? g_strconcat (rec->path, suffix, NULL)
+                   : g_strdup_printf ("%s-%u%s", rec->path, i, suffix);
+
+      if (rename_noreplace (rec->path, new_path) == 0)
+        {
+          g_free (rec->path);
+          rec->path = g_steal_pointer (&new_path);
+          return TRUE;
+        }
+      saved_errno = errno;
+      if (saved_errno != EEXIST)
+        break;
     }
-  g_free (rec->path);
-  rec->path = g_steal_pointer (&new_path);
-  return TRUE;
+
+  /* The file keeps its temporary name, which is still ours. */
+  set_errno_error (error, saved_errno, "rename", rec->path);
+  return FALSE;
 }

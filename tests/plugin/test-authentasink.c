@@ -1152,6 +1152,62 @@ GST_START_TEST (test_harness_ready_starts_new_stream)
 }
 GST_END_TEST;
 
+/* The only file in @dir, which must hold exactly one. */
+static char *
+dup_only_file (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+
+  fail_unless (d != NULL);
+  fail_unless_equals_int (count_files (dir), 1);
+  return g_build_filename (dir, g_dir_read_name (d), NULL);
+}
+
+/* A file that already has the name the recording would take at EOS
+ * ("<temporary name>.png") is left alone: the recording takes another. */
+GST_START_TEST (test_harness_rename_never_replaces)
+{
+  Fixture f = { 0 };
+  GstHarness *h;
+  g_autoptr (GstMessage) msg = NULL;
+  g_autofree char *temp = NULL;
+  g_autofree char *taken = NULL;
+  g_autofree char *data = NULL;
+  const char *location;
+  char png[64] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+  gsize length = 0;
+
+  fixture_setup (&f, "--processing-time", "0.05", NULL);
+  h = make_harness (&f, "keep-file=always");
+  gst_harness_set_src_caps_str (h, "image/png");
+  fail_unless_equals_int (
+      gst_harness_push (h, gst_buffer_new_memdup (png, sizeof png)),
+      GST_FLOW_OK);
+
+  temp = dup_only_file (f.dir);
+  taken = g_strconcat (temp, ".png", NULL);
+  fail_unless (g_file_set_contents (taken, "precious", -1, NULL));
+
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  msg = pop_verdict_or_error (h);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT,
+               "no verdict");
+  location
+      = gst_structure_get_string (gst_message_get_structure (msg), "location");
+  fail_unless (location != NULL);
+  fail_unless (g_strcmp0 (location, taken) != 0, "%s", location);
+  fail_unless (g_file_get_contents (taken, &data, NULL, NULL));
+  fail_unless_equals_string (data, "precious");
+  g_clear_pointer (&data, g_free);
+  fail_unless (g_file_get_contents (location, &data, &length, NULL));
+  fail_unless_equals_uint64 (length, sizeof png);
+  fail_unless (memcmp (data, png, sizeof png) == 0);
+  fail_unless_equals_int (count_files (f.dir), 2);
+  teardown_harness (h);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
 GST_START_TEST (test_properties)
 {
   GstElement *sink = gst_element_factory_make ("authentasink", NULL);
@@ -1604,6 +1660,7 @@ authentasink_suite (void)
   tcase_add_test (tc, test_harness_zero_bytes_warns);
   tcase_add_test (tc, test_harness_write_error_keeps_file);
   tcase_add_test (tc, test_harness_ready_starts_new_stream);
+  tcase_add_test (tc, test_harness_rename_never_replaces);
   tcase_add_test (tc, test_null_while_creating);
   tcase_add_test (tc, test_null_while_created);
   tcase_add_test (tc, test_null_while_uploading);
