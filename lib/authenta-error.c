@@ -298,7 +298,10 @@ error_from_curl (const char *what, CURLcode curl_code, const char *detail,
   switch (curl_code)
     {
     case CURLE_OPERATION_TIMEDOUT:
-      code = AUTHENTA_ERROR_TIMEOUT;
+      /* A transfer time-out (connect, stall or request) is a network
+       * failure; AUTHENTA_ERROR_TIMEOUT is kept for the wait for a
+       * verdict, which callers word as such. */
+      code = AUTHENTA_ERROR_NETWORK;
       break;
     case CURLE_UNSUPPORTED_PROTOCOL:
     case CURLE_URL_MALFORMAT:

@@ -543,6 +543,48 @@ setup_easy (AuthentaHttp *http, CURL *easy, const AuthentaHttpPolicy *policy,
   curl_easy_setopt (easy, CURLOPT_HTTPHEADER, *headers);
 }
 
+static char *
+describe_ms (guint ms)
+{
+  if (ms >= 1000 && ms % 1000 == 0)
+    return g_strdup_printf ("%u s", ms / 1000);
+  return g_strdup_printf ("%u ms", ms);
+}
+
+/* Which of the three transfer time-outs fired, in words, so that it cannot
+ * be mistaken for the wait for a verdict (AUTHENTA_ERROR_TIMEOUT).  curl
+ * reports all three as CURLE_OPERATION_TIMEDOUT; its error buffer and
+ * whether the request got as far as being sent tell them apart. */
+static char *
+describe_timeout (const AuthentaHttpPolicy *policy,
+                  const AuthentaHttpRequest *request, const char *errbuf,
+                  curl_off_t pretransfer_us)
+{
+  g_autofree char *value = NULL;
+  long stall_s = MAX (1, (policy->stall_timeout_ms + 999) / 1000);
+  gboolean has_request_timeout
+      = policy->request_timeout_ms && request->upload_fd < 0;
+
+  if (g_str_has_prefix (errbuf, "Operation too slow"))
+    return g_strdup_printf ("no answer within the %ld s stall time-out",
+                            stall_s);
+  if (g_str_has_prefix (errbuf, "Resolving timed out")
+      || g_str_has_prefix (errbuf, "Connection timed out")
+      || pretransfer_us == 0)
+    {
+      value = describe_ms (policy->connect_timeout_ms);
+      return g_strdup_printf ("no connection within the %s connect time-out",
+                              value);
+    }
+  if (has_request_timeout)
+    {
+      value = describe_ms (policy->request_timeout_ms);
+      return g_strdup_printf (
+          "no complete answer within the %s request time-out", value);
+    }
+  return g_strdup_printf ("no answer within the %ld s stall time-out", stall_s);
+}
+
 static gboolean
 is_retryable_curl (CURLcode code)
 {
@@ -606,6 +648,8 @@ authenta_http_send (AuthentaHttp *http, const AuthentaHttpPolicy *policy,
       CURLcode code;
       gboolean cancelled;
       long status = 0, new_connections = 0;
+      curl_off_t pretransfer_us = 0;
+      g_autofree char *timeout_detail = NULL;
       gint64 start, elapsed_ms;
       GError *attempt_error = NULL;
       gboolean retry;
@@ -649,6 +693,8 @@ authenta_http_send (AuthentaHttp *http, const AuthentaHttpPolicy *policy,
       elapsed_ms = (g_get_monotonic_time () - start) / 1000;
       curl_easy_getinfo (slot->easy, CURLINFO_RESPONSE_CODE, &status);
       curl_easy_getinfo (slot->easy, CURLINFO_NUM_CONNECTS, &new_connections);
+      curl_easy_getinfo (slot->easy, CURLINFO_PRETRANSFER_TIME_T,
+                         &pretransfer_us);
       /* The handle refers to t and headers: detach before they go. */
       curl_easy_setopt (slot->easy, CURLOPT_HTTPHEADER, NULL);
       curl_easy_setopt (slot->easy, CURLOPT_ERRORBUFFER, NULL);
@@ -714,9 +760,14 @@ authenta_http_send (AuthentaHttp *http, const AuthentaHttpPolicy *policy,
           return TRUE;
         }
 
+      if (code == CURLE_OPERATION_TIMEDOUT)
+        timeout_detail
+            = describe_timeout (policy, request, t.errbuf, pretransfer_us);
       attempt_error = authenta_error_from_response (
-          what, request->origin, code, t.errbuf, code == CURLE_OK ? status : 0,
-          (const char *)t.body->data, t.body->len, request->mid,
+          what, request->origin, code,
+          timeout_detail ? timeout_detail : t.errbuf,
+          code == CURLE_OK ? status : 0, (const char *)t.body->data,
+          t.body->len, request->mid,
           request->secret ? request->secret : request->api_key);
       g_byte_array_unref (t.body);
 

@@ -32,9 +32,11 @@ G_BEGIN_DECLS
  *   (400 and other 4xx not listed here).
  * @AUTHENTA_ERROR_SERVER: the service failed (5xx) and retries were exhausted.
  * @AUTHENTA_ERROR_NETWORK: the connection failed, was reset or could not be
- *   made, and retries were exhausted.
- * @AUTHENTA_ERROR_TIMEOUT: a request or the wait for a verdict took longer
- *   than allowed.
+ *   made, or a transfer time-out fired (connect, stall or request time-out:
+ *   the message names which), and retries were exhausted.
+ * @AUTHENTA_ERROR_TIMEOUT: no verdict came within the total wait
+ *   (#AuthentaClient:poll-timeout).  Only the wait for a verdict gives this
+ *   code; a request that timed out is %AUTHENTA_ERROR_NETWORK.
  * @AUTHENTA_ERROR_PROTOCOL: the answer could not be understood: not JSON,
  *   truncated, wrongly typed or too large.
  * @AUTHENTA_ERROR_UPLOAD_REJECTED: the storage service refused the upload

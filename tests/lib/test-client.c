@@ -761,9 +761,27 @@ test_retry_timeout (Fixture *f, gconstpointer data)
   authenta_client_set_retry_policy (f->client, 2, 5, 20, 0.5);
   add_fault ("list", "delay", 2, "\"delay_ms\":3000");
   page = authenta_client_list_media (f->client, 10, 0, NULL, NULL, &error);
-  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_TIMEOUT);
+  /* Not AUTHENTA_ERROR_TIMEOUT: that is the wait for a verdict. */
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_NETWORK);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "200 ms request time-out"));
   g_assert_cmpuint (authenta_error_get_http_status (error), ==, 0);
   g_assert_cmpuint (test_emulator_get_count (emu, "list"), ==, 2);
+}
+
+static void
+test_stall_timeout_named (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) page = NULL;
+
+  authenta_client_set_timeouts (f->client, 2000, 1000, 0);
+  authenta_client_set_retry_policy (f->client, 1, 5, 20, 0.5);
+  add_fault ("list", "delay", 1, "\"delay_ms\":4000");
+  page = authenta_client_list_media (f->client, 10, 0, NULL, NULL, &error);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_NETWORK);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "1 s stall time-out"));
 }
 
 static void
@@ -1598,6 +1616,7 @@ main (int argc, char **argv)
   ADD ("retry/too-long-retry-after-fails-at-once", test_retry_after_too_long);
   ADD ("retry/dropped-connection", test_retry_dropped);
   ADD ("retry/timeout", test_retry_timeout);
+  ADD ("errors/stall-timeout-is-network-and-named", test_stall_timeout_named);
   ADD ("retry/connection-refused", test_retry_connection_refused);
   ADD ("retry/upload-503", test_retry_upload_503);
   ADD ("protocol/truncated-json", test_protocol_truncated);
