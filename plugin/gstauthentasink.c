@@ -629,7 +629,10 @@ ensure_recording (GstAuthentaSink *self)
 
   now = g_date_time_new_now_utc ();
   stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
+  /* The element's name may hold anything ("a/b c"): only the safe
+   * characters of a file name are kept, so the file stays in @dir. */
   prefix = g_strdup_printf ("%s-%s", GST_OBJECT_NAME (self), stamp);
+  g_strcanon (prefix, G_CSET_A_2_Z G_CSET_a_2_z G_CSET_DIGITS "._-", '_');
   recording = gst_authenta_recording_new (dir, prefix, &error);
   if (recording == NULL)
     {

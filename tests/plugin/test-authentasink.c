@@ -1208,6 +1208,38 @@ GST_START_TEST (test_harness_rename_never_replaces)
 }
 GST_END_TEST;
 
+/* An element name is no file name: "a/b c" becomes "a_b_c-<time>-XXXXXX". */
+GST_START_TEST (test_harness_name_sanitised)
+{
+  Fixture f = { 0 };
+  GstHarness *h;
+  g_autoptr (GstMessage) msg = NULL;
+  g_autofree char *base = NULL;
+  const char *location;
+  char png[64] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+
+  fixture_setup (&f, "--processing-time", "0.05", NULL);
+  h = make_harness (&f, "keep-file=always name=\"a/b c\"");
+  gst_harness_set_src_caps_str (h, "image/png");
+  fail_unless_equals_int (
+      gst_harness_push (h, gst_buffer_new_memdup (png, sizeof png)),
+      GST_FLOW_OK);
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  msg = pop_verdict_or_error (h);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT,
+               "no verdict");
+  location
+      = gst_structure_get_string (gst_message_get_structure (msg), "location");
+  fail_unless (location != NULL);
+  base = g_path_get_basename (location);
+  fail_unless (g_str_has_prefix (base, "a_b_c-"), "%s", location);
+  fail_unless (g_file_test (location, G_FILE_TEST_IS_REGULAR));
+  fail_unless_equals_int (count_files (f.dir), 1);
+  teardown_harness (h);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
 GST_START_TEST (test_properties)
 {
   GstElement *sink = gst_element_factory_make ("authentasink", NULL);
@@ -1661,6 +1693,7 @@ authentasink_suite (void)
   tcase_add_test (tc, test_harness_write_error_keeps_file);
   tcase_add_test (tc, test_harness_ready_starts_new_stream);
   tcase_add_test (tc, test_harness_rename_never_replaces);
+  tcase_add_test (tc, test_harness_name_sanitised);
   tcase_add_test (tc, test_null_while_creating);
   tcase_add_test (tc, test_null_while_created);
   tcase_add_test (tc, test_null_while_uploading);
