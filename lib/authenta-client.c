@@ -1181,7 +1181,8 @@ put_file (AuthentaClient *self, AuthentaMedia *media, int fd, const char *path,
  * chunked, no `Authorization` header).  A file whose size no longer matches
  * the record is refused before anything is sent
  * (%AUTHENTA_ERROR_INVALID_ARGUMENT).  If storage says the URL has expired,
- * one fresh record is created and the file uploaded to it.
+ * one fresh record is created and the file uploaded to it; the old record
+ * is deleted (best effort: a failure to delete it is only logged).
  *
  * Returns: (transfer full): the record the file went to: a new reference
  *   to @media, or, after an expired URL, the fresh record, whose mid is the
@@ -1261,6 +1262,16 @@ authenta_client_upload_file (AuthentaClient *self, AuthentaMedia *media,
           close (fd);
           return NULL;
         }
+      /* The old record can never receive its file: left alone it would
+       * stay INITED in the caller's list.  Best effort: the upload matters
+       * more than the clean-up. */
+      {
+        g_autoptr (GError) delete_error = NULL;
+        if (!authenta_client_delete_media (self, mid, cancellable,
+                                           &delete_error))
+          g_debug ("could not delete mid %s, whose upload URL expired: %s", mid,
+                   delete_error->message);
+      }
       g_debug ("uploading again to mid %s (was %s)",
                authenta_media_get_mid (fresh), mid);
       if (progress)

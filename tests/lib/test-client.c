@@ -1116,6 +1116,15 @@ test_upload_expired_renews (Fixture *f, gconstpointer data)
   g_assert_cmpstr (authenta_media_get_name (uploaded), ==, "exp");
   g_assert_cmpuint (test_emulator_get_count (emu, "create"), ==, 2);
   g_assert_cmpuint (test_emulator_get_count (emu, "upload"), ==, 2);
+  /* The old record, which can never get its file, is gone. */
+  g_assert_cmpuint (test_emulator_get_count (emu, "delete"), ==, 1);
+  {
+    g_autoptr (AuthentaMedia) old = authenta_client_get_media (
+        f->client, authenta_media_get_mid (created), NULL, &error);
+    g_assert_null (old);
+    g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
   /* The renewal was reported as a new "created" stage with the new mid. */
   {
     gboolean found = FALSE;
@@ -1134,6 +1143,27 @@ test_upload_expired_renews (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_true (authenta_media_is_processed (result));
   progress_clear (&p);
+}
+
+/* Deleting the expired record is best effort: its failure does not fail
+ * the upload. */
+static void
+test_upload_expired_delete_fails (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = make_file ("expired-nodel.mp4", 5000);
+  g_autoptr (AuthentaMedia) created = create_for_file (f, path, "exp-nodel");
+  g_autoptr (AuthentaMedia) uploaded = NULL;
+
+  add_fault ("upload", "expire", 1, NULL);
+  add_fault ("delete", "status", 1, "\"status\":403");
+  uploaded = authenta_client_upload_file (f->client, created, path, NULL, NULL,
+                                          NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (authenta_media_get_mid (uploaded), !=,
+                   authenta_media_get_mid (created));
+  g_assert_cmpuint (test_emulator_get_count (emu, "delete"), ==, 1);
+  g_assert_cmpuint (test_emulator_get_count (emu, "upload"), ==, 2);
 }
 
 static void
@@ -1634,6 +1664,8 @@ main (int argc, char **argv)
        test_upload_sends_no_authorization);
   ADD ("upload/expired-url-renewed-once", test_upload_expired_renews);
   ADD ("upload/expired-twice-fails", test_upload_expired_twice);
+  ADD ("upload/expired-record-delete-failure-ignored",
+       test_upload_expired_delete_fails);
   ADD ("upload/really-expired-url-renewed", test_upload_real_expiry);
   ADD ("upload/progress-at-most-every-100ms", test_upload_progress_rate);
   ADD ("wait/total-timeout-names-mid", test_wait_timeout);
