@@ -67,6 +67,16 @@ G_GNUC_INTERNAL
 void authenta_http_free (AuthentaHttp *http);
 G_GNUC_INTERNAL
 const char *authenta_http_get_user_agent (AuthentaHttp *http);
+/* The CURLOPT_NOPROXY list: no_proxy (or NO_PROXY) as it was when the first
+ * client was made, plus loopback. */
+G_GNUC_INTERNAL
+const char *authenta_http_get_no_proxy (AuthentaHttp *http);
+
+/* Overwrites with NULs every "Authorization:" header in the list (before it
+ * is freed: the header holds the key). */
+struct curl_slist;
+G_GNUC_INTERNAL
+void authenta_http_wipe_headers (struct curl_slist *headers);
 
 /* Sends the request, retrying where it is safe.  TRUE with a 2xx answer in
  * response (clear it with authenta_http_response_clear()); FALSE with an

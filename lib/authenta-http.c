@@ -36,7 +36,7 @@ struct _AuthentaHttp
   GMutex pool_lock;
   GQueue idle; /* of Slot*, most recently used first */
   char *user_agent;
-  char *no_proxy;
+  const char *no_proxy; /* shared by all clients, never freed */
 };
 
 static void
@@ -67,6 +67,39 @@ share_unlock (CURL *handle, curl_lock_data data, void *user_data)
   g_mutex_unlock (&http->share_locks[data]);
 }
 
+/* The caller's no_proxy list plus loopback.  Read once, the first time a
+ * client is made, and never again: getenv() races with a setenv() in
+ * another thread, and clients may be made (and requests run) from any
+ * thread. */
+static gpointer
+read_no_proxy (gpointer unused)
+{
+  const char *env = g_getenv ("no_proxy");
+
+  if (env == NULL || *env == '\0')
+    env = g_getenv ("NO_PROXY");
+  /* Loopback never goes through a proxy; the caller's own list still
+   * counts, as CURLOPT_NOPROXY replaces it. */
+  return g_strconcat (env && *env ? env : "", env && *env ? "," : "",
+                      "localhost,127.0.0.1,::1", NULL);
+}
+
+static const char *
+get_no_proxy (void)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  return g_once (&once, read_no_proxy, NULL);
+}
+
+void
+authenta_http_wipe_headers (struct curl_slist *headers)
+{
+  for (struct curl_slist *h = headers; h != NULL; h = h->next)
+    if (g_ascii_strncasecmp (h->data, "Authorization:", 14) == 0)
+      memset (h->data, 0, strlen (h->data));
+}
+
 AuthentaHttp *
 authenta_http_new (void)
 {
@@ -89,16 +122,7 @@ authenta_http_new (void)
    * is a known libcurl bug (KNOWN_BUGS 11.11, curl#4915).  Connections are
    * reused through the pool of multi handles instead. */
 
-  /* Loopback never goes through a proxy; the caller's own no_proxy list
-   * still counts, as CURLOPT_NOPROXY replaces it. */
-  {
-    const char *env = g_getenv ("no_proxy");
-    if (env == NULL || *env == '\0')
-      env = g_getenv ("NO_PROXY");
-    http->no_proxy
-        = g_strconcat (env && *env ? env : "", env && *env ? "," : "",
-                       "localhost,127.0.0.1,::1", NULL);
-  }
+  http->no_proxy = get_no_proxy ();
 
   info = curl_version_info (CURLVERSION_NOW);
   http->user_agent = g_strdup_printf ("libauthenta/%s libcurl/%s",
@@ -128,7 +152,6 @@ authenta_http_free (AuthentaHttp *http)
     g_mutex_clear (&http->share_locks[i]);
   g_mutex_clear (&http->pool_lock);
   g_free (http->user_agent);
-  g_free (http->no_proxy);
   g_free (http);
 }
 
@@ -136,6 +159,12 @@ const char *
 authenta_http_get_user_agent (AuthentaHttp *http)
 {
   return http->user_agent;
+}
+
+const char *
+authenta_http_get_no_proxy (AuthentaHttp *http)
+{
+  return http->no_proxy;
 }
 
 static Slot *
@@ -699,6 +728,8 @@ authenta_http_send (AuthentaHttp *http, const AuthentaHttpPolicy *policy,
       curl_easy_setopt (slot->easy, CURLOPT_HTTPHEADER, NULL);
       curl_easy_setopt (slot->easy, CURLOPT_ERRORBUFFER, NULL);
       slot_give_back (http, slot);
+      /* curl_slist_append() copied the header that holds the key. */
+      authenta_http_wipe_headers (headers);
       curl_slist_free_all (headers);
 
       if (cancelled)

@@ -11,6 +11,7 @@
 #include "authenta-http-private.h"
 #include "authenta-util-private.h"
 
+#include <curl/curl.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -709,6 +710,42 @@ test_user_agent (void)
   authenta_http_free (http);
 }
 
+/* no_proxy is read once, the first time a client is made: a later setenv()
+ * (perhaps racing in another thread) is never read. */
+static void
+test_no_proxy_read_once (void)
+{
+  AuthentaHttp *first = authenta_http_new ();
+  AuthentaHttp *second = NULL;
+  g_autofree char *before = g_strdup (authenta_http_get_no_proxy (first));
+
+  g_assert_true (g_str_has_suffix (before, "localhost,127.0.0.1,::1"));
+  g_setenv ("no_proxy", "later.example", TRUE);
+  second = authenta_http_new ();
+  g_assert_cmpstr (authenta_http_get_no_proxy (second), ==, before);
+  g_assert_null (strstr (authenta_http_get_no_proxy (second), "later"));
+  g_unsetenv ("no_proxy");
+  authenta_http_free (first);
+  authenta_http_free (second);
+}
+
+/* The copy of the Authorization header in curl's list is wiped, the other
+ * headers left alone. */
+static void
+test_wipe_headers (void)
+{
+  struct curl_slist *headers = NULL;
+  gsize len = strlen ("Authorization: Bearer api_k3y");
+
+  headers = curl_slist_append (headers, "Accept: application/json");
+  headers = curl_slist_append (headers, "Authorization: Bearer api_k3y");
+  authenta_http_wipe_headers (headers);
+  g_assert_cmpstr (headers->data, ==, "Accept: application/json");
+  for (gsize i = 0; i < len; i++)
+    g_assert_cmpint (headers->next->data[i], ==, 0);
+  curl_slist_free_all (headers);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -736,6 +773,8 @@ main (int argc, char **argv)
   g_test_add_func ("/http/retry-after-parsing", test_retry_after);
   g_test_add_func ("/http/wait-wakes-on-cancel", test_wait_cancel);
   g_test_add_func ("/http/user-agent", test_user_agent);
+  g_test_add_func ("/http/no-proxy-read-once", test_no_proxy_read_once);
+  g_test_add_func ("/http/authorization-header-wiped", test_wipe_headers);
   g_test_add_func ("/client/new/base-url-validation", test_client_new);
   g_test_add_func ("/client/new/allow-insecure", test_client_insecure_allowed);
   g_test_add_func ("/client/new/environment", test_client_environment);
