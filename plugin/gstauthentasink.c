@@ -387,10 +387,16 @@ post_scan_error (GstAuthentaSink *self, const GError *error,
           break;
         case AUTHENTA_ERROR_NETWORK:
           code = GST_RESOURCE_ERROR_OPEN_READ_WRITE;
-          what = g_strdup ("Could not reach the Authenta service. Check "
-                           "base-url, AUTHENTA_BASE_URL and the network.");
+          /* Also a connect, stall or request time-out of a transfer: the
+           * library's message (the debug string) names which. */
+          what = g_strdup ("The Authenta service could not be reached, or "
+                           "did not answer in time (the details say which). "
+                           "Check the connection, base-url and "
+                           "AUTHENTA_BASE_URL.");
           break;
         case AUTHENTA_ERROR_TIMEOUT:
+          /* Only the wait for the verdict: a transfer that timed out is
+           * AUTHENTA_ERROR_NETWORK. */
           what = g_strdup_printf ("No verdict came within the time allowed "
                                   "(timeout=%u s). Raise the timeout "
                                   "property, or look the record up later.",

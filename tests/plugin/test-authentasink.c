@@ -739,6 +739,17 @@ GST_START_TEST (test_error_timeout)
   messages = run_pipeline (pipeline, 30);
   check_error_run (messages, "TIMEOUT", 0, TRUE, TRUE);
   fail_unless (g_get_monotonic_time () - start < 10 * G_USEC_PER_SEC);
+  {
+    g_autoptr (GError) err = NULL;
+
+    gst_message_parse_error (
+        messages->pdata[find_message (messages, "error", 0)], &err, NULL);
+    /* The wait for the verdict, and the property that sets it. */
+    fail_unless (strstr (err->message, "No verdict came") != NULL, "%s",
+                 err->message);
+    fail_unless (strstr (err->message, "timeout=1 s") != NULL, "%s",
+                 err->message);
+  }
   fixture_teardown (&f);
 }
 GST_END_TEST;
@@ -1240,6 +1251,57 @@ GST_START_TEST (test_harness_name_sanitised)
 }
 GST_END_TEST;
 
+/* Nothing listens at base-url: NETWORK, worded for a service that cannot
+ * be reached or does not answer (a transfer time-out is NETWORK too), not
+ * as the wait for a verdict. */
+GST_START_TEST (test_error_network_keeps_file)
+{
+  Fixture f = { 0 };
+  GstHarness *h;
+  g_autoptr (GstMessage) msg = NULL;
+  g_autoptr (GError) err = NULL;
+  g_autofree char *dbg = NULL;
+  const GstStructure *details = NULL;
+  const char *location;
+  guint status = 1;
+  char png[64] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+
+  fixture_setup (&f, NULL);
+  h = make_harness (&f, "retry-attempts=1");
+  /* The emulator's port, closed: connections are refused at once. */
+  test_emulator_stop (g_steal_pointer (&f.emu));
+  gst_harness_set_src_caps_str (h, "image/png");
+  fail_unless_equals_int (
+      gst_harness_push (h, gst_buffer_new_memdup (png, sizeof png)),
+      GST_FLOW_OK);
+  gst_harness_push_event (h, gst_event_new_eos ());
+
+  msg = pop_verdict_or_error (h);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR,
+               "no ERROR");
+  gst_message_parse_error (msg, &err, &dbg);
+  gst_message_parse_error_details (msg, &details);
+  fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
+                                GST_RESOURCE_ERROR_OPEN_READ_WRITE));
+  fail_unless_equals_string (
+      gst_structure_get_string (details, "authenta-code"), "NETWORK");
+  fail_unless (gst_structure_get_uint (details, "http-status-code", &status));
+  fail_unless_equals_int (status, 0);
+  fail_unless (strstr (err->message, "could not be reached, or did not "
+                                     "answer in time")
+                   != NULL,
+               "%s", err->message);
+  fail_unless (strstr (err->message, "base-url") != NULL, "%s", err->message);
+  fail_unless (strstr (err->message, "No verdict") == NULL, "%s", err->message);
+  location = gst_structure_get_string (details, "location");
+  fail_unless (location != NULL);
+  fail_unless (strstr (err->message, location) != NULL);
+  fail_unless (g_file_test (location, G_FILE_TEST_IS_REGULAR));
+  teardown_harness (h);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
 GST_START_TEST (test_properties)
 {
   GstElement *sink = gst_element_factory_make ("authentasink", NULL);
@@ -1684,6 +1746,7 @@ authentasink_suite (void)
   tcase_add_test (tc, test_retries_then_verdict);
   tcase_add_test (tc, test_error_processing_failed);
   tcase_add_test (tc, test_error_timeout);
+  tcase_add_test (tc, test_error_network_keeps_file);
   tcase_add_test (tc, test_error_keep_never_deletes);
   tcase_add_test (tc, test_error_no_key);
   tcase_add_test (tc, test_error_bad_base_url);
