@@ -67,6 +67,9 @@ GST_DEBUG_CATEGORY_STATIC (gst_authenta_sink_debug);
 #define DEFAULT_POLL_INTERVAL 1000
 #define DEFAULT_POLL_MAX_INTERVAL 10000
 
+/* S3's limit for a single PUT, which is how the recording is uploaded. */
+#define MAX_UPLOAD_SIZE (G_GUINT64_CONSTANT (5) * 1024 * 1024 * 1024)
+
 /* Upper bounds that keep the millisecond arithmetic in a guint. */
 #define MAX_TIMEOUT (G_MAXUINT / 1000)
 #define MAX_DELAY_MS (24 * 3600 * 1000)
@@ -972,6 +975,27 @@ handle_eos (GstAuthentaSink *self, GstEvent *event)
       g_clear_error (&error);
     }
   path = gst_authenta_recording_get_path (self->recording);
+
+  /* Storage takes the file in one PUT, which S3 caps at 5 GiB: refuse now
+   * rather than create a record and send gigabytes that will be refused.
+   * The file is kept whatever keep-file says: nothing of it was scanned. */
+  if (size > MAX_UPLOAD_SIZE)
+    {
+      GST_ELEMENT_ERROR_WITH_DETAILS (
+          self, RESOURCE, FAILED,
+          ("The recording is %" G_GUINT64_FORMAT " bytes, more than the "
+           "5 GiB that one upload to Authenta can take, so it was not "
+           "uploaded. Record shorter pieces (for example with "
+           "splitmuxsink). The recording is kept at %s.",
+           size, path),
+          ("%" G_GUINT64_FORMAT " > %" G_GUINT64_FORMAT " bytes", size,
+           MAX_UPLOAD_SIZE),
+          ("authenta-code", G_TYPE_STRING, "FILE_TOO_LARGE", "http-status-code",
+           G_TYPE_UINT, 0, "mid", G_TYPE_STRING, NULL, "location",
+           G_TYPE_STRING, path, NULL));
+      drop_recording (self, TRUE);
+      return FALSE;
+    }
 
   if (settings.model_type == GST_AUTHENTA_SINK_MODEL_TYPE_AUTO)
     model_type = authenta_content_type_default_model (content_type);

@@ -1302,6 +1302,48 @@ GST_START_TEST (test_error_network_keeps_file)
 }
 GST_END_TEST;
 
+/* Over 5 GiB (S3's limit for one PUT): refused before any request, with
+ * the file kept.  A sparse file: a BYTES segment past 5 GiB, one byte. */
+GST_START_TEST (test_harness_too_large_refused)
+{
+  Fixture f = { 0 };
+  GstHarness *h;
+  g_autoptr (GstMessage) msg = NULL;
+  g_autoptr (GError) err = NULL;
+  const GstStructure *details = NULL;
+  GstSegment segment;
+  const char *location;
+  const guint64 limit = G_GUINT64_CONSTANT (5) * 1024 * 1024 * 1024;
+
+  fixture_setup (&f, NULL);
+  h = make_harness (&f, "keep-file=never");
+  gst_harness_set_src_caps_str (h, "image/png");
+  gst_segment_init (&segment, GST_FORMAT_BYTES);
+  segment.start = limit;
+  fail_unless (gst_harness_push_event (h, gst_event_new_segment (&segment)));
+  fail_unless_equals_int (gst_harness_push (h, bytes_buffer ("x")),
+                          GST_FLOW_OK);
+  gst_harness_push_event (h, gst_event_new_eos ());
+
+  msg = pop_verdict_or_error (h);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR,
+               "no ERROR");
+  gst_message_parse_error (msg, &err, NULL);
+  gst_message_parse_error_details (msg, &details);
+  fail_unless (strstr (err->message, "5 GiB") != NULL, "%s", err->message);
+  fail_unless_equals_string (
+      gst_structure_get_string (details, "authenta-code"), "FILE_TOO_LARGE");
+  location = gst_structure_get_string (details, "location");
+  fail_unless (location != NULL);
+  fail_unless (strstr (err->message, location) != NULL);
+  /* Kept even with keep-file=never. */
+  fail_unless_equals_uint64 (file_size (location), limit + 1);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "create"), 0);
+  teardown_harness (h);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
 GST_START_TEST (test_properties)
 {
   GstElement *sink = gst_element_factory_make ("authentasink", NULL);
@@ -1757,6 +1799,7 @@ authentasink_suite (void)
   tcase_add_test (tc, test_harness_ready_starts_new_stream);
   tcase_add_test (tc, test_harness_rename_never_replaces);
   tcase_add_test (tc, test_harness_name_sanitised);
+  tcase_add_test (tc, test_harness_too_large_refused);
   tcase_add_test (tc, test_null_while_creating);
   tcase_add_test (tc, test_null_while_created);
   tcase_add_test (tc, test_null_while_uploading);
