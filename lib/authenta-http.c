@@ -505,6 +505,13 @@ setup_easy (AuthentaHttp *http, CURL *easy, const AuthentaHttpPolicy *policy,
   /* Never follow redirects: the bearer token must not travel elsewhere. */
   curl_easy_setopt (easy, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt (easy, CURLOPT_TCP_KEEPALIVE, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075700
+  /* Without it, removing a transfer cancelled during DNS resolution joins
+   * the resolver thread, i.e. waits for getaddrinfo() to end (seconds with
+   * an unanswering DNS server).  With it the thread is detached and left
+   * to finish its lookup on its own. */
+  curl_easy_setopt (easy, CURLOPT_QUICK_EXIT, 1L);
+#endif
   if (policy->connect_timeout_ms)
     curl_easy_setopt (easy, CURLOPT_CONNECTTIMEOUT_MS,
                       (long)policy->connect_timeout_ms);
