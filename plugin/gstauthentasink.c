@@ -60,6 +60,8 @@ GST_DEBUG_CATEGORY_STATIC (gst_authenta_sink_debug);
 #define DEFAULT_MODEL_TYPE GST_AUTHENTA_SINK_MODEL_TYPE_AUTO
 #define DEFAULT_KEEP_FILE GST_AUTHENTA_SINK_KEEP_FILE_ON_FAILURE
 #define DEFAULT_DELETE_REMOTE FALSE
+/* The library's own defaults (DEFAULT_* in lib/authenta-client.c, which its
+ * public header does not export): keep these in step with them. */
 #define DEFAULT_TIMEOUT 900
 #define DEFAULT_RETRY_ATTEMPTS 4
 #define DEFAULT_RETRY_BASE_DELAY 500
@@ -123,6 +125,10 @@ struct _GstAuthentaSink
   /* Under the object lock: unlock() cancels it from any thread; the
    * streaming thread takes a reference for each blocking call. */
   GCancellable *cancellable;
+
+  /* Under the object lock: the client start() made, used by every scan
+   * until base-url or api-key change (only in READY or NULL). */
+  AuthentaClient *client;
 
   /* Streaming thread only (and start/stop, when it does not run). */
   GstAuthentaRecording *recording;
@@ -511,10 +517,13 @@ gst_authenta_sink_set_property (GObject *object, guint prop_id,
         /* Never logged, not even its length. */
         free_secret (s->api_key);
         s->api_key = (key != NULL && *key != '\0') ? g_strdup (key) : NULL;
+        /* start()'s client has the old one: the next scan makes another. */
+        g_clear_object (&self->client);
         break;
       }
     case PROP_BASE_URL:
       replace_string (&s->base_url, value);
+      g_clear_object (&self->client);
       break;
     case PROP_MODEL_TYPE:
       s->model_type = g_value_get_enum (value);
@@ -824,18 +833,42 @@ pick_content_type (GstAuthentaSink *self, const Settings *settings,
 static AuthentaClient *
 make_client (GstAuthentaSink *self, const Settings *s, GError **error)
 {
-  AuthentaClient *client;
+  GST_DEBUG_OBJECT (self, "creating a client");
+  return authenta_client_new (s->base_url, s->api_key, error);
+}
 
-  client = authenta_client_new (s->base_url, s->api_key, error);
-  if (client == NULL)
-    return NULL;
-
+/* The tunable settings, applied to the client before each scan. */
+static void
+apply_settings (AuthentaClient *client, const Settings *s)
+{
   /* Jitter and poll growth keep the library's defaults. */
   g_object_set (client, "retry-attempts", s->retry_attempts, "retry-base-delay",
                 s->retry_base_delay, "retry-max-delay", s->retry_max_delay,
                 "poll-interval", s->poll_interval, "poll-max-interval",
                 MAX (s->poll_max_interval, s->poll_interval), "poll-timeout",
                 s->timeout * 1000, NULL);
+}
+
+/* start()'s client, or a new one if base-url or api-key changed since. */
+static AuthentaClient *
+dup_client (GstAuthentaSink *self, const Settings *s, GError **error)
+{
+  AuthentaClient *client = NULL;
+
+  GST_OBJECT_LOCK (self);
+  if (self->client != NULL)
+    client = g_object_ref (self->client);
+  GST_OBJECT_UNLOCK (self);
+  if (client == NULL)
+    {
+      client = make_client (self, s, error);
+      if (client == NULL)
+        return NULL;
+      GST_OBJECT_LOCK (self);
+      g_set_object (&self->client, client);
+      GST_OBJECT_UNLOCK (self);
+    }
+  apply_settings (client, s);
   return client;
 }
 
@@ -918,7 +951,7 @@ is_cancelled (GError *error)
  * streaming thread with the PREROLL lock held, so unlock() is what ends any
  * wait here. */
 static gboolean
-handle_eos (GstAuthentaSink *self, GstEvent *event)
+handle_eos (GstAuthentaSink *self)
 {
   g_auto (Settings) settings = { 0 };
   g_auto (ScanState) state = { 0 };
@@ -1011,7 +1044,7 @@ handle_eos (GstAuthentaSink *self, GstEvent *event)
 
   g_clear_pointer (&self->mid, g_free);
   self->posted_stage = FALSE;
-  client = make_client (self, &settings, &error);
+  client = dup_client (self, &settings, &error);
   while (client != NULL && result == NULL)
     {
       GstFlowReturn flow;
@@ -1127,7 +1160,7 @@ gst_authenta_sink_event (GstBaseSink *bsink, GstEvent *event)
         }
       break;
     case GST_EVENT_EOS:
-      if (!handle_eos (self, event))
+      if (!handle_eos (self))
         goto failed;
       break;
     default:
@@ -1224,7 +1257,8 @@ gst_authenta_sink_start (GstBaseSink *bsink)
 
   /* A malformed base-url shows now too.  This also initialises libcurl and
    * TLS on the application's thread rather than on a streaming thread that
-   * may exit. */
+   * may exit.  The scans use this client (dup_client()) unless base-url or
+   * api-key change before them. */
   GST_OBJECT_LOCK (self);
   settings_copy (&settings, &self->settings);
   GST_OBJECT_UNLOCK (self);
@@ -1237,6 +1271,9 @@ gst_authenta_sink_start (GstBaseSink *bsink)
                          ("%s", error->message));
       return FALSE;
     }
+  GST_OBJECT_LOCK (self);
+  g_set_object (&self->client, client);
+  GST_OBJECT_UNLOCK (self);
 
   self->last_stage = AUTHENTA_SCAN_STAGE_CREATED;
   self->posted_stage = FALSE;
@@ -1286,8 +1323,15 @@ finish_stream (GstAuthentaSink *self)
 static gboolean
 gst_authenta_sink_stop (GstBaseSink *bsink)
 {
+  GstAuthentaSink *self = GST_AUTHENTA_SINK (bsink);
+  AuthentaClient *client;
+
   /* Normally done already on PAUSED -> READY. */
-  finish_stream (GST_AUTHENTA_SINK (bsink));
+  finish_stream (self);
+  GST_OBJECT_LOCK (self);
+  client = g_steal_pointer (&self->client);
+  GST_OBJECT_UNLOCK (self);
+  g_clear_object (&client);
   return TRUE;
 }
 
@@ -1346,6 +1390,7 @@ gst_authenta_sink_finalize (GObject *object)
   settings_clear (&self->settings);
   g_free (self->temp_dir);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->client);
   gst_caps_replace (&self->caps, NULL);
   g_free (self->mid);
   if (self->recording != NULL)

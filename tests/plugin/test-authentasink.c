@@ -1344,6 +1344,91 @@ GST_START_TEST (test_harness_too_large_refused)
 }
 GST_END_TEST;
 
+static void
+count_new_clients (GstDebugCategory *category, GstDebugLevel level,
+                   const gchar *file, const gchar *function, gint line,
+                   GObject *object, GstDebugMessage *message,
+                   gpointer user_data)
+{
+  const char *text = gst_debug_message_get (message);
+
+  if (g_str_equal (gst_debug_category_get_name (category), "authentasink")
+      && text != NULL && g_str_equal (text, "creating a client"))
+    g_atomic_int_inc ((gint *)user_data);
+}
+
+/* The client start() makes (to check base-url early) is the one the scans
+ * use; changing base-url in READY gives the next scan a new one, with the
+ * new URL. */
+GST_START_TEST (test_harness_reuses_start_client)
+{
+  Fixture f = { 0 };
+  TestEmulator *emu2;
+  GstHarness *h;
+  g_autoptr (GstElement) sink = NULL;
+  g_autoptr (GstPad) sinkpad = NULL;
+  GstMessage *msg;
+  GstSegment segment;
+  gint clients = 0;
+  char png[64] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+
+  gst_debug_set_threshold_for_name ("authentasink", GST_LEVEL_DEBUG);
+  gst_debug_add_log_function (count_new_clients, &clients, NULL);
+  fixture_setup (&f, "--processing-time", "0.05", NULL);
+  emu2 = test_emulator_start ("--processing-time", "0.05", NULL);
+  h = make_harness (&f, "keep-file=never");
+  fail_unless_equals_int (g_atomic_int_get (&clients), 1);
+
+  gst_harness_set_src_caps_str (h, "image/png");
+  fail_unless_equals_int (
+      gst_harness_push (h, gst_buffer_new_memdup (png, sizeof png)),
+      GST_FLOW_OK);
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  msg = pop_verdict_or_error (h);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT,
+               "no verdict");
+  gst_message_unref (msg);
+  fail_unless_equals_int (g_atomic_int_get (&clients), 1);
+
+  /* READY: a new base-url, so a new client for the next scan. */
+  fail_unless_equals_int (gst_element_set_state (h->element, GST_STATE_READY),
+                          GST_STATE_CHANGE_SUCCESS);
+  {
+    g_autoptr (GstIterator) it = gst_bin_iterate_sinks (GST_BIN (h->element));
+    GValue item = G_VALUE_INIT;
+
+    fail_unless_equals_int (gst_iterator_next (it, &item), GST_ITERATOR_OK);
+    sink = g_value_dup_object (&item);
+    g_value_unset (&item);
+  }
+  g_object_set (sink, "base-url", test_emulator_get_base_url (emu2), NULL);
+  fail_unless (gst_element_set_state (h->element, GST_STATE_PLAYING)
+               != GST_STATE_CHANGE_FAILURE);
+  sinkpad = gst_element_get_static_pad (h->element, "sink");
+  fail_unless (gst_pad_send_event (sinkpad, gst_event_new_stream_start ("2")));
+  fail_unless (gst_pad_send_event (
+      sinkpad, gst_event_new_caps (gst_caps_from_string ("image/png"))));
+  gst_segment_init (&segment, GST_FORMAT_BYTES);
+  fail_unless (gst_pad_send_event (sinkpad, gst_event_new_segment (&segment)));
+  fail_unless_equals_int (
+      gst_pad_chain (sinkpad, gst_buffer_new_memdup (png, sizeof png)),
+      GST_FLOW_OK);
+  fail_unless (gst_pad_send_event (sinkpad, gst_event_new_eos ()));
+  msg = pop_verdict_or_error (h);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT,
+               "no verdict for the second stream");
+  gst_message_unref (msg);
+  fail_unless_equals_int (g_atomic_int_get (&clients), 2);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "create"), 1);
+  fail_unless_equals_int (test_emulator_get_count (emu2, "create"), 1);
+
+  gst_debug_remove_log_function (count_new_clients);
+  teardown_harness (h);
+  test_emulator_stop (emu2);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
 GST_START_TEST (test_properties)
 {
   GstElement *sink = gst_element_factory_make ("authentasink", NULL);
@@ -1800,6 +1885,7 @@ authentasink_suite (void)
   tcase_add_test (tc, test_harness_rename_never_replaces);
   tcase_add_test (tc, test_harness_name_sanitised);
   tcase_add_test (tc, test_harness_too_large_refused);
+  tcase_add_test (tc, test_harness_reuses_start_client);
   tcase_add_test (tc, test_null_while_creating);
   tcase_add_test (tc, test_null_while_created);
   tcase_add_test (tc, test_null_while_uploading);
