@@ -482,6 +482,8 @@ test_bad_options_exit_2 (void)
                                         { "--balance", "-3" },
                                         { "--port", "70000" },
                                         { "--api-key", ":rw" },
+                                        { "--api-key", "api_k:RW" },
+                                        { "--api-key", "api_k:xyz" },
                                         { "--intermediate-status", "FAILED" },
                                         { "--intermediate-status", "" } };
 

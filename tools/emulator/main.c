@@ -66,15 +66,27 @@ parse_key (GHashTable *keys, const char *arg, GError **error)
   guint perms = EMU_PERM_ALL;
   g_autofree char *key = NULL;
 
-  if (colon != NULL && strspn (colon + 1, "rwd") == strlen (colon + 1))
+  if (colon != NULL)
     {
+      const char *letters = colon + 1;
+
+      /* A mistyped PERMS ("RW", "xyz") must not silently become part of a
+       * key with every permission. */
+      if (strspn (letters, "rwd") != strlen (letters))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "--api-key KEY:PERMS: PERMS may hold only the letters "
+                       "r (read), w (write) and d (delete), not \"%s\"",
+                       letters);
+          return FALSE;
+        }
       key = g_strndup (arg, colon - arg);
       perms = 0;
-      if (strchr (colon + 1, 'r'))
+      if (strchr (letters, 'r'))
         perms |= EMU_PERM_READ;
-      if (strchr (colon + 1, 'w'))
+      if (strchr (letters, 'w'))
         perms |= EMU_PERM_WRITE;
-      if (strchr (colon + 1, 'd'))
+      if (strchr (letters, 'd'))
         perms |= EMU_PERM_DELETE;
     }
   else
@@ -138,15 +150,26 @@ main (int argc, char **argv)
       g_printerr ("authenta-emulator: %s\n", error->message);
       return 2;
     }
-  if (opt_port < 0 || opt_port > 65535 || opt_balance < 0
-      || opt_processing_time < 0 || opt_processing_time > 86400
-      || opt_upload_expiry < 0 || opt_upload_expiry > 604800
-      || opt_idle_timeout < 1)
-    {
-      g_printerr ("authenta-emulator: an option is out of range (see "
-                  "--help)\n");
-      return 2;
-    }
+  {
+    /* Name the option that is out of range, not just "an option". */
+    const char *bad = NULL;
+
+    if (opt_port < 0 || opt_port > 65535)
+      bad = "--port must be 0 (any free port) to 65535";
+    else if (opt_balance < 0)
+      bad = "--balance must be 0 or more";
+    else if (opt_processing_time < 0 || opt_processing_time > 86400)
+      bad = "--processing-time must be 0 to 86400 seconds";
+    else if (opt_upload_expiry < 0 || opt_upload_expiry > 604800)
+      bad = "--upload-expiry must be 0 to 604800 seconds (S3's limit)";
+    else if (opt_idle_timeout < 1)
+      bad = "--idle-timeout must be at least 1 second";
+    if (bad != NULL)
+      {
+        g_printerr ("authenta-emulator: %s\n", bad);
+        return 2;
+      }
+  }
   if (opt_intermediate_status
       && !emu_intermediate_status_is_valid (opt_intermediate_status))
     {
