@@ -392,6 +392,7 @@ test_foreach_without_total (Fixture *f, gconstpointer data)
           g_autoptr (AuthentaMedia) m = authenta_client_create_media (
               f->client, "listed", "image/png", 10 + i, NULL, NULL, &error);
           g_assert_no_error (error);
+          g_assert_nonnull (m);
         }
       add_fault ("list", "no-total", 10, NULL);
       g_assert_true (authenta_client_foreach_media (f->client, 2, collect_mid,
@@ -991,6 +992,7 @@ test_upload_file_changed_size (Fixture *f, gconstpointer data)
   g_autoptr (AuthentaMedia) uploaded = NULL;
   g_autofree char *again = make_file ("grows.mp4", 4100);
 
+  g_assert_cmpstr (again, ==, path); /* the same file, now larger */
   uploaded = authenta_client_upload_file (f->client, created, path, NULL, NULL,
                                           NULL, &error);
   g_assert_null (uploaded);
