@@ -18,7 +18,10 @@
  * `bytes-total`).  The verdict message carries `mid`, `status`,
  * `model-type`, `media-type`, `fake`, `confidence` (-1 when absent),
  * `faces`, `deepfakes` (-1 when absent), `result-url`, `json` (the whole
- * record) and `location` (the kept recording, or %NULL).
+ * record) and `location` (the kept recording, or %NULL).  `result-url` and
+ * the links in `json` are pre-signed: their query is a short-lived credential,
+ * and GStreamer's own `GST_BUS` debug log (DEBUG and above) prints posted
+ * messages whole, links included.
  *
  * A failed scan posts an ERROR whose details hold `authenta-code`,
  * `http-status-code`, `mid` and `location` (where the recording was kept).
