@@ -17,6 +17,7 @@
  * loaded. */
 int authenta_test_slowdns_wait_entered (int timeout_ms);
 void authenta_test_slowdns_release (void);
+void authenta_test_slowdns_reset (void);
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
@@ -58,6 +59,16 @@ authenta_test_slowdns_release (void)
   pthread_mutex_lock (&lock);
   released = 1;
   pthread_cond_broadcast (&cond);
+  pthread_mutex_unlock (&lock);
+}
+
+/* Before each test: the next slow lookup blocks again. */
+void
+authenta_test_slowdns_reset (void)
+{
+  pthread_mutex_lock (&lock);
+  entered = 0;
+  released = 0;
   pthread_mutex_unlock (&lock);
 }
 

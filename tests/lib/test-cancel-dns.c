@@ -1,5 +1,6 @@
 /* Cancelling a request while its host name is being resolved returns at
- * once, without waiting for the lookup to end.  Run with the slowdns shim
+ * once, without waiting for the lookup to end; a connect time-out during the
+ * lookup is a network error that names it.  Run with the slowdns shim
  * in LD_PRELOAD (meson does), whose getaddrinfo() blocks for any name under
  * "slow.test"; without the shim the test is skipped.
  *
@@ -9,9 +10,11 @@
 
 #include <curl/curl.h>
 #include <dlfcn.h>
+#include <string.h>
 
 typedef int (*WaitEnteredFunc) (int timeout_ms);
 typedef void (*ReleaseFunc) (void);
+typedef void (*ResetFunc) (void);
 
 typedef struct
 {
@@ -48,7 +51,10 @@ test_cancel_during_dns (void)
   GThread *thread;
   gint64 returned_at;
 
-  if (wait_entered == NULL || release == NULL)
+  ResetFunc reset
+      = (ResetFunc)dlsym (RTLD_DEFAULT, "authenta_test_slowdns_reset");
+
+  if (wait_entered == NULL || release == NULL || reset == NULL)
     {
       g_test_skip ("the slowdns shim is not in LD_PRELOAD");
       return;
@@ -60,6 +66,7 @@ test_cancel_during_dns (void)
       return;
     }
 
+  reset ();
   client = authenta_client_new ("https://api.slow.test/api", "api_test_key",
                                 &error);
   g_assert_no_error (error);
@@ -81,6 +88,45 @@ test_cancel_during_dns (void)
   g_assert_cmpint (returned_at - c.cancelled_at, <, G_USEC_PER_SEC);
 }
 
+/* The connect time-out (which covers the lookup) firing is a network
+ * failure that names it, not AUTHENTA_ERROR_TIMEOUT (the verdict's wait). */
+static void
+test_connect_timeout_named (void)
+{
+  ReleaseFunc release
+      = (ReleaseFunc)dlsym (RTLD_DEFAULT, "authenta_test_slowdns_release");
+  ResetFunc reset
+      = (ResetFunc)dlsym (RTLD_DEFAULT, "authenta_test_slowdns_reset");
+  curl_version_info_data *info = curl_version_info (CURLVERSION_NOW);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AuthentaClient) client = NULL;
+  g_autoptr (AuthentaMedia) media = NULL;
+
+  if (release == NULL || reset == NULL)
+    {
+      g_test_skip ("the slowdns shim is not in LD_PRELOAD");
+      return;
+    }
+  if (!(info->features & CURL_VERSION_ASYNCHDNS) || info->ares)
+    {
+      g_test_skip ("libcurl does not resolve with a getaddrinfo() thread");
+      return;
+    }
+
+  reset ();
+  client = authenta_client_new ("https://api.slow.test/api", "api_test_key",
+                                &error);
+  g_assert_no_error (error);
+  authenta_client_set_retry_policy (client, 1, 5, 20, 0);
+  authenta_client_set_timeouts (client, 300, 5000, 5000);
+  media = authenta_client_get_media (client, "abc", NULL, &error);
+  release ();
+  g_assert_null (media);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_NETWORK);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "300 ms connect time-out"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -93,5 +139,7 @@ main (int argc, char **argv)
     g_unsetenv (*v);
   g_test_add_func ("/client/cancel/during-dns-resolution",
                    test_cancel_during_dns);
+  g_test_add_func ("/client/errors/connect-timeout-is-network-and-named",
+                   test_connect_timeout_named);
   return g_test_run ();
 }

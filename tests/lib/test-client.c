@@ -778,6 +778,10 @@ test_stall_timeout_named (Fixture *f, gconstpointer data)
 
   authenta_client_set_timeouts (f->client, 2000, 1000, 0);
   authenta_client_set_retry_policy (f->client, 1, 5, 20, 0.5);
+  /* On a reused connection too: it was connected, this is a stall. */
+  page = authenta_client_list_media (f->client, 10, 0, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&page, g_ptr_array_unref);
   add_fault ("list", "delay", 1, "\"delay_ms\":4000");
   page = authenta_client_list_media (f->client, 10, 0, NULL, NULL, &error);
   g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_NETWORK);
