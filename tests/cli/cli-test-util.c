@@ -209,6 +209,19 @@ cli_path (void)
 CliResult *
 cli_runv (char **envp, GBytes *input, const char *const *argv)
 {
+  return cli_runv_in (NULL, envp, input, argv);
+}
+
+const char *
+cli_test_files_dir (void)
+{
+  return files_dir;
+}
+
+CliResult *
+cli_runv_in (const char *cwd, char **envp, GBytes *input,
+             const char *const *argv)
+{
   g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autoptr (GSubprocess) proc = NULL;
   g_autoptr (GPtrArray) full_argv = g_ptr_array_new ();
@@ -239,6 +252,8 @@ cli_runv (char **envp, GBytes *input, const char *const *argv)
                                         | G_SUBPROCESS_FLAGS_STDOUT_PIPE
                                         | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_set_environ (launcher, envp);
+  if (cwd)
+    g_subprocess_launcher_set_cwd (launcher, cwd);
   proc = g_subprocess_launcher_spawnv (
       launcher, (const char *const *)full_argv->pdata, &error);
   g_assert_no_error (error);

@@ -56,6 +56,11 @@ CliResult *cli_run (const char *key, GBytes *input, const char *first_arg,
                     ...) G_GNUC_NULL_TERMINATED;
 /* Run with an explicit environment (NULL: the same as cli_run's). */
 CliResult *cli_runv (char **envp, GBytes *input, const char *const *argv);
+/* The same, in the folder cwd (NULL: this process's). */
+CliResult *cli_runv_in (const char *cwd, char **envp, GBytes *input,
+                        const char *const *argv);
+/* The folder cli_test_write_media() writes to. */
+const char *cli_test_files_dir (void);
 /* The environment cli_run() uses; free with g_strfreev(). */
 char **cli_test_environ (const char *key);
 

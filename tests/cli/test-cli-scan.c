@@ -440,6 +440,42 @@ test_no_wait_prints_mid (void)
   }
 }
 
+/* "--" ends the options: a file whose name starts with '-' can follow. */
+static void
+test_double_dash_ends_options (void)
+{
+  g_autofree char *clip = NULL;
+  g_autoptr (GBytes) input = cli_test_media_bytes ("mp4", 2048);
+
+  cli_test_reset ();
+  clip = cli_test_write_media ("-weird.mp4", "mp4", 2048);
+  {
+    g_autoptr (CliResult) r = cli_runv_in (
+        cli_test_files_dir (), NULL, NULL,
+        (const char *const[]){ "scan", "--", "-weird.mp4", NULL });
+    cli_assert_status (r, 0);
+    g_assert_true (g_str_has_prefix (r->out, "-weird.mp4: AUTHENTIC ("));
+    g_assert_cmpstr (r->err, ==, "");
+  }
+  {
+    /* Also before '-' (standard input), and with a file before it. */
+    g_autoptr (CliResult) r = cli_runv_in (
+        cli_test_files_dir (), NULL, input,
+        (const char *const[]){ "scan", "-weird.mp4", "--", "-", NULL });
+    cli_assert_status (r, 2);
+  }
+  {
+    g_autoptr (CliResult) r
+        = cli_runv_in (cli_test_files_dir (), NULL, input,
+                       (const char *const[]){ "scan", "--quiet", "--", "-",
+                                              "-weird.mp4", NULL });
+    cli_assert_status (r, 0);
+    g_assert_cmpstr (r->err, ==, "");
+  }
+  g_assert_cmpuint (test_emulator_get_count (cli_test_emulator (), "create"),
+                    ==, 3);
+}
+
 static void
 test_delete_after_verdict (void)
 {
@@ -833,6 +869,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/scan/json-is-the-record-as-sent",
                    test_json_is_the_record_as_sent);
   g_test_add_func ("/cli/scan/no-wait-prints-mid", test_no_wait_prints_mid);
+  g_test_add_func ("/cli/scan/double-dash-ends-options",
+                   test_double_dash_ends_options);
   g_test_add_func ("/cli/scan/delete-after-verdict", test_delete_after_verdict);
   g_test_add_func ("/cli/scan/delete-refused-keeps-verdict",
                    test_delete_refused_keeps_verdict);

@@ -220,6 +220,60 @@ test_plain_http_needs_insecure (void)
   g_assert_null (strstr (r->err, CLI_TEST_KEY));
 }
 
+/* The help says 0 to 99; -1 (the "not given" mark inside) is no value a
+ * user can give. */
+static void
+test_retries_out_of_range_exits_2 (void)
+{
+  static const char *const bad[] = { "-1", "100", "abc", "" };
+
+  cli_test_reset ();
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (CliResult) before
+          = cli_run (NULL, NULL, "--retries", bad[i], "list", NULL);
+      g_autoptr (CliResult) after
+          = cli_run (NULL, NULL, "list", "--retries", bad[i], NULL);
+
+      cli_assert_status (before, 2);
+      cli_assert_status (after, 2);
+      g_assert_nonnull (strstr (after->err, "0 to 99"));
+    }
+  g_assert_cmpuint (cli_test_total_requests (), ==, 0);
+  {
+    g_autoptr (CliResult) zero
+        = cli_run (NULL, NULL, "--retries", "0", "list", NULL);
+    cli_assert_status (zero, 0);
+  }
+}
+
+/* --timeout is a positive number of seconds; --poll-interval at least
+ * 0.05: 0 (their "not given" mark inside) is refused like any other bad
+ * value. */
+static void
+test_timeout_and_poll_interval_checked (void)
+{
+  static const char *const cases[][2]
+      = { { "--timeout", "0" },         { "--timeout", "-1" },
+          { "--timeout", "soon" },      { "--timeout", "1e12" },
+          { "--poll-interval", "0" },   { "--poll-interval", "0.01" },
+          { "--poll-interval", "4000" } };
+  g_autofree char *clip = NULL;
+
+  cli_test_reset ();
+  clip = cli_test_write_media ("clip.mp4", "mp4", 1024);
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (CliResult) r
+          = cli_run (NULL, NULL, "scan", cases[i][0], cases[i][1], clip, NULL);
+
+      cli_assert_status (r, 2);
+      g_assert_nonnull (strstr (r->err, cases[i][0]));
+      g_assert_nonnull (strstr (r->err, "seconds"));
+    }
+  g_assert_cmpuint (cli_test_total_requests (), ==, 0);
+}
+
 static void
 test_version (void)
 {
@@ -254,6 +308,10 @@ main (int argc, char **argv)
                    test_no_key_is_auth_error);
   g_test_add_func ("/cli/usage/plain-http-needs-insecure",
                    test_plain_http_needs_insecure);
+  g_test_add_func ("/cli/usage/retries-out-of-range-exits-2",
+                   test_retries_out_of_range_exits_2);
+  g_test_add_func ("/cli/usage/timeout-and-poll-interval-checked",
+                   test_timeout_and_poll_interval_checked);
   g_test_add_func ("/cli/usage/version", test_version);
   return cli_test_finish (g_test_run ());
 }

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -27,6 +28,57 @@ static double opt_timeout;
 static int opt_jobs = DEFAULT_JOBS;
 static double opt_poll_interval;
 
+/* A number of seconds within [min, max]; strictly above min when
+ * min_exclusive.  Parsed here so that 0, the "not given" mark of
+ * --timeout and --poll-interval, cannot be given. */
+static gboolean
+parse_seconds (const char *option_name, const char *value, double min,
+               gboolean min_exclusive, double max, double *out, GError **error)
+{
+  char *end = NULL;
+  double n = g_ascii_strtod (value, &end);
+
+  if (!end || end == value || *end != '\0' || !isfinite (n)
+      || (min_exclusive ? n <= min : n < min) || n > max)
+    {
+      char lo[G_ASCII_DTOSTR_BUF_SIZE], hi[G_ASCII_DTOSTR_BUF_SIZE];
+      g_autofree char *shown = cli_sanitize (value);
+
+      g_ascii_formatd (lo, sizeof lo, "%g", min);
+      g_ascii_formatd (hi, sizeof hi, "%.0f", max);
+      if (min_exclusive)
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     "%s must be a number of seconds above %s and at most %s "
+                     "(not '%s')",
+                     option_name, lo, hi, shown);
+      else
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     "%s must be a number of seconds from %s to %s (not "
+                     "'%s')",
+                     option_name, lo, hi, shown);
+      return FALSE;
+    }
+  *out = n;
+  return TRUE;
+}
+
+static gboolean
+parse_timeout (const char *option_name, const char *value, gpointer data,
+               GError **error)
+{
+  /* The bound keeps it within g_timeout_add()'s milliseconds. */
+  return parse_seconds (option_name, value, 0, TRUE, G_MAXUINT / 1000,
+                        &opt_timeout, error);
+}
+
+static gboolean
+parse_poll_interval (const char *option_name, const char *value, gpointer data,
+                     GError **error)
+{
+  return parse_seconds (option_name, value, 0.05, FALSE, 3600,
+                        &opt_poll_interval, error);
+}
+
 static const GOptionEntry scan_entries[] = {
   { "model-type", 'm', 0, G_OPTION_ARG_STRING, &opt_model_type,
     "The detection model: DF-1 (video deepfakes), AC-1 (AI-generated "
@@ -44,13 +96,13 @@ static const GOptionEntry scan_entries[] = {
     NULL },
   { "delete", 'd', 0, G_OPTION_ARG_NONE, &opt_delete,
     "Delete the record from the service once its verdict is printed", NULL },
-  { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &opt_timeout,
+  { "timeout", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)parse_timeout,
     "Give up on a file after SECONDS (upload and processing; default: no "
     "limit beyond the library's)",
     "SECONDS" },
   { "jobs", 0, 0, G_OPTION_ARG_INT, &opt_jobs,
     "Scan at most N files at a time (default 4)", "N" },
-  { "poll-interval", 0, 0, G_OPTION_ARG_DOUBLE, &opt_poll_interval,
+  { "poll-interval", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)parse_poll_interval,
     "First wait between status checks, growing 1.5 times up to 10 s "
     "(default 1; at least 0.05)",
     "SECONDS" },
@@ -554,19 +606,6 @@ cli_cmd_scan (int argc, char **argv)
   if (opt_jobs < 1)
     {
       cli_usage_error ("scan", "--jobs must be at least 1");
-      return CLI_EXIT_USAGE;
-    }
-  if (opt_timeout < 0 || opt_timeout > G_MAXUINT / 1000)
-    {
-      cli_usage_error ("scan", "--timeout must be a positive number of "
-                               "seconds");
-      return CLI_EXIT_USAGE;
-    }
-  if (opt_poll_interval != 0
-      && (opt_poll_interval < 0.05 || opt_poll_interval > 3600))
-    {
-      cli_usage_error ("scan", "--poll-interval must be between 0.05 and "
-                               "3600 seconds");
       return CLI_EXIT_USAGE;
     }
   for (int i = 1; i < argc; i++)

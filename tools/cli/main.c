@@ -32,6 +32,24 @@ CliGlobal cli_global;
   "                     users can see in `ps`)\n"                              \
   "  AUTHENTA_BASE_URL  the service, default " AUTHENTA_DEFAULT_BASE_URL
 
+static gboolean
+parse_retries (const char *option_name, const char *value, gpointer data,
+               GError **error)
+{
+  guint64 n;
+
+  /* Parsed here rather than as an int so that -1, the "not given" mark,
+   * cannot be given. */
+  if (!g_ascii_string_to_unsigned (value, 10, 0, 99, &n, NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "%s must be a whole number from 0 to 99", option_name);
+      return FALSE;
+    }
+  cli_global.retries = (int)n;
+  return TRUE;
+}
+
 static const GOptionEntry global_entries[] = {
   { "api-key", 0, 0, G_OPTION_ARG_STRING, &cli_global.api_key,
     "The API key (default: $AUTHENTA_API_KEY, which is safer: other users "
@@ -54,9 +72,10 @@ static const GOptionEntry global_entries[] = {
     "Log the library's requests on stderr (the key is never shown)", NULL },
   { "insecure", 0, 0, G_OPTION_ARG_NONE, &cli_global.insecure,
     "Allow plain http to a host that is not loopback", NULL },
-  { "retries", 0, 0, G_OPTION_ARG_INT, &cli_global.retries,
-    "Retry a request that failed for a passing reason (5xx, 429, network) "
-    "N times, with growing delays (default 3)",
+  { "retries", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)parse_retries,
+    "Retry a request that failed for a passing reason (HTTP 408, 429, 500, "
+    "502, 503, 504, or a failed connection) N times, 0 to 99, with growing "
+    "delays (default 3)",
     "N" },
   { NULL }
 };
@@ -134,11 +153,17 @@ cli_parse_subcommand (GOptionContext *context, const char *command, int *argc,
       cli_usage_error (command, "%s", error->message);
       return CLI_EXIT_USAGE;
     }
-  if (cli_global.retries < -1 || cli_global.retries > 99)
-    {
-      cli_usage_error (command, "--retries must be between 0 and 99");
-      return CLI_EXIT_USAGE;
-    }
+  /* GOption keeps a "--" when an argument after it starts with '-' (or
+   * when arguments come before it too); whatever it kept, the first "--"
+   * is the separator, never a file or an id. */
+  for (int i = 1; i < *argc; i++)
+    if (g_str_equal ((*argv)[i], "--"))
+      {
+        memmove (&(*argv)[i], &(*argv)[i + 1],
+                 (gsize)(*argc - i) * sizeof (char *));
+        (*argc)--;
+        break;
+      }
   enable_verbose ();
   return -1;
 }
