@@ -274,6 +274,66 @@ test_timeout_and_poll_interval_checked (void)
   g_assert_cmpuint (cli_test_total_requests (), ==, 0);
 }
 
+/* A key pasted with a stray space or line break at either end works, from
+ * the environment and from --api-key as from a key file. */
+static void
+test_key_white_space_is_trimmed (void)
+{
+  g_auto (GStrv) env = cli_test_environ (" \t" CLI_TEST_KEY "\r\n");
+
+  cli_test_reset ();
+  {
+    g_autoptr (CliResult) r
+        = cli_runv (env, NULL, (const char *const[]){ "list", NULL });
+    cli_assert_status (r, 0);
+  }
+  {
+    g_autoptr (CliResult) r = cli_run ("api_wrong_key", NULL, "--api-key",
+                                       CLI_TEST_KEY " \n", "list", NULL);
+    cli_assert_status (r, 0);
+  }
+  {
+    /* Only white space: no key, before any request. */
+    g_autoptr (CliResult) r = cli_run (" \n", NULL, "list", NULL);
+    cli_assert_status (r, 4);
+    g_assert_nonnull (strstr (r->err, "no API key"));
+  }
+  g_assert_cmpuint (test_emulator_get_count (cli_test_emulator (), "list"), ==,
+                    2);
+}
+
+/* Each refusal before any request has its own hint: a key with a space
+ * inside is not told about https, even with a plain-http URL. */
+static void
+test_setup_failures_have_own_hints (void)
+{
+  cli_test_reset ();
+  {
+    g_autoptr (CliResult) r = cli_run ("api_two words", NULL, "list", NULL);
+    cli_assert_status (r, 4);
+    g_assert_nonnull (strstr (r->err, "space"));
+    g_assert_nonnull (strstr (r->err, "AUTHENTA_API_KEY"));
+    g_assert_null (strstr (r->err, "--insecure"));
+    g_assert_null (strstr (r->err, "api_two"));
+  }
+  {
+    g_autoptr (CliResult) r = cli_run (NULL, NULL, "--base-url",
+                                       "ftp://example.com/api", "list", NULL);
+    cli_assert_status (r, 2);
+    g_assert_nonnull (strstr (r->err, "--base-url"));
+    g_assert_nonnull (strstr (r->err, "should look like https://"));
+    g_assert_null (strstr (r->err, "--insecure"));
+  }
+  {
+    g_autoptr (CliResult) r = cli_run (
+        NULL, NULL, "--base-url", "http://127.0.0.1:9/api?x=1", "list", NULL);
+    cli_assert_status (r, 2);
+    g_assert_nonnull (strstr (r->err, "query"));
+    g_assert_null (strstr (r->err, "--insecure"));
+  }
+  g_assert_cmpuint (cli_test_total_requests (), ==, 0);
+}
+
 static void
 test_version (void)
 {
@@ -312,6 +372,10 @@ main (int argc, char **argv)
                    test_retries_out_of_range_exits_2);
   g_test_add_func ("/cli/usage/timeout-and-poll-interval-checked",
                    test_timeout_and_poll_interval_checked);
+  g_test_add_func ("/cli/usage/key-white-space-is-trimmed",
+                   test_key_white_space_is_trimmed);
+  g_test_add_func ("/cli/usage/setup-failures-have-own-hints",
+                   test_setup_failures_have_own_hints);
   g_test_add_func ("/cli/usage/version", test_version);
   return cli_test_finish (g_test_run ());
 }

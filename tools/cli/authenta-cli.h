@@ -40,6 +40,9 @@ typedef struct
   gboolean verbose;
   gboolean insecure;
   int retries; /* -1: the library's default */
+  /* Set by cli_make_client(): where the key came from, for hints
+   * ("--api-key", "the file FILE", "AUTHENTA_API_KEY"). */
+  char *key_origin;
 } CliGlobal;
 
 extern CliGlobal cli_global;

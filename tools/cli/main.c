@@ -204,34 +204,93 @@ read_key_file (const char *path, GError **error)
   return g_strdup (g_strstrip (contents));
 }
 
+/* Why g_initable_new() refused the base URL, as something to do.  The
+ * library's message says what is wrong; this names the setting to fix. */
+static char *
+base_url_hint (const char *base_url)
+{
+  g_autoptr (GUri) uri = NULL;
+  const char *origin = cli_global.base_url ? "--base-url" : "AUTHENTA_BASE_URL";
+  const char *scheme;
+  const char *host;
+
+  if (base_url)
+    uri = g_uri_parse (base_url, G_URI_FLAGS_ENCODED, NULL);
+  scheme = uri ? g_uri_get_scheme (uri) : NULL;
+  host = uri ? g_uri_get_host (uri) : NULL;
+  if (!uri || !host || !*host
+      || (g_ascii_strcasecmp (scheme, "https") != 0
+          && g_ascii_strcasecmp (scheme, "http") != 0))
+    return g_strdup_printf ("check %s: it should look like "
+                            "%s",
+                            origin, AUTHENTA_DEFAULT_BASE_URL);
+  if (g_uri_get_query (uri) || g_uri_get_fragment (uri)
+      || g_uri_get_userinfo (uri))
+    return g_strdup_printf ("give %s without a user name, '?' query or '#' "
+                            "fragment, e.g. %s",
+                            origin, AUTHENTA_DEFAULT_BASE_URL);
+  /* Well formed: the one other refusal is plain http to another host. */
+  if (g_ascii_strcasecmp (scheme, "http") == 0 && !cli_global.insecure)
+    return g_strdup ("use an https URL; --insecure allows plain http for a "
+                     "test set-up (the key then travels in clear text)");
+  return g_strdup_printf ("check %s", origin);
+}
+
+/* A key pasted from the dashboard or a password manager often brings a
+ * stray space or line break at either end; inside, it would be a mistake,
+ * which the library refuses. */
+static char *
+trimmed_key (const char *key)
+{
+  return key ? g_strstrip (g_strdup (key)) : NULL;
+}
+
 AuthentaClient *
 cli_make_client (int *out_exit)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *file_key = NULL;
-  const char *key = cli_global.api_key;
+  g_autofree char *key = NULL;
   const char *base_url = cli_global.base_url;
   AuthentaClient *client;
 
-  if (!key && cli_global.api_key_file)
+  g_clear_pointer (&cli_global.key_origin, g_free);
+  if (cli_global.api_key)
     {
-      file_key = read_key_file (cli_global.api_key_file, &error);
-      if (!file_key)
+      key = trimmed_key (cli_global.api_key);
+      cli_global.key_origin = g_strdup ("--api-key");
+    }
+  else if (cli_global.api_key_file)
+    {
+      g_autofree char *shown = cli_sanitize (cli_global.api_key_file);
+
+      key = read_key_file (cli_global.api_key_file, &error);
+      if (!key)
         {
-          g_printerr ("authenta: cannot read the API key file: %s\n",
-                      error->message);
+          g_autofree char *message = cli_sanitize (error->message);
+
+          g_printerr ("authenta: cannot read the API key file: %s\n"
+                      "  check the path given with --api-key-file\n",
+                      message);
           *out_exit = CLI_EXIT_LOCAL_FILE;
           return NULL;
         }
-      key = file_key;
+      cli_global.key_origin = g_strdup_printf ("the file %s", shown);
     }
-  if (!key)
-    key = g_getenv ("AUTHENTA_API_KEY");
+  else
+    {
+      key = trimmed_key (g_getenv ("AUTHENTA_API_KEY"));
+      cli_global.key_origin = g_strdup ("AUTHENTA_API_KEY");
+    }
   if (!key || !*key)
     {
-      g_printerr ("authenta: no API key: set AUTHENTA_API_KEY to your key "
-                  "(create one in the Authenta dashboard), or give "
-                  "--api-key-file FILE\n");
+      if (cli_global.api_key || cli_global.api_key_file)
+        g_printerr ("authenta: the API key given with %s is empty\n"
+                    "  give the key from the Authenta dashboard\n",
+                    cli_global.api_key ? "--api-key" : "--api-key-file");
+      else
+        g_printerr ("authenta: no API key: set AUTHENTA_API_KEY to your key "
+                    "(create one in the Authenta dashboard), or give "
+                    "--api-key-file FILE\n");
       *out_exit = CLI_EXIT_AUTH;
       return NULL;
     }
@@ -247,17 +306,23 @@ cli_make_client (int *out_exit)
   client = g_initable_new (AUTHENTA_TYPE_CLIENT, NULL, &error, "base-url",
                            base_url, "api-key", key, "allow-insecure",
                            cli_global.insecure, NULL);
+  /* Our copy of the key is not needed any more. */
+  memset (key, 0, strlen (key));
   if (!client)
     {
-      const char *hint = NULL;
+      g_autofree char *hint = NULL;
 
-      if (base_url && g_ascii_strncasecmp (base_url, "http:", 5) == 0)
-        hint = "use an https URL; --insecure allows plain http for a test "
-               "set-up";
+      /* Each refusal its own hint: the library checks the URL first, then
+       * the key. */
+      if (g_error_matches (error, AUTHENTA_ERROR,
+                           AUTHENTA_ERROR_INVALID_API_KEY))
+        hint = g_strdup_printf ("a key is one word, as the dashboard shows "
+                                "it: check %s for a space or line break "
+                                "inside it",
+                                cli_global.key_origin);
       else if (g_error_matches (error, AUTHENTA_ERROR,
                                 AUTHENTA_ERROR_INVALID_ARGUMENT))
-        hint = "check AUTHENTA_BASE_URL (or --base-url): it should look "
-               "like " AUTHENTA_DEFAULT_BASE_URL;
+        hint = base_url_hint (base_url);
       cli_report_error_with_hint (NULL, error, hint);
       *out_exit = cli_error_exit_code (error);
       return NULL;
