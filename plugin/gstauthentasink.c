@@ -141,6 +141,9 @@ struct _GstAuthentaSink
   char *mid;
   /* A write failed: the partial recording is kept, as the error says. */
   gboolean keep_partial;
+  /* The ERROR for caps that are not a file was posted: upstream sends them
+   * again with its next buffer, and once is enough. */
+  gboolean refused_caps;
 };
 
 #define gst_authenta_sink_parent_class parent_class
@@ -732,12 +735,77 @@ gst_authenta_sink_render (GstBaseSink *bsink, GstBuffer *buffer)
   return GST_FLOW_OK;
 }
 
+/* Caps that are never a file the service takes: raw frames or samples, and
+ * elementary video streams (bare H.264 and the like, without a container).
+ * Recording them would fill the disk for as long as the stream runs, only
+ * to fail at EOS.  Encoded audio (audio/mpeg is also an MP3 file) and
+ * image/jpeg (one JPEG image) are let through: the EOS decides. */
+static gboolean
+caps_are_not_a_file (GstCaps *caps)
+{
+  static const char *const elementary[] = {
+    "video/x-bayer", "video/x-h264", "video/x-h265",   "video/x-vp8",
+    "video/x-vp9",   "video/x-av1",  "video/x-theora",
+  };
+  const char *name;
+
+  if (caps == NULL || gst_caps_is_empty (caps) || gst_caps_is_any (caps))
+    return FALSE;
+  name = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+  if (g_str_has_suffix (name, "/x-raw"))
+    return TRUE;
+  for (gsize i = 0; i < G_N_ELEMENTS (elementary); i++)
+    if (g_str_equal (name, elementary[i]))
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 gst_authenta_sink_set_caps (GstBaseSink *bsink, GstCaps *caps)
 {
   GstAuthentaSink *self = GST_AUTHENTA_SINK (bsink);
 
   GST_DEBUG_OBJECT (self, "caps %" GST_PTR_FORMAT, caps);
+  if (caps_are_not_a_file (caps) && self->refused_caps)
+    return FALSE;
+  if (caps_are_not_a_file (caps))
+    {
+      const char *name
+          = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+      const char *path = NULL;
+      g_autofree char *text = NULL;
+      gboolean keep;
+
+      GST_OBJECT_LOCK (self);
+      keep = self->settings.keep_file != GST_AUTHENTA_SINK_KEEP_FILE_NEVER;
+      GST_OBJECT_UNLOCK (self);
+      /* New caps in the middle of a stream: what came before stays, unless
+       * keep-file=never, and the stop does not warn about it again. */
+      if (keep && self->recording != NULL
+          && gst_authenta_recording_get_size (self->recording) > 0)
+        {
+          self->keep_partial = TRUE;
+          path = gst_authenta_recording_get_path (self->recording);
+          text = g_strdup_printf (
+              "authentasink records a file: put an encoder and a muxer in "
+              "front (e.g. x264enc ! mp4mux). The recording is kept at %s.",
+              path);
+        }
+      else
+        text = g_strdup ("authentasink records a file: put an encoder and "
+                         "a muxer in front (e.g. x264enc ! mp4mux).");
+      /* Posted here: upstream only sees not-negotiated, which says less. */
+      GST_ELEMENT_ERROR_WITH_DETAILS (
+          self, STREAM, WRONG_TYPE, ("%s", text),
+          ("%s is a stream, not a file the Authenta service accepts "
+           "(caps %" GST_PTR_FORMAT ")",
+           name, caps),
+          ("authenta-code", G_TYPE_STRING, "UNSUPPORTED_MEDIA",
+           "http-status-code", G_TYPE_UINT, 0, "mid", G_TYPE_STRING, NULL,
+           "location", G_TYPE_STRING, path, NULL));
+      self->refused_caps = TRUE;
+      return FALSE;
+    }
   gst_caps_replace (&self->caps, caps);
   return TRUE;
 }
@@ -987,18 +1055,24 @@ handle_eos (GstAuthentaSink *self)
   content_type = pick_content_type (self, &settings, &error);
   if (content_type == NULL)
     {
+      const char *kept;
+
       keep = settings.keep_file != GST_AUTHENTA_SINK_KEEP_FILE_NEVER;
+      kept = keep ? gst_authenta_recording_get_path (self->recording) : NULL;
       GST_ELEMENT_ERROR_WITH_DETAILS (
           self, STREAM, WRONG_TYPE,
           ("Could not tell the content type of the recording. Set the "
            "content-type property (video/mp4, video/quicktime, video/webm, "
-           "image/jpeg or image/png)."),
+           "image/jpeg or image/png) if it is one of these; otherwise put "
+           "an encoder and a muxer in front (e.g. x264enc ! mp4mux). %s%s%s",
+           kept ? "The recording is kept at "
+                : "The recording was deleted "
+                  "(keep-file=never)",
+           kept ? kept : "", "."),
           ("%s", error->message),
           ("authenta-code", G_TYPE_STRING, "UNSUPPORTED_MEDIA",
            "http-status-code", G_TYPE_UINT, 0, "mid", G_TYPE_STRING, NULL,
-           "location", G_TYPE_STRING,
-           keep ? gst_authenta_recording_get_path (self->recording) : NULL,
-           NULL));
+           "location", G_TYPE_STRING, kept, NULL));
       drop_recording (self, keep);
       return FALSE;
     }
@@ -1317,6 +1391,7 @@ finish_stream (GstAuthentaSink *self)
       drop_recording (self, keep);
     }
   self->keep_partial = FALSE;
+  self->refused_caps = FALSE;
   gst_caps_replace (&self->caps, NULL);
   g_clear_pointer (&self->mid, g_free);
   self->last_stage = AUTHENTA_SCAN_STAGE_CREATED;

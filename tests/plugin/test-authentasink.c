@@ -948,10 +948,18 @@ scan_with_caps (Fixture *f, const char *caps, const char *data,
       if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
         {
           const GstStructure *details = NULL;
+          g_autoptr (GError) err = NULL;
+          const char *kept;
 
+          gst_message_parse_error (msg, &err, NULL);
           gst_message_parse_error_details (msg, &details);
-          location = g_strdup_printf (
-              "error:%s", gst_structure_get_string (details, "location"));
+          kept = gst_structure_get_string (details, "location");
+          /* Like every failure, it says where the recording is. */
+          fail_unless (kept != NULL);
+          fail_unless (strstr (err->message, "The recording is kept at") != NULL
+                           && strstr (err->message, kept) != NULL,
+                       "%s", err->message);
+          location = g_strdup_printf ("error:%s", kept);
         }
       else if (gst_structure_has_name (s, "authenta-verdict"))
         location = g_strdup (gst_structure_get_string (s, "location"));
@@ -1020,6 +1028,126 @@ GST_START_TEST (test_harness_zero_bytes_warns)
   fail_unless_equals_int (test_emulator_get_count (f.emu, "create"), 0);
   fail_unless_equals_int (count_files (f.dir), 0);
   teardown_harness (h);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+/* Raw frames are not a file: refused at the caps, with a message that says
+ * what to put in front, before anything is recorded. */
+GST_START_TEST (test_raw_caps_refused)
+{
+  Fixture f = { 0 };
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+  g_autoptr (GError) err = NULL;
+  const GstStructure *details = NULL;
+  int index;
+
+  fixture_setup (&f, NULL);
+  pipeline = make_pipeline (&f, "videotestsrc num-buffers=10 ! ", NULL);
+  messages = run_pipeline (pipeline, 20);
+  dump_messages (messages);
+  index = find_message (messages, "error", 0);
+  fail_unless (index >= 0, "no ERROR");
+  /* The first ERROR is the sink's, not upstream's not-negotiated. */
+  fail_unless (
+      GST_MESSAGE_SRC (messages->pdata[index])
+      == GST_OBJECT (gst_bin_get_by_name (GST_BIN (pipeline), "sink")));
+  gst_object_unref (GST_MESSAGE_SRC (messages->pdata[index]));
+  gst_message_parse_error (messages->pdata[index], &err, NULL);
+  gst_message_parse_error_details (messages->pdata[index], &details);
+  fail_unless (
+      g_error_matches (err, GST_STREAM_ERROR, GST_STREAM_ERROR_WRONG_TYPE));
+  fail_unless (strstr (err->message,
+                       "authentasink records a file: put an encoder and a "
+                       "muxer in front (e.g. x264enc ! mp4mux)")
+                   != NULL,
+               "%s", err->message);
+  fail_unless (details != NULL);
+  fail_unless (gst_structure_get_string (details, "location") == NULL);
+  fail_unless_equals_int (count_files (f.dir), 0);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "create"), 0);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+static GstMessage *
+push_refused_caps (GstHarness *h, const char *caps_str)
+{
+  GstCaps *caps = gst_caps_from_string (caps_str);
+  GstSegment segment;
+
+  fail_unless (caps != NULL);
+  /* A sticky event may be only stored here: the buffer tells. */
+  gst_pad_push_event (h->srcpad, gst_event_new_caps (caps));
+  gst_segment_init (&segment, GST_FORMAT_BYTES);
+  gst_pad_push_event (h->srcpad, gst_event_new_segment (&segment));
+  /* Upstream sends the caps again with its buffer: refused, and no second
+   * ERROR. */
+  fail_unless_equals_int (gst_harness_push (h, bytes_buffer ("frame")),
+                          GST_FLOW_NOT_NEGOTIATED);
+  return pop_message (h, GST_MESSAGE_ERROR);
+}
+
+GST_START_TEST (test_harness_stream_caps_refused)
+{
+  static const char *const refused[] = {
+    "audio/x-raw, format=S16LE, rate=8000, channels=1, layout=interleaved",
+    "video/x-h264, stream-format=byte-stream, alignment=au",
+    "video/x-raw(memory:DMABuf), format=NV12, width=16, height=16",
+  };
+  Fixture f = { 0 };
+  GstHarness *h;
+  GstMessage *msg;
+  g_autoptr (GError) err = NULL;
+  const GstStructure *details = NULL;
+  const char *location;
+
+  fixture_setup (&f, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      h = make_harness (&f, NULL);
+      msg = push_refused_caps (h, refused[i]);
+      fail_unless (msg != NULL, "no ERROR for %s", refused[i]);
+      gst_message_parse_error (msg, &err, NULL);
+      fail_unless (strstr (err->message, "x264enc ! mp4mux") != NULL);
+      fail_unless (strstr (err->message, "kept at") == NULL);
+      g_clear_error (&err);
+      gst_message_unref (msg);
+      fail_unless (pop_message (h, GST_MESSAGE_ERROR) == NULL,
+                   "a second ERROR");
+      teardown_harness (h);
+      fail_unless_equals_int (count_files (f.dir), 0);
+    }
+
+  /* A JPEG image stream is a file. */
+  h = make_harness (&f, NULL);
+  gst_harness_set_src_caps_str (h, "image/jpeg, width=16, height=16");
+  fail_unless_equals_int (gst_harness_push (h, bytes_buffer ("\xff\xd8")),
+                          GST_FLOW_OK);
+  fail_unless (pop_message (h, GST_MESSAGE_ERROR) == NULL);
+  teardown_harness (h);
+  fixture_teardown (&f);
+
+  /* Raw caps after some of a file: what was recorded is kept, and the
+   * message says where. */
+  fixture_setup (&f, NULL);
+  h = make_harness (&f, NULL);
+  gst_harness_set_src_caps_str (h, "video/webm");
+  fail_unless_equals_int (gst_harness_push (h, bytes_buffer ("EBML...")),
+                          GST_FLOW_OK);
+  msg = push_refused_caps (h, "video/x-raw, format=I420");
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  gst_message_parse_error_details (msg, &details);
+  location = gst_structure_get_string (details, "location");
+  fail_unless (location != NULL);
+  fail_unless (strstr (err->message, "The recording is kept at") != NULL, "%s",
+               err->message);
+  fail_unless (strstr (err->message, location) != NULL);
+  gst_message_unref (msg);
+  teardown_harness (h);
+  fail_unless_equals_int (count_files (f.dir), 1);
   fixture_teardown (&f);
 }
 GST_END_TEST;
@@ -1880,6 +2008,8 @@ authentasink_suite (void)
   tcase_add_test (tc, test_harness_bytes_segment_seeks);
   tcase_add_test (tc, test_harness_content_type);
   tcase_add_test (tc, test_harness_zero_bytes_warns);
+  tcase_add_test (tc, test_raw_caps_refused);
+  tcase_add_test (tc, test_harness_stream_caps_refused);
   tcase_add_test (tc, test_harness_write_error_keeps_file);
   tcase_add_test (tc, test_harness_ready_starts_new_stream);
   tcase_add_test (tc, test_harness_rename_never_replaces);
