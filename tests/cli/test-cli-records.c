@@ -137,6 +137,70 @@ test_get_unknown_exits_8 (void)
   g_assert_cmpstr (r->out, ==, "");
 }
 
+/* The hint of a get fits get: an id to check, never --model-type or
+ * --content-type, which get does not have. */
+static void
+test_get_hints_fit_the_command (void)
+{
+  cli_test_reset ();
+  {
+    g_autoptr (CliResult) r = cli_run (NULL, NULL, "get", UNKNOWN_MID, NULL);
+    cli_assert_status (r, 8);
+    g_assert_nonnull (strstr (r->err, "check the id with 'authenta list'"));
+    g_assert_null (strstr (r->err, "--model-type"));
+    g_assert_null (strstr (r->err, "--content-type"));
+  }
+  {
+    /* The emulator refuses an id that is not 24 hex digits with 400. */
+    g_autoptr (CliResult) r = cli_run (NULL, NULL, "get", "0123", NULL);
+    cli_assert_status (r, 5);
+    g_assert_nonnull (strstr (r->err, "authenta list"));
+    g_assert_null (strstr (r->err, "--model-type"));
+    g_assert_null (strstr (r->err, "--content-type"));
+  }
+  {
+    g_autoptr (CliResult) r
+        = cli_run (CLI_TEST_KEY_READ_ONLY, NULL, "delete", UNKNOWN_MID, NULL);
+    cli_assert_status (r, 4);
+    g_assert_nonnull (strstr (r->err, "delete permission"));
+  }
+}
+
+/* A base URL without its /api: a 404 on the listing is no missing record
+ * but a missing API. */
+static void
+test_list_without_api_exits_5 (void)
+{
+  g_auto (GStrv) env = cli_test_environ (NULL);
+  const char *root = test_emulator_get_root_url (cli_test_emulator ());
+  g_autofree char *expected = g_strdup_printf ("no Authenta API at %s", root);
+
+  cli_test_reset ();
+  env = g_environ_setenv (env, "AUTHENTA_BASE_URL", root, TRUE);
+  {
+    g_autoptr (CliResult) r
+        = cli_runv (env, NULL, (const char *const[]){ "list", NULL });
+    cli_assert_status (r, 5);
+    g_assert_nonnull (strstr (r->err, expected));
+    g_assert_nonnull (strstr (r->err, "AUTHENTA_BASE_URL"));
+    g_assert_nonnull (strstr (r->err, "/api"));
+    g_assert_null (strstr (r->err, "authenta list"));
+    g_assert_cmpstr (r->out, ==, "");
+  }
+  {
+    g_autoptr (CliResult) r
+        = cli_runv (env, NULL, (const char *const[]){ "list", "--all", NULL });
+    cli_assert_status (r, 5);
+    g_assert_nonnull (strstr (r->err, expected));
+  }
+  {
+    g_autoptr (CliResult) r
+        = cli_run (NULL, NULL, "--base-url", root, "list", "--json", NULL);
+    cli_assert_status (r, 5);
+    g_assert_nonnull (strstr (r->err, "check --base-url"));
+  }
+}
+
 static void
 test_list_table (void)
 {
@@ -344,6 +408,10 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/get/fake-record-exits-1", test_get_fake_exits_1);
   g_test_add_func ("/cli/get/failed-record-exits-7", test_get_failed_exits_7);
   g_test_add_func ("/cli/get/unknown-mid-exits-8", test_get_unknown_exits_8);
+  g_test_add_func ("/cli/get/hints-fit-the-command",
+                   test_get_hints_fit_the_command);
+  g_test_add_func ("/cli/list/base-url-without-api-exits-5",
+                   test_list_without_api_exits_5);
   g_test_add_func ("/cli/list/table", test_list_table);
   g_test_add_func ("/cli/list/limit-and-offset", test_list_limit_offset);
   g_test_add_func ("/cli/list/all-walks-every-page",

@@ -713,7 +713,115 @@ test_network_failure_exits_5 (void)
   r = cli_run (NULL, NULL, "--base-url", "http://127.0.0.1:9/api", "--retries",
                "0", "scan", clip, NULL);
   cli_assert_status (r, 5);
-  g_assert_nonnull (strstr (r->err, "AUTHENTA_BASE_URL"));
+  g_assert_nonnull (strstr (r->err, "check the network, and that --base-url"));
+}
+
+static void
+test_base_url_without_api_exits_5 (void)
+{
+  g_autofree char *clip = NULL;
+  const char *root = test_emulator_get_root_url (cli_test_emulator ());
+
+  cli_test_reset ();
+  clip = cli_test_write_media ("clip.mp4", "mp4", 4096);
+  {
+    g_autoptr (CliResult) r
+        = cli_run (NULL, NULL, "--base-url", root, "scan", clip, NULL);
+    cli_assert_status (r, 5);
+    g_assert_nonnull (strstr (r->err, "no Authenta API at"));
+    g_assert_nonnull (strstr (r->err, "--base-url"));
+    g_assert_nonnull (strstr (r->err, "/api"));
+    g_assert_null (strstr (r->err, "authenta list"));
+  }
+  {
+    g_autoptr (CliResult) r = cli_run (NULL, NULL, "--base-url", root, "scan",
+                                       "--no-wait", clip, NULL);
+    cli_assert_status (r, 5);
+    g_assert_nonnull (strstr (r->err, "no Authenta API at"));
+    g_assert_cmpstr (r->out, ==, "");
+  }
+  g_assert_cmpuint (test_emulator_get_count (cli_test_emulator (), "upload"),
+                    ==, 0);
+}
+
+/* The models and types this tool can use are checked before any request:
+ * FI-1 needs a metadata object the tool cannot send. */
+static void
+test_model_and_type_checked_first (void)
+{
+  g_autofree char *clip = NULL;
+
+  cli_test_reset ();
+  clip = cli_test_write_media ("clip.mp4", "mp4", 4096);
+  {
+    g_autoptr (CliResult) r
+        = cli_run (NULL, NULL, "scan", "-m", "XX-9", clip, NULL);
+    cli_assert_status (r, 2);
+    g_assert_nonnull (strstr (r->err, "XX-9"));
+    g_assert_nonnull (strstr (r->err, "DF-1"));
+    g_assert_nonnull (strstr (r->err, "FD-1"));
+    g_assert_null (strstr (r->err, "FI-1"));
+    g_assert_nonnull (strstr (r->err, "'authenta scan --help'"));
+  }
+  {
+    g_autoptr (CliResult) r
+        = cli_run (NULL, NULL, "scan", "--model-type", "FI-1", clip, NULL);
+    cli_assert_status (r, 2);
+    g_assert_nonnull (strstr (r->err, "metadata"));
+  }
+  {
+    g_autoptr (CliResult) r
+        = cli_run (NULL, NULL, "scan", "-t", "text/plain", clip, NULL);
+    cli_assert_status (r, 2);
+    g_assert_nonnull (strstr (r->err, "text/plain"));
+    g_assert_nonnull (strstr (r->err, "video/x-matroska"));
+    g_assert_null (strstr (r->err, "if the file is one of those"));
+  }
+  g_assert_cmpuint (cli_test_total_requests (), ==, 0);
+  {
+    /* Spelt otherwise, they are taken as the service spells them. */
+    g_autoptr (CliResult) r = cli_run (NULL, NULL, "scan", "-m", "df-1", "-t",
+                                       "Video/MP4", clip, NULL);
+    cli_assert_status (r, 0);
+    g_assert_nonnull (strstr (r->out, "model DF-1"));
+  }
+}
+
+/* A refusal names the options that were given, and only those. */
+static void
+test_hints_follow_what_was_given (void)
+{
+  g_autofree char *clip = NULL;
+
+  cli_test_reset ();
+  clip = cli_test_write_media ("clip.mp4", "mp4", 4096);
+  test_emulator_add_fault (cli_test_emulator (),
+                           "{\"route\": \"create\", \"action\": "
+                           "\"status\", \"status\": 400, \"count\": 2}");
+  {
+    g_autoptr (CliResult) r = cli_run (NULL, NULL, "scan", clip, NULL);
+    cli_assert_status (r, 5);
+    g_assert_nonnull (strstr (r->err, "400"));
+    g_assert_null (strstr (r->err, "--model-type"));
+    g_assert_null (strstr (r->err, "--content-type"));
+  }
+  {
+    g_autoptr (CliResult) r
+        = cli_run (NULL, NULL, "scan", "-m", "DF-1", clip, NULL);
+    cli_assert_status (r, 5);
+    g_assert_nonnull (strstr (r->err, "--model-type"));
+    g_assert_null (strstr (r->err, "--content-type"));
+  }
+  test_emulator_add_fault (cli_test_emulator (),
+                           "{\"route\": \"upload\", \"action\": "
+                           "\"status\", \"status\": 403}");
+  {
+    g_autoptr (CliResult) r
+        = cli_run (NULL, NULL, "--retries", "0", "scan", clip, NULL);
+    cli_assert_status (r, 5);
+    g_assert_nonnull (strstr (r->err, "storage refused the upload"));
+    g_assert_null (strstr (r->err, "--content-type"));
+  }
 }
 
 static void
@@ -891,6 +999,12 @@ main (int argc, char **argv)
                    test_service_failure_exits_5);
   g_test_add_func ("/cli/scan/network-failure-exits-5",
                    test_network_failure_exits_5);
+  g_test_add_func ("/cli/scan/base-url-without-api-exits-5",
+                   test_base_url_without_api_exits_5);
+  g_test_add_func ("/cli/scan/model-and-type-checked-before-requests",
+                   test_model_and_type_checked_first);
+  g_test_add_func ("/cli/scan/hints-follow-what-was-given",
+                   test_hints_follow_what_was_given);
   g_test_add_func ("/cli/scan/quiet-prints-nothing", test_quiet_prints_nothing);
   g_test_add_func ("/cli/scan/progress-on-terminal-only",
                    test_progress_on_terminal_only);

@@ -61,7 +61,24 @@ void cli_usage_error (const char *command, const char *format, ...)
 gboolean cli_check_mid (const char *command, const char *mid);
 
 /* cli-error.c */
+
+/* What a failed call was part of, so that the hint fits the command and
+ * what the user gave it. */
+typedef struct
+{
+  const char *command;      /* "scan", "get", "list" or "delete" */
+  AuthentaClient *client;   /* for the base URL; may be NULL */
+  const char *mid;          /* the record concerned, when known */
+  gboolean uploaded;        /* scan: the file is on the service */
+  const char *model_type;   /* scan: --model-type as given, or NULL */
+  const char *content_type; /* scan: --content-type as given, or NULL */
+} CliErrorContext;
+
 CliExit cli_error_exit_code (const GError *error);
+/* Report error with a hint for ctx; returns the exit status, which for a
+ * 404 on a listing or a new record is 5 (no API at the base URL), not 8. */
+CliExit cli_report_failure (const CliErrorContext *ctx, const char *what,
+                            const GError *error);
 void cli_report_error (const char *what, const GError *error);
 void cli_report_error_with_hint (const char *what, const GError *error,
                                  const char *hint);

@@ -49,75 +49,225 @@ cli_error_exit_code (const GError *error)
   return CLI_EXIT_SERVICE;
 }
 
-static const char *
-hint_for (const GError *error)
+#define CLI_TYPES_TEXT "MP4, QuickTime, WebM, Matroska, JPEG or PNG"
+
+static gboolean
+is_command (const CliErrorContext *ctx, const char *command)
 {
+  return ctx && ctx->command && g_str_equal (ctx->command, command);
+}
+
+static const char *
+base_url_origin (void)
+{
+  return cli_global.base_url ? "--base-url" : "AUTHENTA_BASE_URL";
+}
+
+/* The permission each command needs, as the emulator and the dashboard
+ * name them. */
+static const char *
+permission_for (const CliErrorContext *ctx)
+{
+  if (is_command (ctx, "scan"))
+    return "write";
+  if (is_command (ctx, "delete"))
+    return "delete";
+  return "read";
+}
+
+/* What to do about an error, for the command that met it and what the
+ * user gave it; NULL when there is nothing useful to add. */
+static char *
+hint_for (const CliErrorContext *ctx, const GError *error)
+{
+  const char *mid = ctx && ctx->mid ? ctx->mid : NULL;
+
   if (error->domain == AUTHENTA_ERROR)
     {
       switch ((AuthentaError)error->code)
         {
         case AUTHENTA_ERROR_INVALID_API_KEY:
-          return "check the key in AUTHENTA_API_KEY (or --api-key-file): "
-                 "it may be mistyped, revoked or for another deployment";
+          return g_strdup_printf (
+              "check the key in %s: it may be mistyped, revoked or for "
+              "another deployment",
+              cli_global.key_origin ? cli_global.key_origin
+                                    : "AUTHENTA_API_KEY");
         case AUTHENTA_ERROR_FORBIDDEN:
-          return "the key lacks the permission this needs (read for get and "
-                 "list, write for scan, delete for delete): use a key that "
-                 "has it";
+          return g_strdup_printf (
+              "%s needs a key with the %s permission: use a key that has "
+              "it",
+              ctx && ctx->command ? ctx->command : "this",
+              permission_for (ctx));
         case AUTHENTA_ERROR_INSUFFICIENT_BALANCE:
-          return "no credits left: top up or enable pay-as-you-go billing";
+          return g_strdup (
+              "no credits left: top up or enable pay-as-you-go billing");
         case AUTHENTA_ERROR_NOT_FOUND:
-          return "check the id with 'authenta list'";
+          if (is_command (ctx, "scan"))
+            return g_strdup ("the record is gone (deleted while it was "
+                             "processed?): scan the file again");
+          return g_strdup_printf ("check the id with 'authenta list' (if "
+                                  "that fails too, check %s)",
+                                  base_url_origin ());
         case AUTHENTA_ERROR_BAD_REQUEST:
-          return "the service refused the request: check --model-type and "
-                 "--content-type";
+          if (is_command (ctx, "scan"))
+            {
+              if (ctx->model_type && ctx->content_type)
+                return g_strdup ("check --model-type and --content-type: "
+                                 "DF-1 is for video, AC-1 and FD-1 for "
+                                 "images");
+              if (ctx->model_type)
+                return g_strdup ("check --model-type: DF-1 is for video, "
+                                 "AC-1 and FD-1 for images");
+              if (ctx->content_type)
+                return g_strdup ("check that --content-type is the file's "
+                                 "type");
+              return g_strdup ("the service refused the request; "
+                               "'authenta --verbose scan …' logs it");
+            }
+          if (is_command (ctx, "list"))
+            return g_strdup ("the service refused the request: check "
+                             "--limit and --offset");
+          return g_strdup ("the service refused the id: check it with "
+                           "'authenta list'");
         case AUTHENTA_ERROR_SERVER:
-          return "the service is failing: try again later";
+          return g_strdup ("the service is failing: try again later");
         case AUTHENTA_ERROR_NETWORK:
-          return "check the network, and that AUTHENTA_BASE_URL (or "
-                 "--base-url) names the service";
+          return g_strdup_printf ("check the network, and that %s names the "
+                                  "service",
+                                  base_url_origin ());
         case AUTHENTA_ERROR_TIMEOUT:
-          return "try again, or allow more time with --timeout";
+          if (mid)
+            return g_strdup_printf (
+                "allow more time with --timeout, or see the verdict later "
+                "with 'authenta get %s'",
+                mid);
+          return g_strdup ("try again, or allow more time with --timeout");
         case AUTHENTA_ERROR_PROTOCOL:
-          return "the answer was not what the Authenta API sends: check "
-                 "AUTHENTA_BASE_URL (or --base-url), then try again";
+          return g_strdup_printf ("the answer was not what the Authenta API "
+                                  "sends: check %s, then try again",
+                                  base_url_origin ());
         case AUTHENTA_ERROR_UPLOAD_REJECTED:
-          return "storage refused the upload: try again; if it persists, "
-                 "give the right --content-type";
+          if (ctx && ctx->content_type)
+            return g_strdup ("storage refused the upload: check that "
+                             "--content-type is the file's type, then try "
+                             "again");
+          return g_strdup ("storage refused the upload: try again; "
+                           "'authenta --verbose scan …' logs its answer");
         case AUTHENTA_ERROR_PROCESSING_FAILED:
-          return "the service could not analyse the file: check that it "
-                 "plays, and that --model-type suits it";
+          if (ctx && ctx->model_type)
+            return g_strdup_printf ("the service could not analyse the file: "
+                                    "check that it plays, and that "
+                                    "--model-type %s suits it",
+                                    ctx->model_type);
+          return g_strdup ("the service could not analyse the file: check "
+                           "that it plays");
         case AUTHENTA_ERROR_RATE_LIMITED:
-          return "too many requests: wait a little and try again";
+          return g_strdup ("too many requests: wait a little and try again");
         case AUTHENTA_ERROR_INVALID_ARGUMENT:
-          return "see 'authenta --help'";
+          if (ctx && ctx->command)
+            return g_strdup_printf ("see 'authenta %s --help'", ctx->command);
+          return g_strdup ("see 'authenta --help'");
         case AUTHENTA_ERROR_UNSUPPORTED_MEDIA:
-          return "the service takes MP4, QuickTime, WebM, JPEG and PNG; give "
-                 "--content-type if the file is one of those";
+          if (ctx && ctx->content_type)
+            return g_strdup ("the service takes " CLI_TYPES_TEXT " files");
+          return g_strdup ("the service takes " CLI_TYPES_TEXT
+                           " files; give --content-type if the file is one "
+                           "of those");
         default:
           return NULL;
         }
     }
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)
       || g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-    return "check the path";
+    return g_strdup ("check the path");
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY)
       || g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR))
-    return "give a file, not a directory";
+    return g_strdup ("give a file, not a directory");
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED)
       || g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_ACCES))
-    return "check the file's permissions";
+    return g_strdup ("check the file's permissions");
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE)
       || g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC))
-    return "standard input is spooled to $TMPDIR first: free some space "
-           "there or point TMPDIR elsewhere";
+    return g_strdup ("standard input is spooled to $TMPDIR first: free some "
+                     "space there or point TMPDIR elsewhere");
   return NULL;
 }
 
-/* "authenta: WHAT: MESSAGE (code X, HTTP N, mid M)\n  HINT". */
+/* A failure that leaves the verdict to come: the file is on the service,
+ * and `authenta get` will tell. */
+static gboolean
+verdict_may_still_come (const CliErrorContext *ctx, const GError *error)
+{
+  if (!ctx || !ctx->uploaded || !ctx->mid || error->domain != AUTHENTA_ERROR)
+    return FALSE;
+  switch ((AuthentaError)error->code)
+    {
+    case AUTHENTA_ERROR_SERVER:
+    case AUTHENTA_ERROR_NETWORK:
+    case AUTHENTA_ERROR_PROTOCOL:
+    case AUTHENTA_ERROR_RATE_LIMITED:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* A 404 where no record is named (the listing, or creating one) means the
+ * base URL points at something that is not the API: most often one without
+ * its /api. */
+static gboolean
+is_missing_api (const CliErrorContext *ctx, const GError *error)
+{
+  if (!g_error_matches (error, AUTHENTA_ERROR, AUTHENTA_ERROR_NOT_FOUND))
+    return FALSE;
+  if (is_command (ctx, "list"))
+    return TRUE;
+  return is_command (ctx, "scan") && !ctx->mid
+         && !authenta_error_get_mid (error);
+}
+
+static void report (const char *what, const char *lead, const GError *error,
+                    const char *hint, const char *hint2);
+
+CliExit
+cli_report_failure (const CliErrorContext *ctx, const char *what,
+                    const GError *error)
+{
+  g_autofree char *hint = NULL;
+  g_autofree char *hint2 = NULL;
+
+  if (is_missing_api (ctx, error))
+    {
+      const char *url
+          = ctx->client ? authenta_client_get_base_url (ctx->client) : NULL;
+      g_autofree char *shown
+          = cli_sanitize (url ? url : AUTHENTA_DEFAULT_BASE_URL);
+      g_autofree char *lead = g_strdup_printf ("no Authenta API at %s", shown);
+      g_autofree char *fix = g_strdup_printf (
+          "check %s (it usually ends in /api)", base_url_origin ());
+
+      report (what, lead, error, fix, NULL);
+      return CLI_EXIT_SERVICE;
+    }
+  hint = hint_for (ctx, error);
+  if (verdict_may_still_come (ctx, error))
+    {
+      g_autofree char *mid = cli_sanitize (ctx->mid);
+      hint2 = g_strdup_printf ("the file was uploaded: see its verdict later "
+                               "with 'authenta get %s'",
+                               mid);
+    }
+  report (what, NULL, error, hint, hint2);
+  return cli_error_exit_code (error);
+}
+
+/* "authenta: WHAT: [LEAD: ]MESSAGE (code X, HTTP N, mid M)\n  HINT". */
 void
 cli_report_error (const char *what, const GError *error)
 {
-  cli_report_error_with_hint (what, error, NULL);
+  g_autofree char *hint = hint_for (NULL, error);
+
+  report (what, NULL, error, hint, NULL);
 }
 
 /* The same, with a hint of the caller's rather than the one for the
@@ -126,14 +276,22 @@ void
 cli_report_error_with_hint (const char *what, const GError *error,
                             const char *hint)
 {
+  g_autofree char *own = hint ? NULL : hint_for (NULL, error);
+
+  report (what, NULL, error, hint ? hint : own, NULL);
+}
+
+static void
+report (const char *what, const char *lead, const GError *error,
+        const char *hint, const char *hint2)
+{
   g_autoptr (GString) line = g_string_new ("authenta: ");
   g_autofree char *message = cli_sanitize (error->message);
 
-  if (!hint)
-    hint = hint_for (error);
-
   if (what)
     g_string_append_printf (line, "%s: ", what);
+  if (lead)
+    g_string_append_printf (line, "%s: ", lead);
   g_string_append (line, message);
 
   if (error->domain == AUTHENTA_ERROR)
@@ -169,5 +327,7 @@ cli_report_error_with_hint (const char *what, const GError *error,
     }
   if (hint)
     g_string_append_printf (line, "\n  %s", hint);
+  if (hint2)
+    g_string_append_printf (line, "\n  %s", hint2);
   g_printerr ("%s\n", line->str);
 }

@@ -57,8 +57,8 @@ cli_cmd_get (int argc, char **argv)
   media = authenta_client_get_media (client, mid, NULL, &error);
   if (!media)
     {
-      cli_report_error (mid, error);
-      return cli_error_exit_code (error);
+      CliErrorContext ctx = { .command = "get", .client = client, .mid = mid };
+      return cli_report_failure (&ctx, mid, error);
     }
   cli_print_record (media);
   return cli_exit_for_record (media);
@@ -137,8 +137,8 @@ cli_cmd_list (int argc, char **argv)
       if (!authenta_client_foreach_media (client, (guint)limit, print_each,
                                           &count, NULL, &error))
         {
-          cli_report_error ("list", error);
-          return cli_error_exit_code (error);
+          CliErrorContext ctx = { .command = "list", .client = client };
+          return cli_report_failure (&ctx, "list", error);
         }
       if (!cli_global.json && !cli_global.quiet)
         g_print ("%u record%s\n", count, count == 1 ? "" : "s");
@@ -153,8 +153,8 @@ cli_cmd_list (int argc, char **argv)
                                          &total, NULL, &error);
       if (!page)
         {
-          cli_report_error ("list", error);
-          return cli_error_exit_code (error);
+          CliErrorContext ctx = { .command = "list", .client = client };
+          return cli_report_failure (&ctx, "list", error);
         }
       if (!cli_global.json)
         cli_print_table_header ();
@@ -200,8 +200,9 @@ cli_cmd_delete (int argc, char **argv)
     return status;
   if (!authenta_client_delete_media (client, mid, NULL, &error))
     {
-      cli_report_error (mid, error);
-      return cli_error_exit_code (error);
+      CliErrorContext ctx
+          = { .command = "delete", .client = client, .mid = mid };
+      return cli_report_failure (&ctx, mid, error);
     }
   if (cli_global.json)
     g_print ("{\"mid\":\"%s\",\"deleted\":true}\n", mid);

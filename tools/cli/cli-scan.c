@@ -87,8 +87,8 @@ static const GOptionEntry scan_entries[] = {
   { "name", 'n', 0, G_OPTION_ARG_STRING, &opt_name,
     "The record's name (default: the file's name, or \"stdin\")", "NAME" },
   { "content-type", 't', 0, G_OPTION_ARG_STRING, &opt_content_type,
-    "video/mp4, video/quicktime, video/webm, image/jpeg or image/png "
-    "(default: recognised from the file's first bytes)",
+    "video/mp4, video/quicktime, video/webm, video/x-matroska, image/jpeg "
+    "or image/png (default: recognised from the file's first bytes)",
     "TYPE" },
   { "no-wait", 0, 0, G_OPTION_ARG_NONE, &opt_no_wait,
     "Print the record's mid once the upload is done, and exit without "
@@ -214,9 +214,18 @@ report_job_error (ScanJob *job, const GError *error)
     }
   {
     g_autofree char *shown = cli_sanitize (job->label);
-    cli_report_error (shown, error);
+    g_autofree char *mid = NULL;
+    CliErrorContext ctx = { .command = "scan",
+                            .client = job->run->client,
+                            .model_type = opt_model_type,
+                            .content_type = opt_content_type };
+
+    g_mutex_lock (&job->lock);
+    mid = g_strdup (job->mid);
+    g_mutex_unlock (&job->lock);
+    ctx.mid = mid;
+    return cli_report_failure (&ctx, shown, error);
   }
-  return cli_error_exit_code (error);
 }
 
 static gboolean
@@ -301,10 +310,12 @@ on_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
           g_autofree char *shown = cli_sanitize (job->label);
           g_autofree char *what = g_strdup_printf (
               "%s: the verdict stands, but deleting the record failed", shown);
+          CliErrorContext ctx = { .command = "delete",
+                                  .client = job->run->client,
+                                  .mid = job->mid };
 
           cli_progress_clear (job->run->progress);
-          cli_report_error (what, error);
-          error_exit = cli_error_exit_code (error);
+          error_exit = cli_report_failure (&ctx, what, error);
         }
 
       /* The verdict stands (a fake stays 1); otherwise the deletion that
@@ -485,6 +496,71 @@ start_next_jobs (ScanRun *run)
     }
 }
 
+/* --model-type: one the service takes without more than this tool sends,
+ * checked before any request; written as the service spells it. */
+static gboolean
+check_model_type (void)
+{
+  static const char *const usable[] = { "DF-1", "AC-1", "FD-1" };
+  g_autofree char *model = NULL;
+
+  if (!opt_model_type)
+    return TRUE;
+  model = g_ascii_strup (opt_model_type, -1);
+  for (gsize i = 0; i < G_N_ELEMENTS (usable); i++)
+    if (g_str_equal (model, usable[i]))
+      {
+        g_free (opt_model_type);
+        opt_model_type = g_steal_pointer (&model);
+        return TRUE;
+      }
+  if (g_str_equal (model, "FI-1"))
+    cli_usage_error ("scan", "--model-type FI-1 (face intelligence) needs a "
+                             "metadata object, which this tool cannot send: "
+                             "use DF-1, AC-1 or FD-1");
+  else
+    {
+      g_autofree char *shown = cli_sanitize (opt_model_type);
+      cli_usage_error ("scan",
+                       "unknown --model-type '%s': use DF-1 (video "
+                       "deepfakes), AC-1 (AI-generated images) or FD-1 "
+                       "(image forgery)",
+                       shown);
+    }
+  return FALSE;
+}
+
+/* --content-type: one the service takes (see docs/cli.md about Matroska),
+ * checked before any request. */
+static gboolean
+check_content_type (void)
+{
+  static const char *const known[]
+      = { "video/mp4",        "video/quicktime", "video/webm",
+          "video/x-matroska", "image/jpeg",      "image/png" };
+  g_autofree char *type = NULL;
+
+  if (!opt_content_type)
+    return TRUE;
+  type = g_ascii_strdown (opt_content_type, -1);
+  for (gsize i = 0; i < G_N_ELEMENTS (known); i++)
+    if (g_str_equal (type, known[i]))
+      {
+        g_free (opt_content_type);
+        opt_content_type = g_steal_pointer (&type);
+        return TRUE;
+      }
+  {
+    g_autofree char *shown = cli_sanitize (opt_content_type);
+    cli_usage_error ("scan",
+                     "--content-type '%s' is not a type the service takes: "
+                     "give video/mp4, video/quicktime, video/webm, "
+                     "video/x-matroska, image/jpeg or image/png",
+                     shown);
+  }
+  return FALSE;
+}
+
 /* Check a command-line argument and make it something to upload: a regular
  * file as it is; standard input, a pipe or a device copied to a temporary
  * file first, since the upload must announce its size. */
@@ -608,6 +684,8 @@ cli_cmd_scan (int argc, char **argv)
       cli_usage_error ("scan", "--jobs must be at least 1");
       return CLI_EXIT_USAGE;
     }
+  if (!check_model_type () || !check_content_type ())
+    return CLI_EXIT_USAGE;
   for (int i = 1; i < argc; i++)
     if (g_str_equal (argv[i], "-"))
       {

@@ -20,7 +20,8 @@ CliGlobal cli_global;
   "  3    local file: missing, a directory, unreadable, unsupported type;\n"   \
   "       or the output could not be written\n"                                \
   "  4    authentication: key missing or refused, permission, credits\n"       \
-  "  5    service, network or protocol failure, upload refused\n"              \
+  "  5    service, network or protocol failure, upload refused, no API\n"      \
+  "       at the base URL\n"                                                   \
   "  6    time-out (--timeout, or the service took too long)\n"                \
   "  7    processing failed on the service\n"                                  \
   "  8    no such record\n"                                                    \
