@@ -1289,11 +1289,42 @@ authenta_client_upload_file (AuthentaClient *self, AuthentaMedia *media,
   return fresh ? g_steal_pointer (&fresh) : g_object_ref (media);
 }
 
+/* Whether a failed poll may be followed by another: the request could not
+ * be made or answered properly (network, 5xx, 429, an unreadable answer),
+ * after its own retries.  The file is uploaded and the service goes on
+ * processing it, and GET is safe to repeat, so a short outage must not end
+ * a long wait.  Never a refusal (400, 401, 402, 403, 404), a failed
+ * processing or a cancellation: polling again cannot change those. */
+static gboolean
+poll_error_is_transient (const GError *error)
+{
+  if (error == NULL || error->domain != AUTHENTA_ERROR)
+    return FALSE;
+  switch (error->code)
+    {
+    case AUTHENTA_ERROR_NETWORK:
+    case AUTHENTA_ERROR_SERVER:
+    case AUTHENTA_ERROR_RATE_LIMITED:
+    case AUTHENTA_ERROR_PROTOCOL:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static char *
+describe_duration (guint ms)
+{
+  if (ms >= 1000 && ms % 1000 == 0)
+    return g_strdup_printf ("%u s", ms / 1000);
+  return g_strdup_printf ("%u ms", ms);
+}
+
 /**
  * authenta_client_wait_for_result:
  * @self: a #AuthentaClient
  * @mid: a media id whose file was uploaded
- * @progress: (nullable) (scope call): called at each poll
+ * @progress: (nullable) (scope call): called at each successful poll
  * @progress_data: data for @progress
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
@@ -1302,10 +1333,18 @@ authenta_client_upload_file (AuthentaClient *self, AuthentaMedia *media,
  * authenta_client_set_poll_policy()) until the status is `PROCESSED`.  An
  * unknown status keeps it polling.
  *
+ * A poll that fails with %AUTHENTA_ERROR_NETWORK, %AUTHENTA_ERROR_SERVER,
+ * %AUTHENTA_ERROR_RATE_LIMITED or %AUTHENTA_ERROR_PROTOCOL (once its own
+ * retries are spent) does not end the wait either: it is logged and polling
+ * goes on, on the same schedule, until #AuthentaClient:poll-timeout runs out
+ * (with a poll-timeout of 0, until cancelled).  Any other error (401, 402,
+ * 403, 404, 400) ends the wait at once, as does cancellation.
+ *
  * Returns: (transfer full): the processed record, with its verdict; or
  *   %NULL with %AUTHENTA_ERROR_PROCESSING_FAILED (`FAILED` or `ERROR`),
- *   %AUTHENTA_ERROR_TIMEOUT (no verdict within
- *   #AuthentaClient:poll-timeout) or another error.
+ *   %AUTHENTA_ERROR_TIMEOUT (no verdict within #AuthentaClient:poll-timeout;
+ *   its message names the mid, says the file was uploaded and gives the
+ *   last error seen, if the last poll failed) or another error.
  */
 AuthentaMedia *
 authenta_client_wait_for_result (AuthentaClient *self, const char *mid,
@@ -1313,10 +1352,12 @@ authenta_client_wait_for_result (AuthentaClient *self, const char *mid,
                                  gpointer progress_data,
                                  GCancellable *cancellable, GError **error)
 {
+  g_autoptr (GError) last_error = NULL;
+  g_autofree char *last_status = NULL;
   guint interval_ms, max_interval_ms, timeout_ms;
   double growth;
   gint64 start, deadline;
-  guint polls = 0;
+  guint polls = 0, failed_polls = 0;
 
   g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
   g_return_val_if_fail (mid != NULL, NULL);
@@ -1338,50 +1379,86 @@ authenta_client_wait_for_result (AuthentaClient *self, const char *mid,
   for (;;)
     {
       g_autoptr (AuthentaMedia) media = NULL;
-      const char *status;
+      g_autoptr (GError) poll_error = NULL;
+      const char *status = NULL;
       gint64 now, left_ms;
 
-      media = authenta_client_get_media (self, mid, cancellable, error);
-      if (media == NULL)
-        return NULL;
+      media = authenta_client_get_media (self, mid, cancellable, &poll_error);
       polls++;
-      status = authenta_media_get_status (media);
-      if (progress)
-        progress (AUTHENTA_SCAN_STAGE_PROCESSING, media,
-                  authenta_media_get_size (media),
-                  authenta_media_get_size (media), progress_data);
-
-      if (authenta_media_is_processed (media))
+      if (media == NULL)
         {
-          g_debug ("mid %s processed after %u polls", mid, polls);
-          return g_steal_pointer (&media);
+          if (!poll_error_is_transient (poll_error))
+            {
+              g_propagate_error (error, g_steal_pointer (&poll_error));
+              return NULL;
+            }
+          failed_polls++;
+          g_debug ("mid %s: poll %u failed, polling on: %s", mid, polls,
+                   poll_error->message);
+          g_clear_error (&last_error);
+          last_error = g_steal_pointer (&poll_error);
         }
-      if (g_strcmp0 (status, "FAILED") == 0 || g_strcmp0 (status, "ERROR") == 0)
+      else
         {
-          g_propagate_error (error, authenta_error_new_full (
-                                        AUTHENTA_ERROR_PROCESSING_FAILED, 0,
-                                        status, mid,
-                                        "The service could not process mid "
-                                        "%s (status %s)",
-                                        mid, status));
-          return NULL;
+          g_clear_error (&last_error);
+          status = authenta_media_get_status (media);
+          g_free (last_status);
+          last_status = g_strdup (status);
+          if (progress)
+            progress (AUTHENTA_SCAN_STAGE_PROCESSING, media,
+                      authenta_media_get_size (media),
+                      authenta_media_get_size (media), progress_data);
+
+          if (authenta_media_is_processed (media))
+            {
+              g_debug ("mid %s processed after %u polls (%u failed)", mid,
+                       polls, failed_polls);
+              return g_steal_pointer (&media);
+            }
+          if (g_strcmp0 (status, "FAILED") == 0
+              || g_strcmp0 (status, "ERROR") == 0)
+            {
+              g_propagate_error (error, authenta_error_new_full (
+                                            AUTHENTA_ERROR_PROCESSING_FAILED, 0,
+                                            status, mid,
+                                            "The service could not process "
+                                            "mid %s (status %s)",
+                                            mid, status));
+              return NULL;
+            }
         }
 
       now = g_get_monotonic_time ();
       if (now >= deadline)
         {
-          g_propagate_error (error, authenta_error_new_full (
-                                        AUTHENTA_ERROR_TIMEOUT, 0, NULL, mid,
-                                        "No verdict for mid %s after %u ms "
-                                        "(%u polls, last status %s)",
-                                        mid, timeout_ms, polls,
-                                        status ? status : "none"));
+          g_autofree char *within = describe_duration (timeout_ms);
+          g_autoptr (GString) message = g_string_new (NULL);
+
+          g_string_append_printf (message,
+                                  "No verdict for mid %s within %s (%u polls",
+                                  mid, within, polls);
+          if (failed_polls)
+            g_string_append_printf (message, ", %u failed", failed_polls);
+          if (last_status)
+            g_string_append_printf (message, ", last status %s", last_status);
+          g_string_append (message, "); the file was uploaded and the "
+                                    "service may still finish it");
+          if (last_error)
+            g_string_append_printf (message, "; last error: %s",
+                                    last_error->message);
+          g_propagate_error (
+              error, authenta_error_new_full (AUTHENTA_ERROR_TIMEOUT, 0, NULL,
+                                              mid, "%s", message->str));
           return NULL;
         }
       left_ms = (deadline - now + 999) / 1000;
-      g_debug ("mid %s is %s; next poll in %u ms", mid,
-               status ? status : "without status",
-               (guint)MIN ((gint64)interval_ms, left_ms));
+      if (media)
+        g_debug ("mid %s is %s; next poll in %u ms", mid,
+                 status ? status : "without status",
+                 (guint)MIN ((gint64)interval_ms, left_ms));
+      else
+        g_debug ("mid %s: next poll in %u ms", mid,
+                 (guint)MIN ((gint64)interval_ms, left_ms));
       if (!authenta_wait (MIN ((gint64)interval_ms, left_ms), cancellable,
                           error))
         return NULL;

@@ -163,7 +163,9 @@ AuthentaMedia *authenta_client_upload_file (AuthentaClient *self,
                                             GCancellable *cancellable,
                                             GError **error);
 
-/* Poll GET /media/{mid} with growing intervals until PROCESSED. */
+/* Poll GET /media/{mid} with growing intervals until PROCESSED.  Failed
+ * polls of kind NETWORK, SERVER, RATE_LIMITED or PROTOCOL do not end the
+ * wait; past poll-timeout it ends with AUTHENTA_ERROR_TIMEOUT. */
 AUTHENTA_AVAILABLE_IN_ALL
 AuthentaMedia *authenta_client_wait_for_result (AuthentaClient *self,
                                                 const char *mid,

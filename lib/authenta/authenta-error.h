@@ -35,8 +35,10 @@ G_BEGIN_DECLS
  *   made, or a transfer time-out fired (connect, stall or request time-out:
  *   the message names which), and retries were exhausted.
  * @AUTHENTA_ERROR_TIMEOUT: no verdict came within the total wait
- *   (#AuthentaClient:poll-timeout).  Only the wait for a verdict gives this
- *   code; a request that timed out is %AUTHENTA_ERROR_NETWORK.
+ *   (#AuthentaClient:poll-timeout), whether the polls failed meanwhile
+ *   (the message then gives the last error) or not; the file was uploaded.
+ *   Only the wait for a verdict gives this code; a request that timed out
+ *   is %AUTHENTA_ERROR_NETWORK.
  * @AUTHENTA_ERROR_PROTOCOL: the answer could not be understood: not JSON,
  *   truncated, wrongly typed or too large.
  * @AUTHENTA_ERROR_UPLOAD_REJECTED: the storage service refused the upload

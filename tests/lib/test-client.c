@@ -1369,6 +1369,129 @@ test_wait_reuses_connection (Fixture *f, gconstpointer data)
   g_assert_cmpuint (reused, >=, polls - 1);
 }
 
+/* A short outage while waiting for the verdict: the file is uploaded and
+ * the service keeps processing, so failed polls (after their own retries)
+ * do not end the wait. */
+static void
+test_wait_survives_outage (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = make_file ("outage.mp4", 5000);
+  g_autoptr (AuthentaMedia) media = NULL;
+  g_autoptr (GPtrArray) lines = NULL;
+  guint failed = 0;
+
+  /* In this order on GET: six 503s (one poll's four tries, then two more),
+   * three dropped answers, two 200s that are not JSON.  Polls of kind
+   * SERVER, NETWORK and PROTOCOL fail in turn. */
+  add_fault ("get", "status", 6, "\"status\":503");
+  add_fault ("get", "drop", 3, NULL);
+  add_fault ("get", "malformed", 2, NULL);
+  capture_start ();
+  media = authenta_client_scan_file (f->client, path, NULL, NULL, NULL, NULL,
+                                     NULL, NULL, &error);
+  lines = capture_stop ();
+  g_assert_no_error (error);
+  g_assert_nonnull (media);
+  g_assert_true (authenta_media_is_processed (media));
+  g_assert_cmpuint (test_emulator_get_count (emu, "get"), >=, 6 + 3 + 2 + 1);
+  for (guint i = 0; i < lines->len; i++)
+    if (strstr (g_ptr_array_index (lines, i), "failed, polling on"))
+      failed++;
+  g_test_message ("%u failed polls logged", failed);
+  /* 4×503; 2×503 + 2 drops; 1 drop + malformed; malformed. */
+  g_assert_cmpuint (failed, ==, 4);
+}
+
+/* The service gone for good after the upload: the wait ends at
+ * poll-timeout with TIMEOUT naming the mid and the last error. */
+static void
+test_wait_outage_times_out (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AuthentaClient) client = NULL;
+  g_autoptr (AuthentaMedia) created = NULL;
+  g_autoptr (AuthentaMedia) uploaded = NULL;
+  g_autoptr (AuthentaMedia) result = NULL;
+  g_autofree char *path = make_file ("gone.mp4", 5000);
+  g_autofree char *mid = NULL;
+  TestEmulator *own = test_emulator_start ("--processing-time", "60", NULL);
+  gint64 start, elapsed_ms;
+
+  client = make_client_for (own, KEY);
+  authenta_client_set_retry_policy (client, 2, 5, 10, 0);
+  authenta_client_set_poll_policy (client, 20, 2.0, 100, 600);
+  created = authenta_client_create_media (client, "gone", "video/mp4", 5000,
+                                          NULL, NULL, &error);
+  g_assert_no_error (error);
+  mid = g_strdup (authenta_media_get_mid (created));
+  uploaded = authenta_client_upload_file (client, created, path, NULL, NULL,
+                                          NULL, &error);
+  g_assert_no_error (error);
+  test_emulator_stop (own);
+
+  start = g_get_monotonic_time ();
+  result
+      = authenta_client_wait_for_result (client, mid, NULL, NULL, NULL, &error);
+  elapsed_ms = (g_get_monotonic_time () - start) / 1000;
+  g_assert_null (result);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_TIMEOUT);
+  g_test_message ("after %" G_GINT64_FORMAT " ms: %s", elapsed_ms,
+                  error->message);
+  g_assert_cmpstr (authenta_error_get_mid (error), ==, mid);
+  g_assert_true (g_str_has_prefix (error->message, "No verdict for mid "));
+  g_assert_nonnull (strstr (error->message, mid));
+  g_assert_nonnull (strstr (error->message, "within 600 ms"));
+  g_assert_nonnull (strstr (error->message, "the file was uploaded"));
+  g_assert_nonnull (strstr (error->message, "last error: GET /api/media/"));
+  /* Polling went on for the whole poll-timeout, not one poll's retries. */
+  g_assert_cmpint (elapsed_ms, >=, 600);
+  g_assert_cmpint (elapsed_ms, <, 5000);
+}
+
+/* Refusals end the wait at the first poll: polling again cannot change
+ * them. */
+static void
+test_wait_refusal_ends_at_once (Fixture *f, gconstpointer data)
+{
+  static const struct
+  {
+    guint status;
+    gint code;
+  } cases[] = {
+    { 400, AUTHENTA_ERROR_BAD_REQUEST },
+    { 401, AUTHENTA_ERROR_INVALID_API_KEY },
+    { 402, AUTHENTA_ERROR_INSUFFICIENT_BALANCE },
+    { 403, AUTHENTA_ERROR_FORBIDDEN },
+    { 404, AUTHENTA_ERROR_NOT_FOUND },
+  };
+  g_autofree char *path = make_file ("refused.mp4", 5000);
+  g_autoptr (AuthentaMedia) created = create_for_file (f, path, "refused");
+  g_autoptr (AuthentaMedia) uploaded = NULL;
+  g_autoptr (GError) error = NULL;
+
+  test_emulator_configure (emu, "{\"processing_time_ms\":60000}");
+  uploaded = authenta_client_upload_file (f->client, created, path, NULL, NULL,
+                                          NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) wait_error = NULL;
+      g_autoptr (AuthentaMedia) result = NULL;
+      g_autofree char *extra
+          = g_strdup_printf ("\"status\":%u", cases[i].status);
+      guint before = test_emulator_get_count (emu, "get");
+
+      add_fault ("get", "status", 1, extra);
+      result = authenta_client_wait_for_result (
+          f->client, authenta_media_get_mid (created), NULL, NULL, NULL,
+          &wait_error);
+      g_assert_null (result);
+      g_assert_error (wait_error, AUTHENTA_ERROR, cases[i].code);
+      g_assert_cmpuint (test_emulator_get_count (emu, "get") - before, ==, 1);
+    }
+}
+
 /* ---- cancellation ----------------------------------------------------- */
 
 typedef struct
@@ -1444,6 +1567,30 @@ test_cancel_poll (Fixture *f, gconstpointer data)
   g_thread_join (thread);
   g_assert_null (result);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+static void
+test_cancel_during_outage (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = make_file ("cancel-outage.mp4", 5000);
+  g_autoptr (AuthentaMedia) result = NULL;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  Canceller c = { cancellable, 300, 0 };
+  GThread *thread;
+
+  /* Every poll fails and there is no bound on the wait: only the cancel
+   * ends it. */
+  add_fault ("get", "status", 100000, "\"status\":503");
+  authenta_client_set_poll_policy (f->client, 10, 1.5, 40, 0);
+  thread = g_thread_new ("canceller", cancel_later, &c);
+  result = authenta_client_scan_file (f->client, path, NULL, NULL, NULL, NULL,
+                                      NULL, cancellable, &error);
+  assert_prompt (&c, "outage");
+  g_thread_join (thread);
+  g_assert_null (result);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (test_emulator_get_count (emu, "get"), >, 1);
 }
 
 static void
@@ -1677,8 +1824,14 @@ main (int argc, char **argv)
   ADD ("wait/total-timeout-names-mid", test_wait_timeout);
   ADD ("wait/polls-reuse-the-connection", test_wait_reuses_connection);
   ADD ("wait/unknown-status-keeps-polling", test_wait_unknown_status);
+  ADD ("wait/survives-503-drops-and-malformed-answers",
+       test_wait_survives_outage);
+  ADD ("wait/service-gone-times-out-naming-mid-and-last-error",
+       test_wait_outage_times_out);
+  ADD ("wait/refusal-ends-at-once", test_wait_refusal_ends_at_once);
   ADD ("cancel/during-upload", test_cancel_upload);
   ADD ("cancel/during-poll-wait", test_cancel_poll);
+  ADD ("cancel/during-outage-while-waiting", test_cancel_during_outage);
   ADD ("cancel/during-request", test_cancel_request);
   ADD ("cancel/during-back-off", test_cancel_backoff);
   ADD ("threads/sixteen-scans-at-once", test_sixteen_threads);
