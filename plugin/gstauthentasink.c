@@ -27,8 +27,9 @@
  * `http-status-code`, `mid` and `location` (where the recording was kept).
  *
  * The API key comes from the `AUTHENTA_API_KEY` environment variable, or
- * from the write-only #GstAuthentaSink:api-key property; it is never logged
- * nor shown by `gst-launch-1.0 -v` or pipeline dumps.
+ * from the write-only #GstAuthentaSink:api-key property (white space around
+ * it dropped); it is never logged nor shown by `gst-launch-1.0 -v` or
+ * pipeline dumps.
  *
  * ## Example launch lines
  * |[
@@ -63,6 +64,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_authenta_sink_debug);
 #define DEFAULT_MODEL_TYPE GST_AUTHENTA_SINK_MODEL_TYPE_AUTO
 #define DEFAULT_KEEP_FILE GST_AUTHENTA_SINK_KEEP_FILE_ON_FAILURE
 #define DEFAULT_DELETE_REMOTE FALSE
+#define DEFAULT_ALLOW_INSECURE FALSE
 /* The library's own defaults (DEFAULT_* in lib/authenta-client.c, which its
  * public header does not export): keep these in step with them. */
 #define DEFAULT_TIMEOUT 900
@@ -96,6 +98,7 @@ enum
   PROP_RETRY_MAX_DELAY,
   PROP_POLL_INTERVAL,
   PROP_POLL_MAX_INTERVAL,
+  PROP_ALLOW_INSECURE,
 };
 
 /* A copy of the properties, taken when a scan starts so that it runs with
@@ -115,6 +118,7 @@ typedef struct
   guint retry_max_delay;
   guint poll_interval;
   guint poll_max_interval;
+  gboolean allow_insecure;
 } Settings;
 
 struct _GstAuthentaSink
@@ -220,6 +224,24 @@ free_secret (char *secret)
     return;
   explicit_bzero (secret, strlen (secret));
   g_free (secret);
+}
+
+/* The key without the white space a copy and paste often brings along
+ * (" api_… \n"); NULL when nothing is left. */
+static char *
+dup_trimmed_key (const char *key)
+{
+  char *copy;
+
+  if (key == NULL)
+    return NULL;
+  copy = g_strstrip (g_strdup (key));
+  if (*copy == '\0')
+    {
+      free_secret (copy);
+      return NULL;
+    }
+  return copy;
 }
 
 static void
@@ -343,6 +365,79 @@ dup_error_code (const GError *error)
   return g_strdup ("ERROR");
 }
 
+/* The base URL the client was given: base-url, else AUTHENTA_BASE_URL, else
+ * the public service. */
+static const char *
+effective_base_url (const Settings *s, const char **from)
+{
+  const char *env = g_getenv ("AUTHENTA_BASE_URL");
+
+  if (s->base_url != NULL)
+    {
+      *from = "the base-url property";
+      return s->base_url;
+    }
+  if (env != NULL && *env != '\0')
+    {
+      *from = "AUTHENTA_BASE_URL";
+      return env;
+    }
+  *from = "the default";
+  return AUTHENTA_DEFAULT_BASE_URL;
+}
+
+/* A well-formed http URL that the client still refused: plain http to a
+ * host that is not loopback (every other http URL it accepts). */
+static gboolean
+is_refused_plain_http (const char *url)
+{
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+  const char *host;
+
+  if (uri == NULL || g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") != 0)
+    return FALSE;
+  host = g_uri_get_host (uri);
+  return host != NULL && *host != '\0' && g_uri_get_userinfo (uri) == NULL
+         && g_uri_get_query (uri) == NULL && g_uri_get_fragment (uri) == NULL;
+}
+
+/* Why the client could not be made, worded by its cause: the key, plain
+ * http, or a malformed base URL.  Neither the key nor the URL is quoted
+ * (the URL may hold a password; the debug string has it redacted). */
+static char *
+describe_setup_error (const GError *error, const Settings *s,
+                      GstResourceError *code)
+{
+  const char *from = NULL;
+  const char *url = effective_base_url (s, &from);
+
+  *code = GST_RESOURCE_ERROR_SETTINGS;
+  if (g_error_matches (error, AUTHENTA_ERROR, AUTHENTA_ERROR_INVALID_API_KEY))
+    {
+      *code = GST_RESOURCE_ERROR_NOT_AUTHORIZED;
+      return g_strdup_printf (
+          "The API key (from %s) cannot be used: it contains spaces or "
+          "control characters. Set it to the key exactly as the Authenta "
+          "platform issued it.",
+          s->api_key ? "the api-key property" : "AUTHENTA_API_KEY");
+    }
+  if (g_error_matches (error, AUTHENTA_ERROR, AUTHENTA_ERROR_INVALID_ARGUMENT)
+      && is_refused_plain_http (url))
+    return g_strdup_printf (
+        "The base URL (from %s) is plain http to a host other than this "
+        "machine, which would send the API key in clear text. Use https "
+        "(plain http is accepted only for 127.0.0.1, ::1 and localhost), or "
+        "set allow-insecure=true on a test rig or private network.",
+        from);
+  if (g_error_matches (error, AUTHENTA_ERROR, AUTHENTA_ERROR_INVALID_ARGUMENT))
+    return g_strdup_printf (
+        "The base URL (from %s) cannot be used: it must be "
+        "https://HOST[/PATH], without user information, a query or a "
+        "fragment. Check base-url and AUTHENTA_BASE_URL.",
+        from);
+  return g_strdup ("The Authenta client cannot be set up (see the details).");
+}
+
 /* Posts the ERROR for a failed scan, with a message that says what to do. */
 static void
 post_scan_error (GstAuthentaSink *self, const GError *error,
@@ -365,6 +460,14 @@ post_scan_error (GstAuthentaSink *self, const GError *error,
         {
         case AUTHENTA_ERROR_INVALID_API_KEY:
           code = GST_RESOURCE_ERROR_NOT_AUTHORIZED;
+          /* Refused by the client itself: a key changed in READY. */
+          if (authenta_error_get_http_status (error) == 0)
+            {
+              GstResourceError setup_code;
+
+              what = describe_setup_error (error, settings, &setup_code);
+              break;
+            }
           what = g_strdup (
               "The Authenta service refused the API key. Set the api-key "
               "property or the AUTHENTA_API_KEY environment variable to a "
@@ -432,10 +535,14 @@ post_scan_error (GstAuthentaSink *self, const GError *error,
                            "recording.");
           break;
         case AUTHENTA_ERROR_INVALID_ARGUMENT:
-          code = GST_RESOURCE_ERROR_SETTINGS;
-          what = g_strdup ("A setting of authentasink cannot be used "
-                           "(see the details).");
-          break;
+          {
+            GstResourceError setup_code;
+
+            /* The client made at EOS after base-url changed in READY. */
+            code = GST_RESOURCE_ERROR_SETTINGS;
+            what = describe_setup_error (error, settings, &setup_code);
+            break;
+          }
         case AUTHENTA_ERROR_UNSUPPORTED_MEDIA:
           domain = GST_STREAM_ERROR;
           code = GST_STREAM_ERROR_WRONG_TYPE;
@@ -518,11 +625,9 @@ gst_authenta_sink_set_property (GObject *object, guint prop_id,
     {
     case PROP_API_KEY:
       {
-        const char *key = g_value_get_string (value);
-
         /* Never logged, not even its length. */
         free_secret (s->api_key);
-        s->api_key = (key != NULL && *key != '\0') ? g_strdup (key) : NULL;
+        s->api_key = dup_trimmed_key (g_value_get_string (value));
         /* start()'s client has the old one: the next scan makes another. */
         g_clear_object (&self->client);
         break;
@@ -566,6 +671,10 @@ gst_authenta_sink_set_property (GObject *object, guint prop_id,
       break;
     case PROP_POLL_MAX_INTERVAL:
       s->poll_max_interval = g_value_get_uint (value);
+      break;
+    case PROP_ALLOW_INSECURE:
+      s->allow_insecure = g_value_get_boolean (value);
+      g_clear_object (&self->client);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -622,6 +731,9 @@ gst_authenta_sink_get_property (GObject *object, guint prop_id, GValue *value,
       break;
     case PROP_POLL_MAX_INTERVAL:
       g_value_set_uint (value, s->poll_max_interval);
+      break;
+    case PROP_ALLOW_INSECURE:
+      g_value_set_boolean (value, s->allow_insecure);
       break;
     default:
       /* api-key is write-only: GObject never asks for it. */
@@ -904,8 +1016,18 @@ pick_content_type (GstAuthentaSink *self, const Settings *settings,
 static AuthentaClient *
 make_client (GstAuthentaSink *self, const Settings *s, GError **error)
 {
+  char *key;
+  AuthentaClient *client;
+
   GST_DEBUG_OBJECT (self, "creating a client");
-  return authenta_client_new (s->base_url, s->api_key, error);
+  /* The environment's key is trimmed as the property's is. */
+  key = s->api_key ? g_strdup (s->api_key)
+                   : dup_trimmed_key (g_getenv ("AUTHENTA_API_KEY"));
+  client = g_initable_new (AUTHENTA_TYPE_CLIENT, NULL, error, "base-url",
+                           s->base_url, "api-key", key, "allow-insecure",
+                           s->allow_insecure, NULL);
+  free_secret (key);
+  return client;
 }
 
 /* The tunable settings, applied to the client before each scan. */
@@ -1305,15 +1427,16 @@ gst_authenta_sink_start (GstBaseSink *bsink)
   g_autoptr (AuthentaClient) client = NULL;
   g_autoptr (GError) error = NULL;
   gboolean have_key;
-  const char *env_key = g_getenv ("AUTHENTA_API_KEY");
+  char *env_key = dup_trimmed_key (g_getenv ("AUTHENTA_API_KEY"));
 
   GST_OBJECT_LOCK (self);
-  have_key = self->settings.api_key != NULL;
+  have_key = self->settings.api_key != NULL || env_key != NULL;
+  free_secret (env_key);
   dir = g_strdup (self->temp_dir ? self->temp_dir : g_get_tmp_dir ());
   GST_OBJECT_UNLOCK (self);
 
   /* Fail before anything is recorded, not at the end of it. */
-  if (!have_key && (env_key == NULL || *env_key == '\0'))
+  if (!have_key)
     {
       GST_ELEMENT_ERROR (self, RESOURCE, NOT_AUTHORIZED,
                          ("No Authenta API key. Set the api-key property or "
@@ -1342,10 +1465,13 @@ gst_authenta_sink_start (GstBaseSink *bsink)
   client = make_client (self, &settings, &error);
   if (client == NULL)
     {
-      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-                         ("The Authenta client cannot be set up. Check "
-                          "base-url and AUTHENTA_BASE_URL."),
-                         ("%s", error->message));
+      GstResourceError code;
+      g_autofree char *text = describe_setup_error (error, &settings, &code);
+
+      gst_element_message_full (
+          GST_ELEMENT_CAST (self), GST_MESSAGE_ERROR, GST_RESOURCE_ERROR, code,
+          g_steal_pointer (&text), g_strdup (error->message), __FILE__,
+          GST_FUNCTION, __LINE__);
       return FALSE;
     }
   GST_OBJECT_LOCK (self);
@@ -1485,6 +1611,7 @@ gst_authenta_sink_init (GstAuthentaSink *self)
   s->model_type = DEFAULT_MODEL_TYPE;
   s->keep_file = DEFAULT_KEEP_FILE;
   s->delete_remote = DEFAULT_DELETE_REMOTE;
+  s->allow_insecure = DEFAULT_ALLOW_INSECURE;
   s->timeout = DEFAULT_TIMEOUT;
   s->retry_attempts = DEFAULT_RETRY_ATTEMPTS;
   s->retry_base_delay = DEFAULT_RETRY_BASE_DELAY;
@@ -1524,7 +1651,8 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
       g_param_spec_string (
           "api-key", "API key",
           "Key for the Authenta service (write-only; default: the "
-          "AUTHENTA_API_KEY environment variable)",
+          "AUTHENTA_API_KEY environment variable; white space around it "
+          "is dropped)",
           NULL,
           G_PARAM_WRITABLE | GST_PARAM_MUTABLE_READY | G_PARAM_STATIC_STRINGS));
 
@@ -1623,6 +1751,22 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
                          "milliseconds",
                          1, MAX_DELAY_MS, DEFAULT_POLL_MAX_INTERVAL,
                          PARAM_FLAGS));
+
+  /**
+   * GstAuthentaSink:allow-insecure:
+   *
+   * Accept a plain-http base URL to a host that is not loopback.  The API
+   * key then travels in clear text: for test rigs and private networks
+   * only.
+   */
+  g_object_class_install_property (
+      gobject_class, PROP_ALLOW_INSECURE,
+      g_param_spec_boolean (
+          "allow-insecure", "Allow insecure",
+          "Accept a plain-http base-url to a host other than loopback (the "
+          "API key then travels in clear text: test rigs and private "
+          "networks only)",
+          DEFAULT_ALLOW_INSECURE, PARAM_FLAGS));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_set_static_metadata (

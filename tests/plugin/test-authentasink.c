@@ -809,7 +809,43 @@ GST_START_TEST (test_error_bad_base_url)
   gst_message_parse_error (msg, &err, NULL);
   fail_unless (
       g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS));
-  fail_unless (strstr (err->message, "base-url") != NULL);
+  /* Worded as the plain-http refusal, with the way out. */
+  fail_unless (strstr (err->message, "base-url") != NULL, "%s", err->message);
+  fail_unless (strstr (err->message, "plain http") != NULL, "%s", err->message);
+  fail_unless (strstr (err->message, "Use https") != NULL, "%s", err->message);
+  fail_unless (strstr (err->message, "allow-insecure=true") != NULL, "%s",
+               err->message);
+  fail_unless (strstr (err->message, "API key (from") == NULL);
+  g_clear_error (&err);
+  gst_message_unref (g_steal_pointer (&msg));
+  gst_element_set_state (sink, GST_STATE_NULL);
+  /* GstBaseSink's own "failed to start" follows the sink's ERROR. */
+  gst_bus_set_flushing (bus, TRUE);
+  gst_bus_set_flushing (bus, FALSE);
+
+  /* A malformed one: told so, its password never quoted. */
+  g_object_set (sink, "base-url",
+                "https://user:pw1234@authenta.example.com/api", NULL);
+  fail_unless (gst_element_set_state (sink, GST_STATE_READY)
+               == GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (strstr (err->message, "https://HOST[/PATH]") != NULL, "%s",
+               err->message);
+  fail_unless (strstr (err->message, "pw1234") == NULL);
+  g_clear_error (&err);
+  gst_message_unref (g_steal_pointer (&msg));
+  gst_element_set_state (sink, GST_STATE_NULL);
+  /* GstBaseSink's own "failed to start" follows the sink's ERROR. */
+  gst_bus_set_flushing (bus, TRUE);
+  gst_bus_set_flushing (bus, FALSE);
+
+  /* allow-insecure: accepted (for a test rig); READY makes no request. */
+  g_object_set (sink, "base-url", "http://authenta.example.com/api",
+                "allow-insecure", TRUE, NULL);
+  fail_unless (gst_element_set_state (sink, GST_STATE_READY)
+               == GST_STATE_CHANGE_SUCCESS);
   gst_element_set_state (sink, GST_STATE_NULL);
   gst_element_set_bus (sink, NULL);
   gst_object_unref (sink);
@@ -1211,6 +1247,82 @@ pop_verdict_or_error (GstHarness *h)
     }
   return NULL;
 }
+
+/* Pushes a small PNG through a sink made from @desc (no api-key unless
+ * @desc has one) and returns the verdict or ERROR message. */
+static GstMessage *
+scan_png_with (Fixture *f, const char *extra)
+{
+  char png[64] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+  g_autofree char *desc = g_strdup_printf (
+      "authentasink base-url=%s temp-dir=%s poll-interval=50 "
+      "poll-max-interval=100 keep-file=never %s",
+      test_emulator_get_base_url (f->emu), f->dir, extra ? extra : "");
+  GstHarness *h = gst_harness_new_parse (desc);
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+
+  gst_element_set_bus (h->element, bus);
+  gst_object_unref (bus);
+  gst_harness_set_src_caps_str (h, "image/png");
+  fail_unless_equals_int (
+      gst_harness_push (h, gst_buffer_new_memdup (png, sizeof png)),
+      GST_FLOW_OK);
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  msg = pop_verdict_or_error (h);
+  teardown_harness (h);
+  fail_unless (msg != NULL);
+  return msg;
+}
+
+/* A key pasted with white space around it works, from the environment and
+ * from the property; one with a space inside is refused at READY, worded
+ * as a key problem (not a base-url one), the key never quoted. */
+GST_START_TEST (test_key_white_space)
+{
+  Fixture f = { 0 };
+  GstMessage *msg;
+  GstElement *sink;
+  g_autoptr (GstBus) bus = gst_bus_new ();
+  g_autoptr (GError) err = NULL;
+
+  fixture_setup (&f, "--processing-time", "0.05", NULL);
+  g_setenv ("AUTHENTA_API_KEY", " " EMULATOR_KEY " \n", TRUE);
+  msg = scan_png_with (&f, NULL);
+  fail_unless (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT,
+               "no verdict with the key from the environment");
+  gst_message_unref (msg);
+  g_unsetenv ("AUTHENTA_API_KEY");
+  msg = scan_png_with (&f, "api-key=\"\t" EMULATOR_KEY " \"");
+  fail_unless (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT,
+               "no verdict with the key from the property");
+  gst_message_unref (msg);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "create"), 2);
+
+  sink = gst_element_factory_make ("authentasink", NULL);
+  gst_element_set_bus (sink, bus);
+  g_setenv ("AUTHENTA_API_KEY", "api_emulator key", TRUE);
+  fail_unless (gst_element_set_state (sink, GST_STATE_READY)
+               == GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
+                                GST_RESOURCE_ERROR_NOT_AUTHORIZED));
+  fail_unless (strstr (err->message, "API key (from AUTHENTA_API_KEY)") != NULL,
+               "%s", err->message);
+  fail_unless (strstr (err->message, "spaces or control characters") != NULL,
+               "%s", err->message);
+  fail_unless (strstr (err->message, "base") == NULL, "%s", err->message);
+  fail_unless (strstr (err->message, "api_emulator") == NULL);
+  gst_message_unref (msg);
+  g_unsetenv ("AUTHENTA_API_KEY");
+  gst_element_set_state (sink, GST_STATE_NULL);
+  gst_element_set_bus (sink, NULL);
+  gst_object_unref (sink);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
 
 /* PLAYING -> READY -> PLAYING: the second stream is recorded to a fresh
  * file of its own (not over the first one's, which was longer), with its
@@ -2005,6 +2117,7 @@ authentasink_suite (void)
   tcase_add_test (tc, test_error_keep_never_deletes);
   tcase_add_test (tc, test_error_no_key);
   tcase_add_test (tc, test_error_bad_base_url);
+  tcase_add_test (tc, test_key_white_space);
   tcase_add_test (tc, test_harness_bytes_segment_seeks);
   tcase_add_test (tc, test_harness_content_type);
   tcase_add_test (tc, test_harness_zero_bytes_warns);
