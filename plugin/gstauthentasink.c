@@ -589,12 +589,14 @@ check_mutable (GstAuthentaSink *self, GParamSpec *pspec)
   GST_OBJECT_LOCK (self);
   state = GST_STATE (self);
   GST_OBJECT_UNLOCK (self);
+  /* GStreamer does not enforce GST_PARAM_MUTABLE_READY: the element must.
+   * The value is never logged (it may be the key). */
   if (state > GST_STATE_READY)
     {
       GST_WARNING_OBJECT (self,
-                          "%s can only be changed in the NULL or READY "
-                          "state",
-                          pspec->name);
+                          "property %s ignored: set in %s, it takes effect "
+                          "only when set in the NULL or READY state",
+                          pspec->name, gst_element_state_get_name (state));
       return FALSE;
     }
   return TRUE;

@@ -1669,6 +1669,69 @@ GST_START_TEST (test_harness_reuses_start_client)
 }
 GST_END_TEST;
 
+static void
+collect_warnings (GstDebugCategory *category, GstDebugLevel level,
+                  const gchar *file, const gchar *function, gint line,
+                  GObject *object, GstDebugMessage *message, gpointer user_data)
+{
+  const char *text = gst_debug_message_get (message);
+
+  if (level == GST_LEVEL_WARNING
+      && g_str_equal (gst_debug_category_get_name (category), "authentasink")
+      && text != NULL)
+    g_ptr_array_add (user_data, g_strdup (text));
+}
+
+/* Set in PAUSED or PLAYING, a property is ignored with a warning naming
+ * it (never its value: it may be the key). */
+GST_START_TEST (test_property_in_playing_warns)
+{
+  Fixture f = { 0 };
+  GstHarness *h;
+  g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GstElement) sink = NULL;
+  guint timeout = 0;
+
+  gst_debug_set_threshold_for_name ("authentasink", GST_LEVEL_WARNING);
+  gst_debug_add_log_function (collect_warnings, warnings, NULL);
+  fixture_setup (&f, NULL);
+  h = make_harness (&f, NULL);
+  {
+    g_autoptr (GstIterator) it = gst_bin_iterate_sinks (GST_BIN (h->element));
+    GValue item = G_VALUE_INIT;
+
+    fail_unless_equals_int (gst_iterator_next (it, &item), GST_ITERATOR_OK);
+    sink = g_value_dup_object (&item);
+    g_value_unset (&item);
+  }
+  fail_unless_equals_int (GST_STATE (sink), GST_STATE_PLAYING);
+  g_object_set (sink, "timeout", 5, NULL);
+  g_object_get (sink, "timeout", &timeout, NULL);
+  fail_unless_equals_int (timeout, 900);
+  g_object_set (sink, "api-key", CANARY_KEY, NULL);
+
+  gst_debug_remove_log_function (collect_warnings);
+  fail_unless_equals_int (warnings->len, 2);
+  fail_unless (strstr (warnings->pdata[0], "timeout") != NULL, "%s",
+               (char *)warnings->pdata[0]);
+  fail_unless (strstr (warnings->pdata[0], "PLAYING") != NULL);
+  fail_unless (strstr (warnings->pdata[0], "only when set in the NULL or "
+                                           "READY state")
+               != NULL);
+  fail_unless (strstr (warnings->pdata[1], "api-key") != NULL);
+  fail_unless (strstr (warnings->pdata[1], CANARY_KEY) == NULL);
+
+  /* In READY it takes. */
+  fail_unless_equals_int (gst_element_set_state (h->element, GST_STATE_READY),
+                          GST_STATE_CHANGE_SUCCESS);
+  g_object_set (sink, "timeout", 5, NULL);
+  g_object_get (sink, "timeout", &timeout, NULL);
+  fail_unless_equals_int (timeout, 5);
+  teardown_harness (h);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
 GST_START_TEST (test_properties)
 {
   GstElement *sink = gst_element_factory_make ("authentasink", NULL);
@@ -2100,6 +2163,7 @@ authentasink_suite (void)
   tcase_set_timeout (tc, 60);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_properties);
+  tcase_add_test (tc, test_property_in_playing_warns);
   tcase_add_test (tc, test_verdict_mp4);
   tcase_add_test (tc, test_verdict_quicktime);
   tcase_add_test (tc, test_verdict_webm);
