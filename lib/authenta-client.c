@@ -670,9 +670,11 @@ api_call (AuthentaClient *self, const char *method, const char *url,
                              cancellable, error);
 }
 
-/* The answer's JSON, or AUTHENTA_ERROR_PROTOCOL saying what was wrong. */
+/* The answer's JSON, or AUTHENTA_ERROR_PROTOCOL saying what was wrong and
+ * carrying the answer's HTTP status. */
 static JsonNode *
-parse_answer (const char *what, const char *mid, GBytes *body, GError **error)
+parse_answer (const char *what, const char *mid, guint status, GBytes *body,
+              GError **error)
 {
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   g_autoptr (GError) local_error = NULL;
@@ -683,15 +685,15 @@ parse_answer (const char *what, const char *mid, GBytes *body, GError **error)
 
   if (length == 0)
     protocol = authenta_error_new_full (
-        AUTHENTA_ERROR_PROTOCOL, 0, NULL, NULL,
+        AUTHENTA_ERROR_PROTOCOL, status, NULL, NULL,
         "the answer is empty where JSON was expected");
   else if (!json_parser_load_from_data (parser, data, length, &local_error))
-    protocol = authenta_error_new_full (AUTHENTA_ERROR_PROTOCOL, 0, NULL, NULL,
-                                        "the answer is not valid JSON (%s)",
-                                        local_error->message);
+    protocol = authenta_error_new_full (
+        AUTHENTA_ERROR_PROTOCOL, status, NULL, NULL,
+        "the answer is not valid JSON (%s)", local_error->message);
   else if ((root = json_parser_get_root (parser)) == NULL)
-    protocol = authenta_error_new_full (AUTHENTA_ERROR_PROTOCOL, 0, NULL, NULL,
-                                        "the answer holds no JSON value");
+    protocol = authenta_error_new_full (AUTHENTA_ERROR_PROTOCOL, status, NULL,
+                                        NULL, "the answer holds no JSON value");
   if (protocol)
     {
       authenta_error_add_context (protocol, what, mid);
@@ -701,20 +703,23 @@ parse_answer (const char *what, const char *mid, GBytes *body, GError **error)
   return json_node_ref (root);
 }
 
-/* Adds what and mid to an error about an answer's content. */
+/* Adds what, mid and the answer's HTTP status to an error about an
+ * answer's content: the answer arrived (a 200), it is just wrong. */
 static void
 set_answer_error (GError **error, GError *local_error, const char *what,
-                  const char *mid)
+                  const char *mid, guint status)
 {
   authenta_error_add_context (local_error, what, mid);
+  authenta_error_set_http_status (local_error, status);
   g_propagate_error (error, local_error);
 }
 
 static AuthentaMedia *
-media_from_answer (const char *what, const char *mid, GBytes *body,
-                   const char *content_type, guint64 size, GError **error)
+media_from_answer (const char *what, const char *mid, guint status,
+                   GBytes *body, const char *content_type, guint64 size,
+                   GError **error)
 {
-  g_autoptr (JsonNode) root = parse_answer (what, mid, body, error);
+  g_autoptr (JsonNode) root = parse_answer (what, mid, status, body, error);
   g_autofree char *raw = NULL;
   GError *local_error = NULL;
   AuthentaMedia *media;
@@ -728,7 +733,7 @@ media_from_answer (const char *what, const char *mid, GBytes *body,
   media = authenta_media_new_from_node (root, raw, content_type, size,
                                         &local_error);
   if (media == NULL)
-    set_answer_error (error, local_error, what, mid);
+    set_answer_error (error, local_error, what, mid, status);
   return media;
 }
 
@@ -836,8 +841,8 @@ authenta_client_create_media (AuthentaClient *self, const char *name,
     return NULL;
 
   what = authenta_describe_request ("POST", url);
-  media = media_from_answer (what, NULL, response.body, content_type, size,
-                             error);
+  media = media_from_answer (what, NULL, response.status, response.body,
+                             content_type, size, error);
   if (media == NULL)
     return NULL;
   if (authenta_media_get_mid (media) == NULL
@@ -888,7 +893,8 @@ authenta_client_get_media (AuthentaClient *self, const char *mid,
   if (!api_call (self, "GET", url, NULL, mid, &response, cancellable, error))
     return NULL;
   what = authenta_describe_request ("GET", url);
-  return media_from_answer (what, mid, response.body, NULL, 0, error);
+  return media_from_answer (what, mid, response.status, response.body, NULL, 0,
+                            error);
 }
 
 /* One page; *out_total is the service's total, -1 when it sent none, and
@@ -952,7 +958,7 @@ list_page (AuthentaClient *self, guint limit, guint offset, gint64 *out_total,
   if (!api_call (self, "GET", url, NULL, NULL, &response, cancellable, error))
     return NULL;
   what = authenta_describe_request ("GET", url);
-  root = parse_answer (what, NULL, response.body, error);
+  root = parse_answer (what, NULL, response.status, response.body, error);
   if (root == NULL)
     return NULL;
 
@@ -964,7 +970,7 @@ list_page (AuthentaClient *self, guint limit, guint offset, gint64 *out_total,
       data = json_object_get_member (obj, "data");
       if (!authenta_json_get_int (obj, "total", &total, -1, &local_error))
         {
-          set_answer_error (error, local_error, what, NULL);
+          set_answer_error (error, local_error, what, NULL, response.status);
           return NULL;
         }
       /* Only a hint for paging without a total: never an error. */
@@ -1000,7 +1006,7 @@ list_page (AuthentaClient *self, guint limit, guint offset, gint64 *out_total,
       if (media == NULL)
         {
           g_autofree char *where = g_strdup_printf ("%s: record %u", what, i);
-          set_answer_error (error, local_error, where, NULL);
+          set_answer_error (error, local_error, where, NULL, response.status);
           return NULL;
         }
       g_ptr_array_add (records, media);

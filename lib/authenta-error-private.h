@@ -19,6 +19,11 @@ G_GNUC_INTERNAL
 void authenta_error_add_context (GError *error, const char *what,
                                  const char *mid);
 
+/* Records the HTTP status of the answer behind error (an AUTHENTA_ERROR
+ * made without one, e.g. about an answer's content), unless it has one. */
+G_GNUC_INTERNAL
+void authenta_error_set_http_status (GError *error, guint http_status);
+
 /* Where an answer came from: the service's API (JSON errors) or the storage
  * service behind a pre-signed URL (S3, XML errors). */
 typedef enum

@@ -122,6 +122,18 @@ authenta_error_add_context (GError *error, const char *what, const char *mid)
     }
 }
 
+void
+authenta_error_set_http_status (GError *error, guint http_status)
+{
+  AuthentaErrorPrivate *priv;
+
+  if (error == NULL || error->domain != AUTHENTA_ERROR)
+    return;
+  priv = authenta_error_get_private (error);
+  if (priv && priv->http_status == 0)
+    priv->http_status = http_status;
+}
+
 /* Text between <tag> and </tag>, XML entities for the five predefined
  * characters decoded.  S3 error bodies are flat and small. */
 static char *

@@ -91,7 +91,9 @@ const char *authenta_error_get_service_code (const GError *error);
  * @error: a #GError
  *
  * Returns: the HTTP status of the answer behind @error, or 0 when there was
- *   no answer (a network failure) or @error is not in %AUTHENTA_ERROR.
+ *   no answer (a network failure) or @error is not in %AUTHENTA_ERROR.  An
+ *   answer that arrived but could not be understood
+ *   (%AUTHENTA_ERROR_PROTOCOL) keeps its status, such as 200.
  */
 AUTHENTA_AVAILABLE_IN_ALL
 guint authenta_error_get_http_status (const GError *error);

@@ -844,8 +844,10 @@ check_protocol_fault (Fixture *f, const char *action, const char *needle)
   g_assert_nonnull (strstr (error->message, authenta_media_get_mid (created)));
   if (strstr (error->message, needle) == NULL)
     g_error ("“%s” not in “%s”", needle, error->message);
-  /* Not retried: the answer arrived, it is just wrong. */
+  /* Not retried: the answer arrived, it is just wrong; and its status is
+   * kept. */
   g_assert_cmpuint (test_emulator_get_count (emu, "get"), ==, 1);
+  g_assert_cmpuint (authenta_error_get_http_status (error), ==, 200);
 }
 
 static void
@@ -883,6 +885,33 @@ test_protocol_create_wrong_type (Fixture *f, gconstpointer data)
                                         NULL, &error);
   g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_PROTOCOL);
   g_assert_nonnull (strstr (error->message, "POST /api/media"));
+  /* The fault answers 200 where the service would say 201. */
+  g_assert_cmpuint (authenta_error_get_http_status (error), ==, 200);
+}
+
+/* A list answer that is not what it should be keeps its HTTP status too,
+ * whether the JSON is broken or of the wrong shape. */
+static void
+test_protocol_list_keeps_status (Fixture *f, gconstpointer data)
+{
+  static const char *const actions[] = { "truncate", "wrong-type" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AuthentaMedia) m = NULL;
+      g_autoptr (GPtrArray) page = NULL;
+
+      m = authenta_client_create_media (f->client, "listed", "image/png", 10,
+                                        NULL, NULL, &error);
+      g_assert_no_error (error);
+      add_fault ("list", actions[i], 1, NULL);
+      page = authenta_client_list_media (f->client, 10, 0, NULL, NULL, &error);
+      g_assert_null (page);
+      g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_PROTOCOL);
+      g_test_message ("%s: %s", actions[i], error->message);
+      g_assert_cmpuint (authenta_error_get_http_status (error), ==, 200);
+    }
 }
 
 /* ---- storage ---------------------------------------------------------- */
@@ -1807,6 +1836,8 @@ main (int argc, char **argv)
   ADD ("protocol/wrong-type", test_protocol_wrong_type);
   ADD ("protocol/oversized-answer", test_protocol_oversize);
   ADD ("protocol/create-wrong-type", test_protocol_create_wrong_type);
+  ADD ("protocol/list-errors-keep-http-status",
+       test_protocol_list_keeps_status);
   ADD ("upload/wrong-content-type-rejected", test_upload_wrong_type);
   ADD ("upload/forged-length-rejected", test_upload_forged_length);
   ADD ("upload/forged-url-rejected", test_upload_forged_url);
