@@ -527,8 +527,69 @@ test_timeout_exits_6 (void)
   r = cli_run (NULL, NULL, "scan", "--timeout", "0.5", clip, NULL);
   cli_assert_status (r, 6);
   g_assert_nonnull (strstr (r->err, "--timeout"));
-  g_assert_nonnull (strstr (r->err, "mid "));
   g_assert_cmpstr (r->out, ==, "");
+  {
+    /* The real mid, in the command to run later. */
+    g_autofree char *mid = mid_from_summary (r->err);
+    g_autofree char *later = g_strdup_printf ("'authenta get %s'", mid);
+
+    g_assert_nonnull (strstr (r->err, later));
+    g_assert_null (strstr (r->err, "MID"));
+    g_assert_nonnull (strstr (r->err, "uploaded"));
+  }
+}
+
+/* --timeout while the upload is still going: the record has no file, so
+ * 'authenta get' would not help. */
+static void
+test_timeout_during_upload (void)
+{
+  g_autofree char *clip = NULL;
+  g_autoptr (CliResult) r = NULL;
+
+  cli_test_reset ();
+  test_emulator_add_fault (cli_test_emulator (),
+                           "{\"route\": \"upload\", \"action\": \"delay\", "
+                           "\"delay_ms\": 3000}");
+  clip = cli_test_write_media ("slow-upload.mp4", "mp4", 4096);
+  r = cli_run (NULL, NULL, "scan", "--timeout", "0.5", clip, NULL);
+  cli_assert_status (r, 6);
+  g_assert_nonnull (strstr (r->err, "the upload did not finish within 0.5 s"));
+  g_assert_nonnull (strstr (r->err, "authenta delete "));
+  g_assert_null (strstr (r->err, "authenta get"));
+}
+
+/* The service fails on every poll while the verdict is awaited (the
+ * library polls on through such failures): the file is there, and the
+ * message says how to get the verdict later. */
+static void
+test_failure_after_upload_names_the_mid (void)
+{
+  g_autofree char *clip = NULL;
+  g_autofree char *mid = NULL;
+  g_autoptr (CliResult) r = NULL;
+  const char *at;
+
+  cli_test_reset ();
+  test_emulator_add_fault (cli_test_emulator (),
+                           "{\"route\": \"get\", \"action\": \"status\", "
+                           "\"status\": 503, \"count\": 1000}");
+  clip = cli_test_write_media ("clip.mp4", "mp4", 4096);
+  r = cli_run (NULL, NULL, "--retries", "0", "scan", "--timeout", "1", clip,
+               NULL);
+  cli_assert_status (r, 6);
+  g_assert_cmpuint (test_emulator_get_count (cli_test_emulator (), "get"), >,
+                    0);
+  g_assert_nonnull (strstr (r->err, "the file was uploaded"));
+  at = strstr (r->err, "'authenta get ");
+  g_assert_nonnull (at);
+  at += strlen ("'authenta get ");
+  mid = g_strndup (at, strcspn (at, "'"));
+  {
+    g_autoptr (CliResult) list = cli_run (NULL, NULL, "list", NULL);
+    cli_assert_status (list, 0);
+    g_assert_nonnull (strstr (list->out, mid));
+  }
 }
 
 static void
@@ -983,6 +1044,10 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/scan/delete-refused-keeps-verdict",
                    test_delete_refused_keeps_verdict);
   g_test_add_func ("/cli/scan/timeout-exits-6", test_timeout_exits_6);
+  g_test_add_func ("/cli/scan/timeout-during-upload",
+                   test_timeout_during_upload);
+  g_test_add_func ("/cli/scan/failure-after-upload-names-the-mid",
+                   test_failure_after_upload_names_the_mid);
   g_test_add_func ("/cli/scan/missing-file-exits-3", test_missing_file_exits_3);
   g_test_add_func ("/cli/scan/directory-exits-3", test_directory_exits_3);
   g_test_add_func ("/cli/scan/missing-among-several-still-scans-others",

@@ -125,7 +125,8 @@ typedef struct
   gboolean timed_out;
   gboolean verdict_printed;
   GMutex lock;
-  char *mid; /* the latest known mid, from progress reports (lock) */
+  char *mid;         /* the latest known mid, from progress reports (lock) */
+  gboolean uploaded; /* the file is on the service (lock) */
   CliExit exit;
 } ScanJob;
 
@@ -188,42 +189,51 @@ job_done (ScanJob *job, CliExit exit)
 static CliExit
 report_job_error (ScanJob *job, const GError *error)
 {
+  g_autofree char *mid = NULL;
+  g_autofree char *shown = cli_sanitize (job->label);
+  gboolean uploaded;
+
   cli_progress_clear (job->run->progress);
+  g_mutex_lock (&job->lock);
+  mid = g_strdup (job->mid);
+  uploaded = job->uploaded;
+  g_mutex_unlock (&job->lock);
+
   if (job->timed_out && !job->verdict_printed
       && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      g_autofree char *mid = NULL;
+      g_autofree char *shown_mid = cli_sanitize (mid);
+      char secs[G_ASCII_DTOSTR_BUF_SIZE];
 
-      g_mutex_lock (&job->lock);
-      mid = g_strdup (job->mid);
-      g_mutex_unlock (&job->lock);
-      {
-        g_autofree char *shown = cli_sanitize (job->label);
-        g_autofree char *shown_mid = cli_sanitize (mid);
-        char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-        g_printerr ("authenta: %s: %s within %s s%s%s%s\n"
-                    "  allow more time with --timeout%s\n",
+      g_ascii_formatd (secs, sizeof secs, "%g", opt_timeout);
+      if (mid && uploaded)
+        g_printerr ("authenta: %s: %s within %s s (mid %s)\n"
+                    "  the file was uploaded: see its verdict later with "
+                    "'authenta get %s', or allow more time with --timeout\n",
                     shown,
-                    opt_no_wait ? "the upload did not finish" : "no verdict",
-                    g_ascii_formatd (buf, sizeof buf, "%g", opt_timeout),
-                    mid ? " (mid " : "", mid ? shown_mid : "", mid ? ")" : "",
-                    mid ? ", or look later with 'authenta get MID'" : "");
-      }
+                    opt_no_wait ? "the record was not read back" : "no verdict",
+                    secs, shown_mid, shown_mid);
+      else if (mid)
+        g_printerr ("authenta: %s: the upload did not finish within %s s "
+                    "(mid %s)\n"
+                    "  allow more time with --timeout; the record has no "
+                    "file ('authenta delete %s' removes it)\n",
+                    shown, secs, shown_mid, shown_mid);
+      else
+        g_printerr ("authenta: %s: no record was created within %s s\n"
+                    "  allow more time with --timeout, and check the "
+                    "network\n",
+                    shown, secs);
       return CLI_EXIT_TIMEOUT;
     }
   {
-    g_autofree char *shown = cli_sanitize (job->label);
-    g_autofree char *mid = NULL;
     CliErrorContext ctx = { .command = "scan",
                             .client = job->run->client,
+                            .mid = mid,
+                            .uploaded = uploaded,
                             .model_type = opt_model_type,
                             .content_type = opt_content_type };
 
-    g_mutex_lock (&job->lock);
-    mid = g_strdup (job->mid);
-    g_mutex_unlock (&job->lock);
-    ctx.mid = mid;
     return cli_report_failure (&ctx, shown, error);
   }
 }
@@ -247,16 +257,17 @@ on_progress (AuthentaScanStage stage, AuthentaMedia *media, guint64 bytes_sent,
   ScanJob *job = user_data;
   const char *mid = media ? authenta_media_get_mid (media) : NULL;
 
-  if (mid)
+  g_mutex_lock (&job->lock);
+  if (mid && g_strcmp0 (job->mid, mid) != 0)
     {
-      g_mutex_lock (&job->lock);
-      if (g_strcmp0 (job->mid, mid) != 0)
-        {
-          g_free (job->mid);
-          job->mid = g_strdup (mid);
-        }
-      g_mutex_unlock (&job->lock);
+      g_free (job->mid);
+      job->mid = g_strdup (mid);
     }
+  /* A renewed upload URL is a new record: until its upload is done, the
+   * file is not on the service. */
+  job->uploaded = stage == AUTHENTA_SCAN_STAGE_UPLOADED
+                  || stage == AUTHENTA_SCAN_STAGE_PROCESSING;
+  g_mutex_unlock (&job->lock);
   cli_progress_update (job->run->progress, job->index, stage, bytes_sent,
                        bytes_total);
   if (stage == AUTHENTA_SCAN_STAGE_CREATED && mid)
