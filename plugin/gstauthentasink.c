@@ -1300,15 +1300,26 @@ handle_eos (GstAuthentaSink *self)
 
       if (!authenta_client_delete_media (client, self->mid, cancellable, &error)
           && !is_cancelled (error))
-        GST_ELEMENT_WARNING_WITH_DETAILS (
-            self, RESOURCE, FAILED,
-            ("Could not delete the media record %s from the service.",
-             self->mid),
-            ("%s", error->message),
-            ("authenta-code", G_TYPE_STRING,
-             authenta_error_get_service_code (error), "http-status-code",
-             G_TYPE_UINT, authenta_error_get_http_status (error), "mid",
-             G_TYPE_STRING, self->mid, NULL));
+        {
+          g_autofree char *reason = dup_error_code (error);
+          guint status = authenta_error_get_http_status (error);
+          g_autofree char *http
+              = status ? g_strdup_printf (", HTTP %u", status) : NULL;
+
+          /* Why, in the text itself: most users read only that. */
+          GST_ELEMENT_WARNING_WITH_DETAILS (
+              self, RESOURCE, FAILED,
+              ("Could not delete the media record %s from the service "
+               "(%s%s).%s",
+               self->mid, reason, http ? http : "",
+               g_error_matches (error, AUTHENTA_ERROR, AUTHENTA_ERROR_FORBIDDEN)
+                   ? " The API key lacks the delete permission."
+                   : ""),
+              ("%s", error->message),
+              ("authenta-code", G_TYPE_STRING,
+               authenta_error_get_service_code (error), "http-status-code",
+               G_TYPE_UINT, status, "mid", G_TYPE_STRING, self->mid, NULL));
+        }
     }
 
   drop_recording (self, keep);

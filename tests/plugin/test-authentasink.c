@@ -900,6 +900,56 @@ bytes_buffer (const char *text)
   return gst_buffer_new_memdup (text, strlen (text));
 }
 
+/* A key without the delete permission: the verdict stands, and the
+ * WARNING's text says why the DELETE failed. */
+GST_START_TEST (test_delete_remote_forbidden_warns)
+{
+  Fixture f = { 0 };
+  GstHarness *h;
+  GstMessage *msg;
+  g_autoptr (GError) err = NULL;
+  const GstStructure *details = NULL;
+  guint status = 0;
+  char png[64] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+  g_autofree char *desc = NULL;
+
+  fixture_setup (&f, "--processing-time", "0.05", "--api-key", "api_rw:rw");
+  desc = g_strdup_printf ("authentasink base-url=%s api-key=api_rw "
+                          "temp-dir=%s poll-interval=50 keep-file=never "
+                          "delete-remote=true",
+                          test_emulator_get_base_url (f.emu), f.dir);
+  h = gst_harness_new_parse (desc);
+  {
+    GstBus *bus = gst_bus_new ();
+
+    gst_element_set_bus (h->element, bus);
+    gst_object_unref (bus);
+  }
+  gst_harness_set_src_caps_str (h, "image/png");
+  fail_unless_equals_int (
+      gst_harness_push (h, gst_buffer_new_memdup (png, sizeof png)),
+      GST_FLOW_OK);
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  msg = pop_message (h, GST_MESSAGE_WARNING | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING);
+  gst_message_parse_warning (msg, &err, NULL);
+  gst_message_parse_warning_details (msg, &details);
+  fail_unless (strstr (err->message, "Could not delete the media record")
+                   != NULL,
+               "%s", err->message);
+  fail_unless (strstr (err->message, "(FORBIDDEN, HTTP 403)") != NULL, "%s",
+               err->message);
+  fail_unless (strstr (err->message, "delete permission") != NULL, "%s",
+               err->message);
+  fail_unless (gst_structure_get_uint (details, "http-status-code", &status));
+  fail_unless_equals_int (status, 403);
+  gst_message_unref (msg);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "delete"), 1);
+  teardown_harness (h);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
 GST_START_TEST (test_harness_bytes_segment_seeks)
 {
   Fixture f = { 0 };
@@ -2170,6 +2220,7 @@ authentasink_suite (void)
   tcase_add_test (tc, test_verdict_jpeg);
   tcase_add_test (tc, test_verdict_fake);
   tcase_add_test (tc, test_delete_remote);
+  tcase_add_test (tc, test_delete_remote_forbidden_warns);
   tcase_add_test (tc, test_error_invalid_key);
   tcase_add_test (tc, test_error_no_balance);
   tcase_add_test (tc, test_error_forbidden);
