@@ -16,17 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define DEFAULT_CONNECT_TIMEOUT_MS 10000
-#define DEFAULT_STALL_TIMEOUT_MS 30000
-#define DEFAULT_REQUEST_TIMEOUT_MS 60000
-#define DEFAULT_RETRY_ATTEMPTS 4
-#define DEFAULT_RETRY_BASE_DELAY_MS 500
-#define DEFAULT_RETRY_MAX_DELAY_MS 15000
-#define DEFAULT_RETRY_JITTER 0.5
-#define DEFAULT_POLL_INTERVAL_MS 1000
-#define DEFAULT_POLL_GROWTH 1.5
-#define DEFAULT_POLL_MAX_INTERVAL_MS 10000
-#define DEFAULT_POLL_TIMEOUT_MS (15 * 60 * 1000)
 #define DEFAULT_PAGE_SIZE 50
 
 struct _AuthentaClient
@@ -293,9 +282,9 @@ authenta_client_class_init (AuthentaClientClass *klass)
    * Milliseconds to establish a connection (0: curl's default).
    * Default: 10000.
    */
-  properties[PROP_CONNECT_TIMEOUT]
-      = g_param_spec_uint ("connect-timeout", NULL, NULL, 0, G_MAXUINT,
-                           DEFAULT_CONNECT_TIMEOUT_MS, rw | G_PARAM_CONSTRUCT);
+  properties[PROP_CONNECT_TIMEOUT] = g_param_spec_uint (
+      "connect-timeout", NULL, NULL, 0, G_MAXUINT,
+      AUTHENTA_DEFAULT_CONNECT_TIMEOUT_MS, rw | G_PARAM_CONSTRUCT);
   /**
    * AuthentaClient:stall-timeout:
    *
@@ -303,62 +292,62 @@ authenta_client_class_init (AuthentaClientClass *klass)
    * before it is abandoned (0: no bound).  This is what bounds an upload,
    * whose total time depends on the file.  Default: 30000.
    */
-  properties[PROP_STALL_TIMEOUT]
-      = g_param_spec_uint ("stall-timeout", NULL, NULL, 0, G_MAXUINT,
-                           DEFAULT_STALL_TIMEOUT_MS, rw | G_PARAM_CONSTRUCT);
+  properties[PROP_STALL_TIMEOUT] = g_param_spec_uint (
+      "stall-timeout", NULL, NULL, 0, G_MAXUINT,
+      AUTHENTA_DEFAULT_STALL_TIMEOUT_MS, rw | G_PARAM_CONSTRUCT);
   /**
    * AuthentaClient:request-timeout:
    *
    * Milliseconds one API request may take in all (0: no bound); not
    * applied to uploads.  Default: 60000.
    */
-  properties[PROP_REQUEST_TIMEOUT]
-      = g_param_spec_uint ("request-timeout", NULL, NULL, 0, G_MAXUINT,
-                           DEFAULT_REQUEST_TIMEOUT_MS, rw | G_PARAM_CONSTRUCT);
+  properties[PROP_REQUEST_TIMEOUT] = g_param_spec_uint (
+      "request-timeout", NULL, NULL, 0, G_MAXUINT,
+      AUTHENTA_DEFAULT_REQUEST_TIMEOUT_MS, rw | G_PARAM_CONSTRUCT);
   /**
    * AuthentaClient:retry-attempts:
    *
    * Tries per request in all, the first included (1: no retry).
    * Default: 4.
    */
-  properties[PROP_RETRY_ATTEMPTS]
-      = g_param_spec_uint ("retry-attempts", NULL, NULL, 1, 100,
-                           DEFAULT_RETRY_ATTEMPTS, rw | G_PARAM_CONSTRUCT);
+  properties[PROP_RETRY_ATTEMPTS] = g_param_spec_uint (
+      "retry-attempts", NULL, NULL, 1, 100, AUTHENTA_DEFAULT_RETRY_ATTEMPTS,
+      rw | G_PARAM_CONSTRUCT);
   /**
    * AuthentaClient:retry-base-delay:
    *
    * Milliseconds before the first retry; doubled for each next one.
    * Default: 500.
    */
-  properties[PROP_RETRY_BASE_DELAY]
-      = g_param_spec_uint ("retry-base-delay", NULL, NULL, 0, G_MAXUINT,
-                           DEFAULT_RETRY_BASE_DELAY_MS, rw | G_PARAM_CONSTRUCT);
+  properties[PROP_RETRY_BASE_DELAY] = g_param_spec_uint (
+      "retry-base-delay", NULL, NULL, 0, G_MAXUINT,
+      AUTHENTA_DEFAULT_RETRY_BASE_DELAY_MS, rw | G_PARAM_CONSTRUCT);
   /**
    * AuthentaClient:retry-max-delay:
    *
    * The longest delay between two tries, in milliseconds.  Default: 15000.
    */
-  properties[PROP_RETRY_MAX_DELAY]
-      = g_param_spec_uint ("retry-max-delay", NULL, NULL, 0, G_MAXUINT,
-                           DEFAULT_RETRY_MAX_DELAY_MS, rw | G_PARAM_CONSTRUCT);
+  properties[PROP_RETRY_MAX_DELAY] = g_param_spec_uint (
+      "retry-max-delay", NULL, NULL, 0, G_MAXUINT,
+      AUTHENTA_DEFAULT_RETRY_MAX_DELAY_MS, rw | G_PARAM_CONSTRUCT);
   /**
    * AuthentaClient:retry-jitter:
    *
    * The share (0–1) of each delay that is random, so that many clients do
    * not retry in step.  Default: 0.5.
    */
-  properties[PROP_RETRY_JITTER]
-      = g_param_spec_double ("retry-jitter", NULL, NULL, 0, 1,
-                             DEFAULT_RETRY_JITTER, rw | G_PARAM_CONSTRUCT);
+  properties[PROP_RETRY_JITTER] = g_param_spec_double (
+      "retry-jitter", NULL, NULL, 0, 1, AUTHENTA_DEFAULT_RETRY_JITTER,
+      rw | G_PARAM_CONSTRUCT);
   /**
    * AuthentaClient:poll-interval:
    *
    * Milliseconds between the first two polls for a verdict.
    * Default: 1000.
    */
-  properties[PROP_POLL_INTERVAL]
-      = g_param_spec_uint ("poll-interval", NULL, NULL, 1, G_MAXUINT,
-                           DEFAULT_POLL_INTERVAL_MS, rw | G_PARAM_CONSTRUCT);
+  properties[PROP_POLL_INTERVAL] = g_param_spec_uint (
+      "poll-interval", NULL, NULL, 1, G_MAXUINT,
+      AUTHENTA_DEFAULT_POLL_INTERVAL_MS, rw | G_PARAM_CONSTRUCT);
   /**
    * AuthentaClient:poll-max-interval:
    *
@@ -367,25 +356,25 @@ authenta_client_class_init (AuthentaClientClass *klass)
    */
   properties[PROP_POLL_MAX_INTERVAL] = g_param_spec_uint (
       "poll-max-interval", NULL, NULL, 1, G_MAXUINT,
-      DEFAULT_POLL_MAX_INTERVAL_MS, rw | G_PARAM_CONSTRUCT);
+      AUTHENTA_DEFAULT_POLL_MAX_INTERVAL_MS, rw | G_PARAM_CONSTRUCT);
   /**
    * AuthentaClient:poll-growth:
    *
    * The factor by which the poll interval grows after each poll.
    * Default: 1.5.
    */
-  properties[PROP_POLL_GROWTH]
-      = g_param_spec_double ("poll-growth", NULL, NULL, 1.0, 100.0,
-                             DEFAULT_POLL_GROWTH, rw | G_PARAM_CONSTRUCT);
+  properties[PROP_POLL_GROWTH] = g_param_spec_double (
+      "poll-growth", NULL, NULL, 1.0, 100.0, AUTHENTA_DEFAULT_POLL_GROWTH,
+      rw | G_PARAM_CONSTRUCT);
   /**
    * AuthentaClient:poll-timeout:
    *
    * The longest total wait for a verdict, in milliseconds; past it,
    * %AUTHENTA_ERROR_TIMEOUT.  0: no bound.  Default: 900000 (15 minutes).
    */
-  properties[PROP_POLL_TIMEOUT]
-      = g_param_spec_uint ("poll-timeout", NULL, NULL, 0, G_MAXUINT,
-                           DEFAULT_POLL_TIMEOUT_MS, rw | G_PARAM_CONSTRUCT);
+  properties[PROP_POLL_TIMEOUT] = g_param_spec_uint (
+      "poll-timeout", NULL, NULL, 0, G_MAXUINT,
+      AUTHENTA_DEFAULT_POLL_TIMEOUT_MS, rw | G_PARAM_CONSTRUCT);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

@@ -20,6 +20,84 @@ G_BEGIN_DECLS
 #define AUTHENTA_DEFAULT_BASE_URL "https://platform.authenta.ai/api"
 
 /**
+ * AUTHENTA_DEFAULT_CONNECT_TIMEOUT_MS:
+ *
+ * The default of #AuthentaClient:connect-timeout: 10 s to establish a
+ * connection.
+ */
+#define AUTHENTA_DEFAULT_CONNECT_TIMEOUT_MS 10000
+/**
+ * AUTHENTA_DEFAULT_STALL_TIMEOUT_MS:
+ *
+ * The default of #AuthentaClient:stall-timeout: a transfer that moves no
+ * byte for 30 s is abandoned.
+ */
+#define AUTHENTA_DEFAULT_STALL_TIMEOUT_MS 30000
+/**
+ * AUTHENTA_DEFAULT_REQUEST_TIMEOUT_MS:
+ *
+ * The default of #AuthentaClient:request-timeout: 60 s for one API request
+ * in all (not applied to uploads).
+ */
+#define AUTHENTA_DEFAULT_REQUEST_TIMEOUT_MS 60000
+/**
+ * AUTHENTA_DEFAULT_RETRY_ATTEMPTS:
+ *
+ * The default of #AuthentaClient:retry-attempts: 4 tries per request in
+ * all, the first included.
+ */
+#define AUTHENTA_DEFAULT_RETRY_ATTEMPTS 4
+/**
+ * AUTHENTA_DEFAULT_RETRY_BASE_DELAY_MS:
+ *
+ * The default of #AuthentaClient:retry-base-delay: 500 ms before the first
+ * retry, doubled for each next one.
+ */
+#define AUTHENTA_DEFAULT_RETRY_BASE_DELAY_MS 500
+/**
+ * AUTHENTA_DEFAULT_RETRY_MAX_DELAY_MS:
+ *
+ * The default of #AuthentaClient:retry-max-delay: no delay between two
+ * tries is longer than 15 s.
+ */
+#define AUTHENTA_DEFAULT_RETRY_MAX_DELAY_MS 15000
+/**
+ * AUTHENTA_DEFAULT_RETRY_JITTER:
+ *
+ * The default of #AuthentaClient:retry-jitter: half of each delay is
+ * random.
+ */
+#define AUTHENTA_DEFAULT_RETRY_JITTER 0.5
+/**
+ * AUTHENTA_DEFAULT_POLL_INTERVAL_MS:
+ *
+ * The default of #AuthentaClient:poll-interval: 1 s between the first two
+ * polls.
+ */
+#define AUTHENTA_DEFAULT_POLL_INTERVAL_MS 1000
+/**
+ * AUTHENTA_DEFAULT_POLL_GROWTH:
+ *
+ * The default of #AuthentaClient:poll-growth: the interval grows by half
+ * after each poll.
+ */
+#define AUTHENTA_DEFAULT_POLL_GROWTH 1.5
+/**
+ * AUTHENTA_DEFAULT_POLL_MAX_INTERVAL_MS:
+ *
+ * The default of #AuthentaClient:poll-max-interval: polls are at most 10 s
+ * apart.
+ */
+#define AUTHENTA_DEFAULT_POLL_MAX_INTERVAL_MS 10000
+/**
+ * AUTHENTA_DEFAULT_POLL_TIMEOUT_MS:
+ *
+ * The default of #AuthentaClient:poll-timeout: the wait for a verdict ends
+ * after 15 minutes.
+ */
+#define AUTHENTA_DEFAULT_POLL_TIMEOUT_MS (15 * 60 * 1000)
+
+/**
  * AuthentaScanStage:
  * @AUTHENTA_SCAN_STAGE_CREATED: the record exists; its mid is known.
  * @AUTHENTA_SCAN_STAGE_UPLOADING: bytes are being sent to storage.

@@ -639,6 +639,41 @@ test_client_environment (void)
   g_assert_null (strstr (error->message, "Injected"));
 }
 
+/* The exported defaults are the ones a new client has, so that callers
+ * (the element, the CLI) can use them instead of copies. */
+static void
+test_client_defaults_exported (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AuthentaClient) client
+      = authenta_client_new ("http://127.0.0.1:1/api", "k", &error);
+  guint connect, stall, request, attempts, base, max, interval, max_interval,
+      timeout;
+  double jitter, growth;
+
+  g_assert_no_error (error);
+  g_object_get (client, "connect-timeout", &connect, "stall-timeout", &stall,
+                "request-timeout", &request, "retry-attempts", &attempts,
+                "retry-base-delay", &base, "retry-max-delay", &max,
+                "retry-jitter", &jitter, "poll-interval", &interval,
+                "poll-growth", &growth, "poll-max-interval", &max_interval,
+                "poll-timeout", &timeout, NULL);
+  g_assert_cmpuint (connect, ==, AUTHENTA_DEFAULT_CONNECT_TIMEOUT_MS);
+  g_assert_cmpuint (stall, ==, AUTHENTA_DEFAULT_STALL_TIMEOUT_MS);
+  g_assert_cmpuint (request, ==, AUTHENTA_DEFAULT_REQUEST_TIMEOUT_MS);
+  g_assert_cmpuint (attempts, ==, AUTHENTA_DEFAULT_RETRY_ATTEMPTS);
+  g_assert_cmpuint (base, ==, AUTHENTA_DEFAULT_RETRY_BASE_DELAY_MS);
+  g_assert_cmpuint (max, ==, AUTHENTA_DEFAULT_RETRY_MAX_DELAY_MS);
+  g_assert_cmpfloat (jitter, ==, AUTHENTA_DEFAULT_RETRY_JITTER);
+  g_assert_cmpuint (interval, ==, AUTHENTA_DEFAULT_POLL_INTERVAL_MS);
+  g_assert_cmpfloat (growth, ==, AUTHENTA_DEFAULT_POLL_GROWTH);
+  g_assert_cmpuint (max_interval, ==, AUTHENTA_DEFAULT_POLL_MAX_INTERVAL_MS);
+  g_assert_cmpuint (timeout, ==, AUTHENTA_DEFAULT_POLL_TIMEOUT_MS);
+  /* The documented values. */
+  g_assert_cmpuint (AUTHENTA_DEFAULT_POLL_TIMEOUT_MS, ==, 900000);
+  g_assert_cmpuint (AUTHENTA_DEFAULT_RETRY_ATTEMPTS, ==, 4);
+}
+
 static void
 test_client_properties (void)
 {
@@ -779,6 +814,8 @@ main (int argc, char **argv)
   g_test_add_func ("/client/new/allow-insecure", test_client_insecure_allowed);
   g_test_add_func ("/client/new/environment", test_client_environment);
   g_test_add_func ("/client/properties", test_client_properties);
+  g_test_add_func ("/client/defaults-are-exported",
+                   test_client_defaults_exported);
   g_test_add_func ("/client/invalid-arguments-refused-locally",
                    test_client_invalid_mid);
 
