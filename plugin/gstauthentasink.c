@@ -493,11 +493,23 @@ post_scan_error (GstAuthentaSink *self, const GError *error,
           what = g_strdup ("The Authenta service refused the request.");
           break;
         case AUTHENTA_ERROR_SERVER:
-          what = g_strdup_printf (
-              "The Authenta service kept failing (%u tries). Try again "
-              "later, or raise retry-attempts.",
-              settings->retry_attempts);
-          break;
+          {
+            guint status = authenta_error_get_http_status (error);
+
+            /* The library retries only these; 501, 505… fail at once. */
+            if (status == 500 || status == 502 || status == 503
+                || status == 504)
+              what = g_strdup_printf (
+                  "The Authenta service kept failing (%u tries). Try again "
+                  "later, or raise retry-attempts.",
+                  settings->retry_attempts);
+            else
+              what = g_strdup_printf (
+                  "The Authenta service failed (HTTP %u), an answer that is "
+                  "not retried. Try again later.",
+                  status);
+            break;
+          }
         case AUTHENTA_ERROR_RATE_LIMITED:
           code = GST_RESOURCE_ERROR_BUSY;
           what = g_strdup ("The Authenta service kept asking to slow down. "
@@ -1732,8 +1744,9 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
       gobject_class, PROP_RETRY_ATTEMPTS,
       g_param_spec_uint ("retry-attempts", "Retry attempts",
                          "Tries per request in all, the first included (1: "
-                         "no retry); only 5xx, 429, time-outs and resets are "
-                         "retried",
+                         "no retry); only HTTP 500, 502, 503, 504, 408 and "
+                         "429, connection failures and transfer time-outs "
+                         "are retried",
                          1, 100, DEFAULT_RETRY_ATTEMPTS, PARAM_FLAGS));
 
   g_object_class_install_property (
@@ -1753,8 +1766,10 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
   g_object_class_install_property (
       gobject_class, PROP_POLL_INTERVAL,
       g_param_spec_uint ("poll-interval", "Poll interval",
-                         "Wait before the first look for the verdict, in "
-                         "milliseconds; it grows up to poll-max-interval",
+                         "Wait between the first two looks for the verdict "
+                         "(the first comes right after the upload), in "
+                         "milliseconds; it grows x1.5 per look up to "
+                         "poll-max-interval",
                          1, MAX_DELAY_MS, DEFAULT_POLL_INTERVAL, PARAM_FLAGS));
 
   g_object_class_install_property (

@@ -1318,7 +1318,8 @@ scan_png_with (Fixture *f, const char *extra)
   fail_unless_equals_int (
       gst_harness_push (h, gst_buffer_new_memdup (png, sizeof png)),
       GST_FLOW_OK);
-  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  /* Refused when the scan fails: the message tells. */
+  gst_harness_push_event (h, gst_event_new_eos ());
   msg = pop_verdict_or_error (h);
   teardown_harness (h);
   fail_unless (msg != NULL);
@@ -1370,6 +1371,32 @@ GST_START_TEST (test_key_white_space)
   gst_element_set_state (sink, GST_STATE_NULL);
   gst_element_set_bus (sink, NULL);
   gst_object_unref (sink);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+/* A 501 is not retried (resending cannot help): the message says so
+ * instead of "kept failing". */
+GST_START_TEST (test_error_501_not_retried)
+{
+  Fixture f = { 0 };
+  GstMessage *msg;
+  g_autoptr (GError) err = NULL;
+
+  fixture_setup (&f, NULL);
+  test_emulator_add_fault (f.emu, "{\"route\": \"create\", \"action\": "
+                                  "\"status\", \"status\": 501, \"count\": 5}");
+  msg = scan_png_with (&f, "api-key=" EMULATOR_KEY " retry-attempts=3 "
+                           "retry-base-delay=10");
+  fail_unless (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (strstr (err->message, "HTTP 501") != NULL, "%s", err->message);
+  fail_unless (strstr (err->message, "not retried") != NULL, "%s",
+               err->message);
+  fail_unless (strstr (err->message, "kept failing") == NULL, "%s",
+               err->message);
+  gst_message_unref (msg);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "create"), 1);
   fixture_teardown (&f);
 }
 GST_END_TEST;
@@ -2225,6 +2252,7 @@ authentasink_suite (void)
   tcase_add_test (tc, test_error_no_balance);
   tcase_add_test (tc, test_error_forbidden);
   tcase_add_test (tc, test_error_retries_exhausted);
+  tcase_add_test (tc, test_error_501_not_retried);
   tcase_add_test (tc, test_retries_then_verdict);
   tcase_add_test (tc, test_error_processing_failed);
   tcase_add_test (tc, test_error_timeout);
