@@ -48,6 +48,20 @@ mid_from_summary (const char *line)
   return g_strndup (start, end - start);
 }
 
+/* "stdin-20251202-203927.jpg": the prefix, a local date and time, the
+ * extension of the type recognised. */
+static void
+assert_unnamed_input_name (const char *name, const char *prefix,
+                           const char *extension)
+{
+  g_autofree char *pattern
+      = g_strdup_printf ("^%s-[0-9]{8}-[0-9]{6}\\%s$", prefix, extension);
+
+  g_assert_nonnull (name);
+  if (!g_regex_match_simple (pattern, name, 0, 0))
+    g_error ("record name '%s' does not match %s", name, pattern);
+}
+
 static void
 test_authentic_video_exits_0 (void)
 {
@@ -141,8 +155,8 @@ test_stdin_is_spooled_and_removed (void)
         = cli_run (NULL, input, "scan", "--json", "-", NULL);
     cli_assert_status (r, 0);
     record = parse_object (r->out);
-    g_assert_cmpstr (json_object_get_string_member (record, "name"), ==,
-                     "stdin");
+    assert_unnamed_input_name (json_object_get_string_member (record, "name"),
+                               "stdin", ".mp4");
   }
   /* --name names the record; the emulator judges by name. */
   {
@@ -229,6 +243,71 @@ test_stdin_empty_exits_3 (void)
   g_assert_nonnull (strstr (r->err, "empty"));
   g_assert_cmpuint (cli_test_count_spool_files (), ==, 0);
   g_assert_cmpuint (cli_test_total_requests (), ==, 0);
+}
+
+/* Not media on standard input: the message names standard input (not the
+ * temporary copy) and says what to do once. */
+static void
+test_stdin_not_media_names_standard_input (void)
+{
+  g_autoptr (GBytes) input = g_bytes_new_static ("hello\n", 6);
+  g_autoptr (CliResult) r = NULL;
+  const char *first;
+
+  cli_test_reset ();
+  r = cli_run (NULL, input, "scan", "-", NULL);
+  cli_assert_status (r, 3);
+  g_assert_nonnull (strstr (r->err, "standard input is not a recognised"));
+  g_assert_null (strstr (r->err, "authenta-stdin"));
+  g_assert_null (strstr (r->err, cli_test_spool_dir ()));
+  first = strstr (r->err, "--content-type");
+  g_assert_nonnull (first);
+  g_assert_null (strstr (first + 1, "--content-type"));
+  g_assert_null (strstr (r->err, "MP4, QuickTime, WebM, Matroska, JPEG or "
+                                 "PNG); "));
+  g_assert_cmpuint (cli_test_count_spool_files (), ==, 0);
+  g_assert_cmpuint (cli_test_total_requests (), ==, 0);
+}
+
+/* <(…) gives /dev/fd/N: its number is no name for a record. */
+static void
+test_fd_path_named_by_kind_and_time (void)
+{
+  g_autoptr (GBytes) input = cli_test_media_bytes ("png", 4096);
+
+  cli_test_reset ();
+  {
+    g_autoptr (CliResult) r
+        = cli_run (NULL, input, "scan", "--json", "/dev/fd/0", NULL);
+    g_autoptr (JsonObject) record = NULL;
+
+    cli_assert_status (r, 0);
+    record = parse_object (r->out);
+    assert_unnamed_input_name (json_object_get_string_member (record, "name"),
+                               "pipe", ".png");
+  }
+  {
+    g_autoptr (CliResult) r
+        = cli_run (NULL, input, "scan", "--json", "/dev/stdin", NULL);
+    g_autoptr (JsonObject) record = NULL;
+
+    cli_assert_status (r, 0);
+    record = parse_object (r->out);
+    assert_unnamed_input_name (json_object_get_string_member (record, "name"),
+                               "stdin", ".png");
+  }
+  {
+    /* --name still wins. */
+    g_autoptr (CliResult) r = cli_run (NULL, input, "scan", "--json", "--name",
+                                       "door", "/dev/fd/0", NULL);
+    g_autoptr (JsonObject) record = NULL;
+
+    cli_assert_status (r, 0);
+    record = parse_object (r->out);
+    g_assert_cmpstr (json_object_get_string_member (record, "name"), ==,
+                     "door");
+  }
+  g_assert_cmpuint (cli_test_count_spool_files (), ==, 0);
 }
 
 static gpointer
@@ -376,7 +455,7 @@ test_several_files_json_lines (void)
     }
   g_assert_true (g_hash_table_contains (names, "one.mp4"));
   g_assert_true (g_hash_table_contains (names, "two.png"));
-  g_assert_true (g_hash_table_contains (names, "stdin"));
+  g_assert_cmpuint (g_hash_table_size (names), ==, 3);
   g_assert_cmpuint (g_hash_table_size (mids), ==, 3);
   g_assert_cmpuint (cli_test_count_spool_files (), ==, 0);
 }
@@ -1029,6 +1108,10 @@ main (int argc, char **argv)
                    test_stdin_memory_stays_flat);
   g_test_add_func ("/cli/scan/stdin-empty-exits-3", test_stdin_empty_exits_3);
   g_test_add_func ("/cli/scan/pipe-path-is-spooled", test_pipe_path_is_spooled);
+  g_test_add_func ("/cli/scan/stdin-not-media-names-standard-input",
+                   test_stdin_not_media_names_standard_input);
+  g_test_add_func ("/cli/scan/fd-path-named-by-kind-and-time",
+                   test_fd_path_named_by_kind_and_time);
   g_test_add_func ("/cli/scan/several-files-report-each",
                    test_several_files_report_each);
   g_test_add_func ("/cli/scan/several-files-run-concurrently",

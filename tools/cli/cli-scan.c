@@ -85,7 +85,9 @@ static const GOptionEntry scan_entries[] = {
     "images), FD-1 (image forgery); default DF-1 for video, AC-1 for images",
     "MODEL" },
   { "name", 'n', 0, G_OPTION_ARG_STRING, &opt_name,
-    "The record's name (default: the file's name, or \"stdin\")", "NAME" },
+    "The record's name (default: the file's name; stdin-DATE-TIME.EXT for "
+    "standard input, pipe-DATE-TIME.EXT for <(…))",
+    "NAME" },
   { "content-type", 't', 0, G_OPTION_ARG_STRING, &opt_content_type,
     "video/mp4, video/quicktime, video/webm, video/x-matroska, image/jpeg "
     "or image/png (default: recognised from the file's first bytes)",
@@ -118,6 +120,7 @@ typedef struct
   char *label; /* how messages name it: the path, or "stdin" */
   char *path;  /* what is uploaded */
   char *name;  /* the record's name, or NULL for the library's default */
+  const char *content_type; /* given or recognised (static) */
   gboolean spooled;
   gboolean started;
   GCancellable *cancellable;
@@ -390,21 +393,12 @@ upload_thread (GTask *task, gpointer source, gpointer task_data,
   ScanJob *job = task_data;
   AuthentaClient *client = job->run->client;
   GError *error = NULL;
-  const char *content_type = opt_content_type;
+  const char *content_type = job->content_type;
   g_autofree char *basename = NULL;
   g_autoptr (AuthentaMedia) created = NULL;
   AuthentaMedia *uploaded;
   GStatBuf st;
 
-  if (!content_type)
-    {
-      content_type = authenta_content_type_sniff_file (job->path, &error);
-      if (!content_type)
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-    }
   if (g_stat (job->path, &st) < 0)
     {
       int saved_errno = errno;
@@ -491,7 +485,7 @@ start_job (ScanJob *job)
       return;
     }
   authenta_client_scan_file_async (
-      run->client, job->path, job->name, opt_content_type, opt_model_type,
+      run->client, job->path, job->name, job->content_type, opt_model_type,
       on_progress, job, NULL, job->cancellable, on_scanned, job);
 }
 
@@ -572,12 +566,80 @@ check_content_type (void)
   return FALSE;
 }
 
+/* /dev/fd/N, /proc/self/fd/N, /proc/PID/fd/N: what a shell's <(…) gives;
+ * its last component says nothing about the content. */
+static gboolean
+is_fd_path (const char *path)
+{
+  const char *rest = NULL;
+
+  if (g_str_has_prefix (path, "/dev/fd/"))
+    rest = path + strlen ("/dev/fd/");
+  else if (g_str_has_prefix (path, "/proc/"))
+    {
+      const char *p = path + strlen ("/proc/");
+
+      if (g_str_has_prefix (p, "self/"))
+        p += strlen ("self/");
+      else
+        {
+          if (!g_ascii_isdigit (*p))
+            return FALSE;
+          while (g_ascii_isdigit (*p))
+            p++;
+          if (*p++ != '/')
+            return FALSE;
+        }
+      if (!g_str_has_prefix (p, "fd/"))
+        return FALSE;
+      rest = p + strlen ("fd/");
+    }
+  if (!rest || !*rest)
+    return FALSE;
+  for (; *rest; rest++)
+    if (!g_ascii_isdigit (*rest))
+      return FALSE;
+  return TRUE;
+}
+
+static const char *
+extension_for (const char *content_type)
+{
+  static const char *const map[][2]
+      = { { "video/mp4", ".mp4" },   { "video/quicktime", ".mov" },
+          { "video/webm", ".webm" }, { "video/x-matroska", ".mkv" },
+          { "image/jpeg", ".jpg" },  { "image/png", ".png" } };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (map); i++)
+    if (g_str_equal (content_type, map[i][0]))
+      return map[i][1];
+  return "";
+}
+
+/* A record name for input that has none: "stdin-20251202-203927.mp4", so
+ * that such records can be told apart in 'authenta list'. */
+static char *
+unnamed_input_name (const char *prefix, const char *content_type)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+
+  return g_strdup_printf ("%s-%s%s", prefix, stamp,
+                          extension_for (content_type));
+}
+
 /* Check a command-line argument and make it something to upload: a regular
  * file as it is; standard input, a pipe or a device copied to a temporary
- * file first, since the upload must announce its size. */
+ * file first, since the upload must announce its size.  Its type is
+ * recognised here too (unless given), so that a file of no known type is
+ * reported with the local problems, naming what the user gave rather than
+ * a temporary copy. */
 static gboolean
 prepare_job (ScanJob *job, const char *arg, GError **error)
 {
+  g_autoptr (GError) sniff_error = NULL;
+  const char *unnamed = NULL; /* the name's prefix when the input has none */
+  const char *described;      /* how an error names the input */
   GStatBuf st;
   int fd;
 
@@ -591,9 +653,9 @@ prepare_job (ScanJob *job, const char *arg, GError **error)
           return FALSE;
         }
       job->label = g_strdup ("stdin");
-      if (!opt_name)
-        job->name = g_strdup ("stdin");
-      job->path = cli_spool_to_temp_file (STDIN_FILENO, error);
+      unnamed = "stdin";
+      job->path
+          = cli_spool_to_temp_file (STDIN_FILENO, "standard input", error);
       if (!job->path)
         return FALSE;
       job->spooled = TRUE;
@@ -629,27 +691,56 @@ prepare_job (ScanJob *job, const char *arg, GError **error)
                            g_strerror (saved_errno));
               return FALSE;
             }
-          job->path = cli_spool_to_temp_file (fd, error);
+          job->path = cli_spool_to_temp_file (fd, "the input", error);
           close (fd);
           if (!job->path)
             return FALSE;
           job->spooled = TRUE;
-          if (!opt_name)
+          if (g_str_equal (arg, "/dev/stdin"))
+            unnamed = "stdin";
+          else if (is_fd_path (arg))
+            unnamed = "pipe";
+          else if (!opt_name)
             job->name = g_path_get_basename (arg);
+        }
+    }
+  described = g_str_equal (arg, "-") ? "standard input"
+              : job->spooled         ? "the input"
+                                     : "the file";
+
+  if (g_stat (job->path, &st) == 0 && st.st_size == 0)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s is empty%s",
+                   described, job->spooled ? ": nothing was read" : "");
+      return FALSE;
+    }
+
+  job->content_type = opt_content_type;
+  if (!job->content_type)
+    {
+      job->content_type
+          = authenta_content_type_sniff_file (job->path, &sniff_error);
+      if (!job->content_type)
+        {
+          if (g_error_matches (sniff_error, AUTHENTA_ERROR,
+                               AUTHENTA_ERROR_UNSUPPORTED_MEDIA))
+            /* The hint lists the types. */
+            g_set_error (error, AUTHENTA_ERROR,
+                         AUTHENTA_ERROR_UNSUPPORTED_MEDIA,
+                         "%s is not a recognised media file", described);
+          else
+            g_set_error (error, sniff_error->domain, sniff_error->code,
+                         "cannot read %s: %s", described,
+                         job->spooled ? "error reading its temporary copy"
+                                      : sniff_error->message);
+          return FALSE;
         }
     }
 
   if (opt_name)
     job->name = g_strdup (opt_name);
-
-  if (g_stat (job->path, &st) == 0 && st.st_size == 0)
-    {
-      g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                           job->spooled ? "nothing was read: the input is "
-                                          "empty"
-                                        : "the file is empty");
-      return FALSE;
-    }
+  else if (unnamed)
+    job->name = unnamed_input_name (unnamed, job->content_type);
   return TRUE;
 }
 

@@ -98,7 +98,8 @@ cli_spool_forget (const char *path)
 }
 
 static gboolean
-write_all (int fd, const guint8 *data, gsize length, GError **error)
+write_all (int fd, const guint8 *data, gsize length, const char *what,
+           GError **error)
 {
   while (length > 0)
     {
@@ -110,7 +111,7 @@ write_all (int fd, const guint8 *data, gsize length, GError **error)
         {
           int saved_errno = errno;
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       "cannot write the temporary copy of standard input: %s",
+                       "cannot write the temporary copy of %s: %s", what,
                        g_strerror (saved_errno));
           return FALSE;
         }
@@ -120,11 +121,12 @@ write_all (int fd, const guint8 *data, gsize length, GError **error)
   return TRUE;
 }
 
-/* Copy everything readable from fd into a new 0600 file in $TMPDIR, a
- * fixed buffer at a time.  Returns the path (free with g_free() after
+/* Copy everything readable from fd (which messages call what, e.g.
+ * "standard input") into a new 0600 file in $TMPDIR, a fixed buffer at a
+ * time.  Returns the path (free with g_free() after
  * cli_spool_forget()), or NULL with nothing left behind. */
 char *
-cli_spool_to_temp_file (int fd, GError **error)
+cli_spool_to_temp_file (int fd, const char *what, GError **error)
 {
   g_autofree guint8 *buffer = NULL;
   char *path = NULL;
@@ -155,13 +157,12 @@ cli_spool_to_temp_file (int fd, GError **error)
         {
           int saved_errno = errno;
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       "cannot read standard input: %s",
-                       g_strerror (saved_errno));
+                       "cannot read %s: %s", what, g_strerror (saved_errno));
           goto fail;
         }
       if (n == 0)
         break;
-      if (!write_all (out, buffer, (gsize)n, error))
+      if (!write_all (out, buffer, (gsize)n, what, error))
         goto fail;
     }
 
@@ -170,7 +171,7 @@ cli_spool_to_temp_file (int fd, GError **error)
       int saved_errno = errno;
       out = -1;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "cannot write the temporary copy of standard input: %s",
+                   "cannot write the temporary copy of %s: %s", what,
                    g_strerror (saved_errno));
       goto fail;
     }
