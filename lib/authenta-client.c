@@ -739,6 +739,27 @@ check_mid (const char *mid, GError **error)
   return FALSE;
 }
 
+/* Storage takes at most 5 GiB in one PUT (S3 answers 400 EntityTooLarge
+ * only after the body has started): refuse before any request, so no
+ * record is made for a file that can never be uploaded. */
+static gboolean
+check_size (guint64 size, const char *mid, GError **error)
+{
+  GError *too_large;
+
+  if (size <= AUTHENTA_MAX_UPLOAD_SIZE)
+    return TRUE;
+  too_large = authenta_error_new_full (
+      AUTHENTA_ERROR_INVALID_ARGUMENT, 0, NULL, NULL,
+      "The file is %" G_GUINT64_FORMAT
+      " bytes, larger than 5 GiB (%" G_GUINT64_FORMAT
+      " bytes), the most storage accepts in one upload",
+      size, (guint64)AUTHENTA_MAX_UPLOAD_SIZE);
+  authenta_error_add_context (too_large, NULL, mid);
+  g_propagate_error (error, too_large);
+  return FALSE;
+}
+
 static gboolean
 model_is_known (const char *model)
 {
@@ -762,7 +783,9 @@ model_is_known (const char *model)
  * @error: return location for a #GError
  *
  * Creates a media record (`POST /media`), which carries the pre-signed URL
- * to upload the file to.
+ * to upload the file to.  A @size over %AUTHENTA_MAX_UPLOAD_SIZE (5 GiB,
+ * storage's limit for one upload) is refused before any request
+ * (%AUTHENTA_ERROR_INVALID_ARGUMENT).
  *
  * Returns: (transfer full): the new record, or %NULL with @error set.
  */
@@ -785,6 +808,8 @@ authenta_client_create_media (AuthentaClient *self, const char *name,
   g_return_val_if_fail (content_type != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  if (!check_size (size, NULL, error))
+    return NULL;
   if (model_type == NULL)
     {
       model_type = authenta_content_type_default_model (content_type);
@@ -1174,10 +1199,11 @@ put_file (AuthentaClient *self, AuthentaMedia *media, int fd, const char *path,
  * PUTs the file to the record's pre-signed URL, streamed from disk with the
  * record's content type and a `Content-Length` equal to its size (never
  * chunked, no `Authorization` header).  A file whose size no longer matches
- * the record is refused before anything is sent
- * (%AUTHENTA_ERROR_INVALID_ARGUMENT).  If storage says the URL has expired,
- * one fresh record is created and the file uploaded to it; the old record
- * is deleted (best effort: a failure to delete it is only logged).
+ * the record, or one over %AUTHENTA_MAX_UPLOAD_SIZE (5 GiB), is refused
+ * before anything is sent (%AUTHENTA_ERROR_INVALID_ARGUMENT).  If storage says
+ * the URL has expired, one fresh record is created and the file uploaded to it;
+ * the old record is deleted (best effort: a failure to delete it is only
+ * logged).
  *
  * Returns: (transfer full): the record the file went to: a new reference
  *   to @media, or, after an expired URL, the fresh record, whose mid is the
@@ -1230,6 +1256,11 @@ authenta_client_upload_file (AuthentaClient *self, AuthentaMedia *media,
   size = authenta_media_get_size (media);
   if (size == 0)
     size = st.st_size;
+  if (!check_size (size, mid, error))
+    {
+      close (fd);
+      return NULL;
+    }
   content_type = authenta_media_get_content_type (media);
   if (content_type == NULL)
     {

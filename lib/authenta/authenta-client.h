@@ -20,6 +20,16 @@ G_BEGIN_DECLS
 #define AUTHENTA_DEFAULT_BASE_URL "https://platform.authenta.ai/api"
 
 /**
+ * AUTHENTA_MAX_UPLOAD_SIZE:
+ *
+ * The largest file, in bytes, that can be scanned: 5 GiB, the most S3 takes
+ * in one PUT to a pre-signed URL.  authenta_client_create_media() and
+ * authenta_client_upload_file() refuse a larger size with
+ * %AUTHENTA_ERROR_INVALID_ARGUMENT before any request.
+ */
+#define AUTHENTA_MAX_UPLOAD_SIZE (G_GUINT64_CONSTANT (5) * 1024 * 1024 * 1024)
+
+/**
  * AUTHENTA_DEFAULT_CONNECT_TIMEOUT_MS:
  *
  * The default of #AuthentaClient:connect-timeout: 10 s to establish a

@@ -48,7 +48,9 @@ G_BEGIN_DECLS
  * @AUTHENTA_ERROR_RATE_LIMITED: the service answered 429 and retries were
  *   exhausted.
  * @AUTHENTA_ERROR_INVALID_ARGUMENT: a value given by the caller cannot be
- *   used: a malformed base URL or media id, an unknown model type.
+ *   used: a malformed base URL or media id, an unknown model type, a file
+ *   whose size does not match its record or is over
+ *   %AUTHENTA_MAX_UPLOAD_SIZE (5 GiB).
  * @AUTHENTA_ERROR_UNSUPPORTED_MEDIA: the file's content type is not one the
  *   service accepts, or could not be recognised.
  *

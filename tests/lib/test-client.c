@@ -12,8 +12,10 @@
 #include <curl/curl.h>
 #include <json-glib/json-glib.h>
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define KEY "api_emulator_key"
 
@@ -1271,6 +1273,75 @@ test_upload_progress_rate (Fixture *f, gconstpointer data)
   progress_clear (&p);
 }
 
+/* Storage takes at most 5 GiB in one PUT: a larger size is refused before
+ * any request, with a message that says the limit. */
+static void
+test_create_over_5gib_refused (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AuthentaMedia) big = NULL;
+  g_autoptr (AuthentaMedia) limit = NULL;
+
+  big = authenta_client_create_media (f->client, "big", "video/mp4",
+                                      AUTHENTA_MAX_UPLOAD_SIZE + 1, NULL, NULL,
+                                      &error);
+  g_assert_null (big);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_INVALID_ARGUMENT);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "5 GiB"));
+  g_assert_cmpuint (test_emulator_get_count (emu, "create"), ==, 0);
+  g_clear_error (&error);
+
+  /* Exactly 5 GiB is allowed. */
+  limit = authenta_client_create_media (f->client, "limit", "video/mp4",
+                                        AUTHENTA_MAX_UPLOAD_SIZE, NULL, NULL,
+                                        &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (authenta_media_get_size (limit), ==,
+                    AUTHENTA_MAX_UPLOAD_SIZE);
+}
+
+static void
+test_upload_over_5gib_refused (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = make_file ("huge.mp4", 1000);
+  g_autoptr (AuthentaMedia) created = create_for_file (f, path, "huge");
+  g_autoptr (AuthentaMedia) forged = NULL;
+  g_autoptr (AuthentaMedia) uploaded = NULL;
+  guint64 huge = AUTHENTA_MAX_UPLOAD_SIZE + 1;
+  int fd;
+
+  /* A sparse file just over the limit: no disk space needed. */
+  fd = g_open (path, O_WRONLY, 0);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, (off_t)huge), ==, 0);
+  g_assert_cmpint (close (fd), ==, 0);
+
+  /* A record that matches the file (as a forged or hand-made one might). */
+  forged = forge (created, "video/mp4", (gint64)huge,
+                  authenta_media_get_upload_url (created));
+  uploaded = authenta_client_upload_file (f->client, forged, path, NULL, NULL,
+                                          NULL, &error);
+  g_assert_null (uploaded);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_INVALID_ARGUMENT);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "5 GiB"));
+  g_assert_cmpstr (authenta_error_get_mid (error), ==,
+                   authenta_media_get_mid (created));
+  g_assert_cmpuint (test_emulator_get_count (emu, "upload"), ==, 0);
+  g_clear_error (&error);
+
+  /* The whole flow refuses it before making a record. */
+  uploaded = authenta_client_scan_file (f->client, path, NULL, "video/mp4",
+                                        NULL, NULL, NULL, NULL, &error);
+  g_assert_null (uploaded);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpuint (test_emulator_get_count (emu, "create"), ==, 1);
+  g_assert_cmpuint (test_emulator_get_count (emu, "upload"), ==, 0);
+  g_unlink (path);
+}
+
 /* ---- waiting ---------------------------------------------------------- */
 
 static void
@@ -1852,6 +1923,10 @@ main (int argc, char **argv)
        test_upload_expired_delete_fails);
   ADD ("upload/really-expired-url-renewed", test_upload_real_expiry);
   ADD ("upload/progress-at-most-every-100ms", test_upload_progress_rate);
+  ADD ("upload/create-over-5-gib-refused-before-request",
+       test_create_over_5gib_refused);
+  ADD ("upload/file-over-5-gib-refused-before-request",
+       test_upload_over_5gib_refused);
   ADD ("wait/total-timeout-names-mid", test_wait_timeout);
   ADD ("wait/polls-reuse-the-connection", test_wait_reuses_connection);
   ADD ("wait/unknown-status-keeps-polling", test_wait_unknown_status);
