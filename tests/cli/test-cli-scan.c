@@ -555,6 +555,51 @@ test_double_dash_ends_options (void)
                     ==, 3);
 }
 
+/* --no-wait --json: the record as it stands after the upload, never the
+ * create answer's INITED status and pre-signed upload URL. */
+static void
+test_no_wait_json_is_record_after_upload (void)
+{
+  g_autofree char *clip = NULL;
+
+  cli_test_reset ();
+  clip = cli_test_write_media ("clip.mp4", "mp4", 4096);
+  {
+    g_autoptr (CliResult) r
+        = cli_run (NULL, NULL, "--json", "scan", "--no-wait", clip, NULL);
+    g_autoptr (JsonObject) record = NULL;
+
+    cli_assert_status (r, 0);
+    record = parse_object (r->out);
+    g_assert_nonnull (json_object_get_string_member (record, "mid"));
+    g_assert_cmpstr (json_object_get_string_member (record, "status"), !=,
+                     "INITED");
+    g_assert_false (json_object_has_member (record, "uploadUrl"));
+    g_assert_null (strstr (r->out, "X-Amz-"));
+    g_assert_cmpstr (r->err, ==, "");
+    g_assert_cmpuint (test_emulator_get_count (cli_test_emulator (), "get"), ==,
+                      1);
+  }
+  /* The record cannot be read back: the upload is done all the same, and
+   * the create answer is printed without its upload URL. */
+  test_emulator_add_fault (cli_test_emulator (),
+                           "{\"route\": \"get\", \"action\": \"status\", "
+                           "\"status\": 503}");
+  {
+    g_autoptr (CliResult) r = cli_run (NULL, NULL, "--retries", "0", "--json",
+                                       "scan", "--no-wait", clip, NULL);
+    g_autoptr (JsonObject) record = NULL;
+
+    cli_assert_status (r, 0);
+    record = parse_object (r->out);
+    g_assert_nonnull (json_object_get_string_member (record, "mid"));
+    g_assert_false (json_object_has_member (record, "uploadUrl"));
+    g_assert_false (json_object_has_member (record, "expiresIn"));
+    g_assert_null (strstr (r->out, "X-Amz-"));
+    g_assert_nonnull (strstr (r->err, "could not be read back"));
+  }
+}
+
 static void
 test_delete_after_verdict (void)
 {
@@ -1121,6 +1166,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/scan/json-is-the-record-as-sent",
                    test_json_is_the_record_as_sent);
   g_test_add_func ("/cli/scan/no-wait-prints-mid", test_no_wait_prints_mid);
+  g_test_add_func ("/cli/scan/no-wait-json-is-record-after-upload",
+                   test_no_wait_json_is_record_after_upload);
   g_test_add_func ("/cli/scan/double-dash-ends-options",
                    test_double_dash_ends_options);
   g_test_add_func ("/cli/scan/delete-after-verdict", test_delete_after_verdict);

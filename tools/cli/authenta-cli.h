@@ -89,6 +89,7 @@ const char *cli_verdict_word (AuthentaMedia *media);
 void cli_print_scan_result (const char *file, AuthentaMedia *media);
 void cli_print_record (AuthentaMedia *media);
 void cli_print_json_line (AuthentaMedia *media);
+void cli_print_json_line_without_upload_url (AuthentaMedia *media);
 void cli_print_table_header (void);
 void cli_print_table_row (AuthentaMedia *media);
 CliExit cli_exit_for_record (AuthentaMedia *media);

@@ -5,6 +5,7 @@
  */
 #include "authenta-cli.h"
 
+#include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -116,6 +117,37 @@ void
 cli_print_json_line (AuthentaMedia *media)
 {
   print_json_text (authenta_media_get_json (media));
+}
+
+/* The record without its pre-signed upload URL (a write credential) and
+ * that URL's lifetime; as sent when it has neither. */
+void
+cli_print_json_line_without_upload_url (AuthentaMedia *media)
+{
+  const char *json = authenta_media_get_json (media);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  JsonObject *object;
+  g_autofree char *text = NULL;
+
+  if (!json || !json_parser_load_from_data (parser, json, -1, NULL)
+      || !(root = json_parser_get_root (parser))
+      || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      print_json_text (json);
+      return;
+    }
+  object = json_node_get_object (root);
+  if (!json_object_has_member (object, "uploadUrl")
+      && !json_object_has_member (object, "expiresIn"))
+    {
+      print_json_text (json);
+      return;
+    }
+  json_object_remove_member (object, "uploadUrl");
+  json_object_remove_member (object, "expiresIn");
+  text = json_to_string (root, FALSE);
+  print_json_text (text);
 }
 
 /* "clip.mp4: FAKE (2 faces, 1 deepfake; model DF-1, mid 692f…)" */

@@ -128,8 +128,9 @@ typedef struct
   gboolean timed_out;
   gboolean verdict_printed;
   GMutex lock;
-  char *mid;         /* the latest known mid, from progress reports (lock) */
-  gboolean uploaded; /* the file is on the service (lock) */
+  char *mid;            /* the latest known mid, from progress reports (lock) */
+  gboolean uploaded;    /* the file is on the service (lock) */
+  char *readback_error; /* --no-wait --json: why the record was not read */
   CliExit exit;
 } ScanJob;
 
@@ -157,6 +158,7 @@ scan_job_free (ScanJob *job)
   g_free (job->path);
   g_free (job->name);
   g_free (job->mid);
+  g_free (job->readback_error);
   g_clear_object (&job->cancellable);
   g_mutex_clear (&job->lock);
   g_free (job);
@@ -425,6 +427,30 @@ upload_thread (GTask *task, gpointer source, gpointer task_data,
       g_task_return_error (task, error);
       return;
     }
+  if (cli_global.json)
+    {
+      g_autoptr (GError) get_error = NULL;
+      AuthentaMedia *current;
+
+      /* The create answer says INITED, and carries the pre-signed upload
+       * URL (a write credential for an hour): print the record as it
+       * stands now instead, as the service serves it. */
+      current = authenta_client_get_media (
+          client, authenta_media_get_mid (uploaded), cancellable, &get_error);
+      if (current)
+        {
+          g_object_unref (uploaded);
+          uploaded = current;
+        }
+      else if (g_error_matches (get_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_object_unref (uploaded);
+          g_task_return_error (task, g_steal_pointer (&get_error));
+          return;
+        }
+      else
+        job->readback_error = g_strdup (get_error->message);
+    }
   g_task_return_pointer (task, uploaded, g_object_unref);
 }
 
@@ -443,8 +469,19 @@ on_uploaded (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   cli_progress_clear (run->progress);
+  if (cli_global.json && job->readback_error)
+    {
+      g_autofree char *shown = cli_sanitize (job->label);
+      g_autofree char *why = cli_sanitize (job->readback_error);
+
+      /* The upload is done, which is what --no-wait promises. */
+      g_printerr ("authenta: %s: uploaded, but the record could not be read "
+                  "back (%s); printing it as created, without its upload "
+                  "URL\n",
+                  shown, why);
+    }
   if (cli_global.json)
-    cli_print_json_line (media);
+    cli_print_json_line_without_upload_url (media);
   else
     {
       g_autofree char *mid = cli_sanitize (authenta_media_get_mid (media));
