@@ -54,6 +54,7 @@
 #include "gstauthentarecording.h"
 
 #include <authenta/authenta.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -1024,6 +1025,59 @@ pick_content_type (GstAuthentaSink *self, const Settings *settings,
   return NULL;
 }
 
+/* TRUE only for a well-formed MP4/QuickTime file whose top-level boxes
+ * hold no media data: what mp4mux and qtmux write when the stream ends
+ * before its first frame (ftyp, free, an empty mdat, moov).  Anything this
+ * walk does not follow (a box running past the end, a read error) counts as
+ * media: a scan too many costs a credit, a scan too few loses a recording. */
+static gboolean
+mp4_has_no_media (const char *path, guint64 size)
+{
+  int fd = g_open (path, O_RDONLY, 0);
+  guint64 pos = 0;
+  gboolean empty = TRUE;
+  guint boxes = 0;
+
+  if (fd < 0)
+    return FALSE;
+  while (empty && pos < size)
+    {
+      guint8 header[16];
+      guint64 box_size;
+      guint header_size = 8;
+
+      if (size - pos < 8 || pread (fd, header, 16, (off_t)pos) < 8)
+        {
+          empty = FALSE;
+          break;
+        }
+      box_size = GST_READ_UINT32_BE (header);
+      if (box_size == 1)
+        {
+          if (size - pos < 16 || pread (fd, header, 16, (off_t)pos) != 16)
+            {
+              empty = FALSE;
+              break;
+            }
+          box_size = GST_READ_UINT64_BE (header + 8);
+          header_size = 16;
+        }
+      else if (box_size == 0)
+        box_size = size - pos; /* to the end of the file */
+      if (box_size < header_size || box_size > size - pos)
+        {
+          empty = FALSE;
+          break;
+        }
+      if (memcmp (header + 4, "mdat", 4) == 0 && box_size > header_size)
+        empty = FALSE;
+      boxes++;
+      pos += box_size;
+    }
+  close (fd);
+  return empty && boxes > 0 && pos == size;
+}
+
 /* ------------------------------------------------------------------------ */
 /* The scan */
 
@@ -1211,6 +1265,23 @@ handle_eos (GstAuthentaSink *self)
            "location", G_TYPE_STRING, kept, NULL));
       drop_recording (self, keep);
       return FALSE;
+    }
+
+  /* A muxer that saw no frame still writes its headers (623 bytes from
+   * mp4mux): a file with nothing to check, not worth a credit. */
+  if ((g_str_equal (content_type, "video/mp4")
+       || g_str_equal (content_type, "video/quicktime"))
+      && mp4_has_no_media (gst_authenta_recording_get_path (self->recording),
+                           size))
+    {
+      GST_ELEMENT_WARNING (
+          self, STREAM, FAILED,
+          ("Nothing was recorded: the stream ended before "
+           "its first frame (the file holds only the "
+           "muxer's headers), so nothing was uploaded."),
+          ("%" G_GUINT64_FORMAT " bytes, no media data", size));
+      drop_recording (self, FALSE);
+      return TRUE;
     }
 
   g_clear_error (&error);

@@ -1238,6 +1238,95 @@ GST_START_TEST (test_harness_stream_caps_refused)
 }
 GST_END_TEST;
 
+/* mp4mux with no frame writes ftyp, free, an empty mdat and moov: a WARNING,
+ * no upload, nothing kept (as with zero bytes). */
+GST_START_TEST (test_empty_mp4_not_uploaded)
+{
+  Fixture f = { 0 };
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+  g_autoptr (GError) err = NULL;
+  int index;
+
+  fixture_setup (&f, NULL);
+  pipeline = make_pipeline (&f,
+                            "videotestsrc num-buffers=0 ! "
+                            "x264enc speed-preset=ultrafast ! mp4mux ! ",
+                            "keep-file=always");
+  messages = run_pipeline (pipeline, 20);
+  dump_messages (messages);
+  fail_unless (find_message (messages, "error", 0) < 0);
+  fail_unless (find_message (messages, "eos", 0) >= 0);
+  index = find_message (messages, "warning", 0);
+  fail_unless (index >= 0, "no WARNING");
+  gst_message_parse_warning (messages->pdata[index], &err, NULL);
+  fail_unless (strstr (err->message, "before its first frame") != NULL, "%s",
+               err->message);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "create"), 0);
+  fail_unless_equals_int (count_files (f.dir), 0);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+/* The same check by hand: headers only is empty; one byte of media data,
+ * or a box this walk cannot follow, is not. */
+GST_START_TEST (test_harness_empty_mp4_detected)
+{
+  /* ftyp (16), free (8), mdat (8), moov (8) */
+  static const guint8 empty[] = {
+    0,   0,   0,   16,  'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0,
+    2,   0,   0,   0,   0,   8,   'f', 'r', 'e', 'e', 0,   0,   0, 8,
+    'm', 'd', 'a', 't', 0,   0,   0,   8,   'm', 'o', 'o', 'v',
+  };
+  Fixture f = { 0 };
+  const char *caps = "video/quicktime, variant=(string)iso";
+
+  fixture_setup (&f, "--processing-time", "0.05", NULL);
+  for (guint round = 0; round < 3; round++)
+    {
+      GstHarness *h = make_harness (&f, "keep-file=never");
+      GstMessage *msg;
+      g_autoptr (GByteArray) data = g_byte_array_new ();
+      gboolean warned = FALSE, verdict = FALSE;
+
+      g_byte_array_append (data, empty, sizeof empty);
+      if (round == 1)
+        {
+          /* One byte in mdat. */
+          data->data[31] = 9;
+          g_byte_array_append (data, (const guint8 *)"x", 1);
+        }
+      else if (round == 2)
+        {
+          /* moov claims more than the file holds. */
+          data->data[35] = 80;
+        }
+      gst_harness_set_src_caps_str (h, caps);
+      fail_unless_equals_int (
+          gst_harness_push (h, gst_buffer_new_memdup (data->data, data->len)),
+          GST_FLOW_OK);
+      gst_harness_push_event (h, gst_event_new_eos ());
+      while ((msg = pop_message (h, GST_MESSAGE_ELEMENT | GST_MESSAGE_WARNING
+                                        | GST_MESSAGE_ERROR)))
+        {
+          if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING)
+            warned = TRUE;
+          else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT
+                   && gst_structure_has_name (gst_message_get_structure (msg),
+                                              "authenta-verdict"))
+            verdict = TRUE;
+          gst_message_unref (msg);
+        }
+      teardown_harness (h);
+      fail_unless (warned == (round == 0), "round %u", round);
+      fail_unless (verdict == (round != 0), "round %u", round);
+    }
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "create"), 2);
+  fail_unless_equals_int (count_files (f.dir), 0);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
 GST_START_TEST (test_harness_write_error_keeps_file)
 {
   Fixture f = { 0 };
@@ -2266,6 +2355,8 @@ authentasink_suite (void)
   tcase_add_test (tc, test_harness_zero_bytes_warns);
   tcase_add_test (tc, test_raw_caps_refused);
   tcase_add_test (tc, test_harness_stream_caps_refused);
+  tcase_add_test (tc, test_empty_mp4_not_uploaded);
+  tcase_add_test (tc, test_harness_empty_mp4_detected);
   tcase_add_test (tc, test_harness_write_error_keeps_file);
   tcase_add_test (tc, test_harness_ready_starts_new_stream);
   tcase_add_test (tc, test_harness_rename_never_replaces);
