@@ -417,8 +417,8 @@ describe_setup_error (const GError *error, const Settings *s,
     {
       *code = GST_RESOURCE_ERROR_NOT_AUTHORIZED;
       return g_strdup_printf (
-          "The API key (from %s) cannot be used: it contains spaces or "
-          "control characters. Set it to the key exactly as the Authenta "
+          "The API key (from %s) cannot be used: it has spaces or control "
+          "characters inside it. Set it to the key exactly as the Authenta "
           "platform issued it.",
           s->api_key ? "the api-key property" : "AUTHENTA_API_KEY");
     }
@@ -893,8 +893,6 @@ gst_authenta_sink_set_caps (GstBaseSink *bsink, GstCaps *caps)
   GstAuthentaSink *self = GST_AUTHENTA_SINK (bsink);
 
   GST_DEBUG_OBJECT (self, "caps %" GST_PTR_FORMAT, caps);
-  if (caps_are_not_a_file (caps) && self->refused_caps)
-    return FALSE;
   if (caps_are_not_a_file (caps))
     {
       const char *name
@@ -903,6 +901,8 @@ gst_authenta_sink_set_caps (GstBaseSink *bsink, GstCaps *caps)
       g_autofree char *text = NULL;
       gboolean keep;
 
+      if (self->refused_caps)
+        return FALSE;
       GST_OBJECT_LOCK (self);
       keep = self->settings.keep_file != GST_AUTHENTA_SINK_KEEP_FILE_NEVER;
       GST_OBJECT_UNLOCK (self);
