@@ -214,16 +214,23 @@ verdict_may_still_come (const CliErrorContext *ctx, const GError *error)
 
 /* A 404 where no record is named (the listing, or creating one) means the
  * base URL points at something that is not the API: most often one without
- * its /api. */
+ * its /api.  Newer libraries tell that apart themselves (a 404 or 405
+ * without the service's error shape, in a code of its own, which is
+ * matched here by its status so as not to depend on that code). */
 static gboolean
 is_missing_api (const CliErrorContext *ctx, const GError *error)
 {
-  if (!g_error_matches (error, AUTHENTA_ERROR, AUTHENTA_ERROR_NOT_FOUND))
+  guint status;
+
+  if (error->domain != AUTHENTA_ERROR)
     return FALSE;
-  if (is_command (ctx, "list"))
-    return TRUE;
-  return is_command (ctx, "scan") && !ctx->mid
-         && !authenta_error_get_mid (error);
+  if (error->code == AUTHENTA_ERROR_NOT_FOUND)
+    return is_command (ctx, "list")
+           || (is_command (ctx, "scan") && !ctx->mid
+               && !authenta_error_get_mid (error));
+  status = authenta_error_get_http_status (error);
+  return (status == 404 || status == 405)
+         && error->code != AUTHENTA_ERROR_UPLOAD_REJECTED;
 }
 
 static void report (const char *what, const char *lead, const GError *error,
@@ -242,10 +249,13 @@ cli_report_failure (const CliErrorContext *ctx, const char *what,
           = ctx->client ? authenta_client_get_base_url (ctx->client) : NULL;
       g_autofree char *shown
           = cli_sanitize (url ? url : AUTHENTA_DEFAULT_BASE_URL);
-      g_autofree char *lead = g_strdup_printf ("no Authenta API at %s", shown);
+      g_autofree char *lead = NULL;
       g_autofree char *fix = g_strdup_printf (
           "check %s (it usually ends in /api)", base_url_origin ());
 
+      /* The library's own diagnosis says so already. */
+      if (error->code == AUTHENTA_ERROR_NOT_FOUND)
+        lead = g_strdup_printf ("no Authenta API at %s", shown);
       report (what, lead, error, fix, NULL);
       return CLI_EXIT_SERVICE;
     }
