@@ -173,7 +173,7 @@ test_list_without_api_exits_5 (void)
 {
   g_auto (GStrv) env = cli_test_environ (NULL);
   const char *root = test_emulator_get_root_url (cli_test_emulator ());
-  g_autofree char *expected = g_strdup_printf ("no Authenta API at %s", root);
+  g_autofree char *expected = g_strdup_printf ("Authenta API at %s", root);
 
   cli_test_reset ();
   env = g_environ_setenv (env, "AUTHENTA_BASE_URL", root, TRUE);
@@ -341,15 +341,40 @@ test_list_to_full_disk_exits_3 (void)
   g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 3);
 }
 
+/* No records: only a message, no table header. */
 static void
 test_list_empty (void)
 {
-  g_autoptr (CliResult) r = NULL;
+  g_auto (GStrv) mids = NULL;
 
   cli_test_reset ();
-  r = cli_run (NULL, NULL, "list", NULL);
-  cli_assert_status (r, 0);
-  g_assert_cmpuint (count_rows (r), ==, 0);
+  {
+    g_autoptr (CliResult) r = cli_run (NULL, NULL, "list", NULL);
+    cli_assert_status (r, 0);
+    g_assert_cmpstr (r->out, ==, "no records\n");
+  }
+  {
+    g_autoptr (CliResult) r = cli_run (NULL, NULL, "list", "--all", NULL);
+    cli_assert_status (r, 0);
+    g_assert_cmpstr (r->out, ==, "no records\n");
+  }
+  mids = make_records (2, "few");
+  {
+    g_autoptr (CliResult) r
+        = cli_run (NULL, NULL, "list", "--offset", "1000", NULL);
+    cli_assert_status (r, 0);
+    g_assert_true (g_str_has_prefix (r->out, "no records from 1000 ("));
+    g_assert_null (strstr (r->out, "MID"));
+    g_assert_null (strchr (r->out, '\n') + 1 < r->out + strlen (r->out)
+                       ? "more than one line"
+                       : NULL);
+  }
+  {
+    g_autoptr (CliResult) r
+        = cli_run (NULL, NULL, "list", "--json", "--offset", "1000", NULL);
+    cli_assert_status (r, 0);
+    g_assert_cmpstr (r->out, ==, "");
+  }
 }
 
 static void
@@ -417,7 +442,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/list/all-walks-every-page",
                    test_list_all_walks_every_page);
   g_test_add_func ("/cli/list/sanitizes-names", test_list_sanitizes_names);
-  g_test_add_func ("/cli/list/empty", test_list_empty);
+  g_test_add_func ("/cli/list/empty-prints-only-a-message", test_list_empty);
   g_test_add_func ("/cli/list/unwritable-output-exits-3",
                    test_list_to_full_disk_exits_3);
   g_test_add_func ("/cli/delete/removes-record", test_delete_removes_record);

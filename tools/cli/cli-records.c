@@ -69,6 +69,9 @@ print_each (AuthentaMedia *media, gpointer user_data)
 {
   guint *count = user_data;
 
+  /* The header with the first row: no records, no table. */
+  if (*count == 0 && !cli_global.json)
+    cli_print_table_header ();
   cli_print_table_row (media);
   (*count)++;
   return TRUE;
@@ -132,8 +135,6 @@ cli_cmd_list (int argc, char **argv)
     {
       guint count = 0;
 
-      if (!cli_global.json)
-        cli_print_table_header ();
       if (!authenta_client_foreach_media (client, (guint)limit, print_each,
                                           &count, NULL, &error))
         {
@@ -141,7 +142,12 @@ cli_cmd_list (int argc, char **argv)
           return cli_report_failure (&ctx, "list", error);
         }
       if (!cli_global.json && !cli_global.quiet)
-        g_print ("%u record%s\n", count, count == 1 ? "" : "s");
+        {
+          if (count == 0)
+            g_print ("no records\n");
+          else
+            g_print ("%u record%s\n", count, count == 1 ? "" : "s");
+        }
       return CLI_EXIT_AUTHENTIC;
     }
   else
@@ -156,14 +162,18 @@ cli_cmd_list (int argc, char **argv)
           CliErrorContext ctx = { .command = "list", .client = client };
           return cli_report_failure (&ctx, "list", error);
         }
-      if (!cli_global.json)
+      if (!cli_global.json && page->len > 0)
         cli_print_table_header ();
       for (guint i = 0; i < page->len; i++)
         cli_print_table_row (g_ptr_array_index (page, i));
       if (!cli_global.json && !cli_global.quiet)
         {
-          if (page->len == 0)
-            g_print ("no records from %d (of %u)\n", offset, total);
+          if (page->len == 0 && total == 0)
+            g_print ("no records\n");
+          else if (page->len == 0)
+            g_print ("no records from %d (there are %u; the first is at "
+                     "--offset 0)\n",
+                     offset, total);
           else if ((guint)offset + page->len < total)
             g_print ("records %d to %u of %u; --offset %u shows the next "
                      "page, --all lists them all\n",
