@@ -415,7 +415,15 @@ describe_setup_error (const GError *error, const Settings *s,
   *code = GST_RESOURCE_ERROR_SETTINGS;
   if (g_error_matches (error, AUTHENTA_ERROR, AUTHENTA_ERROR_INVALID_API_KEY))
     {
+      char *env_key = dup_trimmed_key (g_getenv ("AUTHENTA_API_KEY"));
+      gboolean have_key = s->api_key != NULL || env_key != NULL;
+
+      free_secret (env_key);
       *code = GST_RESOURCE_ERROR_NOT_AUTHORIZED;
+      /* api-key unset in READY since start() found one. */
+      if (!have_key)
+        return g_strdup ("No Authenta API key. Set the api-key property or "
+                         "the AUTHENTA_API_KEY environment variable.");
       return g_strdup_printf (
           "The API key (from %s) cannot be used: it has spaces or control "
           "characters inside it. Set it to the key exactly as the Authenta "

@@ -1460,6 +1460,41 @@ GST_START_TEST (test_key_white_space)
   gst_element_set_state (sink, GST_STATE_NULL);
   gst_element_set_bus (sink, NULL);
   gst_object_unref (sink);
+
+  /* The same key set in READY, after start() checked a good one: the scan's
+   * ERROR is worded the same, and names the kept file. */
+  {
+    GstHarness *h = make_harness (&f, NULL);
+    g_autoptr (GstElement) inner = NULL;
+    g_autoptr (GstIterator) it = gst_bin_iterate_sinks (GST_BIN (h->element));
+    GValue item = G_VALUE_INIT;
+    char png[64] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+
+    fail_unless_equals_int (gst_iterator_next (it, &item), GST_ITERATOR_OK);
+    inner = g_value_dup_object (&item);
+    g_value_unset (&item);
+    fail_unless_equals_int (gst_element_set_state (h->element, GST_STATE_READY),
+                            GST_STATE_CHANGE_SUCCESS);
+    g_object_set (inner, "api-key", "api_emulator key", NULL);
+    fail_unless (gst_element_set_state (h->element, GST_STATE_PLAYING)
+                 != GST_STATE_CHANGE_FAILURE);
+    gst_harness_set_src_caps_str (h, "image/png");
+    fail_unless_equals_int (
+        gst_harness_push (h, gst_buffer_new_memdup (png, sizeof png)),
+        GST_FLOW_OK);
+    gst_harness_push_event (h, gst_event_new_eos ());
+    msg = pop_message (h, GST_MESSAGE_ERROR);
+    fail_unless (msg != NULL);
+    g_clear_error (&err);
+    gst_message_parse_error (msg, &err, NULL);
+    fail_unless (strstr (err->message, "API key (from the api-key property)")
+                     != NULL,
+                 "%s", err->message);
+    fail_unless (strstr (err->message, "The recording is kept at") != NULL,
+                 "%s", err->message);
+    gst_message_unref (msg);
+    teardown_harness (h);
+  }
   fixture_teardown (&f);
 }
 GST_END_TEST;
