@@ -105,8 +105,9 @@ static const GOptionEntry scan_entries[] = {
   { "jobs", 0, 0, G_OPTION_ARG_INT, &opt_jobs,
     "Scan at most N files at a time (default 4)", "N" },
   { "poll-interval", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)parse_poll_interval,
-    "First wait between status checks, growing 1.5 times up to 10 s "
-    "(default 1; at least 0.05)",
+    "The first status check comes right after the upload; SECONDS is the "
+    "wait before the second, each later wait 1.5 times longer, up to 10 s "
+    "(default 1; 0.05 to 3600)",
     "SECONDS" },
   { NULL }
 };
