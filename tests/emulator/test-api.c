@@ -320,6 +320,39 @@ test_unknown_paths_are_404 (void)
   assert_api_error (method, 405, "METHOD_NOT_ALLOWED");
 }
 
+/* Outside /api the site's front end answers: an HTML 404, not the API's
+ * JSON error (what a client given a base URL without /api meets). */
+static void
+test_outside_api_is_site_404 (void)
+{
+  static const char *const paths[]
+      = { "/media", "/media/0123456789abcdef01234567", "/", "/apix/media" };
+  const char *auth[] = { "Authorization: Bearer " TEST_KEY, NULL };
+
+  setup ();
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autofree char *url
+          = g_strconcat (test_emulator_get_root_url (emu), paths[i], NULL);
+      g_autoptr (HttpReply) get = http_do ("GET", url, auth, NULL, -1);
+      g_autoptr (HttpReply) post
+          = http_do ("POST", url, auth, "{\"name\":\"x\"}", -1);
+
+      g_assert_cmpint (get->status, ==, 404);
+      g_assert_true (g_str_has_prefix (http_reply_header (get, "Content-Type"),
+                                       "text/html"));
+      g_assert_nonnull (strstr (get->body->str, "<html>"));
+      g_assert_null (strstr (get->body->str, "\"code\""));
+      g_assert_cmpint (post->status, ==, 404);
+      g_assert_true (g_str_has_prefix (http_reply_header (post, "Content-Type"),
+                                       "text/html"));
+    }
+  /* Nothing reached the API's routes. */
+  g_assert_cmpuint (test_emulator_get_count (emu, "create"), ==, 0);
+  g_assert_cmpuint (test_emulator_get_count (emu, "list"), ==, 0);
+  g_assert_cmpuint (test_emulator_get_count (emu, "get"), ==, 0);
+}
+
 static void
 test_list_newest_first_with_paging (void)
 {
@@ -536,6 +569,8 @@ main (int argc, char **argv)
                    test_malformed_mid_is_400);
   g_test_add_func ("/emulator/api/unknown-paths-are-404",
                    test_unknown_paths_are_404);
+  g_test_add_func ("/emulator/api/outside-api-is-the-sites-html-404",
+                   test_outside_api_is_site_404);
   g_test_add_func ("/emulator/api/list/newest-first-with-paging",
                    test_list_newest_first_with_paging);
   g_test_add_func ("/emulator/api/verdict/video", test_video_verdicts);

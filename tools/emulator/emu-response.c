@@ -179,6 +179,17 @@ emu_response_s3_error (const char *code, const char *message,
 }
 
 struct MHD_Response *
+emu_response_site_not_found (void)
+{
+  static const char html[]
+      = "<!DOCTYPE html><html><head><title>404: This page could not be "
+        "found</title></head><body><h1>404</h1><p>This page could not be "
+        "found.</p></body></html>";
+
+  return response_copy (html, strlen (html), "text/html; charset=utf-8");
+}
+
+struct MHD_Response *
 emu_response_empty (void)
 {
   return MHD_create_response_from_buffer (0, (void *)"",

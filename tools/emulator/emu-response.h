@@ -31,6 +31,9 @@ struct MHD_Response *emu_response_s3_error (const char *code,
                                             const char *message,
                                             const char *extra_xml);
 struct MHD_Response *emu_response_empty (void);
+/* The web site's "page not found", answered outside /api, /s3 and
+ * /_emulator: HTML, as the real host's front end would send. */
+struct MHD_Response *emu_response_site_not_found (void);
 struct MHD_Response *emu_response_dropped (const char *text);
 struct MHD_Response *emu_response_truncated (const char *text);
 struct MHD_Response *emu_response_malformed (void);

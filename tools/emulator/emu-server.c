@@ -265,6 +265,17 @@ handle_api (EmuRequest *req)
   g_autofree char *note = NULL;
   guint status;
 
+  /* Outside /api the site's web front end answers, as on the real host: an
+   * HTML page, not the API's JSON error, so that a client given a base URL
+   * without /api can tell it reached no API. */
+  if (!g_str_equal (req->path, "/api")
+      && !g_str_has_prefix (req->path, "/api/"))
+    {
+      emu_request_answer (req, 404, emu_response_site_not_found (),
+                          "not the API: the site's HTML page");
+      return;
+    }
+
   if (fault == NULL)
     {
       status = emu_api_handle (req, &body);
