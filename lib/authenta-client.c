@@ -640,6 +640,7 @@ api_call (AuthentaClient *self, const char *method, const char *url,
 {
   AuthentaHttpPolicy policy = get_policy (self);
   AuthentaHttpRequest request = AUTHENTA_HTTP_REQUEST_INIT;
+  g_autoptr (GError) local_error = NULL;
 
   if (!check_ready (self, error))
     return FALSE;
@@ -655,8 +656,25 @@ api_call (AuthentaClient *self, const char *method, const char *url,
       request.body_length = strlen (body);
     }
   request.mid = mid;
-  return authenta_http_send (self->http, &policy, &request, response,
-                             cancellable, error);
+  if (!authenta_http_send (self->http, &policy, &request, response, cancellable,
+                           &local_error))
+    {
+      if (g_error_matches (local_error, AUTHENTA_ERROR,
+                           AUTHENTA_ERROR_NO_SERVICE))
+        {
+          /* Name the base URL (validated: no user information, query or
+           * fragment), as given: that is what the caller has to fix. */
+          char *message = g_strdup_printf (
+              "No Authenta API at %s (%s); check the base URL — it usually "
+              "ends in /api",
+              self->base_url, local_error->message);
+          g_free (local_error->message);
+          local_error->message = message;
+        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* The answer's JSON, or AUTHENTA_ERROR_PROTOCOL saying what was wrong and

@@ -249,6 +249,36 @@ parse_api_error (const char *body, gsize length, char **out_code,
   return found;
 }
 
+/* Whether an API error body is the service's own: a JSON object with a
+ * string "code" or a numeric "statusCode" (the service sends both, and
+ * frameworks in front of it at least the latter).  A web site's HTML page,
+ * an empty body, or a gateway's bare {"message": …} is not. */
+static gboolean
+is_service_error_shape (const char *body, gsize length)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  JsonNode *root, *node;
+  JsonObject *obj;
+
+  if (body == NULL || length == 0)
+    return FALSE;
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, body, length, NULL))
+    return FALSE;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return FALSE;
+  obj = json_node_get_object (root);
+  node = json_object_get_member (obj, "code");
+  if (node && JSON_NODE_HOLDS_VALUE (node)
+      && json_node_get_value_type (node) == G_TYPE_STRING)
+    return TRUE;
+  node = json_object_get_member (obj, "statusCode");
+  return node && JSON_NODE_HOLDS_VALUE (node)
+         && (json_node_get_value_type (node) == G_TYPE_INT64
+             || json_node_get_value_type (node) == G_TYPE_DOUBLE);
+}
+
 static AuthentaError
 code_for_service_code (const char *service_code, AuthentaError fallback)
 {
@@ -376,6 +406,24 @@ authenta_error_from_response (const char *what, AuthentaOrigin origin,
     g_free (service_message);
     service_message = clean;
   }
+
+  /* A 404 or 405 that is not the service's own error did not come from the
+   * API at all (most often a base URL without its /api): saying "no such
+   * record" would mislead. */
+  if (origin == AUTHENTA_ORIGIN_API
+      && (http_status == 404 || http_status == 405)
+      && !is_service_error_shape (body, body_length))
+    {
+      if (mid)
+        return authenta_error_new_full (
+            AUTHENTA_ERROR_NO_SERVICE, http_status, NULL, mid,
+            "%s: HTTP status %u without the service's error shape, mid %s",
+            what, http_status, mid);
+      return authenta_error_new_full (
+          AUTHENTA_ERROR_NO_SERVICE, http_status, NULL, NULL,
+          "%s: HTTP status %u without the service's error shape", what,
+          http_status);
+    }
 
   code = code_for_status (origin, http_status);
   if (origin == AUTHENTA_ORIGIN_API && http_status < 500 && http_status != 429)

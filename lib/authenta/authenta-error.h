@@ -27,7 +27,8 @@ G_BEGIN_DECLS
  * @AUTHENTA_ERROR_INVALID_API_KEY: the key is missing or was refused (401).
  * @AUTHENTA_ERROR_FORBIDDEN: the key lacks the permission for this call (403).
  * @AUTHENTA_ERROR_INSUFFICIENT_BALANCE: no credits left (402).
- * @AUTHENTA_ERROR_NOT_FOUND: no such record (404).
+ * @AUTHENTA_ERROR_NOT_FOUND: no such record (a 404 in the service's JSON
+ *   error shape; see %AUTHENTA_ERROR_NO_SERVICE for other 404s).
  * @AUTHENTA_ERROR_BAD_REQUEST: the service refused the request as malformed
  *   (400 and other 4xx not listed here).
  * @AUTHENTA_ERROR_SERVER: the service failed (5xx) and retries were exhausted.
@@ -53,6 +54,11 @@ G_BEGIN_DECLS
  *   %AUTHENTA_MAX_UPLOAD_SIZE (5 GiB).
  * @AUTHENTA_ERROR_UNSUPPORTED_MEDIA: the file's content type is not one the
  *   service accepts, or could not be recognised.
+ * @AUTHENTA_ERROR_NO_SERVICE: no Authenta API answered at the base URL: a
+ *   404 or 405 that does not carry the service's JSON error (`code` or
+ *   `statusCode`), such as a web site's HTML page.  The base URL is most
+ *   likely wrong (it usually ends in `/api`).  Unlike
+ *   %AUTHENTA_ERROR_NOT_FOUND it says nothing about a record.
  *
  * Codes are only ever appended.
  */
@@ -72,6 +78,7 @@ typedef enum
   AUTHENTA_ERROR_RATE_LIMITED,
   AUTHENTA_ERROR_INVALID_ARGUMENT,
   AUTHENTA_ERROR_UNSUPPORTED_MEDIA,
+  AUTHENTA_ERROR_NO_SERVICE,
 } AuthentaError;
 
 AUTHENTA_AVAILABLE_IN_ALL

@@ -613,6 +613,70 @@ test_service_message_sanitized (Fixture *f, gconstpointer data)
 
 /* ---- retries ---------------------------------------------------------- */
 
+/* A base URL without /api reaches the web site, whose 404 is not the
+ * service's: that is no Authenta API, not "no such record". */
+static void
+test_base_url_without_api (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AuthentaClient) client = NULL;
+  g_autoptr (AuthentaMedia) created = NULL;
+  g_autoptr (AuthentaMedia) media = NULL;
+  g_autoptr (GPtrArray) page = NULL;
+  g_autofree char *lead = g_strdup_printf ("No Authenta API at %s (",
+                                           test_emulator_get_root_url (emu));
+  const char *mid = "0123456789abcdef01234567";
+
+  client = authenta_client_new (test_emulator_get_root_url (emu), KEY, &error);
+  g_assert_no_error (error);
+  authenta_client_set_retry_policy (client, 4, 5, 20, 0.5);
+  authenta_client_set_poll_policy (client, 10, 1.5, 40, 2000);
+
+  created = authenta_client_create_media (client, "x", "video/mp4", 100, NULL,
+                                          NULL, &error);
+  g_assert_null (created);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_NO_SERVICE);
+  g_test_message ("create: %s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, lead));
+  g_assert_nonnull (strstr (error->message, "POST /media"));
+  g_assert_nonnull (strstr (error->message, "it usually ends in /api"));
+  g_assert_cmpuint (authenta_error_get_http_status (error), ==, 404);
+  g_clear_error (&error);
+
+  page = authenta_client_list_media (client, 10, 0, NULL, NULL, &error);
+  g_assert_null (page);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_NO_SERVICE);
+  g_assert_true (g_str_has_prefix (error->message, lead));
+  g_clear_error (&error);
+
+  media = authenta_client_get_media (client, mid, NULL, &error);
+  g_assert_null (media);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_NO_SERVICE);
+  g_test_message ("get: %s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, lead));
+  g_assert_cmpstr (authenta_error_get_mid (error), ==, mid);
+  g_clear_error (&error);
+
+  /* Not a failure to poll through: the wait ends at once. */
+  media
+      = authenta_client_wait_for_result (client, mid, NULL, NULL, NULL, &error);
+  g_assert_null (media);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_NO_SERVICE);
+  g_clear_error (&error);
+
+  /* Not retried, and nothing reached the API. */
+  g_assert_cmpuint (test_emulator_get_count (emu, "create"), ==, 0);
+  g_assert_cmpuint (test_emulator_get_count (emu, "list"), ==, 0);
+  g_assert_cmpuint (test_emulator_get_count (emu, "get"), ==, 0);
+
+  /* The API's own 404 for an unknown record is still NOT_FOUND. */
+  media = authenta_client_get_media (f->client, mid, NULL, &error);
+  g_assert_null (media);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_NOT_FOUND);
+  g_assert_cmpuint (authenta_error_get_http_status (error), ==, 404);
+  g_assert_cmpstr (authenta_error_get_service_code (error), ==, "NOT_FOUND");
+}
+
 static void
 test_retry_two_503 (Fixture *f, gconstpointer data)
 {
@@ -1889,6 +1953,7 @@ main (int argc, char **argv)
   ADD ("errors/each-status-maps-to-its-code", test_status_mapping);
   ADD ("errors/service-message-cut-cleaned-and-key-redacted",
        test_service_message_sanitized);
+  ADD ("errors/base-url-without-api-is-no-service", test_base_url_without_api);
   ADD ("retry/two-503-then-success", test_retry_two_503);
   ADD ("retry/create-retried-on-500", test_retry_create_500);
   ADD ("retry/gives-up-after-attempts", test_retry_exhausted);

@@ -198,8 +198,21 @@ test_error_map_api (void)
     /* The code wins over an unusual status. */
     { 400, "{\"code\":\"INVALID_API_KEY\",\"message\":\"bad key\"}",
       AUTHENTA_ERROR_INVALID_API_KEY, "INVALID_API_KEY" },
-    /* A body that is not the service's error shape. */
-    { 404, "[\"x\"]", AUTHENTA_ERROR_NOT_FOUND, NULL },
+    /* A 404 or 405 that is not the service's error shape: no API there. */
+    { 404, "[\"x\"]", AUTHENTA_ERROR_NO_SERVICE, NULL },
+    { 404, "<html><body>Page not found</body></html>",
+      AUTHENTA_ERROR_NO_SERVICE, NULL },
+    { 404, "", AUTHENTA_ERROR_NO_SERVICE, NULL },
+    { 404, "{\"message\":\"Not Found\"}", AUTHENTA_ERROR_NO_SERVICE, NULL },
+    { 405, "<html>Method Not Allowed</html>", AUTHENTA_ERROR_NO_SERVICE, NULL },
+    /* A framework's own 404 in front of the service still has statusCode:
+     * taken as the service's. */
+    { 404,
+      "{\"statusCode\":404,\"message\":\"Cannot GET /api/media/abc\","
+      "\"error\":\"Not Found\"}",
+      AUTHENTA_ERROR_NOT_FOUND, NULL },
+    { 405, "{\"code\":\"METHOD_NOT_ALLOWED\",\"statusCode\":405}",
+      AUTHENTA_ERROR_BAD_REQUEST, "METHOD_NOT_ALLOWED" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
