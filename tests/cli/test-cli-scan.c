@@ -1009,6 +1009,23 @@ test_hints_follow_what_was_given (void)
   }
 }
 
+/* An upload URL that expires (again, after the library's renewal) is
+ * said to have expired, not blamed on a --content-type never given. */
+static void
+test_expired_upload_url_hint (void)
+{
+  g_autofree char *clip = NULL;
+  g_autoptr (CliResult) r = NULL;
+
+  cli_test_reset ();
+  test_emulator_configure (cli_test_emulator (), "{\"upload_expiry\": 0}");
+  clip = cli_test_write_media ("clip.mp4", "mp4", 4096);
+  r = cli_run (NULL, NULL, "scan", clip, NULL);
+  cli_assert_status (r, 5);
+  g_assert_nonnull (strstr (r->err, "upload link expired"));
+  g_assert_null (strstr (r->err, "--content-type"));
+}
+
 static void
 test_quiet_prints_nothing (void)
 {
@@ -1200,6 +1217,8 @@ main (int argc, char **argv)
                    test_model_and_type_checked_first);
   g_test_add_func ("/cli/scan/hints-follow-what-was-given",
                    test_hints_follow_what_was_given);
+  g_test_add_func ("/cli/scan/expired-upload-url-hint",
+                   test_expired_upload_url_hint);
   g_test_add_func ("/cli/scan/quiet-prints-nothing", test_quiet_prints_nothing);
   g_test_add_func ("/cli/scan/progress-on-terminal-only",
                    test_progress_on_terminal_only);
