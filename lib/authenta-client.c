@@ -634,9 +634,10 @@ get_policy (AuthentaClient *self)
 
 /* An API call: bearer token, JSON, the client's policy. */
 static gboolean
-api_call (AuthentaClient *self, const char *method, const char *url,
-          const char *body, const char *mid, AuthentaHttpResponse *response,
-          GCancellable *cancellable, GError **error)
+api_call_until (AuthentaClient *self, const char *method, const char *url,
+                const char *body, const char *mid, gint64 deadline_us,
+                AuthentaHttpResponse *response, GCancellable *cancellable,
+                GError **error)
 {
   AuthentaHttpPolicy policy = get_policy (self);
   AuthentaHttpRequest request = AUTHENTA_HTTP_REQUEST_INIT;
@@ -656,6 +657,7 @@ api_call (AuthentaClient *self, const char *method, const char *url,
       request.body_length = strlen (body);
     }
   request.mid = mid;
+  policy.deadline_us = deadline_us;
   if (!authenta_http_send (self->http, &policy, &request, response, cancellable,
                            &local_error))
     {
@@ -675,6 +677,15 @@ api_call (AuthentaClient *self, const char *method, const char *url,
       return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+api_call (AuthentaClient *self, const char *method, const char *url,
+          const char *body, const char *mid, AuthentaHttpResponse *response,
+          GCancellable *cancellable, GError **error)
+{
+  return api_call_until (self, method, url, body, mid, 0, response, cancellable,
+                         error);
 }
 
 /* The answer's JSON, or AUTHENTA_ERROR_PROTOCOL saying what was wrong and
@@ -895,6 +906,11 @@ authenta_client_create_media (AuthentaClient *self, const char *name,
   return media;
 }
 
+static AuthentaMedia *get_media_until (AuthentaClient *self, const char *mid,
+                                       gint64 deadline_us,
+                                       GCancellable *cancellable,
+                                       GError **error);
+
 /**
  * authenta_client_get_media:
  * @self: a #AuthentaClient
@@ -911,18 +927,27 @@ AuthentaMedia *
 authenta_client_get_media (AuthentaClient *self, const char *mid,
                            GCancellable *cancellable, GError **error)
 {
-  g_auto (AuthentaHttpResponse) response = { 0 };
-  g_autofree char *url = NULL;
-  g_autofree char *what = NULL;
-
   g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
   g_return_val_if_fail (mid != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (!check_mid (mid, error))
     return NULL;
+  return get_media_until (self, mid, 0, cancellable, error);
+}
+
+/* GET /media/{mid}, giving up at deadline_us (monotonic; 0: none). */
+static AuthentaMedia *
+get_media_until (AuthentaClient *self, const char *mid, gint64 deadline_us,
+                 GCancellable *cancellable, GError **error)
+{
+  g_auto (AuthentaHttpResponse) response = { 0 };
+  g_autofree char *url = NULL;
+  g_autofree char *what = NULL;
+
   url = g_strconcat (self->base_url, "/media/", mid, NULL);
-  if (!api_call (self, "GET", url, NULL, mid, &response, cancellable, error))
+  if (!api_call_until (self, "GET", url, NULL, mid, deadline_us, &response,
+                       cancellable, error))
     return NULL;
   what = authenta_describe_request ("GET", url);
   return media_from_answer (what, mid, response.status, response.body, NULL, 0,
@@ -1427,7 +1452,9 @@ authenta_client_wait_for_result (AuthentaClient *self, const char *mid,
       const char *status = NULL;
       gint64 now, left_ms;
 
-      media = authenta_client_get_media (self, mid, cancellable, &poll_error);
+      /* A poll that hangs (or retries) may not outlast poll-timeout. */
+      media = get_media_until (self, mid, timeout_ms ? deadline : 0,
+                               cancellable, &poll_error);
       polls++;
       if (media == NULL)
         {
@@ -1479,8 +1506,8 @@ authenta_client_wait_for_result (AuthentaClient *self, const char *mid,
           g_autoptr (GString) message = g_string_new (NULL);
 
           g_string_append_printf (message,
-                                  "No verdict for mid %s within %s (%u polls",
-                                  mid, within, polls);
+                                  "No verdict for mid %s within %s (%u %s", mid,
+                                  within, polls, polls == 1 ? "poll" : "polls");
           if (failed_polls)
             g_string_append_printf (message, ", %u failed", failed_polls);
           if (last_status)

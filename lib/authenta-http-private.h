@@ -24,6 +24,10 @@ typedef struct
   guint retry_base_delay_ms;
   guint retry_max_delay_ms;
   double retry_jitter; /* 0–1: the share of each delay that is random */
+  /* Monotonic time (µs) past which an API request gives up: each attempt's
+   * request time-out is cut to what is left, and no retry waits past it.
+   * 0: none.  Set by the wait for a verdict, bounded by poll-timeout. */
+  gint64 deadline_us;
 } AuthentaHttpPolicy;
 
 typedef void (*AuthentaHttpProgressFunc) (guint64 sent, guint64 total,

@@ -688,6 +688,7 @@ authenta_http_send (AuthentaHttp *http, const AuthentaHttpPolicy *policy,
       g_autofree char *timeout_detail = NULL;
       gint64 start, elapsed_ms;
       GError *attempt_error = NULL;
+      AuthentaHttpPolicy attempt_policy;
       gboolean retry;
       guint64 delay;
 
@@ -716,6 +717,18 @@ authenta_http_send (AuthentaHttp *http, const AuthentaHttpPolicy *policy,
             }
         }
 
+      /* Within a deadline, this attempt may take only what is left. */
+      attempt_policy = *policy;
+      if (policy->deadline_us > 0 && request->upload_fd < 0)
+        {
+          gint64 left_ms
+              = (policy->deadline_us - g_get_monotonic_time () + 999) / 1000;
+          left_ms = CLAMP (left_ms, 1, G_MAXUINT);
+          if (attempt_policy.request_timeout_ms == 0
+              || attempt_policy.request_timeout_ms > left_ms)
+            attempt_policy.request_timeout_ms = (guint)left_ms;
+        }
+
       t.request = request;
       t.cancellable = cancellable;
       t.body = g_byte_array_new ();
@@ -723,7 +736,7 @@ authenta_http_send (AuthentaHttp *http, const AuthentaHttpPolicy *policy,
       t.last_progress = g_get_monotonic_time ();
 
       slot = slot_take (http);
-      setup_easy (http, slot->easy, policy, request, &t, &headers);
+      setup_easy (http, slot->easy, &attempt_policy, request, &t, &headers);
       start = g_get_monotonic_time ();
       code = run_transfer (slot, cancellable, &cancelled);
       elapsed_ms = (g_get_monotonic_time () - start) / 1000;
@@ -799,8 +812,8 @@ authenta_http_send (AuthentaHttp *http, const AuthentaHttpPolicy *policy,
         }
 
       if (code == CURLE_OPERATION_TIMEDOUT)
-        timeout_detail
-            = describe_timeout (policy, request, t.errbuf, pretransfer_us);
+        timeout_detail = describe_timeout (&attempt_policy, request, t.errbuf,
+                                           pretransfer_us);
       attempt_error = authenta_error_from_response (
           what, request->origin, code,
           timeout_detail ? timeout_detail : t.errbuf,
@@ -844,6 +857,14 @@ authenta_http_send (AuthentaHttp *http, const AuthentaHttpPolicy *policy,
               return FALSE;
             }
           delay = MAX (delay, (guint64)t.retry_after_ms);
+        }
+      if (policy->deadline_us > 0
+          && g_get_monotonic_time () + (gint64)delay * 1000
+                 >= policy->deadline_us)
+        {
+          g_debug ("%s: not retrying: the deadline comes first", what);
+          g_propagate_error (error, attempt_error);
+          return FALSE;
         }
       g_debug ("%s: retrying in %" G_GUINT64_FORMAT " ms%s (%s)", what, delay,
                t.retry_after_ms >= 0 ? " as Retry-After asks" : "",

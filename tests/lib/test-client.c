@@ -1613,6 +1613,38 @@ test_wait_outage_times_out (Fixture *f, gconstpointer data)
   g_assert_cmpint (elapsed_ms, <, 5000);
 }
 
+/* A poll that hangs may not outlast poll-timeout: the last request is cut
+ * to what is left of the wait. */
+static void
+test_wait_hanging_poll_cut (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = make_file ("hang.mp4", 5000);
+  g_autoptr (AuthentaMedia) created = create_for_file (f, path, "hang");
+  g_autoptr (AuthentaMedia) uploaded = NULL;
+  g_autoptr (AuthentaMedia) result = NULL;
+  gint64 start, elapsed_ms;
+
+  uploaded = authenta_client_upload_file (f->client, created, path, NULL, NULL,
+                                          NULL, &error);
+  g_assert_no_error (error);
+  /* Every answer to GET waits 5 s, the client's request time-out. */
+  add_fault ("get", "delay", 1000, "\"delay_ms\":5000");
+  authenta_client_set_poll_policy (f->client, 10, 1.5, 40, 600);
+  start = g_get_monotonic_time ();
+  result = authenta_client_wait_for_result (
+      f->client, authenta_media_get_mid (created), NULL, NULL, NULL, &error);
+  elapsed_ms = (g_get_monotonic_time () - start) / 1000;
+  g_assert_null (result);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_TIMEOUT);
+  g_test_message ("after %" G_GINT64_FORMAT " ms: %s", elapsed_ms,
+                  error->message);
+  g_assert_nonnull (strstr (error->message, "last error: "));
+  g_assert_nonnull (strstr (error->message, "request time-out"));
+  g_assert_cmpint (elapsed_ms, >=, 600);
+  g_assert_cmpint (elapsed_ms, <, 2000);
+}
+
 /* Refusals end the wait at the first poll: polling again cannot change
  * them. */
 static void
@@ -2000,6 +2032,7 @@ main (int argc, char **argv)
   ADD ("wait/service-gone-times-out-naming-mid-and-last-error",
        test_wait_outage_times_out);
   ADD ("wait/refusal-ends-at-once", test_wait_refusal_ends_at_once);
+  ADD ("wait/hanging-poll-cut-at-poll-timeout", test_wait_hanging_poll_cut);
   ADD ("cancel/during-upload", test_cancel_upload);
   ADD ("cancel/during-poll-wait", test_cancel_poll);
   ADD ("cancel/during-outage-while-waiting", test_cancel_during_outage);
