@@ -11,7 +11,10 @@
  * single image) to a private temporary file and, at end of stream, has it
  * checked for deepfakes by the Authenta service: it creates a media record,
  * uploads the file, waits for the verdict and posts it on the bus as an
- * `authenta-verdict` element message, before its EOS.
+ * `authenta-verdict` element message, before its EOS.  Raw or elementary
+ * streams (`video/x-raw`, `audio/x-raw`, bare `video/x-h264`…) are not files
+ * and are refused when their caps arrive: put an encoder and a muxer in
+ * front.
  *
  * Progress is reported with `authenta-progress` element messages (`stage`:
  * `created`, `uploading`, `uploaded`, `processing`; `mid`; `bytes-sent`,
