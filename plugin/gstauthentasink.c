@@ -567,6 +567,18 @@ post_scan_error (GstAuthentaSink *self, const GError *error,
             what = describe_setup_error (error, settings, &setup_code);
             break;
           }
+        case AUTHENTA_ERROR_NO_SERVICE:
+          {
+            const char *from = NULL;
+
+            code = GST_RESOURCE_ERROR_NOT_FOUND;
+            effective_base_url (settings, &from);
+            what = g_strdup_printf (
+                "No Authenta API answered at the base URL (from %s). Check "
+                "base-url and AUTHENTA_BASE_URL: it usually ends in /api.",
+                from);
+            break;
+          }
         case AUTHENTA_ERROR_UNSUPPORTED_MEDIA:
           domain = GST_STREAM_ERROR;
           code = GST_STREAM_ERROR_WRONG_TYPE;

@@ -1525,6 +1525,39 @@ GST_START_TEST (test_error_501_not_retried)
 }
 GST_END_TEST;
 
+/* A base URL without /api reaches a web site, not the API: the message
+ * says to check the base URL, not that a record was lost. */
+GST_START_TEST (test_error_no_service)
+{
+  Fixture f = { 0 };
+  GstMessage *msg;
+  g_autoptr (GError) err = NULL;
+  const GstStructure *details = NULL;
+  g_autofree char *root = NULL;
+  g_autofree char *extra = NULL;
+
+  fixture_setup (&f, NULL);
+  root = g_strdup (test_emulator_get_base_url (f.emu));
+  fail_unless (g_str_has_suffix (root, "/api"));
+  root[strlen (root) - strlen ("/api")] = '\0';
+  extra = g_strdup_printf ("api-key=%s base-url=%s keep-file=on-failure",
+                           EMULATOR_KEY, root);
+  msg = scan_png_with (&f, extra);
+  fail_unless (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR);
+  gst_message_parse_error (msg, &err, NULL);
+  gst_message_parse_error_details (msg, &details);
+  fail_unless (strstr (err->message, "No Authenta API answered") != NULL, "%s",
+               err->message);
+  fail_unless (strstr (err->message, "/api") != NULL, "%s", err->message);
+  fail_unless (strstr (err->message, "The recording is kept at") != NULL, "%s",
+               err->message);
+  fail_unless_equals_string (
+      gst_structure_get_string (details, "authenta-code"), "NO_SERVICE");
+  gst_message_unref (msg);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
 /* PLAYING -> READY -> PLAYING: the second stream is recorded to a fresh
  * file of its own (not over the first one's, which was longer), with its
  * own caps; the first stream's file is kept and named in a WARNING. */
@@ -2377,6 +2410,7 @@ authentasink_suite (void)
   tcase_add_test (tc, test_error_forbidden);
   tcase_add_test (tc, test_error_retries_exhausted);
   tcase_add_test (tc, test_error_501_not_retried);
+  tcase_add_test (tc, test_error_no_service);
   tcase_add_test (tc, test_retries_then_verdict);
   tcase_add_test (tc, test_error_processing_failed);
   tcase_add_test (tc, test_error_timeout);
