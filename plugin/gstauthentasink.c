@@ -78,8 +78,9 @@ GST_DEBUG_CATEGORY_STATIC (gst_authenta_sink_debug);
 #define DEFAULT_POLL_INTERVAL 1000
 #define DEFAULT_POLL_MAX_INTERVAL 10000
 
-/* S3's limit for a single PUT, which is how the recording is uploaded. */
-#define MAX_UPLOAD_SIZE (G_GUINT64_CONSTANT (5) * 1024 * 1024 * 1024)
+/* S3's limit for a single PUT, which is how the recording is uploaded: the
+ * library's, refused here before a record is made. */
+#define MAX_UPLOAD_SIZE AUTHENTA_MAX_UPLOAD_SIZE
 
 /* Upper bounds that keep the millisecond arithmetic in a guint. */
 #define MAX_TIMEOUT (G_MAXUINT / 1000)
