@@ -315,8 +315,8 @@ test_bad_controls_are_refused (void)
           "{\"intermediate_status\":\"ERROR\"}",
           "{\"intermediate_status\":5}",
           "{\"intermediate_status\":\"two words\"}",
-          "{\"intermediate_status\":"
-          "\"A_STATUS_NAME_LONGER_THAN_32_CHARS\"}" };
+          ("{\"intermediate_status\":"
+           "\"A_STATUS_NAME_LONGER_THAN_32_CHARS\"}") };
 
   setup ();
   for (guint i = 0; i < G_N_ELEMENTS (configs); i++)
@@ -354,7 +354,6 @@ test_key_never_logged (void)
 {
   TestEmulator *e
       = test_emulator_start ("--api-key", "api_s3cr3t_k3y:rw", NULL);
-  g_autofree char *mid = NULL;
   g_autofree char *log = NULL;
   g_autoptr (HttpReply) create = NULL;
   g_autoptr (HttpReply) denied = NULL;
@@ -400,8 +399,9 @@ test_sigterm_removes_private_storage (void)
 {
   TestEmulator *e = test_emulator_start (NULL, NULL);
   g_autofree char *dir = storage_dir (e);
-  g_autofree char *mid = create_and_upload (e, "clip", "video/mp4", 64);
 
+  /* Something stored, so that there is something to remove. */
+  g_free (create_and_upload (e, "clip", "video/mp4", 64));
   g_assert_true (g_file_test (dir, G_FILE_TEST_IS_DIR));
   test_emulator_stop (e); /* asserts exit status 0 */
   g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
