@@ -200,6 +200,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   target = g_strndup ((const char *)data + 1, newline - (const char *)data - 1);
   body = newline < (const char *)data + size ? newline + 1 : newline;
   body_len = (const char *)data + size - body;
+  if (fuzz_json_has_several_roots ((const uint8_t *)body, body_len))
+    return 0;
 
   query = strchr (target, '?');
   path = g_strndup (target, query ? (gsize)(query - target) : strlen (target));

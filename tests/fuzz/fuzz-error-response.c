@@ -40,7 +40,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   gsize length;
   guint status;
 
-  if (size < 1)
+  if (size < 1 || fuzz_json_has_several_roots (data + 1, size - 1))
     return 0;
   origin = (data[0] & 0x80) ? AUTHENTA_ORIGIN_STORAGE : AUTHENTA_ORIGIN_API;
   status = statuses[data[0] % G_N_ELEMENTS (statuses)];

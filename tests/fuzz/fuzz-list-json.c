@@ -36,7 +36,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   JsonArray *array;
   gint64 total = -1;
 
-  if (size == 0 || size > AUTHENTA_MAX_ANSWER_SIZE)
+  if (size == 0 || size > AUTHENTA_MAX_ANSWER_SIZE
+      || fuzz_json_has_several_roots (data, size))
     return 0;
   if (!json_parser_load_from_data (parser, (const char *)data, (gssize)size,
                                    NULL))
