@@ -1657,6 +1657,38 @@ scan_thread (GTask *task, gpointer source_object, gpointer task_data,
     g_task_return_error (task, error);
 }
 
+static void
+scan_pool_run (gpointer data, gpointer user_data)
+{
+  GTask *task = data;
+
+  scan_thread (task, g_task_get_source_object (task),
+               g_task_get_task_data (task), g_task_get_cancellable (task));
+  g_object_unref (task);
+}
+
+/* A scan spends most of its life waiting for the service, not computing.
+ * On GLib's shared GTask pool (10 threads, then only about 10 more per
+ * second of blocking) all but ten of many concurrent scans would queue:
+ * 32 scans took 3.2 times as long as one (docs/performance.md).  They run
+ * in a pool of their own instead, bounded by MAX_SCAN_THREADS; its idle
+ * threads return to GLib's shared idle threads, which end after a while. */
+#define MAX_SCAN_THREADS 64
+
+static GThreadPool *
+get_scan_pool (void)
+{
+  static GThreadPool *pool = NULL;
+
+  if (g_once_init_enter (&pool))
+    {
+      GThreadPool *p = g_thread_pool_new (scan_pool_run, NULL, MAX_SCAN_THREADS,
+                                          FALSE, NULL);
+      g_once_init_leave (&pool, p);
+    }
+  return pool;
+}
+
 /**
  * authenta_client_scan_file_async:
  * @self: a #AuthentaClient
@@ -1671,8 +1703,9 @@ scan_thread (GTask *task, gpointer source_object, gpointer task_data,
  * @callback: called in the thread-default main context of the caller
  * @user_data: data for @callback
  *
- * authenta_client_scan_file() in a worker thread.  Finish with
- * authenta_client_scan_file_finish().
+ * authenta_client_scan_file() in a worker thread (from a pool of at most 64
+ * shared by all clients; more scans at once wait for a free thread).
+ * Finish with authenta_client_scan_file_finish().
  */
 void
 authenta_client_scan_file_async (
@@ -1703,7 +1736,7 @@ authenta_client_scan_file_async (
   g_task_set_task_data (task, data, (GDestroyNotify)scan_data_free);
   /* The flow reports cancellation itself, as G_IO_ERROR_CANCELLED. */
   g_task_set_return_on_cancel (task, FALSE);
-  g_task_run_in_thread (task, scan_thread);
+  g_thread_pool_push (get_scan_pool (), g_object_ref (task), NULL);
 }
 
 /**
