@@ -343,7 +343,7 @@ authenta_client_class_init (AuthentaClientClass *klass)
    * AuthentaClient:poll-interval:
    *
    * Milliseconds between the first two polls for a verdict.
-   * Default: 1000.
+   * Default: 500.
    */
   properties[PROP_POLL_INTERVAL] = g_param_spec_uint (
       "poll-interval", NULL, NULL, 1, G_MAXUINT,
@@ -361,7 +361,7 @@ authenta_client_class_init (AuthentaClientClass *klass)
    * AuthentaClient:poll-growth:
    *
    * The factor by which the poll interval grows after each poll.
-   * Default: 1.5.
+   * Default: 1.25.
    */
   properties[PROP_POLL_GROWTH] = g_param_spec_double (
       "poll-growth", NULL, NULL, 1.0, 100.0, AUTHENTA_DEFAULT_POLL_GROWTH,

@@ -75,7 +75,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_authenta_sink_debug);
 #define DEFAULT_RETRY_ATTEMPTS 4
 #define DEFAULT_RETRY_BASE_DELAY 500
 #define DEFAULT_RETRY_MAX_DELAY 15000
-#define DEFAULT_POLL_INTERVAL 1000
+#define DEFAULT_POLL_INTERVAL 500
 #define DEFAULT_POLL_MAX_INTERVAL 10000
 
 /* S3's limit for a single PUT, which is how the recording is uploaded: the
@@ -1863,7 +1863,7 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
       g_param_spec_uint ("poll-interval", "Poll interval",
                          "Wait between the first two looks for the verdict "
                          "(the first comes right after the upload), in "
-                         "milliseconds; it grows x1.5 per look up to "
+                         "milliseconds; it grows x1.25 per look up to "
                          "poll-max-interval",
                          1, MAX_DELAY_MS, DEFAULT_POLL_INTERVAL, PARAM_FLAGS));
 

@@ -106,8 +106,8 @@ static const GOptionEntry scan_entries[] = {
     "Scan at most N files at a time (default 4)", "N" },
   { "poll-interval", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)parse_poll_interval,
     "The first status check comes right after the upload; SECONDS is the "
-    "wait before the second, each later wait 1.5 times longer, up to 10 s "
-    "(default 1; 0.05 to 3600)",
+    "wait before the second, each later wait 1.25 times longer, up to 10 s "
+    "(default 0.5; 0.05 to 3600)",
     "SECONDS" },
   { NULL }
 };
