@@ -273,7 +273,8 @@ authenta_http_parse_retry_after (const char *value, gint64 now_unix)
   when = curl_getdate (value, NULL);
   if (when < 0)
     return -1;
-  return MAX (0, (gint64)when - now_unix) * 1000;
+  /* A far-future date must not overflow the multiplication. */
+  return MIN (MAX (0, (gint64)when - now_unix), G_MAXINT32) * 1000;
 }
 
 /* What one attempt saw. */

@@ -539,6 +539,11 @@ test_retry_after (void)
   g_assert_cmpint (
       authenta_http_parse_retry_after ("Tue, 14 Nov 2023 22:00:00 GMT", now),
       ==, 0);
+  /* A date far in the future is capped, not an overflow (found by the
+   * url fuzzer). */
+  g_assert_cmpint (
+      authenta_http_parse_retry_after ("Fri, 31 Dec 9999 23:59:59 GMT", now),
+      ==, (gint64)G_MAXINT32 * 1000);
   g_assert_cmpint (authenta_http_parse_retry_after ("soon", now), ==, -1);
   g_assert_cmpint (authenta_http_parse_retry_after ("3x", now), ==, -1);
   g_assert_cmpint (authenta_http_parse_retry_after (NULL, now), ==, -1);
