@@ -706,9 +706,15 @@ parse_answer (const char *what, const char *mid, guint status, GBytes *body,
         AUTHENTA_ERROR_PROTOCOL, status, NULL, NULL,
         "the answer is empty where JSON was expected");
   else if (!json_parser_load_from_data (parser, data, length, &local_error))
-    protocol = authenta_error_new_full (
-        AUTHENTA_ERROR_PROTOCOL, status, NULL, NULL,
-        "the answer is not valid JSON (%s)", local_error->message);
+    {
+      /* json-glib's message quotes bytes of the answer. */
+      g_autofree char *why = authenta_sanitize_service_text (
+          local_error->message, AUTHENTA_MAX_SERVICE_TEXT, NULL);
+
+      protocol = authenta_error_new_full (
+          AUTHENTA_ERROR_PROTOCOL, status, NULL, NULL,
+          "the answer is not valid JSON (%s)", why);
+    }
   else if ((root = json_parser_get_root (parser)) == NULL)
     protocol = authenta_error_new_full (AUTHENTA_ERROR_PROTOCOL, status, NULL,
                                         NULL, "the answer holds no JSON value");

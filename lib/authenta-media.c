@@ -218,10 +218,14 @@ authenta_media_new_from_json (const char *json, gssize length, GError **error)
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, json, length, &local_error))
     {
-      g_propagate_error (error, authenta_error_new_full (
-                                    AUTHENTA_ERROR_PROTOCOL, 0, NULL, NULL,
-                                    "unexpected answer: not valid JSON (%s)",
-                                    local_error->message));
+      /* json-glib's message quotes bytes of the answer. */
+      g_autofree char *why = authenta_sanitize_service_text (
+          local_error->message, AUTHENTA_MAX_SERVICE_TEXT, NULL);
+
+      g_propagate_error (error,
+                         authenta_error_new_full (
+                             AUTHENTA_ERROR_PROTOCOL, 0, NULL, NULL,
+                             "unexpected answer: not valid JSON (%s)", why));
       return NULL;
     }
   raw = g_strndup (json, length);
