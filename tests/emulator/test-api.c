@@ -96,6 +96,8 @@ test_create_rejects_bad_requests (void)
 {
   static const char *const bodies[] = {
     "not json",
+    "", /* no JSON value at all: once a critical that killed the emulator */
+    "  \n",
     "[1,2]",
     "{\"contentType\":\"video/mp4\",\"size\":1,\"modelType\":\"DF-1\"}",
     "{\"name\":7,\"contentType\":\"video/mp4\",\"size\":1,\"modelType\":"

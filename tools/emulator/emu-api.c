@@ -138,8 +138,10 @@ handle_create (EmuRequest *req, char **body)
 
   if (req->body_too_large)
     return fail (body, 413, "Request body too large");
+  /* An empty body parses to no root at all. */
   if (!json_parser_load_from_data (parser, req->body->str, req->body->len,
                                    &error)
+      || json_parser_get_root (parser) == NULL
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return fail (body, 400, "Request body must be a JSON object");
   obj = json_node_get_object (json_parser_get_root (parser));
