@@ -1165,6 +1165,7 @@ push_refused_caps (GstHarness *h, const char *caps_str)
   fail_unless (caps != NULL);
   /* A sticky event may be only stored here: the buffer tells. */
   gst_pad_push_event (h->srcpad, gst_event_new_caps (caps));
+  gst_caps_unref (caps); /* the event took its own reference */
   gst_segment_init (&segment, GST_FORMAT_BYTES);
   gst_pad_push_event (h->srcpad, gst_event_new_segment (&segment));
   /* Upstream sends the caps again with its buffer: refused, and no second
@@ -1843,6 +1844,7 @@ GST_START_TEST (test_harness_reuses_start_client)
   g_autoptr (GstPad) sinkpad = NULL;
   GstMessage *msg;
   GstSegment segment;
+  GstCaps *png_caps;
   gint clients = 0;
   char png[64] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
 
@@ -1880,8 +1882,9 @@ GST_START_TEST (test_harness_reuses_start_client)
                != GST_STATE_CHANGE_FAILURE);
   sinkpad = gst_element_get_static_pad (h->element, "sink");
   fail_unless (gst_pad_send_event (sinkpad, gst_event_new_stream_start ("2")));
-  fail_unless (gst_pad_send_event (
-      sinkpad, gst_event_new_caps (gst_caps_from_string ("image/png"))));
+  png_caps = gst_caps_from_string ("image/png");
+  fail_unless (gst_pad_send_event (sinkpad, gst_event_new_caps (png_caps)));
+  gst_caps_unref (png_caps); /* the event took its own reference */
   gst_segment_init (&segment, GST_FORMAT_BYTES);
   fail_unless (gst_pad_send_event (sinkpad, gst_event_new_segment (&segment)));
   fail_unless_equals_int (
