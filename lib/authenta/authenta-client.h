@@ -191,8 +191,8 @@ void authenta_client_set_timeouts (AuthentaClient *self, guint connect_ms,
                                    guint stall_ms, guint request_ms);
 AUTHENTA_AVAILABLE_IN_ALL
 void authenta_client_set_retry_policy (AuthentaClient *self, guint attempts,
-                                       guint base_delay_ms,
-                                       guint max_delay_ms, double jitter);
+                                       guint base_delay_ms, guint max_delay_ms,
+                                       double jitter);
 AUTHENTA_AVAILABLE_IN_ALL
 void authenta_client_set_poll_policy (AuthentaClient *self,
                                       guint first_interval_ms, double growth,
@@ -201,18 +201,15 @@ void authenta_client_set_poll_policy (AuthentaClient *self,
 
 /* POST /media.  model_type NULL: the default for content_type. */
 AUTHENTA_AVAILABLE_IN_ALL
-AuthentaMedia *authenta_client_create_media (AuthentaClient *self,
-                                             const char *name,
-                                             const char *content_type,
-                                             guint64 size,
-                                             const char *model_type,
-                                             GCancellable *cancellable,
-                                             GError **error);
+AuthentaMedia *
+authenta_client_create_media (AuthentaClient *self, const char *name,
+                              const char *content_type, guint64 size,
+                              const char *model_type, GCancellable *cancellable,
+                              GError **error);
 
 /* GET /media/{mid} */
 AUTHENTA_AVAILABLE_IN_ALL
-AuthentaMedia *authenta_client_get_media (AuthentaClient *self,
-                                          const char *mid,
+AuthentaMedia *authenta_client_get_media (AuthentaClient *self, const char *mid,
                                           GCancellable *cancellable,
                                           GError **error);
 
@@ -245,50 +242,38 @@ gboolean authenta_client_delete_media (AuthentaClient *self, const char *mid,
  * record is created and the file uploaded to it: the returned media (transfer
  * full) is then not @media, and its mid is the one to poll. */
 AUTHENTA_AVAILABLE_IN_ALL
-AuthentaMedia *authenta_client_upload_file (AuthentaClient *self,
-                                            AuthentaMedia *media,
-                                            const char *path,
-                                            AuthentaProgressFunc progress,
-                                            gpointer progress_data,
-                                            GCancellable *cancellable,
-                                            GError **error);
+AuthentaMedia *
+authenta_client_upload_file (AuthentaClient *self, AuthentaMedia *media,
+                             const char *path, AuthentaProgressFunc progress,
+                             gpointer progress_data, GCancellable *cancellable,
+                             GError **error);
 
 /* Poll GET /media/{mid} with growing intervals until PROCESSED.  Failed
  * polls of kind NETWORK, SERVER, RATE_LIMITED or PROTOCOL do not end the
  * wait; past poll-timeout it ends with AUTHENTA_ERROR_TIMEOUT. */
 AUTHENTA_AVAILABLE_IN_ALL
-AuthentaMedia *authenta_client_wait_for_result (AuthentaClient *self,
-                                                const char *mid,
-                                                AuthentaProgressFunc progress,
-                                                gpointer progress_data,
-                                                GCancellable *cancellable,
-                                                GError **error);
+AuthentaMedia *authenta_client_wait_for_result (
+    AuthentaClient *self, const char *mid, AuthentaProgressFunc progress,
+    gpointer progress_data, GCancellable *cancellable, GError **error);
 
 /* The whole flow: create, upload, wait.  name NULL: the file's basename;
  * content_type NULL: sniffed; model_type NULL: the default for the type. */
 AUTHENTA_AVAILABLE_IN_ALL
-AuthentaMedia *authenta_client_scan_file (AuthentaClient *self,
-                                          const char *path, const char *name,
-                                          const char *content_type,
-                                          const char *model_type,
-                                          AuthentaProgressFunc progress,
-                                          gpointer progress_data,
-                                          GCancellable *cancellable,
-                                          GError **error);
+AuthentaMedia *authenta_client_scan_file (
+    AuthentaClient *self, const char *path, const char *name,
+    const char *content_type, const char *model_type,
+    AuthentaProgressFunc progress, gpointer progress_data,
+    GCancellable *cancellable, GError **error);
 
 /* The same in a worker thread.  progress is called from that thread;
  * progress_destroy (optional) frees progress_data when the scan is over. */
 AUTHENTA_AVAILABLE_IN_ALL
-void authenta_client_scan_file_async (AuthentaClient *self, const char *path,
-                                      const char *name,
-                                      const char *content_type,
-                                      const char *model_type,
-                                      AuthentaProgressFunc progress,
-                                      gpointer progress_data,
-                                      GDestroyNotify progress_destroy,
-                                      GCancellable *cancellable,
-                                      GAsyncReadyCallback callback,
-                                      gpointer user_data);
+void authenta_client_scan_file_async (
+    AuthentaClient *self, const char *path, const char *name,
+    const char *content_type, const char *model_type,
+    AuthentaProgressFunc progress, gpointer progress_data,
+    GDestroyNotify progress_destroy, GCancellable *cancellable,
+    GAsyncReadyCallback callback, gpointer user_data);
 AUTHENTA_AVAILABLE_IN_ALL
 AuthentaMedia *authenta_client_scan_file_finish (AuthentaClient *self,
                                                  GAsyncResult *result,

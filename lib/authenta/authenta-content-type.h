@@ -15,8 +15,7 @@ G_BEGIN_DECLS
  * AUTHENTA_ERROR_UNSUPPORTED_MEDIA (or a G_IO_ERROR for an unreadable
  * file). */
 AUTHENTA_AVAILABLE_IN_ALL
-const char *authenta_content_type_sniff_file (const char *path,
-                                              GError **error);
+const char *authenta_content_type_sniff_file (const char *path, GError **error);
 AUTHENTA_AVAILABLE_IN_ALL
 const char *authenta_content_type_sniff_data (const guint8 *data, gsize length);
 

@@ -15,8 +15,8 @@ typedef struct _TestEmulator TestEmulator;
  * which meson sets for every test) with `--port 0` and the given extra
  * arguments (NULL-terminated), wait for its base URL line, and return.
  * Aborts the test on failure. */
-TestEmulator *test_emulator_start (const char *first_arg, ...)
-    G_GNUC_NULL_TERMINATED;
+TestEmulator *test_emulator_start (const char *first_arg,
+                                   ...) G_GNUC_NULL_TERMINATED;
 /* SIGTERM, wait for exit, assert a clean exit status, free. */
 void test_emulator_stop (TestEmulator *emu);
 
