@@ -69,14 +69,13 @@ GST_DEBUG_CATEGORY_STATIC (gst_authenta_sink_debug);
 #define DEFAULT_KEEP_FILE GST_AUTHENTA_SINK_KEEP_FILE_ON_FAILURE
 #define DEFAULT_DELETE_REMOTE FALSE
 #define DEFAULT_ALLOW_INSECURE FALSE
-/* The library's own defaults (DEFAULT_* in lib/authenta-client.c, which its
- * public header does not export): keep these in step with them. */
-#define DEFAULT_TIMEOUT 900
-#define DEFAULT_RETRY_ATTEMPTS 4
-#define DEFAULT_RETRY_BASE_DELAY 500
-#define DEFAULT_RETRY_MAX_DELAY 15000
-#define DEFAULT_POLL_INTERVAL 500
-#define DEFAULT_POLL_MAX_INTERVAL 10000
+/* The library's own defaults. */
+#define DEFAULT_TIMEOUT (AUTHENTA_DEFAULT_POLL_TIMEOUT_MS / 1000)
+#define DEFAULT_RETRY_ATTEMPTS AUTHENTA_DEFAULT_RETRY_ATTEMPTS
+#define DEFAULT_RETRY_BASE_DELAY AUTHENTA_DEFAULT_RETRY_BASE_DELAY_MS
+#define DEFAULT_RETRY_MAX_DELAY AUTHENTA_DEFAULT_RETRY_MAX_DELAY_MS
+#define DEFAULT_POLL_INTERVAL AUTHENTA_DEFAULT_POLL_INTERVAL_MS
+#define DEFAULT_POLL_MAX_INTERVAL AUTHENTA_DEFAULT_POLL_MAX_INTERVAL_MS
 
 /* S3's limit for a single PUT, which is how the recording is uploaded: the
  * library's, refused here before a record is made. */

@@ -31,7 +31,8 @@ G_BEGIN_DECLS
  *   error shape; see %AUTHENTA_ERROR_NO_SERVICE for other 404s).
  * @AUTHENTA_ERROR_BAD_REQUEST: the service refused the request as malformed
  *   (400 and other 4xx not listed here).
- * @AUTHENTA_ERROR_SERVER: the service failed (5xx) and retries were exhausted.
+ * @AUTHENTA_ERROR_SERVER: the service failed (5xx): 500, 502, 503 or 504
+ *   after the retries, any other 5xx at once.
  * @AUTHENTA_ERROR_NETWORK: the connection failed, was reset or could not be
  *   made, or a transfer time-out fired (connect, stall or request time-out:
  *   the message names which), and retries were exhausted.

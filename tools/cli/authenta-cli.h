@@ -48,7 +48,6 @@ typedef struct
 extern CliGlobal cli_global;
 
 /* main.c */
-const GOptionEntry *cli_global_entries (void);
 GOptionContext *cli_subcommand_context (const char *parameter,
                                         const char *summary,
                                         const char *description,

@@ -34,6 +34,7 @@ cli_error_exit_code (const GError *error)
         case AUTHENTA_ERROR_PROTOCOL:
         case AUTHENTA_ERROR_UPLOAD_REJECTED:
         case AUTHENTA_ERROR_RATE_LIMITED:
+        case AUTHENTA_ERROR_NO_SERVICE:
         default:
           return CLI_EXIT_SERVICE;
         }
@@ -232,23 +233,18 @@ verdict_may_still_come (const CliErrorContext *ctx, const GError *error)
 
 /* A 404 where no record is named (the listing, or creating one) means the
  * base URL points at something that is not the API: most often one without
- * its /api.  Newer libraries tell that apart themselves (a 404 or 405
- * without the service's error shape, in a code of its own, which is
- * matched here by its status so as not to depend on that code). */
+ * its /api.  The library reports a 404/405 without the service's error
+ * shape as AUTHENTA_ERROR_NO_SERVICE. */
 static gboolean
 is_missing_api (const CliErrorContext *ctx, const GError *error)
 {
-  guint status;
-
   if (error->domain != AUTHENTA_ERROR)
     return FALSE;
   if (error->code == AUTHENTA_ERROR_NOT_FOUND)
     return is_command (ctx, "list")
            || (is_command (ctx, "scan") && !ctx->mid
                && !authenta_error_get_mid (error));
-  status = authenta_error_get_http_status (error);
-  return (status == 404 || status == 405)
-         && error->code != AUTHENTA_ERROR_UPLOAD_REJECTED;
+  return error->code == AUTHENTA_ERROR_NO_SERVICE;
 }
 
 static void report (const char *what, const char *lead, const GError *error,

@@ -75,17 +75,12 @@ static const GOptionEntry global_entries[] = {
     "Allow plain http to a host that is not loopback", NULL },
   { "retries", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)parse_retries,
     "Retry a request that failed for a passing reason (HTTP 408, 429, 500, "
-    "502, 503, 504, or a failed connection) N times, 0 to 99, with growing "
+    "502, 503, 504, a failed connection or a transfer time-out) N times, 0 to "
+    "99, with growing "
     "delays (default 3)",
     "N" },
   { NULL }
 };
-
-const GOptionEntry *
-cli_global_entries (void)
-{
-  return global_entries;
-}
 
 GOptionContext *
 cli_subcommand_context (const char *parameter, const char *summary,

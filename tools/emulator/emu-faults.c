@@ -35,14 +35,6 @@ static const char *const action_names[]
         "wrong-type", "oversize", "expire", "no-total" };
 
 const char *
-emu_route_name (EmuRoute route)
-{
-  if (route < 0 || route >= EMU_N_ROUTES)
-    return "none";
-  return route_names[route];
-}
-
-const char *
 emu_fault_action_name (EmuFaultAction action)
 {
   return action_names[action];

@@ -43,7 +43,6 @@ typedef struct
   guint delay_ms;   /* waited before answering, whatever the action */
 } EmuFault;
 
-const char *emu_route_name (EmuRoute route);
 const char *emu_fault_action_name (EmuFaultAction action);
 EmuFault *emu_fault_copy (const EmuFault *fault);
 void emu_fault_free (EmuFault *fault);

@@ -160,16 +160,6 @@ emu_store_configure (EmuStore *self, const EmuStoreConfig *config)
 }
 
 void
-emu_store_get_config (EmuStore *self, EmuStoreConfig *config)
-{
-  g_mutex_lock (&self->lock);
-  *config = self->config;
-  /* Owned by the store and freed by a later update: not handed out. */
-  config->intermediate_status = NULL;
-  g_mutex_unlock (&self->lock);
-}
-
-void
 emu_store_clear (EmuStore *self)
 {
   g_mutex_lock (&self->lock);

@@ -40,7 +40,6 @@ EmuStore *emu_store_new (const char *storage_dir, EmuSigner *signer,
                          const EmuStoreConfig *config);
 void emu_store_set_root_url (EmuStore *store, const char *root_url);
 void emu_store_configure (EmuStore *store, const EmuStoreConfig *config);
-void emu_store_get_config (EmuStore *store, EmuStoreConfig *config);
 void emu_store_clear (EmuStore *store);
 
 gboolean emu_mid_is_valid (const char *mid);
