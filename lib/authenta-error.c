@@ -207,6 +207,35 @@ authenta_error_parse_s3_xml (const char *body, gsize length, char **out_code,
   return TRUE;
 }
 
+/* The body's top-level JSON object, or NULL; *parser keeps it alive. */
+static JsonObject *
+body_json_object (const char *body, gsize length, JsonParser **parser)
+{
+  JsonNode *root;
+
+  if (body == NULL || length == 0)
+    return NULL;
+  *parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (*parser, body, length, NULL))
+    return NULL;
+  root = json_parser_get_root (*parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  return json_node_get_object (root);
+}
+
+/* The member's value when it is a string, else NULL. */
+static const char *
+string_member (JsonObject *obj, const char *name)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+
+  if (node && JSON_NODE_HOLDS_VALUE (node)
+      && json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  return NULL;
+}
+
 /* The service's {"code", "statusCode", "message"}; FALSE when the body is
  * not such an object. */
 static gboolean
@@ -214,39 +243,21 @@ parse_api_error (const char *body, gsize length, char **out_code,
                  char **out_message)
 {
   g_autoptr (JsonParser) parser = NULL;
-  JsonNode *root;
-  JsonObject *obj;
-  JsonNode *node;
-  gboolean found = FALSE;
+  JsonObject *obj = body_json_object (body, length, &parser);
+  const char *code, *message;
 
-  if (body == NULL || length == 0)
+  if (obj == NULL)
     return FALSE;
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, body, length, NULL))
-    return FALSE;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return FALSE;
-  obj = json_node_get_object (root);
-
-  node = json_object_get_member (obj, "code");
-  if (node && JSON_NODE_HOLDS_VALUE (node)
-      && json_node_get_value_type (node) == G_TYPE_STRING)
-    {
-      *out_code = json_node_dup_string (node);
-      found = TRUE;
-    }
+  code = string_member (obj, "code");
   /* Some frameworks send "error" where the service sends "message". */
-  node = json_object_get_member (obj, "message");
-  if (node == NULL)
-    node = json_object_get_member (obj, "error");
-  if (node && JSON_NODE_HOLDS_VALUE (node)
-      && json_node_get_value_type (node) == G_TYPE_STRING)
-    {
-      *out_message = json_node_dup_string (node);
-      found = TRUE;
-    }
-  return found;
+  message = string_member (obj, "message");
+  if (message == NULL && !json_object_has_member (obj, "message"))
+    message = string_member (obj, "error");
+  if (code)
+    *out_code = g_strdup (code);
+  if (message)
+    *out_message = g_strdup (message);
+  return code != NULL || message != NULL;
 }
 
 /* Whether an API error body is the service's own: a JSON object with a
@@ -257,21 +268,12 @@ static gboolean
 is_service_error_shape (const char *body, gsize length)
 {
   g_autoptr (JsonParser) parser = NULL;
-  JsonNode *root, *node;
-  JsonObject *obj;
+  JsonObject *obj = body_json_object (body, length, &parser);
+  JsonNode *node;
 
-  if (body == NULL || length == 0)
+  if (obj == NULL)
     return FALSE;
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, body, length, NULL))
-    return FALSE;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return FALSE;
-  obj = json_node_get_object (root);
-  node = json_object_get_member (obj, "code");
-  if (node && JSON_NODE_HOLDS_VALUE (node)
-      && json_node_get_value_type (node) == G_TYPE_STRING)
+  if (string_member (obj, "code") != NULL)
     return TRUE;
   node = json_object_get_member (obj, "statusCode");
   return node && JSON_NODE_HOLDS_VALUE (node)
