@@ -315,6 +315,18 @@ raw_read (int fd, guint timeout_ms)
   return g_string_free (s, FALSE);
 }
 
+char *
+raw_exchange_head (TestEmulator *emu, const char *head, guint timeout_ms)
+{
+  int fd = raw_connect (emu);
+  char *answer;
+
+  raw_send (fd, head, strlen (head));
+  answer = raw_read (fd, timeout_ms);
+  close (fd);
+  return answer;
+}
+
 const char *
 url_path (const char *url)
 {

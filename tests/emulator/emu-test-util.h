@@ -62,6 +62,9 @@ const char *get_status (TestEmulator *emu, const char *mid);
 
 /* Raw HTTP/1.1 over a socket, for what curl will not send. */
 int raw_connect (TestEmulator *emu);
+/* Sends only a request's head on a new connection and returns whatever the
+ * emulator answers within timeout_ms: for answers due before any body. */
+char *raw_exchange_head (TestEmulator *emu, const char *head, guint timeout_ms);
 void raw_send (int fd, const char *data, gsize len);
 /* Reads until the peer closes or @timeout_ms of silence. */
 char *raw_read (int fd, guint timeout_ms);

@@ -263,15 +263,11 @@ test_no_length_is_411 (void)
   g_autofree char *mid = NULL;
   g_autofree char *head = NULL;
   g_autofree char *answer = NULL;
-  int fd;
 
   setup ();
   mid = create_media (emu, "clip", "video/mp4", 5, &url);
   head = raw_head ("PUT", url, "Content-Type: video/mp4\r\n");
-  fd = raw_connect (emu);
-  raw_send (fd, head, strlen (head));
-  answer = raw_read (fd, 5000);
-  close (fd);
+  answer = raw_exchange_head (emu, head, 5000);
   g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 411"));
   g_assert_nonnull (strstr (answer, "<Code>MissingContentLength</Code>"));
 }
@@ -283,17 +279,13 @@ test_too_large_is_entity_too_large (void)
   g_autofree char *mid = NULL;
   g_autofree char *head = NULL;
   g_autofree char *answer = NULL;
-  int fd;
 
   setup ();
   mid = create_media (emu, "huge", "video/mp4", 6000000000, &url);
   head = raw_head ("PUT", url,
                    "Content-Type: video/mp4\r\nContent-Length: 6000000000\r\n"
                    "Expect: 100-continue\r\n");
-  fd = raw_connect (emu);
-  raw_send (fd, head, strlen (head));
-  answer = raw_read (fd, 5000);
-  close (fd);
+  answer = raw_exchange_head (emu, head, 5000);
   g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 400"));
   g_assert_nonnull (strstr (answer, "<Code>EntityTooLarge</Code>"));
 }
@@ -334,18 +326,14 @@ test_expect_continue_gets_error_first (void)
   g_autofree char *mid = NULL;
   g_autofree char *head = NULL;
   g_autofree char *answer = NULL;
-  int fd;
 
   setup ();
   mid = create_media (emu, "clip", "video/mp4", 5, &url);
   head = raw_head ("PUT", url,
                    "Content-Type: image/png\r\nContent-Length: 5\r\n"
                    "Expect: 100-continue\r\n");
-  fd = raw_connect (emu);
-  raw_send (fd, head, strlen (head));
   /* No body sent: the error must come anyway. */
-  answer = raw_read (fd, 5000);
-  close (fd);
+  answer = raw_exchange_head (emu, head, 5000);
   g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 403"));
   g_assert_null (strstr (answer, "100 Continue"));
   g_assert_nonnull (strstr (answer, "<Code>SignatureDoesNotMatch</Code>"));
@@ -417,7 +405,6 @@ test_authorization_header_refused_before_body (void)
   g_autofree char *mid = NULL;
   g_autofree char *head = NULL;
   g_autofree char *answer = NULL;
-  int fd;
 
   setup ();
   mid = create_media (emu, "clip", "video/mp4", 5, &url);
@@ -425,11 +412,8 @@ test_authorization_header_refused_before_body (void)
                    "Content-Type: video/mp4\r\nContent-Length: 5\r\n"
                    "Authorization: Bearer " TEST_KEY "\r\n"
                    "Expect: 100-continue\r\n");
-  fd = raw_connect (emu);
-  raw_send (fd, head, strlen (head));
   /* No body sent: the error comes at once, instead of 100 Continue. */
-  answer = raw_read (fd, 5000);
-  close (fd);
+  answer = raw_exchange_head (emu, head, 5000);
   g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 400"));
   g_assert_null (strstr (answer, "100 Continue"));
   g_assert_nonnull (strstr (answer, "<Code>InvalidArgument</Code>"));
