@@ -35,22 +35,29 @@ call_route (const char *route, const char *mid)
 
 static const char *const api_routes[] = { "create", "list", "get", "delete" };
 
+/* On a fresh emulator with one record: arms the fault (a JSON object's
+ * members after "route") on route, then calls route once. */
+static HttpReply *
+call_route_with_fault (const char *route, const char *fault_members)
+{
+  g_autofree char *mid = NULL;
+  g_autofree char *fault = NULL;
+
+  setup ();
+  mid = create_media (emu, "clip", "video/mp4", 4, NULL);
+  fault = g_strdup_printf ("{\"route\":\"%s\",%s}", route, fault_members);
+  test_emulator_add_fault (emu, fault);
+  return call_route (route, mid);
+}
+
 static void
 test_status_on_each_api_route (void)
 {
   for (guint i = 0; i < G_N_ELEMENTS (api_routes); i++)
     {
-      g_autofree char *fault = NULL;
-      g_autofree char *mid = NULL;
-      g_autoptr (HttpReply) reply = NULL;
+      g_autoptr (HttpReply) reply = call_route_with_fault (
+          api_routes[i], "\"action\":\"status\",\"status\":503");
 
-      setup ();
-      mid = create_media (emu, "clip", "video/mp4", 4, NULL);
-      fault = g_strdup_printf (
-          "{\"route\":\"%s\",\"action\":\"status\",\"status\":503}",
-          api_routes[i]);
-      test_emulator_add_fault (emu, fault);
-      reply = call_route (api_routes[i], mid);
       assert_api_error (reply, 503, "SERVICE_UNAVAILABLE");
       g_assert_null (http_reply_header (reply, "Retry-After"));
     }
@@ -218,16 +225,9 @@ test_drop_cuts_the_answer (void)
 {
   for (guint i = 0; i < G_N_ELEMENTS (api_routes); i++)
     {
-      g_autofree char *fault = NULL;
-      g_autofree char *mid = NULL;
-      g_autoptr (HttpReply) reply = NULL;
+      g_autoptr (HttpReply) reply
+          = call_route_with_fault (api_routes[i], "\"action\":\"drop\"");
 
-      setup ();
-      mid = create_media (emu, "clip", "video/mp4", 4, NULL);
-      fault = g_strdup_printf ("{\"route\":\"%s\",\"action\":\"drop\"}",
-                               api_routes[i]);
-      test_emulator_add_fault (emu, fault);
-      reply = call_route (api_routes[i], mid);
       /* Headers and part of the body came, then the connection closed. */
       g_assert_cmpint (reply->result, ==, CURLE_PARTIAL_FILE);
       g_assert_cmpuint (reply->body->len, >, 0);
