@@ -4,6 +4,7 @@
 #include <authenta/authenta-client.h>
 #include <authenta/authenta-content-type.h>
 
+#include "authenta-content-type-private.h"
 #include "authenta-error-private.h"
 #include "authenta-http-private.h"
 #include "authenta-media-private.h"
@@ -25,6 +26,7 @@ struct _AuthentaClient
   char *base_url; /* validated, without a trailing slash */
   char *api_key;
   gboolean allow_insecure;
+  char *ca_file;
   AuthentaHttp *http;
 
   /* The policies may be changed from any thread; each call works on a
@@ -43,6 +45,7 @@ enum
   PROP_BASE_URL,
   PROP_API_KEY,
   PROP_ALLOW_INSECURE,
+  PROP_CA_FILE,
   PROP_CONNECT_TIMEOUT,
   PROP_STALL_TIMEOUT,
   PROP_REQUEST_TIMEOUT,
@@ -97,11 +100,9 @@ authenta_client_finalize (GObject *object)
 
   authenta_http_free (self->http);
   g_free (self->base_url);
-  if (self->api_key)
-    {
-      memset (self->api_key, 0, strlen (self->api_key));
-      g_free (self->api_key);
-    }
+  g_free (self->ca_file);
+  authenta_secret_wipe (self->api_key);
+  g_free (self->api_key);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (authenta_client_parent_class)->finalize (object);
 }
@@ -132,11 +133,16 @@ authenta_client_set_property (GObject *object, guint prop_id,
       self->base_url = g_value_dup_string (value);
       break;
     case PROP_API_KEY:
+      authenta_secret_wipe (self->api_key);
       g_free (self->api_key);
       self->api_key = g_value_dup_string (value);
       break;
     case PROP_ALLOW_INSECURE:
       self->allow_insecure = g_value_get_boolean (value);
+      break;
+    case PROP_CA_FILE:
+      g_free (self->ca_file);
+      self->ca_file = g_value_dup_string (value);
       break;
     case PROP_CONNECT_TIMEOUT:
       SET_FIELD (self->policy.connect_timeout_ms, g_value_get_uint (value));
@@ -198,6 +204,9 @@ authenta_client_get_property (GObject *object, guint prop_id, GValue *value,
       break;
     case PROP_ALLOW_INSECURE:
       g_value_set_boolean (value, self->allow_insecure);
+      break;
+    case PROP_CA_FILE:
+      g_value_set_string (value, self->ca_file);
       break;
     case PROP_CONNECT_TIMEOUT:
       g_value_set_uint (value, self->policy.connect_timeout_ms);
@@ -276,6 +285,19 @@ authenta_client_class_init (AuthentaClientClass *klass)
    */
   properties[PROP_ALLOW_INSECURE] = g_param_spec_boolean (
       "allow-insecure", NULL, NULL, FALSE, G_PARAM_READWRITE | co);
+  /**
+   * AuthentaClient:ca-file:
+   *
+   * A PEM file of the CA certificates that servers are verified with, for
+   * an on-premises or staging service signed by a private CA.  %NULL:
+   * `AUTHENTA_CA_FILE`, else `CURL_CA_BUNDLE`, else `SSL_CERT_FILE` from
+   * the environment, else the system's CAs.  A file that cannot be read is
+   * refused when the client is made.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_CA_FILE] = g_param_spec_string ("ca-file", NULL, NULL, NULL,
+                                                  G_PARAM_READWRITE | co);
   /**
    * AuthentaClient:connect-timeout:
    *
@@ -385,6 +407,52 @@ authenta_client_init (AuthentaClient *self)
   g_mutex_init (&self->lock);
 }
 
+/* The one rule for where the client sends anything: https, or plain http
+ * to a loopback host or when allow-insecure says so. */
+static gboolean
+transport_is_private (AuthentaClient *self, const char *scheme,
+                      const char *host)
+{
+  if (g_ascii_strcasecmp (scheme, "https") == 0)
+    return TRUE;
+  return g_ascii_strcasecmp (scheme, "http") == 0
+         && (self->allow_insecure || authenta_host_is_loopback (host));
+}
+
+/* The upload URL comes from the service: it is held to the base URL's rule
+ * before a byte of the recording is sent.  A bad one is the service's
+ * fault (PROTOCOL), not the caller's. */
+static gboolean
+check_upload_url (AuthentaClient *self, AuthentaMedia *media, GError **error)
+{
+  const char *url = authenta_media_get_upload_url (media);
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+  g_autofree char *redacted = authenta_redact_url (url);
+  const char *scheme = uri ? g_uri_get_scheme (uri) : NULL;
+  const char *host = uri ? g_uri_get_host (uri) : NULL;
+  const char *why = NULL;
+
+  if (scheme == NULL || host == NULL || *host == '\0'
+      || (g_ascii_strcasecmp (scheme, "https") != 0
+          && g_ascii_strcasecmp (scheme, "http") != 0))
+    why = "it is not an http(s) URL";
+  else if (!transport_is_private (self, scheme, host))
+    why = "it is plain http to a host that is not loopback, so the "
+          "recording would travel in clear text";
+  if (why == NULL)
+    return TRUE;
+  g_propagate_error (
+      error,
+      authenta_error_new_full (
+          AUTHENTA_ERROR_PROTOCOL, 0, NULL, authenta_media_get_mid (media),
+          "The service gave an upload URL (%s) that the client "
+          "refuses: %s (mid %s)",
+          redacted, why,
+          authenta_media_get_mid (media) ? authenta_media_get_mid (media)
+                                         : "none"));
+  return FALSE;
+}
+
 static gboolean
 validate_base_url (AuthentaClient *self, GError **error)
 {
@@ -428,8 +496,7 @@ validate_base_url (AuthentaClient *self, GError **error)
                              redacted));
       return FALSE;
     }
-  if (g_ascii_strcasecmp (scheme, "http") == 0 && !self->allow_insecure
-      && !authenta_host_is_loopback (host))
+  if (!transport_is_private (self, scheme, host))
     {
       g_propagate_error (error,
                          authenta_error_new_full (
@@ -445,6 +512,46 @@ validate_base_url (AuthentaClient *self, GError **error)
   len = strlen (self->base_url);
   while (len > 0 && self->base_url[len - 1] == '/')
     self->base_url[--len] = '\0';
+  return TRUE;
+}
+
+/* The CA file from the property or, as curl users expect, the
+ * environment; checked now so that a typo is reported at once, not as a
+ * failed handshake on the first call. */
+static gboolean
+resolve_ca_file (AuthentaClient *self, GError **error)
+{
+  static const char *const vars[]
+      = { "AUTHENTA_CA_FILE", "CURL_CA_BUNDLE", "SSL_CERT_FILE" };
+  const char *from = "ca-file";
+
+  for (guint i = 0; i < G_N_ELEMENTS (vars)
+                    && (self->ca_file == NULL || *self->ca_file == '\0');
+       i++)
+    {
+      g_free (self->ca_file);
+      self->ca_file = g_strdup (g_getenv (vars[i]));
+      from = vars[i];
+    }
+  if (self->ca_file != NULL && *self->ca_file == '\0')
+    g_clear_pointer (&self->ca_file, g_free);
+  if (self->ca_file == NULL)
+    return TRUE;
+  if (g_access (self->ca_file, R_OK) != 0
+      || !g_file_test (self->ca_file, G_FILE_TEST_IS_REGULAR))
+    {
+      int errsv = g_access (self->ca_file, R_OK) != 0 ? errno : 0;
+      g_propagate_error (
+          error, authenta_error_new_full (
+                     AUTHENTA_ERROR_TLS, 0, NULL, NULL,
+                     "The CA file “%s” (from %s) cannot be read%s%s: give a "
+                     "readable PEM file of CA certificates",
+                     self->ca_file, from, errsv ? ": " : "",
+                     errsv ? g_strerror (errsv) : ""));
+      return FALSE;
+    }
+  g_debug ("verifying servers with the CAs in %s (from %s)", self->ca_file,
+           from);
   return TRUE;
 }
 
@@ -493,7 +600,9 @@ authenta_client_initable_init (GInitable *initable, GCancellable *cancellable,
         return FALSE;
       }
 
-  self->http = authenta_http_new ();
+  if (!resolve_ca_file (self, error))
+    return FALSE;
+  self->http = authenta_http_new (self->ca_file);
   g_debug ("client for %s (%s)", self->base_url,
            authenta_http_get_user_agent (self->http));
   return TRUE;
@@ -503,6 +612,24 @@ static void
 authenta_client_initable_iface_init (GInitableIface *iface)
 {
   iface->init = authenta_client_initable_init;
+}
+
+/**
+ * authenta_secret_wipe:
+ * @secret: (nullable): a NUL-terminated string holding a secret
+ *
+ * Overwrites @secret with zeros, in a way the compiler may not optimise
+ * away as it may a memset() before free().  The library wipes its own
+ * copies of the key; applications that read the key into memory of their
+ * own can wipe it with this once the client holds it.
+ *
+ * Since: 0.2
+ */
+void
+authenta_secret_wipe (char *secret)
+{
+  if (secret != NULL)
+    explicit_bzero (secret, strlen (secret));
 }
 
 /**
@@ -694,37 +821,18 @@ static JsonNode *
 parse_answer (const char *what, const char *mid, guint status, GBytes *body,
               GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr (GError) local_error = NULL;
   gsize length = 0;
   const char *data = body ? g_bytes_get_data (body, &length) : NULL;
-  GError *protocol = NULL;
-  JsonNode *root = NULL;
+  GError *local_error = NULL;
+  JsonNode *root = authenta_json_parse (data, length, &local_error);
 
-  if (length == 0)
-    protocol = authenta_error_new_full (
-        AUTHENTA_ERROR_PROTOCOL, status, NULL, NULL,
-        "the answer is empty where JSON was expected");
-  else if (!json_parser_load_from_data (parser, data, length, &local_error))
+  if (root == NULL)
     {
-      /* json-glib's message quotes bytes of the answer. */
-      g_autofree char *why = authenta_sanitize_service_text (
-          local_error->message, AUTHENTA_MAX_SERVICE_TEXT, NULL);
-
-      protocol = authenta_error_new_full (
-          AUTHENTA_ERROR_PROTOCOL, status, NULL, NULL,
-          "the answer is not valid JSON (%s)", why);
+      authenta_error_add_context (local_error, what, mid);
+      authenta_error_set_http_status (local_error, status);
+      g_propagate_error (error, local_error);
     }
-  else if ((root = json_parser_get_root (parser)) == NULL)
-    protocol = authenta_error_new_full (AUTHENTA_ERROR_PROTOCOL, status, NULL,
-                                        NULL, "the answer holds no JSON value");
-  if (protocol)
-    {
-      authenta_error_add_context (protocol, what, mid);
-      g_propagate_error (error, protocol);
-      return NULL;
-    }
-  return json_node_ref (root);
+  return root;
 }
 
 /* Adds what, mid and the answer's HTTP status to an error about an
@@ -806,6 +914,27 @@ model_is_known (const char *model)
   return FALSE;
 }
 
+static void delete_abandoned (AuthentaClient *self, const char *mid);
+
+/* Every content type a caller gives goes into a header (the PUT's
+ * Content-Type) and a request body: a bare type/subtype token only. */
+static gboolean
+check_content_type (const char *content_type, GError **error)
+{
+  g_autofree char *shown = NULL;
+
+  if (authenta_content_type_is_valid (content_type))
+    return TRUE;
+  shown = authenta_sanitize_service_text (content_type, 64, NULL);
+  g_propagate_error (error,
+                     authenta_error_new_full (
+                         AUTHENTA_ERROR_INVALID_ARGUMENT, 0, NULL, NULL,
+                         "“%s” is not a content type: give a bare type/subtype "
+                         "such as video/mp4, with no parameters or spaces",
+                         shown));
+  return FALSE;
+}
+
 /**
  * authenta_client_create_media:
  * @self: a #AuthentaClient
@@ -843,7 +972,8 @@ authenta_client_create_media (AuthentaClient *self, const char *name,
   g_return_val_if_fail (content_type != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_size (size, NULL, error))
+  if (!check_size (size, NULL, error)
+      || !check_content_type (content_type, error))
     return NULL;
   if (model_type == NULL)
     {
@@ -895,15 +1025,27 @@ authenta_client_create_media (AuthentaClient *self, const char *name,
   if (media == NULL)
     return NULL;
   if (authenta_media_get_mid (media) == NULL
-      || authenta_media_get_upload_url (media) == NULL)
+      || authenta_media_get_upload_url (media) == NULL
+      || authenta_media_get_size (media) != size)
     {
-      g_propagate_error (
-          error,
-          authenta_error_new_full (
-              AUTHENTA_ERROR_PROTOCOL, response.status, NULL,
-              authenta_media_get_mid (media), "%s: the new record has no “%s”",
-              what,
-              authenta_media_get_mid (media) == NULL ? "mid" : "uploadUrl"));
+      const char *mid = authenta_media_get_mid (media);
+
+      if (mid == NULL || authenta_media_get_upload_url (media) == NULL)
+        g_propagate_error (error,
+                           authenta_error_new_full (
+                               AUTHENTA_ERROR_PROTOCOL, response.status, NULL,
+                               mid, "%s: the new record has no “%s”", what,
+                               mid == NULL ? "mid" : "uploadUrl"));
+      else
+        g_propagate_error (
+            error, authenta_error_new_full (
+                       AUTHENTA_ERROR_PROTOCOL, response.status, NULL, mid,
+                       "%s: the service recorded %" G_GUINT64_FORMAT
+                       " bytes for a file of %" G_GUINT64_FORMAT
+                       " (mid %s): storage would refuse the upload",
+                       what, authenta_media_get_size (media), size, mid));
+      /* Unusable: not left behind INITED. */
+      delete_abandoned (self, mid);
       g_object_unref (media);
       return NULL;
     }
@@ -1157,6 +1299,7 @@ authenta_client_delete_media (AuthentaClient *self, const char *mid,
 {
   g_auto (AuthentaHttpResponse) response = { 0 };
   g_autofree char *url = NULL;
+  GError *local_error = NULL;
 
   g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), FALSE);
   g_return_val_if_fail (mid != NULL, FALSE);
@@ -1165,8 +1308,36 @@ authenta_client_delete_media (AuthentaClient *self, const char *mid,
   if (!check_mid (mid, error))
     return FALSE;
   url = g_strconcat (self->base_url, "/media/", mid, NULL);
-  return api_call (self, "DELETE", url, NULL, mid, &response, cancellable,
-                   error);
+  if (api_call (self, "DELETE", url, NULL, mid, &response, cancellable,
+                &local_error))
+    return TRUE;
+  /* A DELETE whose answer was lost was most likely done: the 404 of its
+   * retry says the record is gone, which is what was asked. */
+  if (response.maybe_delivered
+      && g_error_matches (local_error, AUTHENTA_ERROR,
+                          AUTHENTA_ERROR_NOT_FOUND))
+    {
+      g_debug ("mid %s: the retried DELETE found it gone: deleted", mid);
+      return TRUE;
+    }
+  g_propagate_error (error, local_error);
+  return FALSE;
+}
+
+/* Deletes a record this client made and will not finish; best effort
+ * (logged), as the failure that led here is what the caller must hear. */
+static void
+delete_abandoned (AuthentaClient *self, const char *mid)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (mid == NULL)
+    return;
+  if (authenta_client_delete_media (self, mid, NULL, &error))
+    g_debug ("deleted mid %s, which this scan gave up on", mid);
+  else
+    g_debug ("could not delete mid %s, which this scan gave up on: %s", mid,
+             error->message);
 }
 
 typedef struct
@@ -1264,20 +1435,69 @@ authenta_client_upload_file (AuthentaClient *self, AuthentaMedia *media,
                              gpointer progress_data, GCancellable *cancellable,
                              GError **error)
 {
+  AuthentaMedia *uploaded;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int errsv = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   "Cannot open “%s”: %s", path, g_strerror (errsv));
+      return NULL;
+    }
+  uploaded = authenta_client_upload_fd (self, media, fd, path, progress,
+                                        progress_data, cancellable, error);
+  close (fd);
+  return uploaded;
+}
+
+/**
+ * authenta_client_upload_fd:
+ * @self: a #AuthentaClient
+ * @media: a record made by authenta_client_create_media()
+ * @fd: a readable descriptor of the file to upload; read with pread(), so
+ *   its offset is left alone; not closed
+ * @path: (type filename) (nullable): the file's name, for messages only
+ * @progress: (nullable) (scope call): called as the upload goes on
+ * @progress_data: data for @progress
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * As authenta_client_upload_file(), from a descriptor the caller holds.
+ * An application that recorded the file itself uploads from the descriptor
+ * it wrote through: the bytes judged are then the bytes recorded, even if
+ * another user replaced the file at its path in a shared folder.
+ *
+ * Returns: (transfer full): the record the file went to, as
+ *   authenta_client_upload_file() returns it; %NULL with @error set.
+ *
+ * Since: 0.2
+ */
+AuthentaMedia *
+authenta_client_upload_fd (AuthentaClient *self, AuthentaMedia *media, int fd,
+                           const char *path, AuthentaProgressFunc progress,
+                           gpointer progress_data, GCancellable *cancellable,
+                           GError **error)
+{
   g_autoptr (AuthentaMedia) fresh = NULL;
   g_autoptr (GError) local_error = NULL;
+  g_autofree char *shown_path = NULL;
   const char *content_type;
   const char *mid;
   guint64 size;
   struct stat st;
-  int fd;
   gboolean ok;
 
   g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
   g_return_val_if_fail (AUTHENTA_IS_MEDIA (media), NULL);
-  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (fd >= 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  shown_path = path ? g_strdup (path) : g_strdup_printf ("descriptor %d", fd);
+  path = shown_path;
   mid = authenta_media_get_mid (media);
   if (authenta_media_get_upload_url (media) == NULL)
     {
@@ -1287,15 +1507,20 @@ authenta_client_upload_file (AuthentaClient *self, AuthentaMedia *media,
                      "The record (mid %s) has no upload URL", mid ? mid : "?"));
       return NULL;
     }
+  if (!check_upload_url (self, media, error))
+    return NULL;
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0 || fstat (fd, &st) != 0)
+  if (fstat (fd, &st) != 0)
     {
       int errsv = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                   "Cannot open “%s”: %s", path, g_strerror (errsv));
-      if (fd >= 0)
-        close (fd);
+                   "Cannot read “%s”: %s", path, g_strerror (errsv));
+      return NULL;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                   "“%s” is not a regular file", path);
       return NULL;
     }
 #ifdef POSIX_FADV_SEQUENTIAL
@@ -1306,19 +1531,13 @@ authenta_client_upload_file (AuthentaClient *self, AuthentaMedia *media,
   if (size == 0)
     size = st.st_size;
   if (!check_size (size, mid, error))
-    {
-      close (fd);
-      return NULL;
-    }
+    return NULL;
   content_type = authenta_media_get_content_type (media);
   if (content_type == NULL)
     {
-      content_type = authenta_content_type_sniff_file (path, error);
+      content_type = authenta_content_type_sniff_fd (fd, path, error);
       if (content_type == NULL)
-        {
-          close (fd);
-          return NULL;
-        }
+        return NULL;
     }
 
   ok = put_file (self, media, fd, path, content_type, size, progress,
@@ -1333,29 +1552,19 @@ authenta_client_upload_file (AuthentaClient *self, AuthentaMedia *media,
           self, name ? name : basename, content_type, size,
           authenta_media_get_model_type (media), cancellable, error);
       if (fresh == NULL)
-        {
-          close (fd);
-          return NULL;
-        }
+        return NULL;
       /* The old record can never receive its file: left alone it would
        * stay INITED in the caller's list.  Best effort: the upload matters
        * more than the clean-up. */
-      {
-        g_autoptr (GError) delete_error = NULL;
-        if (!authenta_client_delete_media (self, mid, cancellable,
-                                           &delete_error))
-          g_debug ("could not delete mid %s, whose upload URL expired: %s", mid,
-                   delete_error->message);
-      }
+      delete_abandoned (self, mid);
       g_debug ("uploading again to mid %s (was %s)",
-               authenta_media_get_mid (fresh), mid);
+               authenta_media_get_mid (fresh), mid ? mid : "none");
       if (progress)
         progress (AUTHENTA_SCAN_STAGE_CREATED, fresh, 0, size, progress_data);
       g_clear_error (&local_error);
       ok = put_file (self, fresh, fd, path, content_type, size, progress,
                      progress_data, cancellable, &local_error);
     }
-  close (fd);
   if (!ok)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -1576,30 +1785,42 @@ authenta_client_scan_file (AuthentaClient *self, const char *path,
   g_autoptr (AuthentaMedia) created = NULL;
   g_autoptr (AuthentaMedia) uploaded = NULL;
   g_autofree char *basename = NULL;
-  GStatBuf st;
+  GError *local_error = NULL;
+  struct stat st;
+  int fd;
 
   g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (g_stat (path, &st) != 0)
+  /* One descriptor from first look to last byte: the bytes judged are the
+   * bytes of the file that was sized and typed, whatever happens to its
+   * path meanwhile. */
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0 || fstat (fd, &st) != 0)
     {
       int errsv = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
                    "Cannot open “%s”: %s", path, g_strerror (errsv));
+      if (fd >= 0)
+        close (fd);
       return NULL;
     }
   if (!S_ISREG (st.st_mode))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
                    "“%s” is not a regular file", path);
+      close (fd);
       return NULL;
     }
   if (content_type == NULL)
     {
-      content_type = authenta_content_type_sniff_file (path, error);
+      content_type = authenta_content_type_sniff_fd (fd, path, error);
       if (content_type == NULL)
-        return NULL;
+        {
+          close (fd);
+          return NULL;
+        }
     }
   if (name == NULL)
     name = basename = g_path_get_basename (path);
@@ -1607,15 +1828,27 @@ authenta_client_scan_file (AuthentaClient *self, const char *path,
   created = authenta_client_create_media (self, name, content_type, st.st_size,
                                           model_type, cancellable, error);
   if (created == NULL)
-    return NULL;
+    {
+      close (fd);
+      return NULL;
+    }
   if (progress)
     progress (AUTHENTA_SCAN_STAGE_CREATED, created, 0, st.st_size,
               progress_data);
 
-  uploaded = authenta_client_upload_file (self, created, path, progress,
-                                          progress_data, cancellable, error);
+  uploaded
+      = authenta_client_upload_fd (self, created, fd, path, progress,
+                                   progress_data, cancellable, &local_error);
+  close (fd);
   if (uploaded == NULL)
-    return NULL;
+    {
+      /* This scan made the record and gives up on it: delete it rather
+       * than leave it INITED.  Not after a cancel, which must be prompt. */
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        delete_abandoned (self, authenta_media_get_mid (created));
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
 
   return authenta_client_wait_for_result (
       self, authenta_media_get_mid (uploaded), progress, progress_data,

@@ -3,6 +3,7 @@
 
 #include <authenta/authenta-content-type.h>
 
+#include "authenta-content-type-private.h"
 #include "authenta-error-private.h"
 
 #include <errno.h>
@@ -101,8 +102,6 @@ authenta_content_type_sniff_data (const guint8 *data, gsize length)
 const char *
 authenta_content_type_sniff_file (const char *path, GError **error)
 {
-  guint8 head[SNIFF_LENGTH];
-  gssize got = 0;
   const char *type;
   int fd;
 
@@ -117,9 +116,21 @@ authenta_content_type_sniff_file (const char *path, GError **error)
                    "Cannot open “%s”: %s", path, g_strerror (errsv));
       return NULL;
     }
-  while ((gsize)got < sizeof head)
+  type = authenta_content_type_sniff_fd (fd, path, error);
+  close (fd);
+  return type;
+}
+
+const char *
+authenta_content_type_sniff_fd (int fd, const char *path, GError **error)
+{
+  guint8 head[SNIFF_LENGTH];
+  gsize got = 0;
+  const char *type;
+
+  while (got < sizeof head)
     {
-      gssize n = read (fd, head + got, sizeof head - got);
+      gssize n = pread (fd, head + got, sizeof head - got, (off_t)got);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
@@ -127,14 +138,12 @@ authenta_content_type_sniff_file (const char *path, GError **error)
           int errsv = errno;
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
                        "Cannot read “%s”: %s", path, g_strerror (errsv));
-          close (fd);
           return NULL;
         }
       if (n == 0)
         break;
       got += n;
     }
-  close (fd);
 
   type = authenta_content_type_sniff_data (head, got);
   if (type == NULL)
@@ -165,4 +174,47 @@ authenta_content_type_default_model (const char *content_type)
   if (g_ascii_strncasecmp (content_type, "image/", 6) == 0)
     return "AC-1";
   return NULL;
+}
+
+/* RFC 6838 4.2: restricted-name = restricted-name-first
+ * *126restricted-name-chars */
+static gsize
+restricted_name_length (const char *s)
+{
+  gsize n = 0;
+
+  if (!g_ascii_isalnum (s[0]))
+    return 0;
+  while (s[n] != '\0'
+         && (g_ascii_isalnum (s[n]) || strchr ("!#$&-^_.+", s[n]) != NULL))
+    n++;
+  return n <= 127 ? n : 0;
+}
+
+/**
+ * authenta_content_type_is_valid:
+ * @content_type: (nullable): a content type
+ *
+ * Whether @content_type is a bare RFC 6838 `type/subtype` token, such as
+ * "video/mp4": no parameters, no spaces, no control characters, each name
+ * at most 127 characters.  Only such a value is put into a request header;
+ * the library checks every content type it is given, and every one the
+ * service sends back, with this.
+ *
+ * Returns: %TRUE when @content_type is a valid content type
+ *
+ * Since: 0.2
+ */
+gboolean
+authenta_content_type_is_valid (const char *content_type)
+{
+  gsize type_len, subtype_len;
+
+  if (content_type == NULL)
+    return FALSE;
+  type_len = restricted_name_length (content_type);
+  if (type_len == 0 || content_type[type_len] != '/')
+    return FALSE;
+  subtype_len = restricted_name_length (content_type + type_len + 1);
+  return subtype_len > 0 && content_type[type_len + 1 + subtype_len] == '\0';
 }

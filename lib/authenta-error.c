@@ -207,21 +207,14 @@ authenta_error_parse_s3_xml (const char *body, gsize length, char **out_code,
   return TRUE;
 }
 
-/* The body's top-level JSON object, or NULL; *parser keeps it alive. */
+/* The body's top-level JSON object, or NULL; *root keeps it alive. */
 static JsonObject *
-body_json_object (const char *body, gsize length, JsonParser **parser)
+body_json_object (const char *body, gsize length, JsonNode **root)
 {
-  JsonNode *root;
-
-  if (body == NULL || length == 0)
+  *root = authenta_json_parse (body, length, NULL);
+  if (*root == NULL || !JSON_NODE_HOLDS_OBJECT (*root))
     return NULL;
-  *parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (*parser, body, length, NULL))
-    return NULL;
-  root = json_parser_get_root (*parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return NULL;
-  return json_node_get_object (root);
+  return json_node_get_object (*root);
 }
 
 /* The member's value when it is a string, else NULL. */
@@ -242,8 +235,8 @@ static gboolean
 parse_api_error (const char *body, gsize length, char **out_code,
                  char **out_message)
 {
-  g_autoptr (JsonParser) parser = NULL;
-  JsonObject *obj = body_json_object (body, length, &parser);
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *obj = body_json_object (body, length, &root);
   const char *code, *message;
 
   if (obj == NULL)
@@ -267,8 +260,8 @@ parse_api_error (const char *body, gsize length, char **out_code,
 static gboolean
 is_service_error_shape (const char *body, gsize length)
 {
-  g_autoptr (JsonParser) parser = NULL;
-  JsonObject *obj = body_json_object (body, length, &parser);
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *obj = body_json_object (body, length, &root);
   JsonNode *node;
 
   if (obj == NULL)
@@ -332,6 +325,40 @@ code_for_status (AuthentaOrigin origin, guint status)
     }
 }
 
+/* The host in "METHOD scheme://host/…", for a TLS message. */
+static char *
+host_of_request (const char *what)
+{
+  const char *url = what ? strchr (what, ' ') : NULL;
+  g_autoptr (GUri) uri
+      = url ? g_uri_parse (url + 1, G_URI_FLAGS_NONE, NULL) : NULL;
+
+  return g_strdup (uri && g_uri_get_host (uri) ? g_uri_get_host (uri)
+                                               : "the server");
+}
+
+static GError *
+error_from_tls (const char *what, CURLcode curl_code, const char *detail,
+                const char *mid)
+{
+  g_autofree char *host = host_of_request (what);
+  const char *reason
+      = detail && *detail ? detail : curl_easy_strerror (curl_code);
+
+  if (curl_code == CURLE_SSL_CACERT_BADFILE)
+    return authenta_error_new_full (
+        AUTHENTA_ERROR_TLS, 0, NULL, mid,
+        "%s: the CA file cannot be used (%s): give a readable PEM file of "
+        "CA certificates with ca-file, --ca-file or AUTHENTA_CA_FILE",
+        what, reason);
+  return authenta_error_new_full (
+      AUTHENTA_ERROR_TLS, 0, NULL, mid,
+      "%s: the certificate of %s is not trusted (%s): if it is signed by a "
+      "private CA, give that CA's certificate with ca-file, --ca-file or "
+      "AUTHENTA_CA_FILE",
+      what, host, reason);
+}
+
 static GError *
 error_from_curl (const char *what, CURLcode curl_code, const char *detail,
                  const char *mid)
@@ -341,16 +368,21 @@ error_from_curl (const char *what, CURLcode curl_code, const char *detail,
 
   switch (curl_code)
     {
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_ISSUER_ERROR:
+      return error_from_tls (what, curl_code, detail, mid);
     case CURLE_OPERATION_TIMEDOUT:
       /* A transfer time-out (connect, stall or request) is a network
        * failure; AUTHENTA_ERROR_TIMEOUT is kept for the wait for a
        * verdict, which callers word as such. */
       code = AUTHENTA_ERROR_NETWORK;
       break;
+    /* The base URL is checked when the client is made, so a URL curl
+     * cannot use is one the service gave (an upload URL). */
     case CURLE_UNSUPPORTED_PROTOCOL:
     case CURLE_URL_MALFORMAT:
-      code = AUTHENTA_ERROR_INVALID_ARGUMENT;
-      break;
     case CURLE_WEIRD_SERVER_REPLY:
     case CURLE_BAD_CONTENT_ENCODING:
     case CURLE_HTTP2:
@@ -407,6 +439,7 @@ authenta_error_from_response (const char *what, AuthentaOrigin origin,
                                             AUTHENTA_MAX_SERVICE_TEXT, secret);
     g_free (service_message);
     service_message = clean;
+    authenta_redact_split_secret (&service_code, &service_message, secret);
   }
 
   /* A 404 or 405 that is not the service's own error did not come from the

@@ -62,11 +62,15 @@ typedef struct
 {
   guint status;
   GBytes *body;
-  guint attempts;
+  guint attempts; /* requests on the wire, set on failure too */
+  /* An earlier attempt failed after the request may have reached the
+   * server: a 404 to a retried DELETE then means it was done. */
+  gboolean maybe_delivered;
 } AuthentaHttpResponse;
 
 G_GNUC_INTERNAL
-AuthentaHttp *authenta_http_new (void);
+/* ca_file: the CA bundle to verify servers with (NULL: the system's). */
+AuthentaHttp *authenta_http_new (const char *ca_file);
 G_GNUC_INTERNAL
 void authenta_http_free (AuthentaHttp *http);
 G_GNUC_INTERNAL

@@ -5,6 +5,7 @@
 
 #include "authenta-util-private.h"
 
+#include <authenta/authenta-client.h>
 #include <authenta/authenta-version.h>
 #include <curl/curl.h>
 #include <errno.h>
@@ -36,6 +37,7 @@ struct _AuthentaHttp
   GMutex pool_lock;
   GQueue idle; /* of Slot*, most recently used first */
   char *user_agent;
+  char *ca_file;        /* NULL: curl's default bundle */
   const char *no_proxy; /* shared by all clients, never freed */
 };
 
@@ -97,11 +99,11 @@ authenta_http_wipe_headers (struct curl_slist *headers)
 {
   for (struct curl_slist *h = headers; h != NULL; h = h->next)
     if (g_ascii_strncasecmp (h->data, "Authorization:", 14) == 0)
-      memset (h->data, 0, strlen (h->data));
+      authenta_secret_wipe (h->data);
 }
 
 AuthentaHttp *
-authenta_http_new (void)
+authenta_http_new (const char *ca_file)
 {
   AuthentaHttp *http = g_new0 (AuthentaHttp, 1);
   curl_version_info_data *info;
@@ -123,6 +125,7 @@ authenta_http_new (void)
    * reused through the pool of multi handles instead. */
 
   http->no_proxy = get_no_proxy ();
+  http->ca_file = g_strdup (ca_file);
 
   info = curl_version_info (CURLVERSION_NOW);
   http->user_agent = g_strdup_printf ("libauthenta/%s libcurl/%s",
@@ -152,6 +155,7 @@ authenta_http_free (AuthentaHttp *http)
     g_mutex_clear (&http->share_locks[i]);
   g_mutex_clear (&http->pool_lock);
   g_free (http->user_agent);
+  g_free (http->ca_file);
   g_free (http);
 }
 
@@ -292,8 +296,24 @@ typedef struct
   int read_errno;
   gint64 last_progress;
 
+  /* Request heads curl put on the wire: more than one when it silently
+   * resent on a reused connection that turned out dead. */
+  guint heads_sent;
+
   char errbuf[CURL_ERROR_SIZE];
 } Transfer;
+
+static int
+on_debug (CURL *easy, curl_infotype type, char *data, size_t size,
+          void *user_data)
+{
+  Transfer *t = user_data;
+
+  /* Only counted, never logged: the head holds the key. */
+  if (type == CURLINFO_HEADER_OUT)
+    t->heads_sent++;
+  return 0;
+}
 
 static size_t
 on_body (char *data, size_t size, size_t nmemb, void *user_data)
@@ -497,6 +517,8 @@ setup_easy (AuthentaHttp *http, CURL *easy, const AuthentaHttpPolicy *policy,
   curl_easy_setopt (easy, CURLOPT_USERAGENT, http->user_agent);
   curl_easy_setopt (easy, CURLOPT_ERRORBUFFER, t->errbuf);
   curl_easy_setopt (easy, CURLOPT_NOPROXY, http->no_proxy);
+  if (http->ca_file)
+    curl_easy_setopt (easy, CURLOPT_CAINFO, http->ca_file);
 #if LIBCURL_VERSION_NUM >= 0x075500
   curl_easy_setopt (easy, CURLOPT_PROTOCOLS_STR, "http,https");
 #else
@@ -532,6 +554,15 @@ setup_easy (AuthentaHttp *http, CURL *easy, const AuthentaHttpPolicy *policy,
   curl_easy_setopt (easy, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt (easy, CURLOPT_XFERINFOFUNCTION, on_progress);
   curl_easy_setopt (easy, CURLOPT_XFERINFODATA, t);
+  /* The debug callback only runs with VERBOSE; it prints nothing. */
+  curl_easy_setopt (easy, CURLOPT_DEBUGFUNCTION, on_debug);
+  curl_easy_setopt (easy, CURLOPT_DEBUGDATA, t);
+  curl_easy_setopt (easy, CURLOPT_VERBOSE, 1L);
+  /* A POST is not idempotent: never sent on a reused connection, which
+   * curl would silently resend on if it turned out dead, making a second
+   * record. */
+  curl_easy_setopt (easy, CURLOPT_FRESH_CONNECT,
+                    g_str_equal (request->method, "POST") ? 1L : 0L);
 
   if (request->api_key)
     {
@@ -539,7 +570,7 @@ setup_easy (AuthentaHttp *http, CURL *easy, const AuthentaHttpPolicy *policy,
           = g_strconcat ("Authorization: Bearer ", request->api_key, NULL);
       *headers = curl_slist_append (*headers, auth);
       /* The header holds the key: wipe our copy. */
-      memset (auth, 0, strlen (auth));
+      authenta_secret_wipe (auth);
       *headers = curl_slist_append (*headers, "Accept: application/json");
     }
   if (request->content_type)
@@ -643,6 +674,24 @@ is_retryable_curl (CURLcode code)
     }
 }
 
+/* Whether an attempt that failed with code may have reached the server
+ * whole, so that it may have done what was asked: its answer was lost. */
+static gboolean
+may_have_been_delivered (CURLcode code, curl_off_t pretransfer_us)
+{
+  switch (code)
+    {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_SSL_CONNECT_ERROR:
+      return FALSE;
+    case CURLE_OPERATION_TIMEDOUT:
+      return pretransfer_us > 0;
+    default:
+      return TRUE;
+    }
+}
+
 static gboolean
 is_retryable_status (guint status)
 {
@@ -690,7 +739,7 @@ authenta_http_send (AuthentaHttp *http, const AuthentaHttpPolicy *policy,
       gint64 start, elapsed_ms;
       GError *attempt_error = NULL;
       AuthentaHttpPolicy attempt_policy;
-      gboolean retry;
+      gboolean retry, delivered;
       guint64 delay;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -701,8 +750,16 @@ authenta_http_send (AuthentaHttp *http, const AuthentaHttpPolicy *policy,
           struct stat st;
           /* Checked before every attempt: a file that changed size since
            * the record was made can only be refused by storage. */
-          if (fstat (request->upload_fd, &st) != 0
-              || (guint64)st.st_size != request->upload_size)
+          if (fstat (request->upload_fd, &st) != 0)
+            {
+              int errsv = errno;
+              g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                           "Cannot read “%s”: %s",
+                           request->upload_path ? request->upload_path : "file",
+                           g_strerror (errsv));
+              return FALSE;
+            }
+          if ((guint64)st.st_size != request->upload_size)
             {
               g_propagate_error (
                   error,
@@ -740,6 +797,11 @@ authenta_http_send (AuthentaHttp *http, const AuthentaHttpPolicy *policy,
       setup_easy (http, slot->easy, &attempt_policy, request, &t, &headers);
       start = g_get_monotonic_time ();
       code = run_transfer (slot, cancellable, &cancelled);
+      /* What went on the wire counts against the attempts, curl's own
+       * resends included. */
+      if (t.heads_sent > 1)
+        attempt += t.heads_sent - 1;
+      response->attempts = attempt;
       elapsed_ms = (g_get_monotonic_time () - start) / 1000;
       curl_easy_getinfo (slot->easy, CURLINFO_RESPONSE_CODE, &status);
       curl_easy_getinfo (slot->easy, CURLINFO_NUM_CONNECTS, &new_connections);
@@ -807,7 +869,6 @@ authenta_http_send (AuthentaHttp *http, const AuthentaHttpPolicy *policy,
       if (code == CURLE_OK && status >= 200 && status < 300)
         {
           response->status = status;
-          response->attempts = attempt;
           response->body = g_byte_array_free_to_bytes (t.body);
           return TRUE;
         }
@@ -823,8 +884,25 @@ authenta_http_send (AuthentaHttp *http, const AuthentaHttpPolicy *policy,
           request->secret ? request->secret : request->api_key);
       g_byte_array_unref (t.body);
 
+      delivered
+          = code != CURLE_OK && may_have_been_delivered (code, pretransfer_us);
+      response->maybe_delivered |= delivered;
       retry = code == CURLE_OK ? is_retryable_status (status)
                                : is_retryable_curl (code);
+      /* A create whose answer was lost may have made a record: resending
+       * it would make a second one, left behind INITED. */
+      if (retry && delivered && g_str_equal (request->method, "POST"))
+        {
+          char *message = g_strdup_printf (
+              "%s; not resent, as the lost answer may have been to a new "
+              "record (listing the records shows it)",
+              attempt_error->message);
+
+          g_debug ("%s: not resending a POST whose answer was lost", what);
+          g_free (attempt_error->message);
+          attempt_error->message = message;
+          retry = FALSE;
+        }
       if (!retry)
         {
           g_debug ("%s: not retrying (%s)", what, attempt_error->message);

@@ -3,6 +3,8 @@
 
 #include "authenta-media-private.h"
 
+#include <authenta/authenta-content-type.h>
+
 #include "authenta-error-private.h"
 #include "authenta-participant-private.h"
 #include "authenta-util-private.h"
@@ -143,6 +145,18 @@ authenta_media_new_from_node (JsonNode *node, const char *raw_json,
       return NULL;
     }
 
+  /* The upload's Content-Type header is taken from here: never a value the
+   * service sent unchecked. */
+  if (self->content_type != NULL
+      && !authenta_content_type_is_valid (self->content_type))
+    {
+      g_propagate_error (error, authenta_error_new_full (
+                                    AUTHENTA_ERROR_PROTOCOL, 0, NULL, NULL,
+                                    "unexpected answer: “contentType” is not a "
+                                    "type/subtype content type"));
+      return NULL;
+    }
+
   self->size = record_size >= 0 ? (guint64)record_size : size;
   if (self->content_type == NULL)
     self->content_type = g_strdup (content_type);
@@ -206,31 +220,24 @@ authenta_media_new_from_node (JsonNode *node, const char *raw_json,
 AuthentaMedia *
 authenta_media_new_from_json (const char *json, gssize length, GError **error)
 {
-  g_autoptr (JsonParser) parser = NULL;
-  g_autoptr (GError) local_error = NULL;
+  g_autoptr (JsonNode) root = NULL;
   g_autofree char *raw = NULL;
+  GError *local_error = NULL;
 
   g_return_val_if_fail (json != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (length < 0)
     length = strlen (json);
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, json, length, &local_error))
+  root = authenta_json_parse (json, length, &local_error);
+  if (root == NULL)
     {
-      /* json-glib's message quotes bytes of the answer. */
-      g_autofree char *why = authenta_sanitize_service_text (
-          local_error->message, AUTHENTA_MAX_SERVICE_TEXT, NULL);
-
-      g_propagate_error (error,
-                         authenta_error_new_full (
-                             AUTHENTA_ERROR_PROTOCOL, 0, NULL, NULL,
-                             "unexpected answer: not valid JSON (%s)", why));
+      g_prefix_error_literal (&local_error, "unexpected answer: ");
+      g_propagate_error (error, local_error);
       return NULL;
     }
   raw = g_strndup (json, length);
-  return authenta_media_new_from_node (json_parser_get_root (parser), raw, NULL,
-                                       0, error);
+  return authenta_media_new_from_node (root, raw, NULL, 0, error);
 }
 
 /**

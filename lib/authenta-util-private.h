@@ -30,6 +30,13 @@ G_GNUC_INTERNAL
 char *authenta_sanitize_service_text (const char *text, gsize max_bytes,
                                       const char *secret);
 
+/* When the two texts, joined either way, hold secret across the joint
+ * (a key split between an error's code and its message), replaces each
+ * part of it with "[redacted]".  Texts are freed and replaced. */
+G_GNUC_INTERNAL
+void authenta_redact_split_secret (char **first, char **second,
+                                   const char *secret);
+
 /* [0-9A-Za-z_-]{1,64}: what may go into a URL path as a media id. */
 G_GNUC_INTERNAL
 gboolean authenta_mid_is_valid (const char *mid);
@@ -55,6 +62,15 @@ gboolean authenta_json_get_double (JsonObject *obj, const char *member,
 G_GNUC_INTERNAL
 gboolean authenta_json_get_bool (JsonObject *obj, const char *member, int *out,
                                  GError **error);
+
+/* The one way the library parses what the service sends: refuses nesting
+ * deeper than AUTHENTA_JSON_MAX_DEPTH before json-glib (which recurses per
+ * level) sees it, and makes the parser's message, which quotes the bytes,
+ * fit for an error.  Returns the root (transfer full), or NULL and
+ * AUTHENTA_ERROR_PROTOCOL ("… is not valid JSON (…)", "… nests …"); an
+ * empty document is an error too. */
+G_GNUC_INTERNAL
+JsonNode *authenta_json_parse (const char *data, gsize length, GError **error);
 
 /* A short name for the type a node holds: "a string", "an object", … */
 G_GNUC_INTERNAL

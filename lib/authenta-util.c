@@ -4,6 +4,7 @@
 #include "authenta-util-private.h"
 
 #include "authenta-error-private.h"
+#include "authenta-json-depth.h"
 
 #include <math.h>
 #include <string.h>
@@ -50,11 +51,46 @@ is_unsafe_char (gunichar c)
          || (c >= 0x2066 && c <= 0x2069);
 }
 
+/* Byte ranges of valid (UTF-8) where secret occurs once the unsafe
+ * characters are left out: a key with a control character slipped inside
+ * is still the key.  Pairs of start and end offsets. */
+static GArray *
+find_secret (const char *valid, const char *secret)
+{
+  g_autoptr (GString) stripped = g_string_new (NULL);
+  g_autoptr (GArray) origin = g_array_new (FALSE, FALSE, sizeof (gsize));
+  GArray *ranges = g_array_new (FALSE, FALSE, sizeof (gsize));
+  gsize secret_len = strlen (secret);
+  const char *p, *hit;
+
+  for (p = valid; *p; p = g_utf8_next_char (p))
+    if (!is_unsafe_char (g_utf8_get_char (p)))
+      for (const char *b = p; b < g_utf8_next_char (p); b++)
+        {
+          gsize at = b - valid;
+          g_string_append_c (stripped, *b);
+          g_array_append_val (origin, at);
+        }
+  for (hit = strstr (stripped->str, secret); hit != NULL;
+       hit = strstr (hit + secret_len, secret))
+    {
+      gsize first = hit - stripped->str;
+      gsize start = g_array_index (origin, gsize, first);
+      gsize end = g_array_index (origin, gsize, first + secret_len - 1) + 1;
+
+      g_array_append_val (ranges, start);
+      g_array_append_val (ranges, end);
+    }
+  return ranges;
+}
+
 char *
 authenta_sanitize_service_text (const char *text, gsize max_bytes,
                                 const char *secret)
 {
   g_autofree char *valid = NULL;
+  g_autoptr (GArray) secrets = NULL;
+  guint next = 0;
   GString *out;
   const char *p;
   gsize cut;
@@ -62,18 +98,29 @@ authenta_sanitize_service_text (const char *text, gsize max_bytes,
   if (text == NULL)
     return NULL;
   valid = g_utf8_make_valid (text, -1);
+  secrets = secret && *secret ? find_secret (valid, secret)
+                              : g_array_new (FALSE, FALSE, sizeof (gsize));
   out = g_string_sized_new (strlen (valid));
-  for (p = valid; *p; p = g_utf8_next_char (p))
+  /* Redacted before cutting, so that no part of the key survives at the
+   * cut. */
+  for (p = valid; *p;)
     {
       gunichar c = g_utf8_get_char (p);
+
+      if (next < secrets->len
+          && (gsize)(p - valid) == g_array_index (secrets, gsize, next))
+        {
+          g_string_append (out, "[redacted]");
+          p = valid + g_array_index (secrets, gsize, next + 1);
+          next += 2;
+          continue;
+        }
       if (is_unsafe_char (c))
         g_string_append_c (out, '?');
       else
         g_string_append_len (out, p, g_utf8_next_char (p) - p);
+      p = g_utf8_next_char (p);
     }
-  /* Before cutting, so that no part of the key survives at the cut. */
-  if (secret && *secret)
-    g_string_replace (out, secret, "[redacted]", 0);
   if (out->len <= max_bytes)
     return g_string_free (out, FALSE);
   /* Back to the start of the character that straddles the limit. */
@@ -83,6 +130,40 @@ authenta_sanitize_service_text (const char *text, gsize max_bytes,
   g_string_truncate (out, cut);
   g_string_append (out, "…");
   return g_string_free (out, FALSE);
+}
+
+void
+authenta_redact_split_secret (char **first, char **second, const char *secret)
+{
+  gsize secret_len = secret ? strlen (secret) : 0;
+
+  if (secret_len < 2 || first == NULL || second == NULL || *first == NULL
+      || *second == NULL)
+    return;
+  for (int order = 0; order < 2; order++)
+    {
+      char **a = order == 0 ? first : second;
+      char **b = order == 0 ? second : first;
+      gsize a_len = strlen (*a);
+      g_autofree char *joined = g_strconcat (*a, *b, NULL);
+
+      /* Each occurrence that straddles the joint: the end of a with the
+       * start of b. */
+      for (gsize pos = a_len > secret_len ? a_len - secret_len + 1 : 0;
+           pos < a_len; pos++)
+        if (strncmp (joined + pos, secret, secret_len) == 0)
+          {
+            char *new_a = g_strdup_printf ("%.*s[redacted]", (int)pos, *a);
+            char *new_b = g_strconcat ("[redacted]",
+                                       *b + (pos + secret_len - a_len), NULL);
+
+            g_free (*a);
+            g_free (*b);
+            *a = new_a;
+            *b = new_b;
+            break;
+          }
+    }
 }
 
 char *
@@ -269,4 +350,46 @@ authenta_json_get_bool (JsonObject *obj, const char *member, int *out,
     return wrong_type (node, member, "a boolean", error);
   *out = json_node_get_boolean (node) ? 1 : 0;
   return TRUE;
+}
+
+JsonNode *
+authenta_json_parse (const char *data, gsize length, GError **error)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  g_autoptr (GError) local_error = NULL;
+  JsonNode *root;
+
+  if (data == NULL || length == 0)
+    {
+      g_set_error_literal (error, AUTHENTA_ERROR, AUTHENTA_ERROR_PROTOCOL,
+                           "the answer is empty where JSON was expected");
+      return NULL;
+    }
+  if (!authenta_json_depth_ok (data, length, AUTHENTA_JSON_MAX_DEPTH))
+    {
+      g_set_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_PROTOCOL,
+                   "the answer nests objects or arrays more than %d levels "
+                   "deep, which no answer of the service does",
+                   AUTHENTA_JSON_MAX_DEPTH);
+      return NULL;
+    }
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      /* json-glib's message quotes bytes of the answer. */
+      g_autofree char *why = authenta_sanitize_service_text (
+          local_error->message, AUTHENTA_MAX_SERVICE_TEXT, NULL);
+
+      g_set_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_PROTOCOL,
+                   "the answer is not valid JSON (%s)", why);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      g_set_error_literal (error, AUTHENTA_ERROR, AUTHENTA_ERROR_PROTOCOL,
+                           "the answer holds no JSON value");
+      return NULL;
+    }
+  return json_node_ref (root);
 }

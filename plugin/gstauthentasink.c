@@ -226,7 +226,7 @@ free_secret (char *secret)
 {
   if (secret == NULL)
     return;
-  explicit_bzero (secret, strlen (secret));
+  authenta_secret_wipe (secret);
   g_free (secret);
 }
 

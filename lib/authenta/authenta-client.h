@@ -164,8 +164,9 @@ typedef gboolean (*AuthentaMediaFunc) (AuthentaMedia *media,
  * A connection to the Authenta service.  Safe to use from many threads at
  * once; concurrent calls share connections, DNS and TLS sessions.
  *
- * Properties (all construct-time or set before the first call):
- * `base-url`, `api-key` (write-only), `allow-insecure`, `connect-timeout`,
+ * Construct-only properties: `base-url`, `api-key` (write-only),
+ * `allow-insecure`, `ca-file`.  The others may be changed at any time from
+ * any thread and apply to calls started afterwards: `connect-timeout`,
  * `stall-timeout`, `request-timeout` (milliseconds), `retry-attempts`,
  * `retry-base-delay`, `retry-max-delay` (ms), `retry-jitter` (0–1),
  * `poll-interval`, `poll-max-interval` (ms), `poll-growth` (factor),
@@ -179,6 +180,11 @@ G_DECLARE_FINAL_TYPE (AuthentaClient, authenta_client, AUTHENTA, CLIENT,
  * NULL api_key: AUTHENTA_API_KEY.  Plain http is accepted only for loopback
  * hosts unless the client is made with g_initable_new() and
  * "allow-insecure" TRUE. */
+/* Overwrites a NUL-terminated secret (an API key) with zeros in a way the
+ * compiler may not drop; for callers that held a copy of the key. */
+AUTHENTA_AVAILABLE_IN_ALL
+void authenta_secret_wipe (char *secret);
+
 AUTHENTA_AVAILABLE_IN_ALL
 AuthentaClient *authenta_client_new (const char *base_url, const char *api_key,
                                      GError **error);
@@ -247,6 +253,13 @@ authenta_client_upload_file (AuthentaClient *self, AuthentaMedia *media,
                              const char *path, AuthentaProgressFunc progress,
                              gpointer progress_data, GCancellable *cancellable,
                              GError **error);
+/* As upload_file, from a descriptor held since the file was written. */
+AUTHENTA_AVAILABLE_IN_ALL
+AuthentaMedia *
+authenta_client_upload_fd (AuthentaClient *self, AuthentaMedia *media, int fd,
+                           const char *path, AuthentaProgressFunc progress,
+                           gpointer progress_data, GCancellable *cancellable,
+                           GError **error);
 
 /* Poll GET /media/{mid} with growing intervals until PROCESSED.  Failed
  * polls of kind NETWORK, SERVER, RATE_LIMITED or PROTOCOL do not end the

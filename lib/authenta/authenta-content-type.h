@@ -19,6 +19,11 @@ const char *authenta_content_type_sniff_file (const char *path, GError **error);
 AUTHENTA_AVAILABLE_IN_ALL
 const char *authenta_content_type_sniff_data (const guint8 *data, gsize length);
 
+/* TRUE when content_type is an RFC 6838 type/subtype token, such as
+ * "video/mp4": what may go into a Content-Type header. */
+AUTHENTA_AVAILABLE_IN_ALL
+gboolean authenta_content_type_is_valid (const char *content_type);
+
 /* "DF-1" for video types, "AC-1" for images, NULL otherwise. */
 AUTHENTA_AVAILABLE_IN_ALL
 const char *authenta_content_type_default_model (const char *content_type);

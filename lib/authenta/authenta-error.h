@@ -60,6 +60,9 @@ G_BEGIN_DECLS
  *   `statusCode`), such as a web site's HTML page.  The base URL is most
  *   likely wrong (it usually ends in `/api`).  Unlike
  *   %AUTHENTA_ERROR_NOT_FOUND it says nothing about a record.
+ * @AUTHENTA_ERROR_TLS: the server's TLS certificate is not trusted (or the
+ *   CA file cannot be used).  Never retried: give the CA that signed it with
+ *   #AuthentaClient:ca-file or `AUTHENTA_CA_FILE`.  Since: 0.2
  *
  * Codes are only ever appended.
  */
@@ -80,6 +83,7 @@ typedef enum
   AUTHENTA_ERROR_INVALID_ARGUMENT,
   AUTHENTA_ERROR_UNSUPPORTED_MEDIA,
   AUTHENTA_ERROR_NO_SERVICE,
+  AUTHENTA_ERROR_TLS,
 } AuthentaError;
 
 AUTHENTA_AVAILABLE_IN_ALL

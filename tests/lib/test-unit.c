@@ -750,7 +750,7 @@ test_client_invalid_mid (void)
 static void
 test_user_agent (void)
 {
-  AuthentaHttp *http = authenta_http_new ();
+  AuthentaHttp *http = authenta_http_new (NULL);
   const char *ua = authenta_http_get_user_agent (http);
   g_autofree char *prefix
       = g_strdup_printf ("libauthenta/%s libcurl/", authenta_get_version ());
@@ -768,13 +768,13 @@ test_user_agent (void)
 static void
 test_no_proxy_read_once (void)
 {
-  AuthentaHttp *first = authenta_http_new ();
+  AuthentaHttp *first = authenta_http_new (NULL);
   AuthentaHttp *second = NULL;
   g_autofree char *before = g_strdup (authenta_http_get_no_proxy (first));
 
   g_assert_true (g_str_has_suffix (before, "localhost,127.0.0.1,::1"));
   g_setenv ("no_proxy", "later.example", TRUE);
-  second = authenta_http_new ();
+  second = authenta_http_new (NULL);
   g_assert_cmpstr (authenta_http_get_no_proxy (second), ==, before);
   g_assert_null (strstr (authenta_http_get_no_proxy (second), "later"));
   g_unsetenv ("no_proxy");

@@ -303,7 +303,7 @@ cli_make_client (int *out_exit)
                            base_url, "api-key", key, "allow-insecure",
                            cli_global.insecure, NULL);
   /* Our copy of the key is not needed any more. */
-  memset (key, 0, strlen (key));
+  authenta_secret_wipe (key);
   if (!client)
     {
       g_autofree char *hint = NULL;
