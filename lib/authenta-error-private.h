@@ -24,6 +24,16 @@ void authenta_error_add_context (GError *error, const char *what,
 G_GNUC_INTERNAL
 void authenta_error_set_http_status (GError *error, guint http_status);
 
+/* Whether a curl code is a certificate problem (never retried), and the
+ * error for it: host (NULL: "the server") is the one whose certificate
+ * was refused, and the message says how to trust its CA. */
+G_GNUC_INTERNAL
+gboolean authenta_error_curl_is_tls (CURLcode code);
+G_GNUC_INTERNAL
+GError *authenta_error_new_tls (const char *what, const char *host,
+                                CURLcode curl_code, const char *detail,
+                                const char *mid);
+
 /* Where an answer came from: the service's API (JSON errors) or the storage
  * service behind a pre-signed URL (S3, XML errors). */
 typedef enum

@@ -325,23 +325,25 @@ code_for_status (AuthentaOrigin origin, guint status)
     }
 }
 
-/* The host in "METHOD scheme://host/…", for a TLS message. */
-static char *
-host_of_request (const char *what)
+gboolean
+authenta_error_curl_is_tls (CURLcode code)
 {
-  const char *url = what ? strchr (what, ' ') : NULL;
-  g_autoptr (GUri) uri
-      = url ? g_uri_parse (url + 1, G_URI_FLAGS_NONE, NULL) : NULL;
-
-  return g_strdup (uri && g_uri_get_host (uri) ? g_uri_get_host (uri)
-                                               : "the server");
+  switch (code)
+    {
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_ISSUER_ERROR:
+      return TRUE;
+    default:
+      return FALSE;
+    }
 }
 
-static GError *
-error_from_tls (const char *what, CURLcode curl_code, const char *detail,
-                const char *mid)
+GError *
+authenta_error_new_tls (const char *what, const char *host, CURLcode curl_code,
+                        const char *detail, const char *mid)
 {
-  g_autofree char *host = host_of_request (what);
   const char *reason
       = detail && *detail ? detail : curl_easy_strerror (curl_code);
 
@@ -356,7 +358,7 @@ error_from_tls (const char *what, CURLcode curl_code, const char *detail,
       "%s: the certificate of %s is not trusted (%s): if it is signed by a "
       "private CA, give that CA's certificate with ca-file, --ca-file or "
       "AUTHENTA_CA_FILE",
-      what, host, reason);
+      what, host ? host : "the server", reason);
 }
 
 static GError *
@@ -372,7 +374,7 @@ error_from_curl (const char *what, CURLcode curl_code, const char *detail,
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_ISSUER_ERROR:
-      return error_from_tls (what, curl_code, detail, mid);
+      return authenta_error_new_tls (what, NULL, curl_code, detail, mid);
     case CURLE_OPERATION_TIMEDOUT:
       /* A transfer time-out (connect, stall or request) is a network
        * failure; AUTHENTA_ERROR_TIMEOUT is kept for the wait for a

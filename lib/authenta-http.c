@@ -876,12 +876,21 @@ authenta_http_send (AuthentaHttp *http, const AuthentaHttpPolicy *policy,
       if (code == CURLE_OPERATION_TIMEDOUT)
         timeout_detail = describe_timeout (&attempt_policy, request, t.errbuf,
                                            pretransfer_us);
-      attempt_error = authenta_error_from_response (
-          what, request->origin, code,
-          timeout_detail ? timeout_detail : t.errbuf,
-          code == CURLE_OK ? status : 0, (const char *)t.body->data,
-          t.body->len, request->mid,
-          request->secret ? request->secret : request->api_key);
+      if (authenta_error_curl_is_tls (code))
+        {
+          g_autoptr (GUri) uri
+              = g_uri_parse (request->url, G_URI_FLAGS_ENCODED, NULL);
+          attempt_error
+              = authenta_error_new_tls (what, uri ? g_uri_get_host (uri) : NULL,
+                                        code, t.errbuf, request->mid);
+        }
+      else
+        attempt_error = authenta_error_from_response (
+            what, request->origin, code,
+            timeout_detail ? timeout_detail : t.errbuf,
+            code == CURLE_OK ? status : 0, (const char *)t.body->data,
+            t.body->len, request->mid,
+            request->secret ? request->secret : request->api_key);
       g_byte_array_unref (t.body);
 
       delivered

@@ -52,7 +52,7 @@ is_unsafe_char (gunichar c)
 }
 
 /* Byte ranges of valid (UTF-8) where secret occurs once the unsafe
- * characters are left out: a key with a control character slipped inside
+ * characters and terminal escape sequences are left out: a key with a control character slipped inside
  * is still the key.  Pairs of start and end offsets. */
 static GArray *
 find_secret (const char *valid, const char *secret)
@@ -64,13 +64,25 @@ find_secret (const char *valid, const char *secret)
   const char *p, *hit;
 
   for (p = valid; *p; p = g_utf8_next_char (p))
-    if (!is_unsafe_char (g_utf8_get_char (p)))
-      for (const char *b = p; b < g_utf8_next_char (p); b++)
+    {
+      /* A terminal's escape sequence (ESC [ … final byte) shows nothing. */
+      if (p[0] == '\x1b' && p[1] == '[')
         {
-          gsize at = b - valid;
-          g_string_append_c (stripped, *b);
-          g_array_append_val (origin, at);
+          p += 2;
+          while (*p && !(*p >= 0x40 && *p <= 0x7e))
+            p++;
+          if (*p == '\0')
+            break;
+          continue;
         }
+      if (!is_unsafe_char (g_utf8_get_char (p)))
+        for (const char *b = p; b < g_utf8_next_char (p); b++)
+          {
+            gsize at = b - valid;
+            g_string_append_c (stripped, *b);
+            g_array_append_val (origin, at);
+          }
+    }
   for (hit = strstr (stripped->str, secret); hit != NULL;
        hit = strstr (hit + secret_len, secret))
     {

@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char video_record[]
     = "{\"mid\":\"692f406f9f68d4b70080bb80\",\"name\":\"video_sample\","
@@ -799,6 +800,261 @@ test_wipe_headers (void)
   curl_slist_free_all (headers);
 }
 
+/* ---- hardening (issue 15) ------------------------------------------- */
+
+static char *
+nested (guint depth, const char *inner)
+{
+  GString *out = g_string_new ("{\"mid\":\"abc\",\"x\":");
+
+  for (guint i = 0; i < depth; i++)
+    g_string_append_c (out, '[');
+  g_string_append (out, inner);
+  for (guint i = 0; i < depth; i++)
+    g_string_append_c (out, ']');
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+/* The record itself is one level: depth d of arrays inside it is d + 1. */
+static void
+test_json_depth (void)
+{
+  static const struct
+  {
+    guint depth;
+    const char *inner;
+    gboolean accepted;
+  } cases[] = {
+    { 63, "1", TRUE },
+    { 64, "1", FALSE },
+    { 100000, "1", FALSE },
+    /* Brackets in a string are text, not nesting. */
+    { 2,
+      "\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+      "[[[[[[[[[[\\\"[[[[\"",
+      TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *json = nested (cases[i].depth, cases[i].inner);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AuthentaMedia) media
+          = authenta_media_new_from_json (json, -1, &error);
+
+      g_test_message ("depth %u: %s", cases[i].depth,
+                      error ? error->message : "accepted");
+      if (cases[i].accepted)
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (media);
+        }
+      else
+        {
+          g_assert_null (media);
+          g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_PROTOCOL);
+          g_assert_nonnull (strstr (error->message, "levels deep"));
+        }
+    }
+  /* The error mapping parses answers too. */
+  {
+    g_autofree char *deep = nested (100000, "1");
+    g_autoptr (GError) error = authenta_error_from_response (
+        "GET /api/media/abc", AUTHENTA_ORIGIN_API, CURLE_OK, NULL, 400, deep,
+        strlen (deep), "abc", NULL);
+    g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_BAD_REQUEST);
+  }
+}
+
+static void
+test_content_type_valid (void)
+{
+  static const struct
+  {
+    const char *value;
+    gboolean valid;
+  } cases[] = {
+    { "video/mp4", TRUE },
+    { "image/jpeg", TRUE },
+    { "video/x-matroska", TRUE },
+    { "application/vnd.example+json", TRUE },
+    { "video/mp4\r\nX-Injected: 1", FALSE },
+    { "video/mp4; codecs=avc1", FALSE },
+    { "video/ mp4", FALSE },
+    { "video", FALSE },
+    { "/mp4", FALSE },
+    { "video/", FALSE },
+    { "video/mp4/x", FALSE },
+    { "-video/mp4", FALSE },
+    { "", FALSE },
+    { NULL, FALSE },
+  };
+  g_autofree char *long_name = g_strnfill (128, 'a');
+  g_autofree char *too_long = g_strconcat ("video/", long_name, NULL);
+  g_autofree char *just_fits = g_strndup (too_long, strlen (too_long) - 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    if (authenta_content_type_is_valid (cases[i].value) != cases[i].valid)
+      g_error ("“%s”: expected %s", cases[i].value ? cases[i].value : "NULL",
+               cases[i].valid ? "valid" : "invalid");
+  g_assert_false (authenta_content_type_is_valid (too_long));
+  g_assert_true (authenta_content_type_is_valid (just_fits));
+}
+
+/* A record the service sends with a content type that is not one is a
+ * protocol error: it would become the PUT's Content-Type header. */
+static void
+test_answer_content_type_checked (void)
+{
+  static const char *const hostile[] = {
+    "{\"mid\":\"abc\",\"contentType\":\"video/mp4\\r\\nX-Injected: 1\"}",
+    "{\"mid\":\"abc\",\"contentType\":\"video/mp4 \"}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (hostile); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AuthentaMedia) media
+          = authenta_media_new_from_json (hostile[i], -1, &error);
+      g_assert_null (media);
+      g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_PROTOCOL);
+      g_assert_nonnull (strstr (error->message, "contentType"));
+      g_assert_null (strstr (error->message, "Injected"));
+    }
+}
+
+static void
+test_redaction_mangled (void)
+{
+  static const char key[] = "api_k3ysecret";
+  static const struct
+  {
+    const char *body;
+  } cases[] = {
+    /* A control character inside the key. */
+    { "{\"code\":\"X\",\"message\":\"bad key api_k3y\\u0001secret\"}" },
+    { "{\"code\":\"X\",\"message\":\"bad key api_k3y\\u001b[0msecret\"}" },
+    /* The key split between the code and the message, either way. */
+    { "{\"code\":\"api_k3y\",\"message\":\"secret is wrong\"}" },
+    { "{\"code\":\"ecret\",\"message\":\"no such key api_k3ys\"}" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = authenta_error_from_response (
+          "GET /api/media/abc", AUTHENTA_ORIGIN_API, CURLE_OK, NULL, 400,
+          cases[i].body, strlen (cases[i].body), "abc", key);
+      g_autofree char *joined = NULL;
+      g_autoptr (GString) stripped = g_string_new (NULL);
+      const char *code = authenta_error_get_service_code (error);
+
+      g_test_message ("%s", error->message);
+      /* Whatever order, whatever controls: no way to read the key back. */
+      joined = g_strconcat (error->message, code ? code : "", NULL);
+      for (const char *p = joined; *p; p++)
+        if (!g_ascii_iscntrl (*p) && *p != '?')
+          g_string_append_c (stripped, *p);
+      g_assert_null (strstr (stripped->str, key));
+      g_assert_null (strstr (stripped->str, "api_k3y"));
+      g_assert_nonnull (strstr (error->message, "[redacted]"));
+    }
+}
+
+/* The upload URL is held to the base URL's rule before any byte is sent;
+ * hosts under .invalid never resolve, so a failure here sends nothing. */
+static void
+test_upload_url_rule (void)
+{
+  static const struct
+  {
+    const char *upload_url;
+    const char *needle;
+  } cases[] = {
+    { "http://storage.example.invalid/bucket/k?X-Amz-Signature=s",
+      "clear text" },
+    { "ftp://storage.example.invalid/bucket/k", "not an http(s) URL" },
+    { "file:///etc/passwd", "not an http(s) URL" },
+    { "not a url", "not an http(s) URL" },
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AuthentaClient) client
+      = authenta_client_new ("https://127.0.0.1:1/api", "api_k", &error);
+  g_autofree char *path = NULL;
+  int fd;
+
+  g_assert_no_error (error);
+  fd = g_file_open_tmp ("authenta-unit-XXXXXX", &path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (write (fd, "1234", 4), ==, 4);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *json = g_strdup_printf (
+          "{\"mid\":\"abc\",\"contentType\":\"video/mp4\",\"size\":4,"
+          "\"uploadUrl\":\"%s\"}",
+          cases[i].upload_url);
+      g_autoptr (AuthentaMedia) media
+          = authenta_media_new_from_json (json, -1, &error);
+      g_autoptr (AuthentaMedia) uploaded = NULL;
+
+      g_assert_no_error (error);
+      uploaded = authenta_client_upload_fd (client, media, fd, path, NULL, NULL,
+                                            NULL, &error);
+      g_assert_null (uploaded);
+      g_test_message ("%s", error->message);
+      g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_PROTOCOL);
+      g_assert_nonnull (strstr (error->message, cases[i].needle));
+      g_assert_null (strstr (error->message, "X-Amz-Signature"));
+      g_clear_error (&error);
+    }
+  close (fd);
+  g_unlink (path);
+}
+
+static void
+test_ca_file_checked (void)
+{
+  g_autofree char *saved = g_strdup (g_getenv ("CURL_CA_BUNDLE"));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AuthentaClient) client = g_initable_new (
+      AUTHENTA_TYPE_CLIENT, NULL, &error, "base-url", "https://127.0.0.1:1/api",
+      "api-key", "api_k", "ca-file", "/nonexistent/ca.pem", NULL);
+
+  g_assert_null (client);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_TLS);
+  g_assert_nonnull (strstr (error->message, "/nonexistent/ca.pem"));
+  g_clear_error (&error);
+
+  /* From the environment as curl users expect, the library's own first. */
+  g_setenv ("CURL_CA_BUNDLE", "/nonexistent/curl.pem", TRUE);
+  client = authenta_client_new ("https://127.0.0.1:1/api", "api_k", &error);
+  g_assert_null (client);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_TLS);
+  g_assert_nonnull (strstr (error->message, "CURL_CA_BUNDLE"));
+  g_clear_error (&error);
+  g_setenv ("AUTHENTA_CA_FILE", "/nonexistent/authenta.pem", TRUE);
+  client = authenta_client_new ("https://127.0.0.1:1/api", "api_k", &error);
+  g_assert_null (client);
+  g_assert_nonnull (strstr (error->message, "AUTHENTA_CA_FILE"));
+  g_clear_error (&error);
+  g_unsetenv ("AUTHENTA_CA_FILE");
+  if (saved)
+    g_setenv ("CURL_CA_BUNDLE", saved, TRUE);
+  else
+    g_unsetenv ("CURL_CA_BUNDLE");
+}
+
+static void
+test_secret_wipe (void)
+{
+  char key[] = "api_secret";
+
+  authenta_secret_wipe (key);
+  for (gsize i = 0; i < sizeof key; i++)
+    g_assert_cmpint (key[i], ==, 0);
+  authenta_secret_wipe (NULL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -836,6 +1092,16 @@ main (int argc, char **argv)
                    test_client_defaults_exported);
   g_test_add_func ("/client/invalid-arguments-refused-locally",
                    test_client_invalid_mid);
+
+  g_test_add_func ("/hardening/json-nesting-bounded", test_json_depth);
+  g_test_add_func ("/hardening/content-type-tokens", test_content_type_valid);
+  g_test_add_func ("/hardening/answer-content-type-checked",
+                   test_answer_content_type_checked);
+  g_test_add_func ("/hardening/redaction-of-mangled-keys",
+                   test_redaction_mangled);
+  g_test_add_func ("/hardening/upload-url-https-rule", test_upload_url_rule);
+  g_test_add_func ("/hardening/ca-file-checked", test_ca_file_checked);
+  g_test_add_func ("/hardening/secret-wipe", test_secret_wipe);
 
   return g_test_run ();
 }
