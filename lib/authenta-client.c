@@ -37,6 +37,7 @@ struct _AuthentaClient
   double poll_growth;
   guint poll_max_interval_ms;
   guint poll_timeout_ms;
+  guint upload_seen_timeout_ms;
 };
 
 enum
@@ -57,6 +58,7 @@ enum
   PROP_POLL_MAX_INTERVAL,
   PROP_POLL_GROWTH,
   PROP_POLL_TIMEOUT,
+  PROP_UPLOAD_SEEN_TIMEOUT,
   N_PROPS
 };
 
@@ -177,6 +179,9 @@ authenta_client_set_property (GObject *object, guint prop_id,
     case PROP_POLL_TIMEOUT:
       SET_FIELD (self->poll_timeout_ms, g_value_get_uint (value));
       break;
+    case PROP_UPLOAD_SEEN_TIMEOUT:
+      SET_FIELD (self->upload_seen_timeout_ms, g_value_get_uint (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -240,6 +245,9 @@ authenta_client_get_property (GObject *object, guint prop_id, GValue *value,
       break;
     case PROP_POLL_TIMEOUT:
       g_value_set_uint (value, self->poll_timeout_ms);
+      break;
+    case PROP_UPLOAD_SEEN_TIMEOUT:
+      g_value_set_uint (value, self->upload_seen_timeout_ms);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -397,6 +405,20 @@ authenta_client_class_init (AuthentaClientClass *klass)
   properties[PROP_POLL_TIMEOUT] = g_param_spec_uint (
       "poll-timeout", NULL, NULL, 0, G_MAXUINT,
       AUTHENTA_DEFAULT_POLL_TIMEOUT_MS, rw | G_PARAM_CONSTRUCT);
+  /**
+   * AuthentaClient:upload-seen-timeout:
+   *
+   * Milliseconds a record may stay `INITED` while its verdict is awaited
+   * (0: no bound).  Storage answered 200 to the upload; a service that
+   * still has not seen it after this long never will, and the wait ends
+   * with %AUTHENTA_ERROR_SERVER instead of lasting the whole poll-timeout.
+   * Default: %AUTHENTA_DEFAULT_UPLOAD_SEEN_TIMEOUT_MS.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_UPLOAD_SEEN_TIMEOUT] = g_param_spec_uint (
+      "upload-seen-timeout", NULL, NULL, 0, G_MAXUINT,
+      AUTHENTA_DEFAULT_UPLOAD_SEEN_TIMEOUT_MS, rw | G_PARAM_CONSTRUCT);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -1638,10 +1660,11 @@ authenta_client_wait_for_result (AuthentaClient *self, const char *mid,
 {
   g_autoptr (GError) last_error = NULL;
   g_autofree char *last_status = NULL;
-  guint interval_ms, max_interval_ms, timeout_ms;
+  guint interval_ms, max_interval_ms, timeout_ms, seen_timeout_ms;
   double growth;
   gint64 start, deadline;
   guint polls = 0, failed_polls = 0;
+  gboolean seen = FALSE; /* a status past INITED */
 
   g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
   g_return_val_if_fail (mid != NULL, NULL);
@@ -1655,6 +1678,7 @@ authenta_client_wait_for_result (AuthentaClient *self, const char *mid,
   growth = self->poll_growth;
   max_interval_ms = self->poll_max_interval_ms;
   timeout_ms = self->poll_timeout_ms;
+  seen_timeout_ms = self->upload_seen_timeout_ms;
   g_mutex_unlock (&self->lock);
 
   start = g_get_monotonic_time ();
@@ -1710,6 +1734,22 @@ authenta_client_wait_for_result (AuthentaClient *self, const char *mid,
                                             "The service could not process "
                                             "mid %s (status %s)",
                                             mid, status));
+              return NULL;
+            }
+          seen |= g_strcmp0 (status, "INITED") != 0;
+          if (!seen && seen_timeout_ms
+              && g_get_monotonic_time () - start
+                     >= (gint64)seen_timeout_ms * 1000)
+            {
+              g_autofree char *after = describe_duration (seen_timeout_ms);
+
+              g_propagate_error (
+                  error, authenta_error_new_full (
+                             AUTHENTA_ERROR_SERVER, 0, status, mid,
+                             "The service never saw the upload of mid %s: "
+                             "storage accepted it, but the record was still "
+                             "INITED %s later; scan the file again",
+                             mid, after));
               return NULL;
             }
         }

@@ -296,6 +296,13 @@ typedef struct
   int read_errno;
   gint64 last_progress;
 
+  /* Our own stall detection: curl's LOW_SPEED_TIME averages over a window
+   * and fired after ~37 s for a 30 s setting. */
+  gint64 stall_timeout_us; /* 0: none */
+  curl_off_t moved;        /* bytes up and down so far */
+  gint64 last_moved;
+  gboolean stalled;
+
   /* Request heads curl put on the wire: more than one when it silently
    * resent on a reused connection that turned out dead. */
   guint heads_sent;
@@ -424,11 +431,23 @@ on_progress (void *user_data, curl_off_t dltotal, curl_off_t dlnow,
 {
   Transfer *t = user_data;
 
+  gint64 now = g_get_monotonic_time ();
+
   if (g_cancellable_is_cancelled (t->cancellable))
     return 1;
+  if (dlnow + ulnow != t->moved)
+    {
+      t->moved = dlnow + ulnow;
+      t->last_moved = now;
+    }
+  else if (t->stall_timeout_us > 0
+           && now - t->last_moved >= t->stall_timeout_us)
+    {
+      t->stalled = TRUE;
+      return 1;
+    }
   if (t->request->progress && t->request->upload_fd >= 0)
     {
-      gint64 now = g_get_monotonic_time ();
       if (now - t->last_progress >= PROGRESS_INTERVAL_US)
         {
           t->last_progress = now;
@@ -509,7 +528,6 @@ setup_easy (AuthentaHttp *http, CURL *easy, const AuthentaHttpPolicy *policy,
             struct curl_slist **headers)
 {
   g_autofree char *content_type = NULL;
-  long stall_s = MAX (1, (policy->stall_timeout_ms + 999) / 1000);
 
   curl_easy_setopt (easy, CURLOPT_URL, request->url);
   curl_easy_setopt (easy, CURLOPT_NOSIGNAL, 1L);
@@ -538,11 +556,10 @@ setup_easy (AuthentaHttp *http, CURL *easy, const AuthentaHttpPolicy *policy,
   if (policy->connect_timeout_ms)
     curl_easy_setopt (easy, CURLOPT_CONNECTTIMEOUT_MS,
                       (long)policy->connect_timeout_ms);
-  if (policy->stall_timeout_ms)
-    {
-      curl_easy_setopt (easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-      curl_easy_setopt (easy, CURLOPT_LOW_SPEED_TIME, stall_s);
-    }
+  /* The stall time-out is kept by on_progress (curl calls it at least
+   * once a second, and run_transfer wakes as often). */
+  t->stall_timeout_us = (gint64)policy->stall_timeout_ms * 1000;
+  t->last_moved = g_get_monotonic_time ();
   if (policy->request_timeout_ms && request->upload_fd < 0)
     curl_easy_setopt (easy, CURLOPT_TIMEOUT_MS,
                       (long)policy->request_timeout_ms);
@@ -797,6 +814,11 @@ authenta_http_send (AuthentaHttp *http, const AuthentaHttpPolicy *policy,
       setup_easy (http, slot->easy, &attempt_policy, request, &t, &headers);
       start = g_get_monotonic_time ();
       code = run_transfer (slot, cancellable, &cancelled);
+      if (t.stalled)
+        {
+          code = CURLE_OPERATION_TIMEDOUT;
+          g_strlcpy (t.errbuf, "Operation too slow", sizeof t.errbuf);
+        }
       /* What went on the wire counts against the attempts, curl's own
        * resends included. */
       if (t.heads_sent > 1)

@@ -52,8 +52,9 @@ is_unsafe_char (gunichar c)
 }
 
 /* Byte ranges of valid (UTF-8) where secret occurs once the unsafe
- * characters and terminal escape sequences are left out: a key with a control character slipped inside
- * is still the key.  Pairs of start and end offsets. */
+ * characters and terminal escape sequences are left out: a key with a control
+ * character slipped inside is still the key.  Pairs of start and end offsets.
+ */
 static GArray *
 find_secret (const char *valid, const char *secret)
 {

@@ -108,6 +108,15 @@ G_BEGIN_DECLS
  * after 15 minutes.
  */
 #define AUTHENTA_DEFAULT_POLL_TIMEOUT_MS (15 * 60 * 1000)
+/**
+ * AUTHENTA_DEFAULT_UPLOAD_SEEN_TIMEOUT_MS:
+ *
+ * The default of #AuthentaClient:upload-seen-timeout: a record still
+ * `INITED` 2 minutes after its upload ends the wait.
+ *
+ * Since: 0.2
+ */
+#define AUTHENTA_DEFAULT_UPLOAD_SEEN_TIMEOUT_MS (2 * 60 * 1000)
 
 /**
  * AuthentaScanStage:
@@ -170,7 +179,8 @@ typedef gboolean (*AuthentaMediaFunc) (AuthentaMedia *media,
  * `stall-timeout`, `request-timeout` (milliseconds), `retry-attempts`,
  * `retry-base-delay`, `retry-max-delay` (ms), `retry-jitter` (0–1),
  * `poll-interval`, `poll-max-interval` (ms), `poll-growth` (factor),
- * `poll-timeout` (ms, the longest total wait for a verdict; 0: no bound).
+ * `poll-timeout` (ms, the longest total wait for a verdict; 0: no bound),
+ * `upload-seen-timeout` (ms a record may stay INITED after its upload).
  */
 AUTHENTA_AVAILABLE_IN_ALL
 G_DECLARE_FINAL_TYPE (AuthentaClient, authenta_client, AUTHENTA, CLIENT,
