@@ -103,6 +103,7 @@ enum
   PROP_POLL_INTERVAL,
   PROP_POLL_MAX_INTERVAL,
   PROP_ALLOW_INSECURE,
+  PROP_CA_FILE,
 };
 
 /* A copy of the properties, taken when a scan starts so that it runs with
@@ -123,6 +124,7 @@ typedef struct
   guint poll_interval;
   guint poll_max_interval;
   gboolean allow_insecure;
+  char *ca_file;
 } Settings;
 
 struct _GstAuthentaSink
@@ -255,6 +257,7 @@ settings_clear (Settings *s)
   g_clear_pointer (&s->base_url, g_free);
   g_clear_pointer (&s->media_name, g_free);
   g_clear_pointer (&s->content_type, g_free);
+  g_clear_pointer (&s->ca_file, g_free);
 }
 
 static void
@@ -265,6 +268,7 @@ settings_copy (Settings *dest, const Settings *src)
   dest->base_url = g_strdup (src->base_url);
   dest->media_name = g_strdup (src->media_name);
   dest->content_type = g_strdup (src->content_type);
+  dest->ca_file = g_strdup (src->ca_file);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Settings, settings_clear)
@@ -405,6 +409,14 @@ is_refused_plain_http (const char *url)
          && g_uri_get_query (uri) == NULL && g_uri_get_fragment (uri) == NULL;
 }
 
+/* The text for AUTHENTA_ERROR_TLS, at start or in a scan: the library's
+ * message (the debug string) says which file or host and why. */
+#define TLS_ERROR_TEXT                                                         \
+  "The TLS certificate of the Authenta service is not trusted, or the CA "     \
+  "file cannot be used (the details say which). Set ca-file (or "              \
+  "AUTHENTA_CA_FILE) to a readable PEM file with the CA certificate that "     \
+  "signed the service's certificate."
+
 /* Why the client could not be made, worded by its cause: the key, plain
  * http, or a malformed base URL.  Neither the key nor the URL is quoted
  * (the URL may hold a password; the debug string has it redacted). */
@@ -416,6 +428,8 @@ describe_setup_error (const GError *error, const Settings *s,
   const char *url = effective_base_url (s, &from);
 
   *code = GST_RESOURCE_ERROR_SETTINGS;
+  if (g_error_matches (error, AUTHENTA_ERROR, AUTHENTA_ERROR_TLS))
+    return g_strdup (TLS_ERROR_TEXT);
   if (g_error_matches (error, AUTHENTA_ERROR, AUTHENTA_ERROR_INVALID_API_KEY))
     {
       char *env_key = dup_trimmed_key (g_getenv ("AUTHENTA_API_KEY"));
@@ -579,6 +593,11 @@ post_scan_error (GstAuthentaSink *self, const GError *error,
                 from);
             break;
           }
+        case AUTHENTA_ERROR_TLS:
+          /* Never retried: the same certificate fails the same way. */
+          code = GST_RESOURCE_ERROR_SETTINGS;
+          what = g_strdup (TLS_ERROR_TEXT);
+          break;
         case AUTHENTA_ERROR_UNSUPPORTED_MEDIA:
           domain = GST_STREAM_ERROR;
           code = GST_STREAM_ERROR_WRONG_TYPE;
@@ -648,6 +667,45 @@ replace_string (char **dest, const GValue *value)
   *dest = (str != NULL && *str != '\0') ? g_strdup (str) : NULL;
 }
 
+/* A refused property value as a warning may show it: quoted, control
+ * characters escaped, and cut short (it may be 100 KB long). */
+static char *
+describe_refused_value (const char *value)
+{
+  const gsize max = 64;
+  gsize length = strlen (value);
+  g_autofree char *head = g_strndup (value, MIN (length, max));
+  g_autofree char *escaped = g_strescape (head, NULL);
+
+  if (length > max)
+    return g_strdup_printf ("\"%s\"... (%" G_GSIZE_FORMAT " bytes)", escaped,
+                            length);
+  return g_strdup_printf ("\"%s\"", escaped);
+}
+
+/* The content-type property goes into the upload's Content-Type header:
+ * nothing but a type/subtype token ("video/mp4\r\nX-Injected: 1", "" and
+ * "video" are refused, with a warning that says what is valid).  NULL
+ * unsets it. */
+static gboolean
+content_type_acceptable (GstAuthentaSink *self, const char *type)
+{
+  g_autofree char *shown = NULL;
+
+  if (type == NULL || authenta_content_type_is_valid (type))
+    return TRUE;
+  shown = describe_refused_value (type);
+  GST_WARNING_OBJECT (
+      self,
+      "content-type %s refused, the property keeps its value: a content "
+      "type is a MIME type/subtype such as video/mp4, video/quicktime, "
+      "video/webm, image/jpeg or image/png (letters, digits and "
+      "!#$&^_.+- only; no spaces, parameters or line breaks), or NULL to "
+      "unset it",
+      shown);
+  return FALSE;
+}
+
 static void
 gst_authenta_sink_set_property (GObject *object, guint prop_id,
                                 const GValue *value, GParamSpec *pspec)
@@ -656,6 +714,9 @@ gst_authenta_sink_set_property (GObject *object, guint prop_id,
   Settings *s = &self->settings;
 
   if (!check_mutable (self, pspec))
+    return;
+  if (prop_id == PROP_CONTENT_TYPE
+      && !content_type_acceptable (self, g_value_get_string (value)))
     return;
 
   GST_OBJECT_LOCK (self);
@@ -681,7 +742,9 @@ gst_authenta_sink_set_property (GObject *object, guint prop_id,
       replace_string (&s->media_name, value);
       break;
     case PROP_CONTENT_TYPE:
-      replace_string (&s->content_type, value);
+      /* Checked above: NULL or a valid type. */
+      g_free (s->content_type);
+      s->content_type = g_value_dup_string (value);
       break;
     case PROP_TEMP_DIR:
       replace_string (&self->temp_dir, value);
@@ -712,6 +775,10 @@ gst_authenta_sink_set_property (GObject *object, guint prop_id,
       break;
     case PROP_ALLOW_INSECURE:
       s->allow_insecure = g_value_get_boolean (value);
+      g_clear_object (&self->client);
+      break;
+    case PROP_CA_FILE:
+      replace_string (&s->ca_file, value);
       g_clear_object (&self->client);
       break;
     default:
@@ -772,6 +839,9 @@ gst_authenta_sink_get_property (GObject *object, guint prop_id, GValue *value,
       break;
     case PROP_ALLOW_INSECURE:
       g_value_set_boolean (value, s->allow_insecure);
+      break;
+    case PROP_CA_FILE:
+      g_value_set_string (value, s->ca_file);
       break;
     default:
       /* api-key is write-only: GObject never asks for it. */
@@ -1116,7 +1186,7 @@ make_client (GstAuthentaSink *self, const Settings *s, GError **error)
                    : dup_trimmed_key (g_getenv ("AUTHENTA_API_KEY"));
   client = g_initable_new (AUTHENTA_TYPE_CLIENT, NULL, error, "base-url",
                            s->base_url, "api-key", key, "allow-insecure",
-                           s->allow_insecure, NULL);
+                           s->allow_insecure, "ca-file", s->ca_file, NULL);
   free_secret (key);
   return client;
 }
@@ -1586,11 +1656,17 @@ gst_authenta_sink_start (GstBaseSink *bsink)
     {
       GstResourceError code;
       g_autofree char *text = describe_setup_error (error, &settings, &code);
+      g_autofree char *service_code = dup_error_code (error);
+      /* The same details as a scan's ERROR: nothing was recorded yet. */
+      GstStructure *details = gst_make_element_message_details (
+          "authenta-code", G_TYPE_STRING, service_code, "http-status-code",
+          G_TYPE_UINT, authenta_error_get_http_status (error), "mid",
+          G_TYPE_STRING, NULL, "location", G_TYPE_STRING, NULL, NULL);
 
-      gst_element_message_full (
+      gst_element_message_full_with_details (
           GST_ELEMENT_CAST (self), GST_MESSAGE_ERROR, GST_RESOURCE_ERROR, code,
           g_steal_pointer (&text), g_strdup (error->message), __FILE__,
-          GST_FUNCTION, __LINE__);
+          GST_FUNCTION, __LINE__, details);
       return FALSE;
     }
   GST_OBJECT_LOCK (self);
@@ -1802,7 +1878,8 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
           "content-type", "Content type",
           "Content type to declare when neither the caps nor the data tell "
           "it (video/mp4, video/quicktime, video/webm, image/jpeg, "
-          "image/png)",
+          "image/png); a value that is not a type/subtype token is refused "
+          "with a warning",
           NULL, PARAM_FLAGS));
 
   g_object_class_install_property (
@@ -1889,6 +1966,28 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
           "API key then travels in clear text: test rigs and private "
           "networks only)",
           DEFAULT_ALLOW_INSECURE, PARAM_FLAGS));
+
+  /**
+   * GstAuthentaSink:ca-file:
+   *
+   * A PEM file of CA certificates to verify the Authenta service (and its
+   * storage) with, instead of the system's: for on-premises and staging
+   * deployments signed by a private CA.  %NULL: the `AUTHENTA_CA_FILE`,
+   * `CURL_CA_BUNDLE` or `SSL_CERT_FILE` environment variable, else the
+   * system's CAs.  A file that cannot be read fails the start; a
+   * certificate that is not trusted fails the scan with a
+   * %GST_RESOURCE_ERROR_SETTINGS whose `authenta-code` is `TLS`.
+   *
+   * Since: 0.2
+   */
+  g_object_class_install_property (
+      gobject_class, PROP_CA_FILE,
+      g_param_spec_string (
+          "ca-file", "CA file",
+          "PEM file of CA certificates that verify the service's TLS "
+          "certificate (NULL: the AUTHENTA_CA_FILE, CURL_CA_BUNDLE or "
+          "SSL_CERT_FILE environment variable, else the system's CAs)",
+          NULL, PARAM_FLAGS));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_set_static_metadata (

@@ -1991,6 +1991,264 @@ GST_START_TEST (test_properties)
 }
 GST_END_TEST;
 
+/* content-type goes into the upload's Content-Type header: a value that
+ * is not a type/subtype token is refused with a warning that says what a
+ * valid one looks like, and the property keeps what it had.  NULL unsets. */
+GST_START_TEST (test_content_type_refused)
+{
+  g_autofree char *huge = g_strnfill (100 * 1024, 'a');
+  const char *const hostile[] = {
+    "video/mp4\r\nX-Injected: 1",
+    "video/mp4\nX-Injected: 1",
+    "",
+    "video",
+    "video/",
+    "/mp4",
+    "video/mp4; codecs=avc1",
+    " video/mp4",
+    "video/mp4 ",
+    "video//mp4",
+    huge,
+  };
+  g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  GstElement *sink = gst_element_factory_make ("authentasink", NULL);
+  g_autofree char *type = NULL;
+
+  huge[50 * 1024] = '/';
+  gst_debug_set_threshold_for_name ("authentasink", GST_LEVEL_WARNING);
+  gst_debug_add_log_function (collect_warnings, warnings, NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (hostile); i++)
+    {
+      g_object_set (sink, "content-type", "image/png", NULL);
+      g_object_set (sink, "content-type", hostile[i], NULL);
+      g_object_get (sink, "content-type", &type, NULL);
+      fail_unless_equals_string (type, "image/png");
+      g_clear_pointer (&type, g_free);
+      fail_unless_equals_int (warnings->len, i + 1);
+      fail_unless (strstr (warnings->pdata[i], "content-type") != NULL
+                       && strstr (warnings->pdata[i], "refused") != NULL
+                       && strstr (warnings->pdata[i], "such as video/mp4")
+                              != NULL,
+                   "%s", (char *)warnings->pdata[i]);
+      /* The value is shown escaped and cut short. */
+      fail_if (strchr (warnings->pdata[i], '\r') != NULL
+               || strchr (warnings->pdata[i], '\n') != NULL);
+      fail_unless (strlen (warnings->pdata[i]) < 1024);
+    }
+
+  /* Valid values and NULL still take, without a warning. */
+  g_object_set (sink, "content-type", "video/webm", NULL);
+  g_object_get (sink, "content-type", &type, NULL);
+  fail_unless_equals_string (type, "video/webm");
+  g_clear_pointer (&type, g_free);
+  g_object_set (sink, "content-type", NULL, NULL);
+  g_object_get (sink, "content-type", &type, NULL);
+  fail_unless (type == NULL);
+  fail_unless_equals_int (warnings->len, G_N_ELEMENTS (hostile));
+
+  gst_debug_remove_log_function (collect_warnings);
+  gst_object_unref (sink);
+}
+GST_END_TEST;
+
+/* ------------------------------------------------------------------------ */
+/* TLS: ca-file */
+
+/* An HTTPS endpoint on loopback (tests/lib/tls-server.py) with a
+ * self-signed certificate made here: trusted by nobody. */
+typedef struct
+{
+  char *dir;
+  GSubprocess *server;
+  char *base_url;
+} TlsServer;
+
+static void
+tls_server_start (TlsServer *t)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *port = NULL;
+  g_autoptr (GDataInputStream) out = NULL;
+  int status = 0;
+
+  t->dir = g_dir_make_tmp ("authentasink-tls-XXXXXX", &error);
+  fail_unless (t->dir != NULL, "%s", error ? error->message : "");
+  cert = g_build_filename (t->dir, "cert.pem", NULL);
+  key = g_build_filename (t->dir, "key.pem", NULL);
+  log = g_build_filename (t->dir, "connections.log", NULL);
+  {
+    const char *argv[] = { "openssl",  "req",
+                           "-x509",    "-newkey",
+                           "rsa:2048", "-nodes",
+                           "-keyout",  key,
+                           "-out",     cert,
+                           "-days",    "1",
+                           "-subj",    "/CN=127.0.0.1",
+                           "-addext",  "subjectAltName=IP:127.0.0.1",
+                           NULL };
+
+    fail_unless (g_spawn_sync (NULL, (char **)argv, NULL,
+                               G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL
+                                   | G_SPAWN_STDOUT_TO_DEV_NULL,
+                               NULL, NULL, NULL, NULL, &status, &error),
+                 "%s", error ? error->message : "");
+    fail_unless (g_spawn_check_wait_status (status, NULL), "openssl failed");
+  }
+  fail_unless (g_file_set_contents (log, "", 0, NULL));
+  t->server = g_subprocess_new (
+      G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+      "python3", TLS_SERVER_PY, cert, key, log, NULL);
+  fail_unless (t->server != NULL, "%s", error ? error->message : "");
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (t->server));
+  /* The server prints its port at once, or dies and gives EOF. */
+  port = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  fail_unless (port != NULL, "the TLS server did not start");
+  t->base_url = g_strdup_printf ("https://127.0.0.1:%s/api", port);
+}
+
+static void
+tls_server_stop (TlsServer *t)
+{
+  g_autoptr (GDir) d = g_dir_open (t->dir, 0, NULL);
+  const char *name;
+
+  /* Closing its stdin ends the server. */
+  g_output_stream_close (g_subprocess_get_stdin_pipe (t->server), NULL, NULL);
+  g_subprocess_wait (t->server, NULL, NULL);
+  g_object_unref (t->server);
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (t->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (t->dir);
+  g_free (t->dir);
+  g_free (t->base_url);
+}
+
+/* Every TLS failure is a RESOURCE/SETTINGS ERROR with authenta-code TLS,
+ * worded as a certificate problem whose fix is ca-file; the library's own
+ * message (which file, which host) is the debug string. */
+static void
+check_tls_error (GstMessage *msg, const char *debug_has)
+{
+  g_autoptr (GError) err = NULL;
+  g_autofree char *dbg = NULL;
+  const GstStructure *details = NULL;
+
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR,
+               "no ERROR");
+  gst_message_parse_error (msg, &err, &dbg);
+  gst_message_parse_error_details (msg, &details);
+  GST_INFO ("%s | %s", err->message, dbg);
+  fail_unless (
+      g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS),
+      "%s", err->message);
+  fail_unless (details != NULL, "no details");
+  fail_unless_equals_string (
+      gst_structure_get_string (details, "authenta-code"), "TLS");
+  fail_unless (strstr (err->message, "certificate") != NULL
+                   && strstr (err->message, "not trusted") != NULL
+                   && strstr (err->message, "Set ca-file") != NULL,
+               "%s", err->message);
+  fail_unless (strstr (dbg, debug_has) != NULL, "%s", dbg);
+  fail_unless (strstr (err->message, CANARY_KEY) == NULL
+               && strstr (dbg, CANARY_KEY) == NULL);
+}
+
+GST_START_TEST (test_error_tls)
+{
+  static const struct
+  {
+    const char *what;
+    gboolean property; /* ca-file, else AUTHENTA_CA_FILE */
+    const char *file;  /* under the test's folder; NULL: none at all */
+    gboolean at_start; /* refused at READY, else the scan fails */
+    const char *debug_has;
+  } cases[] = {
+    { "missing ca-file", TRUE, "missing.pem", TRUE, "(from ca-file)" },
+    { "ca-file is a folder", TRUE, "", TRUE, "cannot be read" },
+    { "missing AUTHENTA_CA_FILE", FALSE, "missing.pem", TRUE,
+      "(from AUTHENTA_CA_FILE)" },
+    { "untrusted certificate", FALSE, NULL, FALSE, "not trusted" },
+  };
+  TlsServer t = { 0 };
+
+  tls_server_start (&t);
+  g_unsetenv ("CURL_CA_BUNDLE");
+  g_unsetenv ("SSL_CERT_FILE");
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *file
+          = cases[i].file ? g_build_filename (t.dir, cases[i].file, NULL)
+                          : NULL;
+
+      GST_INFO ("case: %s", cases[i].what);
+      if (!cases[i].property && file != NULL)
+        g_setenv ("AUTHENTA_CA_FILE", file, TRUE);
+      else
+        g_unsetenv ("AUTHENTA_CA_FILE");
+
+      if (cases[i].at_start)
+        {
+          GstElement *sink = gst_element_factory_make ("authentasink", NULL);
+          g_autoptr (GstBus) bus = gst_bus_new ();
+          g_autoptr (GstMessage) msg = NULL;
+
+          g_object_set (sink, "api-key", CANARY_KEY, "base-url", t.base_url,
+                        "ca-file", cases[i].property ? file : NULL, NULL);
+          gst_element_set_bus (sink, bus);
+          fail_unless (gst_element_set_state (sink, GST_STATE_READY)
+                           == GST_STATE_CHANGE_FAILURE,
+                       "%s", cases[i].what);
+          msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+          check_tls_error (msg, cases[i].debug_has);
+          gst_element_set_state (sink, GST_STATE_NULL);
+          gst_element_set_bus (sink, NULL);
+          gst_object_unref (sink);
+        }
+      else
+        {
+          g_autofree char *dir = g_build_filename (t.dir, "rec", NULL);
+          g_autofree char *desc = g_strdup_printf (
+              "authentasink base-url=%s api-key=%s temp-dir=%s "
+              "retry-base-delay=10 retry-max-delay=50",
+              t.base_url, CANARY_KEY, dir);
+          char png[64] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+          GstHarness *h;
+          g_autoptr (GstMessage) msg = NULL;
+          const GstStructure *details = NULL;
+
+          fail_unless (g_mkdir (dir, 0700) == 0);
+          h = gst_harness_new_parse (desc);
+          {
+            GstBus *bus = gst_bus_new ();
+
+            gst_element_set_bus (h->element, bus);
+            gst_object_unref (bus);
+          }
+          gst_harness_set_src_caps_str (h, "image/png");
+          fail_unless_equals_int (
+              gst_harness_push (h, gst_buffer_new_memdup (png, sizeof png)),
+              GST_FLOW_OK);
+          gst_harness_push_event (h, gst_event_new_eos ());
+          msg = pop_verdict_or_error (h);
+          check_tls_error (msg, cases[i].debug_has);
+          /* A failed scan keeps the recording, and says where. */
+          gst_message_parse_error_details (msg, &details);
+          fail_unless (gst_structure_get_string (details, "location") != NULL);
+          teardown_harness (h);
+        }
+    }
+  g_unsetenv ("AUTHENTA_CA_FILE");
+  tls_server_stop (&t);
+}
+GST_END_TEST;
+
 /* ------------------------------------------------------------------------ */
 /* Stopping, pausing, concurrency */
 
@@ -2401,6 +2659,7 @@ authentasink_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_properties);
   tcase_add_test (tc, test_property_in_playing_warns);
+  tcase_add_test (tc, test_content_type_refused);
   tcase_add_test (tc, test_verdict_mp4);
   tcase_add_test (tc, test_verdict_quicktime);
   tcase_add_test (tc, test_verdict_webm);
@@ -2421,6 +2680,7 @@ authentasink_suite (void)
   tcase_add_test (tc, test_error_keep_never_deletes);
   tcase_add_test (tc, test_error_no_key);
   tcase_add_test (tc, test_error_bad_base_url);
+  tcase_add_test (tc, test_error_tls);
   tcase_add_test (tc, test_key_white_space);
   tcase_add_test (tc, test_harness_bytes_segment_seeks);
   tcase_add_test (tc, test_harness_content_type);
