@@ -938,6 +938,40 @@ model_is_known (const char *model)
 
 static void delete_abandoned (AuthentaClient *self, const char *mid);
 
+/* After a create whose answer was lost: deletes the records it may have
+ * made, those still INITED with its name, type and size among the newest.
+ * A record of another client scanning a file of the same name and size at
+ * the same moment would match too; that client's upload then fails and is
+ * reported, which is better than a record left for ever.  FALSE when the
+ * listing itself fails: the record, if any, stays (the caller says so). */
+static gboolean
+reclaim_lost_create (AuthentaClient *self, const char *name,
+                     const char *content_type, guint64 size,
+                     GCancellable *cancellable)
+{
+  g_autoptr (GPtrArray) page = NULL;
+  g_autoptr (GError) error = NULL;
+
+  page = authenta_client_list_media (self, 50, 0, NULL, cancellable, &error);
+  if (page == NULL)
+    {
+      g_debug ("cannot look for the record of a lost create: %s",
+               error->message);
+      return FALSE;
+    }
+  for (guint i = 0; i < page->len; i++)
+    {
+      AuthentaMedia *m = page->pdata[i];
+
+      if (g_strcmp0 (authenta_media_get_status (m), "INITED") == 0
+          && g_strcmp0 (authenta_media_get_name (m), name) == 0
+          && g_strcmp0 (authenta_media_get_content_type (m), content_type) == 0
+          && authenta_media_get_size (m) == size)
+        delete_abandoned (self, authenta_media_get_mid (m));
+    }
+  return TRUE;
+}
+
 /* Every content type a caller gives goes into a header (the PUT's
  * Content-Type) and a request body: a bare type/subtype token only. */
 static gboolean
@@ -987,7 +1021,7 @@ authenta_client_create_media (AuthentaClient *self, const char *name,
   g_autofree char *body = NULL;
   g_autofree char *url = NULL;
   g_autofree char *what = NULL;
-  AuthentaMedia *media;
+  AuthentaMedia *media = NULL;
 
   g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
@@ -1038,14 +1072,39 @@ authenta_client_create_media (AuthentaClient *self, const char *name,
   body = json_to_string (body_node, FALSE);
 
   url = g_strconcat (self->base_url, "/media", NULL);
-  if (!api_call (self, "POST", url, body, NULL, &response, cancellable, error))
-    return NULL;
-
   what = authenta_describe_request ("POST", url);
-  media = media_from_answer (what, NULL, response.status, response.body,
-                             content_type, size, error);
-  if (media == NULL)
-    return NULL;
+  for (guint attempt = 1;; attempt++)
+    {
+      GError *local_error = NULL;
+      gboolean lost;
+
+      authenta_http_response_clear (&response);
+      if (api_call (self, "POST", url, body, NULL, &response, cancellable,
+                    &local_error))
+        media = media_from_answer (what, NULL, response.status, response.body,
+                                   content_type, size, &local_error);
+      else
+        media = NULL;
+      if (media != NULL)
+        break;
+      /* The request reached the service but its answer did not reach us
+       * whole: a record may exist that nobody knows the mid of.  Find it
+       * and delete it before asking again, so that a lost answer never
+       * leaves a record behind nor makes two. */
+      lost = response.maybe_delivered
+             || g_error_matches (local_error, AUTHENTA_ERROR,
+                                 AUTHENTA_ERROR_PROTOCOL);
+      if (!lost
+          || !reclaim_lost_create (self, name, content_type, size, cancellable)
+          || attempt >= MAX (get_policy (self).retry_attempts, 1))
+        {
+          g_propagate_error (error, local_error);
+          return NULL;
+        }
+      g_debug ("%s: answer lost (%s); asking again", what,
+               local_error->message);
+      g_clear_error (&local_error);
+    }
   if (authenta_media_get_mid (media) == NULL
       || authenta_media_get_upload_url (media) == NULL
       || authenta_media_get_size (media) != size)

@@ -946,13 +946,22 @@ test_protocol_create_wrong_type (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (AuthentaMedia) media = NULL;
 
-  add_fault ("create", "wrong-type", 1, NULL);
+  g_autoptr (GPtrArray) left = NULL;
+
+  /* Every answer unreadable: asked once per attempt, and each record an
+   * unreadable answer made is found and deleted. */
+  add_fault ("create", "wrong-type", 10, NULL);
   media = authenta_client_create_media (f->client, "m", "video/mp4", 10, NULL,
                                         NULL, &error);
   g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_PROTOCOL);
   g_assert_nonnull (strstr (error->message, "POST /api/media"));
   /* The fault answers 200 where the service would say 201. */
   g_assert_cmpuint (authenta_error_get_http_status (error), ==, 200);
+  g_assert_cmpuint (test_emulator_get_count (emu, "create"), ==, 4);
+  g_clear_error (&error);
+  left = authenta_client_list_media (f->client, 100, 0, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (left->len, ==, 0);
 }
 
 /* A list answer that is not what it should be keeps its HTTP status too,
