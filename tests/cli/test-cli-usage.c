@@ -334,6 +334,58 @@ test_setup_failures_have_own_hints (void)
   g_assert_cmpuint (cli_test_total_requests (), ==, 0);
 }
 
+/* A --content-type that is no media type at all (it would go into the
+ * upload's Content-Type header) is refused before any request, with what a
+ * valid one looks like, and is not echoed whole: no control character, no
+ * 100 KB line. */
+static void
+test_content_type_not_a_media_type_exits_2 (void)
+{
+  g_autofree char *huge = NULL;
+  g_autofree char *clip = NULL;
+  const char *cases[] = {
+    "video/mp4\r\nX-Injected: 1",
+    "video/mp4; codecs=avc1",
+    "video mp4",
+    "video/",
+    "/mp4",
+    "video",
+    "video/mp4/x",
+    "",
+    NULL, /* the huge one */
+  };
+
+  cli_test_reset ();
+  clip = cli_test_write_media ("clip.mp4", "mp4", 1024);
+  huge = g_strnfill (100 * 1024, 'v');
+  memcpy (huge + 100 * 1024 - 4, "/mp4", 4);
+  cases[G_N_ELEMENTS (cases) - 1] = huge;
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (CliResult) file = cli_run (
+          NULL, NULL, "scan", "--content-type", cases[i], clip, NULL);
+      g_autoptr (GBytes) input = cli_test_media_bytes ("mp4", 1024);
+      g_autoptr (CliResult) piped
+          = cli_run (NULL, input, "scan", "-t", cases[i], "-", NULL);
+
+      cli_assert_status (file, 2);
+      cli_assert_status (piped, 2);
+      g_assert_cmpstr (file->out, ==, "");
+      g_assert_cmpstr (file->err, ==, piped->err);
+      if (!strstr (file->err, "type/subtype")
+          || !strstr (file->err, "video/mp4")
+          || !strstr (file->err, "--content-type"))
+        g_error ("no hint at a valid --content-type for case %" G_GSIZE_FORMAT
+                 ":\n%s",
+                 i, file->err);
+      g_assert_null (strchr (file->err, '\r'));
+      g_assert_null (strstr (file->err, "\nX-Injected"));
+      g_assert_cmpuint (strlen (file->err), <, 1024);
+    }
+  g_assert_cmpuint (cli_test_total_requests (), ==, 0);
+  g_assert_cmpuint (cli_test_count_spool_files (), ==, 0);
+}
+
 static void
 test_version (void)
 {
@@ -376,6 +428,8 @@ main (int argc, char **argv)
                    test_key_white_space_is_trimmed);
   g_test_add_func ("/cli/usage/setup-failures-have-own-hints",
                    test_setup_failures_have_own_hints);
+  g_test_add_func ("/cli/usage/content-type-not-a-media-type-exits-2",
+                   test_content_type_not_a_media_type_exits_2);
   g_test_add_func ("/cli/usage/version", test_version);
   return cli_test_finish (g_test_run ());
 }

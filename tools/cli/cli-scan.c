@@ -539,6 +539,21 @@ start_next_jobs (ScanRun *run)
     }
 }
 
+/* A value from the command line as a message shows it: sanitised, and cut
+ * short, so that a 100 KB argument does not become a 100 KB message. */
+static char *
+shown_argument (const char *value)
+{
+  g_autofree char *shown = cli_sanitize (value);
+
+  if (g_utf8_strlen (shown, -1) > 40)
+    {
+      g_autofree char *head = g_utf8_substring (shown, 0, 40);
+      return g_strconcat (head, "…", NULL);
+    }
+  return g_steal_pointer (&shown);
+}
+
 /* --model-type: one the service takes without more than this tool sends,
  * checked before any request; written as the service spells it. */
 static gboolean
@@ -563,7 +578,7 @@ check_model_type (void)
                              "use DF-1, AC-1 or FD-1");
   else
     {
-      g_autofree char *shown = cli_sanitize (opt_model_type);
+      g_autofree char *shown = shown_argument (opt_model_type);
       cli_usage_error ("scan",
                        "unknown --model-type '%s': use DF-1 (video "
                        "deepfakes), AC-1 (AI-generated images) or FD-1 "
@@ -573,8 +588,9 @@ check_model_type (void)
   return FALSE;
 }
 
-/* --content-type: one the service takes (see docs/cli.md about Matroska),
- * checked before any request. */
+/* --content-type: a media type at all (what may go into a request header,
+ * as the library judges it), then one the service takes (see docs/cli.md
+ * about Matroska); checked before any request. */
 static gboolean
 check_content_type (void)
 {
@@ -585,6 +601,16 @@ check_content_type (void)
 
   if (!opt_content_type)
     return TRUE;
+  if (!authenta_content_type_is_valid (opt_content_type))
+    {
+      g_autofree char *shown = shown_argument (opt_content_type);
+      cli_usage_error ("scan",
+                       "--content-type '%s' is not a media type: give it as "
+                       "type/subtype, such as video/mp4, without spaces, "
+                       "parameters or control characters",
+                       shown);
+      return FALSE;
+    }
   type = g_ascii_strdown (opt_content_type, -1);
   for (gsize i = 0; i < G_N_ELEMENTS (known); i++)
     if (g_str_equal (type, known[i]))
@@ -594,7 +620,7 @@ check_content_type (void)
         return TRUE;
       }
   {
-    g_autofree char *shown = cli_sanitize (opt_content_type);
+    g_autofree char *shown = shown_argument (opt_content_type);
     cli_usage_error ("scan",
                      "--content-type '%s' is not a type the service takes: "
                      "give video/mp4, video/quicktime, video/webm, "
