@@ -72,10 +72,10 @@ gst_authenta_recording_free (GstAuthentaRecording *rec, gboolean delete_file)
   if (rec == NULL)
     return;
 
+  if (delete_file && gst_authenta_recording_path_is_ours (rec))
+    g_unlink (rec->path);
   if (rec->fd >= 0)
     g_close (rec->fd, NULL);
-  if (delete_file)
-    g_unlink (rec->path);
   g_free (rec->path);
   g_free (rec);
 }
@@ -84,6 +84,23 @@ const char *
 gst_authenta_recording_get_path (GstAuthentaRecording *rec)
 {
   return rec->path;
+}
+
+int
+gst_authenta_recording_get_fd (GstAuthentaRecording *rec)
+{
+  return rec->fd;
+}
+
+gboolean
+gst_authenta_recording_path_is_ours (GstAuthentaRecording *rec)
+{
+  struct stat held, named;
+
+  /* lstat: a symbolic link put in its place is not the recording either. */
+  if (fstat (rec->fd, &held) != 0 || lstat (rec->path, &named) != 0)
+    return FALSE;
+  return held.st_dev == named.st_dev && held.st_ino == named.st_ino;
 }
 
 guint64

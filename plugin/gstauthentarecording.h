@@ -15,11 +15,18 @@ typedef struct _GstAuthentaRecording GstAuthentaRecording;
 GstAuthentaRecording *gst_authenta_recording_new (const char *dir,
                                                   const char *prefix,
                                                   GError **error);
-/* Closes the file; unlinks it only if @delete_file. */
+/* Closes the file; unlinks it only if @delete_file, and only while its path
+ * still names the recording (a file put in its place is not ours). */
 void gst_authenta_recording_free (GstAuthentaRecording *rec,
                                   gboolean delete_file);
 
 const char *gst_authenta_recording_get_path (GstAuthentaRecording *rec);
+/* The descriptor held since the file was created, open for reading and
+ * writing: still the recording when its path no longer is.  Owned by @rec. */
+int gst_authenta_recording_get_fd (GstAuthentaRecording *rec);
+/* TRUE while the path still names the file the descriptor holds (same
+ * device and inode); FALSE when it was removed or replaced since. */
+gboolean gst_authenta_recording_path_is_ours (GstAuthentaRecording *rec);
 /* The byte where the next write goes. */
 guint64 gst_authenta_recording_get_position (GstAuthentaRecording *rec);
 /* The length of the file: the furthest byte ever written. */

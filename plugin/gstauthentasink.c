@@ -57,6 +57,7 @@
 #include "gstauthentarecording.h"
 
 #include <authenta/authenta.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -1085,8 +1086,10 @@ pick_content_type (GstAuthentaSink *self, const Settings *settings,
                    GError **error)
 {
   const char *type = content_type_from_caps (self->caps);
-  const char *path = gst_authenta_recording_get_path (self->recording);
-  g_autoptr (GError) sniff_error = NULL;
+  int fd = gst_authenta_recording_get_fd (self->recording);
+  guint8 head[4096];
+  gssize got;
+  g_autofree char *sniff_error = NULL;
   g_autofree char *caps_str = NULL;
 
   if (type != NULL)
@@ -1095,13 +1098,21 @@ pick_content_type (GstAuthentaSink *self, const Settings *settings,
       return g_strdup (type);
     }
 
-  type = authenta_content_type_sniff_file (path, &sniff_error);
-  if (type != NULL)
+  /* From the descriptor, as the upload: the recording, whatever its path
+   * names now. */
+  do
+    got = pread (fd, head, sizeof head, 0);
+  while (got < 0 && errno == EINTR);
+  if (got < 0)
+    sniff_error = g_strdup_printf ("cannot be read: %s", g_strerror (errno));
+  else if ((type = authenta_content_type_sniff_data (head, got)) != NULL)
     {
       GST_DEBUG_OBJECT (self, "content type %s from the data", type);
       return g_strdup (type);
     }
-  GST_DEBUG_OBJECT (self, "data not recognised: %s", sniff_error->message);
+  else
+    sniff_error = g_strdup ("not MP4, QuickTime, WebM, Matroska, JPEG or PNG");
+  GST_DEBUG_OBJECT (self, "data not recognised: %s", sniff_error);
 
   if (settings->content_type != NULL)
     {
@@ -1114,7 +1125,7 @@ pick_content_type (GstAuthentaSink *self, const Settings *settings,
   g_set_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_UNSUPPORTED_MEDIA,
                "Neither the caps (%s) nor the data (%s) tell a content type "
                "that Authenta accepts, and content-type is not set",
-               caps_str ? caps_str : "none", sniff_error->message);
+               caps_str ? caps_str : "none", sniff_error);
   return NULL;
 }
 
@@ -1124,15 +1135,12 @@ pick_content_type (GstAuthentaSink *self, const Settings *settings,
  * walk does not follow (a box running past the end, a read error) counts as
  * media: a scan too many costs a credit, a scan too few loses a recording. */
 static gboolean
-mp4_has_no_media (const char *path, guint64 size)
+mp4_has_no_media (int fd, guint64 size)
 {
-  int fd = g_open (path, O_RDONLY, 0);
   guint64 pos = 0;
   gboolean empty = TRUE;
   guint boxes = 0;
 
-  if (fd < 0)
-    return FALSE;
   while (empty && pos < size)
     {
       guint8 header[16];
@@ -1167,7 +1175,6 @@ mp4_has_no_media (const char *path, guint64 size)
       boxes++;
       pos += box_size;
     }
-  close (fd);
   return empty && boxes > 0 && pos == size;
 }
 
@@ -1241,7 +1248,29 @@ typedef struct
 {
   AuthentaMedia *media;
   gboolean uploaded;
+  gboolean checked_path;
 } ScanState;
+
+/* The upload reads the descriptor, so what was recorded is what is
+ * scanned; but a file put at the recording's path (by someone who can
+ * write to its folder) is worth a warning: it is not the recording, and is
+ * neither uploaded nor deleted. */
+static void
+warn_if_replaced (GstAuthentaSink *self)
+{
+  const char *path = gst_authenta_recording_get_path (self->recording);
+
+  if (gst_authenta_recording_path_is_ours (self->recording))
+    return;
+  GST_ELEMENT_WARNING (
+      self, RESOURCE, FAILED,
+      ("The recording at %s was removed or replaced by another file after "
+       "it was written. The recording as written is uploaded (from the file "
+       "descriptor held since); the file now at that path is not it and is "
+       "left alone. Keep the temp-dir private (chmod 700).",
+       path),
+      ("fstat() of the descriptor and lstat() of the path differ"));
+}
 
 static void
 scan_state_clear (ScanState *state)
@@ -1276,8 +1305,16 @@ run_scan (GstAuthentaSink *self, AuthentaClient *client, const char *path,
     {
       AuthentaMedia *uploaded;
 
-      uploaded = authenta_client_upload_file (
-          client, state->media, path, on_progress, self, cancellable, error);
+      /* From the descriptor held since the recording began, never reopened
+       * by its path: another file may have been put there since. */
+      if (!state->checked_path)
+        {
+          state->checked_path = TRUE;
+          warn_if_replaced (self);
+        }
+      uploaded = authenta_client_upload_fd (
+          client, state->media, gst_authenta_recording_get_fd (self->recording),
+          path, on_progress, self, cancellable, error);
       if (uploaded == NULL)
         return NULL;
       g_object_unref (state->media);
@@ -1364,7 +1401,7 @@ handle_eos (GstAuthentaSink *self)
    * mp4mux): a file with nothing to check, not worth a credit. */
   if ((g_str_equal (content_type, "video/mp4")
        || g_str_equal (content_type, "video/quicktime"))
-      && mp4_has_no_media (gst_authenta_recording_get_path (self->recording),
+      && mp4_has_no_media (gst_authenta_recording_get_fd (self->recording),
                            size))
     {
       GST_ELEMENT_WARNING (

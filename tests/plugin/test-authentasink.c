@@ -390,14 +390,12 @@ append_to_byte_array (char *data, size_t size, size_t nmemb, void *user_data)
 }
 
 /* The bytes the emulator stored for the record in @json (its srcURL)
- * must be the recording, byte for byte. */
+ * must be @data, byte for byte. */
 static void
-check_stored_copy (const char *json, const char *path)
+check_stored_bytes (const char *json, const void *data, gsize length)
 {
   g_autoptr (JsonNode) node = json_from_string (json, NULL);
   g_autoptr (GByteArray) stored = g_byte_array_new ();
-  g_autofree char *local = NULL;
-  gsize length;
   const char *url;
   CURL *curl;
   long status = 0;
@@ -416,10 +414,20 @@ check_stored_copy (const char *json, const char *path)
   curl_easy_cleanup (curl);
   fail_unless_equals_int (status, 200);
 
-  fail_unless (g_file_get_contents (path, &local, &length, NULL));
   fail_unless_equals_uint64 (stored->len, length);
-  fail_unless (memcmp (stored->data, local, length) == 0,
+  fail_unless (memcmp (stored->data, data, length) == 0,
                "the stored copy differs from the recording");
+}
+
+/* ... must be the file at @path. */
+static void
+check_stored_copy (const char *json, const char *path)
+{
+  g_autofree char *local = NULL;
+  gsize length;
+
+  fail_unless (g_file_get_contents (path, &local, &length, NULL));
+  check_stored_bytes (json, local, length);
 }
 
 static guint64
@@ -1694,6 +1702,112 @@ GST_START_TEST (test_harness_rename_never_replaces)
 }
 GST_END_TEST;
 
+typedef struct
+{
+  const char *dir;
+  gboolean replaced;
+} ReplaceAtCreated;
+
+/* On the streaming thread, once the record exists (after the rename at
+ * EOS, before the upload): another file takes the recording's path, as
+ * another user could in a shared folder. */
+static GstBusSyncReply
+replace_recording_at_created (GstBus *bus, GstMessage *msg, gpointer user_data)
+{
+  ReplaceAtCreated *r = user_data;
+  const GstStructure *s = gst_message_get_structure (msg);
+
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT
+      && gst_structure_has_name (s, "authenta-progress")
+      && g_str_equal (gst_structure_get_string (s, "stage"), "created")
+      && !r->replaced)
+    {
+      g_autofree char *path = dup_only_file (r->dir);
+      g_autofree char *impostor = g_strconcat (path, ".new", NULL);
+
+      fail_unless (g_str_has_suffix (path, ".png"), "%s", path);
+      fail_unless (g_file_set_contents (impostor, "IMPOSTOR", -1, NULL));
+      fail_unless (g_rename (impostor, path) == 0);
+      r->replaced = TRUE;
+    }
+  return GST_BUS_PASS;
+}
+
+/* The recording is uploaded from the descriptor held since it was made,
+ * not reopened by its path: a file put in its place between the rename at
+ * EOS and the upload is neither uploaded nor deleted, and a WARNING says
+ * what happened. */
+GST_START_TEST (test_harness_upload_from_descriptor)
+{
+  Fixture f = { 0 };
+  GstHarness *h;
+  GstMessage *msg;
+  g_autoptr (GstBus) bus = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *left = NULL;
+  char png[64] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+  ReplaceAtCreated r = { 0 };
+  gboolean warned = FALSE;
+  const GstStructure *verdict = NULL;
+
+  fixture_setup (&f, "--processing-time", "0.05", NULL);
+  r.dir = f.dir;
+  h = make_harness (&f, NULL);
+  bus = gst_element_get_bus (h->element);
+  gst_bus_set_sync_handler (bus, replace_recording_at_created, &r, NULL);
+  gst_harness_set_src_caps_str (h, "image/png");
+  fail_unless_equals_int (
+      gst_harness_push (h, gst_buffer_new_memdup (png, sizeof png)),
+      GST_FLOW_OK);
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  fail_unless (r.replaced);
+
+  while ((msg = pop_message (h, GST_MESSAGE_ELEMENT | GST_MESSAGE_WARNING
+                                    | GST_MESSAGE_ERROR)))
+    {
+      if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
+        {
+          g_autoptr (GError) err = NULL;
+
+          gst_message_parse_error (msg, &err, NULL);
+          fail ("ERROR: %s", err->message);
+        }
+      else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING)
+        {
+          g_autoptr (GError) err = NULL;
+
+          gst_message_parse_warning (msg, &err, NULL);
+          fail_unless (strstr (err->message, "replaced by another file")
+                           != NULL,
+                       "%s", err->message);
+          warned = TRUE;
+        }
+      else if (gst_structure_has_name (gst_message_get_structure (msg),
+                                       "authenta-verdict"))
+        {
+          fail_unless (verdict == NULL);
+          verdict = gst_structure_copy (gst_message_get_structure (msg));
+        }
+      gst_message_unref (msg);
+    }
+  fail_unless (warned, "no WARNING about the replaced file");
+  fail_unless (verdict != NULL, "no verdict");
+  /* What the service judged is what was recorded. */
+  check_stored_bytes (gst_structure_get_string (verdict, "json"), png,
+                      sizeof png);
+  gst_structure_free ((GstStructure *)verdict);
+  gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
+  teardown_harness (h);
+
+  /* keep-file=on-failure deletes the recording after a verdict, but the
+   * file at its path now is someone else's: left alone. */
+  left = dup_only_file (f.dir);
+  fail_unless (g_file_get_contents (left, &data, NULL, NULL));
+  fail_unless_equals_string (data, "IMPOSTOR");
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
 /* An element name is no file name: "a/b c" becomes "a_b_c-<time>-XXXXXX". */
 GST_START_TEST (test_harness_name_sanitised)
 {
@@ -2693,6 +2807,7 @@ authentasink_suite (void)
   tcase_add_test (tc, test_harness_ready_starts_new_stream);
   tcase_add_test (tc, test_harness_rename_never_replaces);
   tcase_add_test (tc, test_harness_name_sanitised);
+  tcase_add_test (tc, test_harness_upload_from_descriptor);
   tcase_add_test (tc, test_harness_too_large_refused);
   tcase_add_test (tc, test_harness_reuses_start_client);
   tcase_add_test (tc, test_null_while_creating);
