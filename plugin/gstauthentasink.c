@@ -61,6 +61,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_authenta_sink_debug);
@@ -855,6 +856,40 @@ gst_authenta_sink_get_property (GObject *object, guint prop_id, GValue *value,
 /* ------------------------------------------------------------------------ */
 /* Recording */
 
+/* The recording's folder must be writable, and nobody else may put a file
+ * in it under the recording's name: a folder others can write to (group or
+ * world) is refused unless it is sticky (as /tmp is), where only a file's
+ * owner may rename or remove it.  Posts the ERROR. */
+static gboolean
+check_temp_dir (GstAuthentaSink *self, const char *dir)
+{
+  GStatBuf st;
+
+  if (g_stat (dir, &st) != 0 || !S_ISDIR (st.st_mode)
+      || g_access (dir, W_OK | X_OK) != 0)
+    {
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
+                         ("The folder for the recording, \"%s\", is not a "
+                          "writable folder. Set temp-dir to one.",
+                          dir),
+                         (NULL));
+      return FALSE;
+    }
+  if ((st.st_mode & (S_IWOTH | S_IWGRP)) != 0 && (st.st_mode & S_ISVTX) == 0)
+    {
+      GST_ELEMENT_ERROR (
+          self, RESOURCE, OPEN_WRITE,
+          ("The folder for the recording, \"%s\", can be written by other "
+           "users and is not sticky, so one of them could replace the "
+           "recording before it is uploaded: make it private (chmod 700) or "
+           "sticky (chmod +t), or set temp-dir to a private folder.",
+           dir),
+          ("mode %04o", (guint)(st.st_mode & 07777)));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 ensure_recording (GstAuthentaSink *self)
 {
@@ -869,8 +904,12 @@ ensure_recording (GstAuthentaSink *self)
     return TRUE;
 
   GST_OBJECT_LOCK (self);
-  dir = g_strdup (self->temp_dir);
+  dir = g_strdup (self->temp_dir ? self->temp_dir : g_get_tmp_dir ());
   GST_OBJECT_UNLOCK (self);
+
+  /* Again: temp-dir may have changed in READY since start(). */
+  if (!check_temp_dir (self, dir))
+    return FALSE;
 
   now = g_date_time_new_now_utc ();
   stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
@@ -1670,16 +1709,8 @@ gst_authenta_sink_start (GstBaseSink *bsink)
                          (NULL));
       return FALSE;
     }
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR)
-      || g_access (dir, W_OK | X_OK) != 0)
-    {
-      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
-                         ("The folder for the recording, \"%s\", is not a "
-                          "writable folder. Set temp-dir to one.",
-                          dir),
-                         (NULL));
-      return FALSE;
-    }
+  if (!check_temp_dir (self, dir))
+    return FALSE;
 
   /* A malformed base-url shows now too.  This also initialises libcurl and
    * TLS on the application's thread rather than on a streaming thread that

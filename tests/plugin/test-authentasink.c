@@ -1808,6 +1808,71 @@ GST_START_TEST (test_harness_upload_from_descriptor)
 }
 GST_END_TEST;
 
+/* A temp-dir others can write to without the sticky bit is refused at
+ * start (they could replace the recording before its upload); a private or
+ * a sticky one works. */
+GST_START_TEST (test_temp_dir_shared_refused)
+{
+  static const struct
+  {
+    guint mode;
+    gboolean refused;
+  } cases[] = {
+    { 0777, TRUE },   { 0770, TRUE },   { 0703, TRUE },  { 0730, TRUE },
+    { 01777, FALSE }, { 01770, FALSE }, { 0700, FALSE }, { 0755, FALSE },
+  };
+  Fixture f = { 0 };
+
+  fixture_setup (&f, "--processing-time", "0.05", NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      GstElement *sink = gst_element_factory_make ("authentasink", NULL);
+      g_autoptr (GstBus) bus = gst_bus_new ();
+      g_autoptr (GstMessage) msg = NULL;
+      g_autoptr (GError) err = NULL;
+
+      fail_unless (g_chmod (f.dir, cases[i].mode) == 0);
+      g_object_set (sink, "api-key", EMULATOR_KEY, "base-url",
+                    test_emulator_get_base_url (f.emu), "temp-dir", f.dir,
+                    NULL);
+      gst_element_set_bus (sink, bus);
+      if (cases[i].refused)
+        {
+          fail_unless (gst_element_set_state (sink, GST_STATE_READY)
+                           == GST_STATE_CHANGE_FAILURE,
+                       "mode %04o accepted", cases[i].mode);
+          msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+          fail_unless (msg != NULL);
+          gst_message_parse_error (msg, &err, NULL);
+          fail_unless (strstr (err->message, f.dir) != NULL
+                           && strstr (err->message, "make it private (chmod "
+                                                    "700) or sticky (chmod "
+                                                    "+t), or set temp-dir")
+                                  != NULL,
+                       "%s", err->message);
+        }
+      else
+        fail_unless (gst_element_set_state (sink, GST_STATE_READY)
+                         == GST_STATE_CHANGE_SUCCESS,
+                     "mode %04o refused", cases[i].mode);
+      gst_element_set_state (sink, GST_STATE_NULL);
+      gst_element_set_bus (sink, NULL);
+      gst_object_unref (sink);
+    }
+
+  /* Sticky and world-writable, as /tmp: a whole scan. */
+  fail_unless (g_chmod (f.dir, 01777) == 0);
+  {
+    GstMessage *msg = scan_png_with (&f, "api-key=" EMULATOR_KEY);
+
+    fail_unless (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT, "no verdict");
+    gst_message_unref (msg);
+  }
+  fail_unless (g_chmod (f.dir, 0700) == 0);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
 /* An element name is no file name: "a/b c" becomes "a_b_c-<time>-XXXXXX". */
 GST_START_TEST (test_harness_name_sanitised)
 {
@@ -2808,6 +2873,7 @@ authentasink_suite (void)
   tcase_add_test (tc, test_harness_rename_never_replaces);
   tcase_add_test (tc, test_harness_name_sanitised);
   tcase_add_test (tc, test_harness_upload_from_descriptor);
+  tcase_add_test (tc, test_temp_dir_shared_refused);
   tcase_add_test (tc, test_harness_too_large_refused);
   tcase_add_test (tc, test_harness_reuses_start_client);
   tcase_add_test (tc, test_null_while_creating);
