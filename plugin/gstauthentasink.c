@@ -898,6 +898,7 @@ ensure_recording (GstAuthentaSink *self)
   g_autofree char *prefix = NULL;
   g_autoptr (GDateTime) now = NULL;
   g_autofree char *stamp = NULL;
+  g_autofree char *element_name = NULL;
   GstAuthentaRecording *recording;
 
   if (self->recording != NULL)
@@ -905,6 +906,9 @@ ensure_recording (GstAuthentaSink *self)
 
   GST_OBJECT_LOCK (self);
   dir = g_strdup (self->temp_dir ? self->temp_dir : g_get_tmp_dir ());
+  /* The streaming thread: the application may rename the element (while it
+   * has no parent) at the same time, hence the lock. */
+  element_name = g_strdup (GST_OBJECT_NAME (self));
   GST_OBJECT_UNLOCK (self);
 
   /* Again: temp-dir may have changed in READY since start(). */
@@ -915,7 +919,8 @@ ensure_recording (GstAuthentaSink *self)
   stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
   /* The element's name may hold anything ("a/b c"): only the safe
    * characters of a file name are kept, so the file stays in @dir. */
-  prefix = g_strdup_printf ("%s-%s", GST_OBJECT_NAME (self), stamp);
+  prefix = g_strdup_printf (
+      "%s-%s", element_name ? element_name : "authentasink", stamp);
   g_strcanon (prefix, G_CSET_A_2_Z G_CSET_a_2_z G_CSET_DIGITS "._-", '_');
   recording = gst_authenta_recording_new (dir, prefix, &error);
   if (recording == NULL)
