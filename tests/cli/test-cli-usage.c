@@ -22,7 +22,8 @@ test_help_lists_commands_and_exit_statuses (void)
        = (const char *const[]){ "scan", "get MID", "list", "delete MID",
                                 "Exit status", "AUTHENTA_API_KEY",
                                 "AUTHENTA_BASE_URL", "--api-key", "--json",
-                                "130", NULL };
+                                "--ca-file", "AUTHENTA_CA_FILE", "TLS", "130",
+                                NULL };
        *word; word++)
     g_assert_nonnull (strstr (r->out, *word));
   g_assert_cmpuint (cli_test_total_requests (), ==, 0);

@@ -35,6 +35,7 @@ typedef struct
   char *api_key;
   char *api_key_file;
   char *base_url;
+  char *ca_file; /* NULL: the library's (AUTHENTA_CA_FILE, …, the system's) */
   gboolean json;
   gboolean quiet;
   gboolean verbose;

@@ -32,6 +32,7 @@ cli_error_exit_code (const GError *error)
         case AUTHENTA_ERROR_SERVER:
         case AUTHENTA_ERROR_NETWORK:
         case AUTHENTA_ERROR_PROTOCOL:
+        case AUTHENTA_ERROR_TLS:
         case AUTHENTA_ERROR_UPLOAD_REJECTED:
         case AUTHENTA_ERROR_RATE_LIMITED:
         case AUTHENTA_ERROR_NO_SERVICE:
@@ -182,6 +183,10 @@ hint_for (const CliErrorContext *ctx, const GError *error)
                            "that it plays");
         case AUTHENTA_ERROR_RATE_LIMITED:
           return g_strdup ("too many requests: wait a little and try again");
+        case AUTHENTA_ERROR_TLS:
+          /* The library's message says what to do (give the CA with
+           * --ca-file or AUTHENTA_CA_FILE); the network is not at fault. */
+          return NULL;
         case AUTHENTA_ERROR_INVALID_ARGUMENT:
           if (ctx && ctx->command)
             return g_strdup_printf ("see 'authenta %s --help'", ctx->command);

@@ -20,8 +20,9 @@ CliGlobal cli_global;
   "  3    local file: missing, a directory, unreadable, unsupported type;\n"   \
   "       or the output could not be written\n"                                \
   "  4    authentication: key missing or refused, permission, credits\n"       \
-  "  5    service, network or protocol failure, upload refused, no API\n"      \
-  "       at the base URL\n"                                                   \
+  "  5    the service or the connection: a service failure or an answer\n"     \
+  "       the API does not give, network, TLS (certificate not trusted,\n"     \
+  "       CA file unusable), upload refused, no API at the base URL\n"         \
   "  6    time-out (--timeout, or the service took too long)\n"                \
   "  7    processing failed on the service\n"                                  \
   "  8    no such record\n"                                                    \
@@ -31,7 +32,9 @@ CliGlobal cli_global;
   "Environment:\n"                                                             \
   "  AUTHENTA_API_KEY   the API key (preferred over --api-key, which other\n"  \
   "                     users can see in `ps`)\n"                              \
-  "  AUTHENTA_BASE_URL  the service, default " AUTHENTA_DEFAULT_BASE_URL
+  "  AUTHENTA_BASE_URL  the service, default " AUTHENTA_DEFAULT_BASE_URL "\n"  \
+  "  AUTHENTA_CA_FILE   a PEM file of the CAs to trust instead of the\n"       \
+  "                     system's (also CURL_CA_BUNDLE, SSL_CERT_FILE)"
 
 static gboolean
 parse_retries (const char *option_name, const char *value, gpointer data,
@@ -62,6 +65,11 @@ static const GOptionEntry global_entries[] = {
     "The service (default: $AUTHENTA_BASE_URL, else " AUTHENTA_DEFAULT_BASE_URL
     ")",
     "URL" },
+  { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &cli_global.ca_file,
+    "Trust the CA certificates in FILE (PEM) instead of the system's, for a "
+    "service with a private CA (default: $AUTHENTA_CA_FILE, else "
+    "$CURL_CA_BUNDLE, else $SSL_CERT_FILE)",
+    "FILE" },
   { "json", 'j', 0, G_OPTION_ARG_NONE, &cli_global.json,
     "Print records as the service sent them, one JSON document per line",
     NULL },
@@ -301,7 +309,8 @@ cli_make_client (int *out_exit)
            base_url ? base_url : AUTHENTA_DEFAULT_BASE_URL);
   client = g_initable_new (AUTHENTA_TYPE_CLIENT, NULL, &error, "base-url",
                            base_url, "api-key", key, "allow-insecure",
-                           cli_global.insecure, NULL);
+                           cli_global.insecure, "ca-file", cli_global.ca_file,
+                           NULL);
   /* Our copy of the key is not needed any more. */
   authenta_secret_wipe (key);
   if (!client)
@@ -319,6 +328,13 @@ cli_make_client (int *out_exit)
       else if (g_error_matches (error, AUTHENTA_ERROR,
                                 AUTHENTA_ERROR_INVALID_ARGUMENT))
         hint = base_url_hint (base_url);
+      /* Before any request, the one TLS refusal is the CA file; the
+       * library's message names the file and the variable it came from. */
+      else if (g_error_matches (error, AUTHENTA_ERROR, AUTHENTA_ERROR_TLS))
+        hint = g_strdup (cli_global.ca_file
+                             ? "check the path given with --ca-file"
+                             : "fix or unset that variable, or give "
+                               "--ca-file FILE");
       cli_report_error_with_hint (NULL, error, hint);
       *out_exit = cli_error_exit_code (error);
       return NULL;
