@@ -159,8 +159,11 @@ hint_for (const CliErrorContext *ctx, const GError *error)
                 mid);
           return g_strdup ("try again, or allow more time with --timeout");
         case AUTHENTA_ERROR_PROTOCOL:
-          return g_strdup_printf ("the answer was not what the Authenta API "
-                                  "sends: check %s, then try again",
+          /* Never a usage error: nothing the user gave is at fault. */
+          return g_strdup_printf ("the service's answer is not one the "
+                                  "Authenta API gives: a fault of the "
+                                  "service (or %s names something else); "
+                                  "try again later",
                                   base_url_origin ());
         case AUTHENTA_ERROR_UPLOAD_REJECTED:
           if (upload_url_expired (error))
