@@ -349,3 +349,17 @@ find_log_line (TestEmulator *emu, const char *needle)
       return g_strdup (lines[i]);
   return NULL;
 }
+
+char *
+nested_json (guint depth, gboolean objects, const char *inner,
+             gboolean unclosed)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < depth; i++)
+    g_string_append (s, objects ? "{\"a\":" : "[");
+  g_string_append (s, inner ? inner : "0");
+  for (guint i = 0; !unclosed && i < depth; i++)
+    g_string_append_c (s, objects ? '}' : ']');
+  return g_string_free (s, FALSE);
+}

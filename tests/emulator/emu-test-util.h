@@ -71,6 +71,11 @@ char *raw_read (int fd, guint timeout_ms);
 /* The path and query of an absolute URL. */
 const char *url_path (const char *url);
 
+/* JSON nested @depth levels deep around @inner (NULL: 0): arrays
+ * ("[[…]]"), or objects ({"a":{"a":…}}); unclosed leaves the closers out. */
+char *nested_json (guint depth, gboolean objects, const char *inner,
+                   gboolean unclosed);
+
 /* The log line of the last request to @path_prefix, or NULL. */
 char *find_log_line (TestEmulator *emu, const char *needle);
 

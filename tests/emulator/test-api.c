@@ -136,6 +136,76 @@ test_create_rejects_bad_requests (void)
                    G_N_ELEMENTS (bodies));
 }
 
+/* A create body wrapped as the metadata of an otherwise valid create. */
+static char *
+create_with_metadata (const char *metadata)
+{
+  return g_strdup_printf ("{\"name\":\"deep\",\"contentType\":\"video/mp4\","
+                          "\"size\":1,\"modelType\":\"FI-1\","
+                          "\"metadata\":%s}",
+                          metadata);
+}
+
+/* json-glib recurses once per level: 100,000 levels (200 KB, well under
+ * the 1 MiB cap) once overflowed the emulator's stack.  Anything deeper
+ * than 64 levels is a 400 in the service's shape, and the emulator lives
+ * on; 64 levels are still accepted. */
+static void
+test_create_deep_nesting_is_400 (void)
+{
+  static const struct
+  {
+    const char *what;
+    guint depth; /* levels of the body as a whole */
+    gboolean objects, unclosed, in_metadata;
+    long status;
+  } cases[] = {
+    { "100,000 arrays", 100000, FALSE, FALSE, FALSE, 400 },
+    { "100,000 objects", 100000, TRUE, FALSE, FALSE, 400 },
+    { "100,000 unclosed arrays", 100000, FALSE, TRUE, FALSE, 400 },
+    { "100,000 levels of metadata", 100000, TRUE, FALSE, TRUE, 400 },
+    { "65 levels of metadata", 65, TRUE, FALSE, TRUE, 400 },
+    { "64 levels of metadata", 64, TRUE, FALSE, TRUE, 201 },
+  };
+
+  setup ();
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *body = NULL;
+      g_autoptr (HttpReply) reply = NULL;
+      g_autoptr (HttpReply) alive = NULL;
+
+      g_test_message ("case: %s", cases[i].what);
+      if (cases[i].in_metadata)
+        {
+          /* The create object itself is the first level. */
+          g_autofree char *inner = nested_json (
+              cases[i].depth - 1, cases[i].objects, NULL, cases[i].unclosed);
+
+          body = create_with_metadata (inner);
+        }
+      else
+        body = nested_json (cases[i].depth, cases[i].objects, NULL,
+                            cases[i].unclosed);
+      reply = api_call (emu, TEST_KEY, "POST", "/media", body);
+      if (cases[i].status == 400)
+        {
+          assert_api_error (reply, 400, "BAD_REQUEST");
+          g_assert_nonnull (strstr (json_object_get_string_member (
+                                        http_reply_json (reply), "message"),
+                                    "nests too deep"));
+        }
+      else
+        {
+          g_assert_cmpint (reply->result, ==, CURLE_OK);
+          g_assert_cmpint (reply->status, ==, cases[i].status);
+        }
+      alive = api_call (emu, TEST_KEY, "GET", "/media", NULL);
+      g_assert_cmpint (alive->result, ==, CURLE_OK);
+      g_assert_cmpint (alive->status, ==, 200);
+    }
+}
+
 static void
 test_accepts_every_content_type (void)
 {
@@ -554,6 +624,8 @@ main (int argc, char **argv)
                    test_create_fi1_with_metadata);
   g_test_add_func ("/emulator/api/create/rejects-bad-requests",
                    test_create_rejects_bad_requests);
+  g_test_add_func ("/emulator/api/create/deep-nesting-is-400",
+                   test_create_deep_nesting_is_400);
   g_test_add_func ("/emulator/api/create/accepts-every-content-type",
                    test_accepts_every_content_type);
   g_test_add_func ("/emulator/api/auth/unauthenticated-is-401",

@@ -334,6 +334,55 @@ test_bad_controls_are_refused (void)
   }
 }
 
+/* Both controls that take JSON refuse a body nested deeper than 64 levels
+ * with their usual 400, before json-glib recurses through it (100,000
+ * levels once killed the emulator: the faults control needs no key). */
+static void
+test_deep_nesting_is_refused (void)
+{
+  static const char *const controls[] = { "faults", "config" };
+  static const struct
+  {
+    const char *what;
+    guint depth;
+    gboolean objects, unclosed;
+  } cases[] = {
+    { "100,000 arrays", 100000, FALSE, FALSE },
+    { "100,000 objects", 100000, TRUE, FALSE },
+    { "100,000 unclosed arrays", 100000, FALSE, TRUE },
+    { "65 arrays", 65, FALSE, FALSE },
+  };
+
+  setup ();
+  for (guint c = 0; c < G_N_ELEMENTS (controls); c++)
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autofree char *body = nested_json (cases[i].depth, cases[i].objects,
+                                             NULL, cases[i].unclosed);
+        g_autoptr (HttpReply) reply = NULL;
+        g_autoptr (HttpReply) alive = NULL;
+
+        g_test_message ("%s: %s", controls[c], cases[i].what);
+        reply = control (emu, "POST", controls[c], body);
+        assert_api_error (reply, 400, "BAD_REQUEST");
+        g_assert_nonnull (strstr (
+            json_object_get_string_member (http_reply_json (reply), "message"),
+            "nests too deep"));
+        alive = control (emu, "GET", "stats", NULL);
+        g_assert_cmpint (alive->result, ==, CURLE_OK);
+        g_assert_cmpint (alive->status, ==, 200);
+      }
+  /* A string of brackets is no nesting: the fault is taken. */
+  {
+    g_autofree char *deep = nested_json (100000, FALSE, NULL, FALSE);
+    g_autofree char *fault = g_strdup_printf (
+        "{\"route\":\"get\",\"action\":\"status\",\"message\":\"%s\"}", deep);
+    g_autoptr (HttpReply) reply = control (emu, "POST", "faults", fault);
+
+    g_assert_cmpint (reply->status, ==, 200);
+  }
+}
+
 static void
 test_log_line_per_request (void)
 {
@@ -526,6 +575,8 @@ main (int argc, char **argv)
                    test_config_upload_expiry);
   g_test_add_func ("/emulator/controls/bad-controls-are-refused",
                    test_bad_controls_are_refused);
+  g_test_add_func ("/emulator/controls/deep-nesting-is-refused",
+                   test_deep_nesting_is_refused);
   g_test_add_func ("/emulator/log/one-line-per-request",
                    test_log_line_per_request);
   g_test_add_func ("/emulator/log/key-never-logged", test_key_never_logged);

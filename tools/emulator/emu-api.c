@@ -10,6 +10,8 @@
 
 #include "emu-response.h"
 
+#include "authenta-json-depth.h"
+
 #include <string.h>
 
 #define MEDIA_PATH "/api/media"
@@ -138,6 +140,13 @@ handle_create (EmuRequest *req, char **body)
 
   if (req->body_too_large)
     return fail (body, 413, "Request body too large");
+  /* json-glib recurses once per level: refuse a deep body before it can
+   * overflow the stack. */
+  if (!authenta_json_depth_ok (req->body->str, req->body->len,
+                               AUTHENTA_JSON_MAX_DEPTH))
+    return fail (body, 400,
+                 "Request body nests too deep (more than " G_STRINGIFY (
+                     AUTHENTA_JSON_MAX_DEPTH) " levels)");
   /* An empty body parses to no root at all. */
   if (!json_parser_load_from_data (parser, req->body->str, req->body->len,
                                    &error)

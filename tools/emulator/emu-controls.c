@@ -11,6 +11,8 @@
 
 #include "emu-response.h"
 
+#include "authenta-json-depth.h"
+
 #include <string.h>
 
 static void
@@ -33,6 +35,16 @@ parse_body (EmuRequest *req, GError **error)
   g_autoptr (JsonParser) parser = json_parser_new ();
   JsonNode *root;
 
+  /* json-glib recurses once per level: refuse a deep body before it can
+   * overflow the stack. */
+  if (!authenta_json_depth_ok (req->body->str, req->body->len,
+                               AUTHENTA_JSON_MAX_DEPTH))
+    {
+      g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                   "the body nests too deep (more than %d levels)",
+                   AUTHENTA_JSON_MAX_DEPTH);
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, req->body->str, req->body->len,
                                    error))
     return NULL;

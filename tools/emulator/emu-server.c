@@ -14,6 +14,8 @@
 #include "emu-response.h"
 #include "emu-upload.h"
 
+#include "authenta-json-depth.h"
+
 #include <arpa/inet.h>
 #include <gio/gio.h>
 #include <netinet/in.h>
@@ -248,7 +250,9 @@ without_total (const char *body)
   g_autoptr (JsonParser) parser = json_parser_new ();
   JsonNode *root;
 
-  if (!json_parser_load_from_data (parser, body, -1, NULL))
+  /* Our own answer, but parsed all the same only when shallow. */
+  if (!authenta_json_depth_ok (body, strlen (body), AUTHENTA_JSON_MAX_DEPTH)
+      || !json_parser_load_from_data (parser, body, -1, NULL))
     return g_strdup (body);
   root = json_parser_get_root (parser);
   if (root && JSON_NODE_HOLDS_OBJECT (root))
