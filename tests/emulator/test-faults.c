@@ -383,6 +383,118 @@ test_expire_on_upload (void)
   g_assert_nonnull (strstr (put->body->str, "Request has expired"));
 }
 
+/* "body": exactly the given text, Content-Type (default application/json)
+ * and status (default 200), and nothing done; one table over the API
+ * routes and the upload, with the hostile answers the library is tested
+ * against. */
+static void
+test_body_answers_the_given_text (void)
+{
+  g_autofree char *deep = nested_json (100000, FALSE, NULL, FALSE);
+  g_autofree char *big = g_strnfill (300 * 1024, 'x');
+  /* Over the 1 MiB cap of other bodies: a fault may carry 16 MiB. */
+  g_autofree char *huge = g_strnfill (2 * 1024 * 1024, 'y');
+  static const char injected[]
+      = "{\"mid\":\"6b0ad6d3fb8a41a6856d1b27\",\"status\":\"INITED\","
+        "\"contentType\":\"video/mp4\\r\\nX-Injected: 1\"}";
+  static const char html[] = "<!DOCTYPE html><html><body>Bad "
+                             "gateway</body></html>";
+  const struct
+  {
+    const char *route;
+    const char *body;
+    const char *content_type; /* NULL: not given */
+    guint status;             /* 0: not given */
+    const char *want_type;
+    long want_status;
+  } cases[] = {
+    { "create", deep, NULL, 0, "application/json", 200 },
+    { "create", injected, NULL, 201, "application/json", 201 },
+    { "list", big, "text/plain", 503, "text/plain", 503 },
+    { "get", html, "text/html", 200, "text/html", 200 },
+    { "get", "", NULL, 0, "application/json", 200 },
+    { "get", huge, "text/plain", 0, "text/plain", 200 },
+    { "delete", "{\"deleted\":\"maybe\"}", NULL, 500, "application/json", 500 },
+    { "upload", "<html>not S3</html>", "text/html", 0, "text/html", 200 },
+    { "upload", "<Error/>", "application/xml", 500, "application/xml", 500 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      g_autoptr (JsonNode) root = NULL;
+      g_autoptr (HttpReply) reply = NULL;
+      g_autoptr (HttpReply) after = NULL;
+      g_autofree char *fault = NULL;
+      g_autofree char *url = NULL;
+      g_autofree char *mid = NULL;
+      g_autofree char *log = NULL;
+      gboolean upload = g_str_equal (cases[i].route, "upload");
+
+      g_test_message ("case %u: %s", i, cases[i].route);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "route");
+      json_builder_add_string_value (b, cases[i].route);
+      json_builder_set_member_name (b, "action");
+      json_builder_add_string_value (b, "body");
+      json_builder_set_member_name (b, "body");
+      json_builder_add_string_value (b, cases[i].body);
+      if (cases[i].content_type)
+        {
+          json_builder_set_member_name (b, "content_type");
+          json_builder_add_string_value (b, cases[i].content_type);
+        }
+      if (cases[i].status)
+        {
+          json_builder_set_member_name (b, "status");
+          json_builder_add_int_value (b, cases[i].status);
+        }
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      fault = json_to_string (root, FALSE);
+
+      setup ();
+      mid = create_media (emu, "clip", "video/mp4", 4, &url);
+      test_emulator_add_fault (emu, fault);
+      reply = upload ? put_bytes (url, "video/mp4", "abcd", 4, NULL)
+                     : call_route (cases[i].route, mid);
+      g_assert_cmpint (reply->result, ==, CURLE_OK);
+      g_assert_cmpint (reply->status, ==, cases[i].want_status);
+      g_assert_cmpstr (http_reply_header (reply, "Content-Type"), ==,
+                       cases[i].want_type);
+      g_assert_cmpuint (reply->body->len, ==, strlen (cases[i].body));
+      g_assert_true (memcmp (reply->body->str, cases[i].body, reply->body->len)
+                     == 0);
+      g_assert_null (http_reply_header (reply, "X-Injected"));
+
+      /* Nothing was done: the one record is there, not uploaded; the
+       * fault was used up. */
+      g_assert_cmpstr (get_status (emu, mid), ==, "INITED");
+      after = upload ? put_bytes (url, "video/mp4", "abcd", 4, NULL)
+                     : call_route (cases[i].route, mid);
+      g_assert_cmpint (after->status, ==,
+                       upload                                   ? 200
+                       : g_str_equal (cases[i].route, "create") ? 201
+                                                                : 200);
+      log = find_log_line (emu, "(fault: body)");
+      g_assert_nonnull (log);
+    }
+  {
+    /* The list saw only the one record: no create had its effect. */
+    g_autoptr (HttpReply) create = NULL;
+    g_autoptr (HttpReply) list = NULL;
+
+    setup ();
+    test_emulator_add_fault (
+        emu, "{\"route\":\"create\",\"action\":\"body\",\"body\":\"{}\"}");
+    create = call_route ("create", "-");
+    g_assert_cmpint (create->status, ==, 200);
+    list = call_route ("list", "-");
+    g_assert_cmpint (
+        json_object_get_int_member (http_reply_json (list), "total"), ==, 0);
+  }
+}
+
 static void
 test_faulted_requests_are_counted (void)
 {
@@ -417,6 +529,13 @@ test_bad_fault_specs_are_400 (void)
     "{\"route\":\"get\",\"action\":\"status\",\"status\":\"503\"}",
     "{\"route\":\"get\",\"action\":\"status\",\"status\":99}",
     "{\"route\":\"get\",\"action\":\"status\",\"colour\":\"red\"}",
+    "{\"route\":\"get\",\"action\":\"status\",\"body\":\"x\"}",
+    "{\"route\":\"get\",\"action\":\"drop\",\"content_type\":\"text/html\"}",
+    "{\"route\":\"get\",\"action\":\"body\",\"body\":5}",
+    "{\"route\":\"get\",\"action\":\"body\",\"content_type\":\"\"}",
+    "{\"route\":\"get\",\"action\":\"body\","
+    "\"content_type\":\"text/html\\r\\nX-Injected: 1\"}",
+    "{\"route\":\"get\",\"action\":\"body\",\"status\":199}",
   };
   g_autofree char *url = g_strconcat (test_emulator_get_root_url (emu),
                                       "/_emulator/faults", NULL);
@@ -465,6 +584,8 @@ main (int argc, char **argv)
                    test_oversize_is_8mib_of_valid_json);
   g_test_add_func ("/emulator/faults/expire/upload", test_expire_on_upload);
   g_test_add_func ("/emulator/faults/no-total/list", test_no_total_on_list);
+  g_test_add_func ("/emulator/faults/body/answers-the-given-text",
+                   test_body_answers_the_given_text);
   g_test_add_func ("/emulator/faults/faulted-requests-are-counted",
                    test_faulted_requests_are_counted);
   g_test_add_func ("/emulator/faults/bad-specs-are-400",

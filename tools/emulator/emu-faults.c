@@ -32,7 +32,7 @@ static const char *const route_names[EMU_N_ROUTES]
 
 static const char *const action_names[]
     = { "status",     "delay",    "drop",   "truncate", "malformed",
-        "wrong-type", "oversize", "expire", "no-total" };
+        "wrong-type", "oversize", "expire", "no-total", "body" };
 
 const char *
 emu_fault_action_name (EmuFaultAction action)
@@ -48,6 +48,8 @@ emu_fault_copy (const EmuFault *fault)
   *copy = *fault;
   copy->code = g_strdup (fault->code);
   copy->message = g_strdup (fault->message);
+  copy->body = g_strdup (fault->body);
+  copy->content_type = g_strdup (fault->content_type);
   return copy;
 }
 
@@ -58,6 +60,8 @@ emu_fault_free (EmuFault *fault)
     return;
   g_free (fault->code);
   g_free (fault->message);
+  g_free (fault->body);
+  g_free (fault->content_type);
   g_free (fault);
 }
 
@@ -68,6 +72,8 @@ queued_fault_free (gpointer data)
 
   g_free (q->fault.code);
   g_free (q->fault.message);
+  g_free (q->fault.body);
+  g_free (q->fault.content_type);
   g_free (q);
 }
 
@@ -168,12 +174,29 @@ get_string (JsonObject *obj, const char *name, char **out, GError **error)
   return TRUE;
 }
 
+/* The "body" action's Content-Type goes into a header as given: no
+ * control character (no CR or LF), nothing a header cannot hold. */
+#define MAX_CONTENT_TYPE 256
+
+static gboolean
+content_type_is_valid (const char *s)
+{
+  gsize len = strlen (s);
+
+  if (len == 0 || len > MAX_CONTENT_TYPE)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if ((guchar)s[i] < 0x20 || (guchar)s[i] > 0x7e)
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
 emu_faults_add_from_json (EmuFaults *self, JsonNode *node, GError **error)
 {
   static const char *const known[]
-      = { "route", "action",  "count",       "status",
-          "code",  "message", "retry_after", "delay_ms" };
+      = { "route",   "action",      "count",    "status", "code",
+          "message", "retry_after", "delay_ms", "body",   "content_type" };
   g_autoptr (GList) members = NULL;
   QueuedFault *q;
   JsonObject *obj;
@@ -182,6 +205,8 @@ emu_faults_add_from_json (EmuFaults *self, JsonNode *node, GError **error)
   gint64 count, status, retry_after, delay_ms;
   g_autofree char *code = NULL;
   g_autofree char *message = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *content_type = NULL;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
@@ -215,7 +240,8 @@ emu_faults_add_from_json (EmuFaults *self, JsonNode *node, GError **error)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    "'action' must be one of status, delay, drop, truncate, "
-                   "malformed, wrong-type, oversize, expire, no-total");
+                   "malformed, wrong-type, oversize, expire, no-total, "
+                   "body");
       return FALSE;
     }
   if (route == EMU_ROUTE_UPLOAD
@@ -241,14 +267,41 @@ emu_faults_add_from_json (EmuFaults *self, JsonNode *node, GError **error)
       return FALSE;
     }
 
+  if (action != EMU_FAULT_BODY
+      && (json_object_has_member (obj, "body")
+          || json_object_has_member (obj, "content_type")))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "'body' and 'content_type' apply to action 'body' only");
+      return FALSE;
+    }
+
   if (!get_int (obj, "count", 1, G_MAXINT, 1, &count, error)
-      || !get_int (obj, "status", 200, 599, 503, &status, error)
+      || !get_int (obj, "status", 200, 599,
+                   action == EMU_FAULT_BODY ? 200 : 503, &status, error)
       || !get_int (obj, "retry_after", 0, 86400, -1, &retry_after, error)
       || !get_int (obj, "delay_ms", 0, 600000,
                    action == EMU_FAULT_DELAY ? 1000 : 0, &delay_ms, error)
       || !get_string (obj, "code", &code, error)
-      || !get_string (obj, "message", &message, error))
+      || !get_string (obj, "message", &message, error)
+      || !get_string (obj, "body", &body, error)
+      || !get_string (obj, "content_type", &content_type, error))
     return FALSE;
+  if (action == EMU_FAULT_BODY)
+    {
+      if (content_type == NULL)
+        content_type = g_strdup ("application/json");
+      if (!content_type_is_valid (content_type))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "'content_type' must be 1 to %d printable ASCII "
+                       "characters (it becomes a header)",
+                       MAX_CONTENT_TYPE);
+          return FALSE;
+        }
+      if (body == NULL)
+        body = g_strdup ("");
+    }
 
   q = g_new0 (QueuedFault, 1);
   q->remaining = (guint)count;
@@ -258,6 +311,8 @@ emu_faults_add_from_json (EmuFaults *self, JsonNode *node, GError **error)
   q->fault.message = g_steal_pointer (&message);
   q->fault.retry_after = (gint)retry_after;
   q->fault.delay_ms = (guint)delay_ms;
+  q->fault.body = g_steal_pointer (&body);
+  q->fault.content_type = g_steal_pointer (&content_type);
 
   g_mutex_lock (&self->lock);
   g_queue_push_tail (&self->queues[route], q);

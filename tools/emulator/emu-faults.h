@@ -31,16 +31,19 @@ typedef enum
   EMU_FAULT_OVERSIZE,
   EMU_FAULT_EXPIRE,
   EMU_FAULT_NO_TOTAL,
+  EMU_FAULT_BODY,
 } EmuFaultAction;
 
 typedef struct
 {
   EmuFaultAction action;
-  guint status;     /* for EMU_FAULT_STATUS */
-  char *code;       /* NULL: the default for the status */
-  char *message;    /* NULL: the default for the status */
-  gint retry_after; /* seconds, -1: no Retry-After header */
-  guint delay_ms;   /* waited before answering, whatever the action */
+  guint status;       /* for EMU_FAULT_STATUS and EMU_FAULT_BODY */
+  char *code;         /* NULL: the default for the status */
+  char *message;      /* NULL: the default for the status */
+  gint retry_after;   /* seconds, -1: no Retry-After header */
+  guint delay_ms;     /* waited before answering, whatever the action */
+  char *body;         /* for EMU_FAULT_BODY: the answer's raw text */
+  char *content_type; /* for EMU_FAULT_BODY: never NULL there */
 } EmuFault;
 
 const char *emu_fault_action_name (EmuFaultAction action);

@@ -190,6 +190,12 @@ emu_response_site_not_found (void)
 }
 
 struct MHD_Response *
+emu_response_raw (const char *text, const char *content_type)
+{
+  return response_copy (text, strlen (text), content_type);
+}
+
+struct MHD_Response *
 emu_response_empty (void)
 {
   return MHD_create_response_from_buffer (0, (void *)"",

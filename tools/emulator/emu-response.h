@@ -31,6 +31,9 @@ struct MHD_Response *emu_response_s3_error (const char *code,
                                             const char *message,
                                             const char *extra_xml);
 struct MHD_Response *emu_response_empty (void);
+/* The "body" fault's answer: @text exactly, labelled @content_type. */
+struct MHD_Response *emu_response_raw (const char *text,
+                                       const char *content_type);
 /* The web site's "page not found", answered outside /api, /s3 and
  * /_emulator: HTML, as the real host's front end would send. */
 struct MHD_Response *emu_response_site_not_found (void);

@@ -22,8 +22,10 @@
 #include <stdio.h>
 #include <string.h>
 
-/* API and control bodies are small JSON documents. */
+/* API and control bodies are small JSON documents... */
 #define MAX_BODY (1024 * 1024)
+/* ...except a fault, whose "body" may carry a large hostile answer. */
+#define MAX_FAULT_BODY (16 * 1024 * 1024)
 /* Per connection: also the size of the pieces an upload is read in. */
 #define CONNECTION_MEMORY (256 * 1024)
 
@@ -291,6 +293,14 @@ handle_api (EmuRequest *req)
   if (fault->delay_ms > 0 && !emu_server_sleep (req->server, fault->delay_ms))
     return; /* shutting down: the connection is closed unanswered */
 
+  /* "body": the given text, type and status, and nothing done. */
+  if (fault->action == EMU_FAULT_BODY)
+    {
+      emu_request_answer (req, fault->status,
+                          emu_response_raw (fault->body, fault->content_type),
+                          note);
+      return;
+    }
   if (fault->action == EMU_FAULT_STATUS)
     {
       body = emu_error_json (fault->status, fault->code, fault->message);
@@ -335,6 +345,13 @@ handle_api (EmuRequest *req)
     }
 }
 
+static gsize
+body_cap (EmuRequest *req)
+{
+  return g_str_equal (req->path, "/_emulator/faults") ? MAX_FAULT_BODY
+                                                      : MAX_BODY;
+}
+
 static enum MHD_Result
 access_cb (void *cls, struct MHD_Connection *connection, const char *url,
            const char *method, const char *version, const char *upload_data,
@@ -360,7 +377,7 @@ access_cb (void *cls, struct MHD_Connection *connection, const char *url,
 
   if (*upload_data_size > 0)
     {
-      if (req->body->len + *upload_data_size <= MAX_BODY)
+      if (req->body->len + *upload_data_size <= body_cap (req))
         g_string_append_len (req->body, upload_data, *upload_data_size);
       else
         req->body_too_large = TRUE;

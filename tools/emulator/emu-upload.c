@@ -118,6 +118,14 @@ answer_pending (EmuRequest *req)
       && !emu_server_sleep (req->server, req->fault->delay_ms))
     return;
 
+  if (req->fault && req->fault->action == EMU_FAULT_BODY)
+    {
+      emu_request_answer (
+          req, req->fault->status,
+          emu_response_raw (req->fault->body, req->fault->content_type),
+          "fault: body");
+      return;
+    }
   answer_error (req, up->pending_status, up->pending_code, up->pending_message,
                 up->pending_extra);
 }
@@ -334,6 +342,12 @@ check_put (EmuRequest *req, EmuUpload *up)
                  fault->message ? fault->message
                                 : emu_default_s3_message (fault->status),
                  NULL);
+      return FALSE;
+    }
+  if (fault && fault->action == EMU_FAULT_BODY)
+    {
+      /* Answered with the fault's body by answer_pending. */
+      set_error (up, fault->status, "", "", NULL);
       return FALSE;
     }
   if (fault && fault->action == EMU_FAULT_EXPIRE)
