@@ -314,3 +314,48 @@ cli_result_lines (CliResult *result)
     return g_new0 (char *, 1);
   return g_strsplit (text, "\n", -1);
 }
+
+GBytes *
+cli_test_http_get (const char *url)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GSocketConnection) conn = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, &error);
+  g_autoptr (GByteArray) answer = g_byte_array_new ();
+  g_autofree char *request = NULL;
+  const char *query;
+  const guint8 *body;
+  guint8 buf[16384];
+  gssize n;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_uri_get_scheme (uri), ==, "http");
+  g_socket_client_set_timeout (client, 30);
+  conn = g_socket_client_connect_to_host (client, g_uri_get_host (uri),
+                                          (guint16)g_uri_get_port (uri), NULL,
+                                          &error);
+  g_assert_no_error (error);
+  query = g_uri_get_query (uri);
+  /* HTTP/1.0: no chunks, the body ends with the connection. */
+  request = g_strdup_printf ("GET %s%s%s HTTP/1.0\r\nHost: %s\r\n\r\n",
+                             g_uri_get_path (uri), query ? "?" : "",
+                             query ? query : "", g_uri_get_host (uri));
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)),
+                             request, strlen (request), NULL, NULL, &error);
+  g_assert_no_error (error);
+  while ((n = g_input_stream_read (
+              g_io_stream_get_input_stream (G_IO_STREAM (conn)), buf,
+              sizeof buf, NULL, &error))
+         > 0)
+    g_byte_array_append (answer, buf, (guint)n);
+  g_assert_no_error (error);
+  g_byte_array_append (answer, (const guint8 *)"", 1);
+  if (!g_str_has_prefix ((const char *)answer->data, "HTTP/1.1 200")
+      && !g_str_has_prefix ((const char *)answer->data, "HTTP/1.0 200"))
+    g_error ("GET %s: %.200s", g_uri_get_path (uri), answer->data);
+  body = (const guint8 *)strstr ((const char *)answer->data, "\r\n\r\n");
+  g_assert_nonnull (body);
+  body += 4;
+  return g_bytes_new (body, answer->len - 1 - (gsize)(body - answer->data));
+}

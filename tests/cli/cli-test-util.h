@@ -67,6 +67,10 @@ char **cli_test_environ (const char *key);
 /* Total requests the emulator got on every route. */
 guint cli_test_total_requests (void);
 
+/* GET an http:// URL on loopback (a pre-signed link the emulator gave);
+ * asserts a 200 and returns the body. */
+GBytes *cli_test_http_get (const char *url);
+
 /* Split stdout into its lines (no trailing empty one). */
 char **cli_result_lines (CliResult *result);
 

@@ -1154,6 +1154,153 @@ test_interrupt_removes_spool (void)
   g_assert_cmpuint (cli_test_total_requests (), ==, 0);
 }
 
+/* The only file in the spool folder, waited for (bounded). */
+static char *
+wait_for_spool_file (void)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autoptr (GDir) dir = g_dir_open (cli_test_spool_dir (), 0, NULL);
+      const char *name = dir ? g_dir_read_name (dir) : NULL;
+
+      if (name)
+        return g_build_filename (cli_test_spool_dir (), name, NULL);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (10 * 1000);
+    }
+}
+
+/* The record's srcURL once it is processed (polled, bounded). */
+static char *
+src_url_of (const char *mid)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autoptr (CliResult) r
+          = cli_run (NULL, NULL, "--json", "get", mid, NULL);
+      g_autoptr (JsonObject) record = NULL;
+
+      cli_assert_status (r, 0);
+      record = parse_object (r->out);
+      if (json_object_has_member (record, "srcURL"))
+        return g_strdup (json_object_get_string_member (record, "srcURL"));
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (50 * 1000);
+    }
+}
+
+/* Standard input is uploaded from the descriptor its spool copy was
+ * written through: another user replacing the copy at its path (a shared
+ * $TMPDIR) while the record is created changes nothing that is uploaded.
+ * The replacement is the same size, so only the bytes could tell. */
+static void
+test_stdin_spool_replaced_by_path_is_not_uploaded (void)
+{
+  static const char *const modes[] = { "--no-wait", "--jobs=1" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autoptr (GSubprocessLauncher) launcher = NULL;
+      g_autoptr (GSubprocess) proc = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GBytes) original = cli_test_media_bytes ("mp4", 64 * 1024);
+      g_autoptr (GBytes) out = NULL;
+      g_autoptr (GBytes) uploaded = NULL;
+      g_autoptr (JsonObject) record = NULL;
+      g_autofree char *spool = NULL;
+      g_autofree char *other = NULL;
+      g_autofree char *url = NULL;
+      g_autofree char *mid = NULL;
+      g_autofree guint8 *replacement = NULL;
+      g_auto (GStrv) env = cli_test_environ (NULL);
+      const char *cli = g_getenv ("AUTHENTA_CLI");
+      const char *argv[] = { cli && *cli ? cli : AUTHENTA_CLI_PATH,
+                             "--json",
+                             "scan",
+                             "--poll-interval=0.05",
+                             modes[i],
+                             "-",
+                             NULL };
+      gsize size = g_bytes_get_size (original);
+      gint64 deadline;
+
+      cli_test_reset ();
+      /* Time to swap the file while the create is in flight. */
+      test_emulator_add_fault (cli_test_emulator (),
+                               "{\"route\":\"create\",\"action\":\"delay\","
+                               "\"delay_ms\":1500}");
+      launcher = g_subprocess_launcher_new (
+          G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+          | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+      g_subprocess_launcher_set_environ (launcher, env);
+      proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
+      g_assert_no_error (error);
+      g_output_stream_write_all (g_subprocess_get_stdin_pipe (proc),
+                                 g_bytes_get_data (original, NULL), size, NULL,
+                                 NULL, &error);
+      g_assert_no_error (error);
+      g_output_stream_close (g_subprocess_get_stdin_pipe (proc), NULL, &error);
+      g_assert_no_error (error);
+
+      spool = wait_for_spool_file ();
+      deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+      while (test_emulator_get_count (cli_test_emulator (), "create") == 0)
+        {
+          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+          g_usleep (10 * 1000);
+        }
+      /* Same size and signature, other bytes, renamed over the path. */
+      replacement = g_memdup2 (g_bytes_get_data (original, NULL), size);
+      for (gsize j = 64; j < size; j++)
+        replacement[j] ^= 0x5a;
+      other = g_strconcat (spool, ".other", NULL);
+      g_assert_true (g_file_set_contents (other, (const char *)replacement,
+                                          (gssize)size, NULL));
+      g_assert_cmpint (g_rename (other, spool), ==, 0);
+
+      {
+        g_autoptr (GOutputStream) sink
+            = g_memory_output_stream_new_resizable ();
+
+        /* stdout to its end (the exit), then the status. */
+        g_output_stream_splice (sink, g_subprocess_get_stdout_pipe (proc),
+                                G_OUTPUT_STREAM_SPLICE_NONE, NULL, &error);
+        g_assert_no_error (error);
+        /* A NUL, so that the text can be parsed as a string. */
+        g_output_stream_write (sink, "", 1, NULL, NULL);
+        g_output_stream_close (sink, NULL, NULL);
+        out = g_memory_output_stream_steal_as_bytes (
+            G_MEMORY_OUTPUT_STREAM (sink));
+        g_subprocess_wait (proc, NULL, &error);
+        g_assert_no_error (error);
+      }
+      g_assert_true (g_subprocess_get_if_exited (proc));
+      g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+      record = parse_object (g_bytes_get_data (out, NULL));
+      mid = g_strdup (json_object_get_string_member (record, "mid"));
+      if (json_object_has_member (record, "srcURL"))
+        url = g_strdup (json_object_get_string_member (record, "srcURL"));
+      else
+        url = src_url_of (mid);
+      uploaded = cli_test_http_get (url);
+      if (!g_bytes_equal (uploaded, original))
+        g_error ("%s: the bytes uploaded are not the bytes spooled "
+                 "(%" G_GSIZE_FORMAT " bytes, replacement: %s)",
+                 modes[i], g_bytes_get_size (uploaded),
+                 memcmp (g_bytes_get_data (uploaded, NULL), replacement,
+                         MIN (size, g_bytes_get_size (uploaded)))
+                         == 0
+                     ? "yes"
+                     : "no");
+      /* The CLI's own copy is gone; the attacker's file is the test's. */
+      g_unlink (spool);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1169,6 +1316,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/scan/stdin-memory-stays-flat",
                    test_stdin_memory_stays_flat);
   g_test_add_func ("/cli/scan/stdin-empty-exits-3", test_stdin_empty_exits_3);
+  g_test_add_func ("/cli/scan/stdin-spool-replaced-by-path-is-not-uploaded",
+                   test_stdin_spool_replaced_by_path_is_not_uploaded);
   g_test_add_func ("/cli/scan/pipe-path-is-spooled", test_pipe_path_is_spooled);
   g_test_add_func ("/cli/scan/stdin-not-media-names-standard-input",
                    test_stdin_not_media_names_standard_input);

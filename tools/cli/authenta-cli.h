@@ -95,7 +95,8 @@ void cli_print_table_row (AuthentaMedia *media);
 CliExit cli_exit_for_record (AuthentaMedia *media);
 
 /* cli-spool.c */
-char *cli_spool_to_temp_file (int fd, const char *what, GError **error);
+char *cli_spool_to_temp_file (int fd, const char *what, int *out_fd,
+                              GError **error);
 void cli_spool_forget (const char *path);
 void cli_install_signal_cleanup (void);
 void cli_note_progress_line (gboolean drawn);

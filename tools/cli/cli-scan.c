@@ -120,6 +120,8 @@ typedef struct
   guint index;
   char *label; /* how messages name it: the path, or "stdin" */
   char *path;  /* what is uploaded */
+  int fd;      /* spooled: the descriptor the copy was written through, from
+                  which it is sniffed and uploaded; else -1 */
   char *name;  /* the record's name, or NULL for the library's default */
   const char *content_type; /* given or recognised (static) */
   gboolean spooled;
@@ -155,6 +157,8 @@ scan_job_free (ScanJob *job)
     g_source_remove (job->timeout_id);
   if (job->spooled && job->path)
     cli_spool_forget (job->path);
+  if (job->fd >= 0)
+    close (job->fd);
   g_free (job->label);
   g_free (job->path);
   g_free (job->name);
@@ -181,6 +185,11 @@ job_done (ScanJob *job, CliExit exit)
     {
       cli_spool_forget (job->path);
       g_clear_pointer (&job->path, g_free);
+    }
+  if (job->fd >= 0)
+    {
+      close (job->fd);
+      job->fd = -1;
     }
   cli_progress_finish_item (run->progress, job->index);
   run->running--;
@@ -354,7 +363,10 @@ on_scanned (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (AuthentaMedia) media = NULL;
   CliExit exit;
 
-  media = authenta_client_scan_file_finish (run->client, result, &error);
+  if (g_task_is_valid (result, NULL))
+    media = g_task_propagate_pointer (G_TASK (result), &error);
+  else
+    media = authenta_client_scan_file_finish (run->client, result, &error);
   if (!media)
     {
       job_done (job, report_job_error (job, error));
@@ -386,12 +398,14 @@ on_scanned (GObject *source, GAsyncResult *result, gpointer user_data)
   job_done (job, exit);
 }
 
-/* --no-wait: create the record and upload, without waiting for the
- * verdict; the library's scan does all three, so this runs the first two
- * itself. */
+/* The scan done here rather than by authenta_client_scan_file_async():
+ * for --no-wait (create and upload, without waiting for the verdict), and
+ * for a spooled input, which is uploaded from the descriptor it was written
+ * through rather than reopened by its path.  As the library's scan, a
+ * record this made and then gave up on is deleted. */
 static void
-upload_thread (GTask *task, gpointer source, gpointer task_data,
-               GCancellable *cancellable)
+scan_thread (GTask *task, gpointer source, gpointer task_data,
+             GCancellable *cancellable)
 {
   ScanJob *job = task_data;
   AuthentaClient *client = job->run->client;
@@ -400,11 +414,17 @@ upload_thread (GTask *task, gpointer source, gpointer task_data,
   g_autofree char *basename = NULL;
   g_autoptr (AuthentaMedia) created = NULL;
   AuthentaMedia *uploaded;
-  GStatBuf st;
+  struct stat st;
+  int own_fd = -1;
+  int fd = job->fd;
 
-  if (g_stat (job->path, &st) < 0)
+  if (fd < 0)
+    fd = own_fd = g_open (job->path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0 || fstat (fd, &st) < 0)
     {
       int saved_errno = errno;
+      if (own_fd >= 0)
+        close (own_fd);
       g_task_return_new_error (task, G_IO_ERROR,
                                g_io_error_from_errno (saved_errno), "%s",
                                g_strerror (saved_errno));
@@ -416,16 +436,47 @@ upload_thread (GTask *task, gpointer source, gpointer task_data,
       (guint64)st.st_size, opt_model_type, cancellable, &error);
   if (!created)
     {
+      if (own_fd >= 0)
+        close (own_fd);
       g_task_return_error (task, error);
       return;
     }
   on_progress (AUTHENTA_SCAN_STAGE_CREATED, created, 0, (guint64)st.st_size,
                job);
-  uploaded = authenta_client_upload_file (
-      client, created, job->path, on_progress, job, cancellable, &error);
+  uploaded = authenta_client_upload_fd (client, created, fd, job->label,
+                                        on_progress, job, cancellable, &error);
+  if (own_fd >= 0)
+    close (own_fd);
   if (!uploaded)
     {
+      /* Not after a cancel (Ctrl-C, --timeout), which must be prompt; the
+       * message then names the mid to delete. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autoptr (GError) delete_error = NULL;
+
+          if (!authenta_client_delete_media (client,
+                                             authenta_media_get_mid (created),
+                                             NULL, &delete_error))
+            g_debug ("%s: the record %s this scan gave up on was not "
+                     "deleted: %s",
+                     job->label, authenta_media_get_mid (created),
+                     delete_error->message);
+        }
       g_task_return_error (task, error);
+      return;
+    }
+  if (!opt_no_wait)
+    {
+      AuthentaMedia *result = authenta_client_wait_for_result (
+          client, authenta_media_get_mid (uploaded), on_progress, job,
+          cancellable, &error);
+
+      g_object_unref (uploaded);
+      if (result)
+        g_task_return_pointer (task, result, g_object_unref);
+      else
+        g_task_return_error (task, error);
       return;
     }
   if (cli_global.json)
@@ -513,13 +564,13 @@ start_job (ScanJob *job)
         = g_timeout_add ((guint)(opt_timeout * 1000), on_job_timeout, job);
   cli_progress_start_item (run->progress, job->index);
 
-  if (opt_no_wait)
+  if (opt_no_wait || job->fd >= 0)
     {
-      g_autoptr (GTask) task
-          = g_task_new (NULL, job->cancellable, on_uploaded, job);
+      g_autoptr (GTask) task = g_task_new (
+          NULL, job->cancellable, opt_no_wait ? on_uploaded : on_scanned, job);
 
       g_task_set_task_data (task, job, NULL);
-      g_task_run_in_thread (task, upload_thread);
+      g_task_run_in_thread (task, scan_thread);
       return;
     }
   authenta_client_scan_file_async (
@@ -692,6 +743,40 @@ unnamed_input_name (const char *prefix, const char *content_type)
                           extension_for (content_type));
 }
 
+/* The type of a spooled copy, from the descriptor it was written
+ * through. */
+static const char *
+sniff_fd (int fd, GError **error)
+{
+  guint8 head[4096];
+  gsize got = 0;
+  const char *type;
+
+  while (got < sizeof head)
+    {
+      ssize_t n = pread (fd, head + got, sizeof head - got, (off_t)got);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved_errno = errno;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       "%s", g_strerror (saved_errno));
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      got += (gsize)n;
+    }
+  type = authenta_content_type_sniff_data (head, got);
+  if (!type)
+    g_set_error_literal (error, AUTHENTA_ERROR,
+                         AUTHENTA_ERROR_UNSUPPORTED_MEDIA,
+                         "not a recognised media file");
+  return type;
+}
+
 /* Check a command-line argument and make it something to upload: a regular
  * file as it is; standard input, a pipe or a device copied to a temporary
  * file first, since the upload must announce its size.  Its type is
@@ -718,8 +803,8 @@ prepare_job (ScanJob *job, const char *arg, GError **error)
         }
       job->label = g_strdup ("stdin");
       unnamed = "stdin";
-      job->path
-          = cli_spool_to_temp_file (STDIN_FILENO, "standard input", error);
+      job->path = cli_spool_to_temp_file (STDIN_FILENO, "standard input",
+                                          &job->fd, error);
       if (!job->path)
         return FALSE;
       job->spooled = TRUE;
@@ -755,7 +840,7 @@ prepare_job (ScanJob *job, const char *arg, GError **error)
                            g_strerror (saved_errno));
               return FALSE;
             }
-          job->path = cli_spool_to_temp_file (fd, "the input", error);
+          job->path = cli_spool_to_temp_file (fd, "the input", &job->fd, error);
           close (fd);
           if (!job->path)
             return FALSE;
@@ -772,7 +857,8 @@ prepare_job (ScanJob *job, const char *arg, GError **error)
               : job->spooled         ? "the input"
                                      : "the file";
 
-  if (g_stat (job->path, &st) == 0 && st.st_size == 0)
+  if ((job->fd >= 0 ? fstat (job->fd, &st) : g_stat (job->path, &st)) == 0
+      && st.st_size == 0)
     {
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s is empty%s",
                    described, job->spooled ? ": nothing was read" : "");
@@ -782,8 +868,11 @@ prepare_job (ScanJob *job, const char *arg, GError **error)
   job->content_type = opt_content_type;
   if (!job->content_type)
     {
-      job->content_type
-          = authenta_content_type_sniff_file (job->path, &sniff_error);
+      if (job->fd >= 0)
+        job->content_type = sniff_fd (job->fd, &sniff_error);
+      else
+        job->content_type
+            = authenta_content_type_sniff_file (job->path, &sniff_error);
       if (!job->content_type)
         {
           if (g_error_matches (sniff_error, AUTHENTA_ERROR,
@@ -885,6 +974,7 @@ cli_cmd_scan (int argc, char **argv)
       g_autoptr (GError) error = NULL;
 
       g_mutex_init (&job->lock);
+      job->fd = -1;
       job->run = &run;
       job->index = i - 1;
       g_ptr_array_add (jobs, job);

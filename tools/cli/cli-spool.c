@@ -7,6 +7,7 @@
 #include "authenta-cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -124,9 +125,12 @@ write_all (int fd, const guint8 *data, gsize length, const char *what,
 /* Copy everything readable from fd (which messages call what, e.g.
  * "standard input") into a new 0600 file in $TMPDIR, a fixed buffer at a
  * time.  Returns the path (free with g_free() after
- * cli_spool_forget()), or NULL with nothing left behind. */
+ * cli_spool_forget()), or NULL with nothing left behind.  *out_fd is the
+ * read-write descriptor the copy was written through (close it): the upload
+ * reads from it, never from the path, which another user could replace in
+ * a shared $TMPDIR. */
 char *
-cli_spool_to_temp_file (int fd, const char *what, GError **error)
+cli_spool_to_temp_file (int fd, const char *what, int *out_fd, GError **error)
 {
   g_autofree guint8 *buffer = NULL;
   char *path = NULL;
@@ -136,6 +140,8 @@ cli_spool_to_temp_file (int fd, const char *what, GError **error)
   out = g_file_open_tmp ("authenta-stdin-XXXXXX", &path, error);
   if (out < 0)
     return NULL;
+  /* Not inherited by anything this process might start. */
+  fcntl (out, F_SETFD, fcntl (out, F_GETFD) | FD_CLOEXEC);
   if (!remember (path))
     {
       g_unlink (path);
@@ -166,15 +172,7 @@ cli_spool_to_temp_file (int fd, const char *what, GError **error)
         goto fail;
     }
 
-  if (close (out) < 0)
-    {
-      int saved_errno = errno;
-      out = -1;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "cannot write the temporary copy of %s: %s", what,
-                   g_strerror (saved_errno));
-      goto fail;
-    }
+  *out_fd = out;
   return g_strdup (path);
 
 fail:
