@@ -338,6 +338,39 @@ test_not_http_answer_exits_5 (void)
   not_http_stop (&server);
 }
 
+/* A DELETE whose answer was lost (the emulator deletes, then drops the
+ * connection) is retried; the retry's 404 means the record is gone: done,
+ * status 0, and the record is indeed gone. */
+static void
+test_retried_delete_404_is_success (void)
+{
+  g_autofree char *clip = NULL;
+  g_autofree char *mid = NULL;
+
+  cli_test_reset ();
+  clip = cli_test_write_media ("clip.mp4", "mp4", 4096);
+  {
+    g_autoptr (CliResult) made
+        = cli_run (NULL, NULL, "scan", "--no-wait", clip, NULL);
+    cli_assert_status (made, 0);
+    mid = g_strstrip (g_strdup (made->out));
+  }
+  test_emulator_add_fault (cli_test_emulator (),
+                           "{\"route\":\"delete\",\"action\":\"drop\"}");
+  {
+    g_autoptr (CliResult) r
+        = cli_run (NULL, NULL, "--retries", "1", "delete", mid, NULL);
+    cli_assert_status (r, 0);
+    g_assert_nonnull (strstr (r->out, mid));
+  }
+  g_assert_cmpuint (test_emulator_get_count (cli_test_emulator (), "delete"),
+                    ==, 2);
+  {
+    g_autoptr (CliResult) r = cli_run (NULL, NULL, "get", mid, NULL);
+    cli_assert_status (r, 8);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -346,6 +379,8 @@ main (int argc, char **argv)
                    test_service_faults_exit_5);
   g_test_add_func ("/cli/faults/hostile-create-answers-exit-5",
                    test_hostile_create_answers_exit_5);
+  g_test_add_func ("/cli/faults/retried-delete-404-is-success",
+                   test_retried_delete_404_is_success);
   g_test_add_func ("/cli/faults/not-http-answer-exits-5",
                    test_not_http_answer_exits_5);
   return cli_test_finish (g_test_run ());
