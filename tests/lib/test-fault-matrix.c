@@ -94,6 +94,38 @@ static const Row matrix[] = {
   { "poll/404", CALL_SCAN, "get", "\"action\":\"status\",\"status\":404",
     AUTHENTA_ERROR_NOT_FOUND, 1, 1, 0 },
 
+  /* Hostile and broken answers ("body" answers the text and does nothing
+   * else).  @DEEP@ is 100,000 opening brackets: json-glib would overflow
+   * its stack on them.  An unreadable create answer is treated as lost:
+   * looked for, then asked again. */
+  { "create/nested-100000-deep", CALL_SCAN, "create",
+    "\"action\":\"body\",\"body\":\"@DEEP@\"", OK, 2, 2, 0 },
+  { "create/empty-body", CALL_SCAN, "create",
+    "\"action\":\"body\",\"body\":\"\"", OK, 2, 2, 0 },
+  { "create/html", CALL_SCAN, "create",
+    "\"action\":\"body\",\"body\":\"<html>Bad gateway</html>\","
+    "\"content_type\":\"text/html\"",
+    OK, 2, 2, 0 },
+  { "create/injected-content-type", CALL_SCAN, "create",
+    "\"action\":\"body\",\"body\":\"{\\\"mid\\\":"
+    "\\\"0123456789abcdef01234567\\\","
+    "\\\"uploadUrl\\\":\\\"http://127.0.0.1:9/x\\\",\\\"contentType\\\":"
+    "\\\"video/mp4\\\\r\\\\nX-Injected: 1\\\"}\"",
+    OK, 2, 2, 0 },
+  /* A record echoing another size could never take the upload: refused,
+   * and deleted (the mid is known). */
+  { "create/size-echoed-wrong", CALL_SCAN, "create",
+    "\"action\":\"body\",\"body\":\"{\\\"mid\\\":"
+    "\\\"0123456789abcdef01234567\\\","
+    "\\\"uploadUrl\\\":\\\"http://127.0.0.1:9/x\\\",\\\"size\\\":1}\"",
+    AUTHENTA_ERROR_PROTOCOL, 1, 1, 0 },
+  { "poll/nested-100000-deep", CALL_SCAN, "get",
+    "\"action\":\"body\",\"body\":\"@DEEP@\"", OK, 2, 1000, 0 },
+  { "poll/html", CALL_SCAN, "get",
+    "\"action\":\"body\",\"body\":\"<html>oops</html>\","
+    "\"content_type\":\"text/html\"",
+    OK, 2, 1000, 0 },
+
   { "delete/500", CALL_DELETE, "delete", "\"action\":\"status\",\"status\":500",
     OK, 2, 2, 0 },
   /* Deleted, answer lost: the retry's 404 means it is gone, as asked. */
@@ -151,8 +183,14 @@ run_row (gconstpointer data)
   authenta_client_set_poll_policy (client, 20, 1.5, 100, 20000);
   authenta_client_set_timeouts (client, 2000, 1000, 5000);
 
-  fault = g_strdup_printf ("{\"route\":\"%s\",\"count\":1,%s}", row->route,
-                           row->fault);
+  {
+    g_autofree char *deep = g_strnfill (100000, '[');
+    g_autoptr (GString) members = g_string_new (row->fault);
+
+    g_string_replace (members, "@DEEP@", deep, 0);
+    fault = g_strdup_printf ("{\"route\":\"%s\",\"count\":1,%s}", row->route,
+                             members->str);
+  }
   if (row->call == CALL_SCAN)
     {
       g_autoptr (AuthentaMedia) verdict = NULL;
