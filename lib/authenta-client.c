@@ -4,7 +4,6 @@
 #include <authenta/authenta-client.h>
 #include <authenta/authenta-content-type.h>
 
-#include "authenta-content-type-private.h"
 #include "authenta-error-private.h"
 #include "authenta-http-private.h"
 #include "authenta-media-private.h"

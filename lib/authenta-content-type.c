@@ -3,7 +3,6 @@
 
 #include <authenta/authenta-content-type.h>
 
-#include "authenta-content-type-private.h"
 #include "authenta-error-private.h"
 
 #include <errno.h>
@@ -121,6 +120,22 @@ authenta_content_type_sniff_file (const char *path, GError **error)
   return type;
 }
 
+/**
+ * authenta_content_type_sniff_fd:
+ * @fd: a readable descriptor; read with pread(), so its offset is left
+ *   alone
+ * @path: (type filename) (nullable): the file's name, for messages only
+ * @error: return location for a #GError
+ *
+ * As authenta_content_type_sniff_file(), from a descriptor the caller
+ * holds: the type judged is the type of the bytes that will be uploaded
+ * through it, whatever the path names meanwhile.
+ *
+ * Returns: (transfer none) (nullable): a static content type, or %NULL with
+ *   %AUTHENTA_ERROR_UNSUPPORTED_MEDIA or a %G_IO_ERROR.
+ *
+ * Since: 0.2
+ */
 const char *
 authenta_content_type_sniff_fd (int fd, const char *path, GError **error)
 {
@@ -128,6 +143,10 @@ authenta_content_type_sniff_fd (int fd, const char *path, GError **error)
   gsize got = 0;
   const char *type;
 
+  g_return_val_if_fail (fd >= 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  if (path == NULL)
+    path = "the file";
   while (got < sizeof head)
     {
       gssize n = pread (fd, head + got, sizeof head - got, (off_t)got);

@@ -1131,8 +1131,7 @@ pick_content_type (GstAuthentaSink *self, const Settings *settings,
 {
   const char *type = content_type_from_caps (self->caps);
   int fd = gst_authenta_recording_get_fd (self->recording);
-  guint8 head[4096];
-  gssize got;
+  g_autoptr (GError) local_error = NULL;
   g_autofree char *sniff_error = NULL;
   g_autofree char *caps_str = NULL;
 
@@ -1144,18 +1143,13 @@ pick_content_type (GstAuthentaSink *self, const Settings *settings,
 
   /* From the descriptor, as the upload: the recording, whatever its path
    * names now. */
-  do
-    got = pread (fd, head, sizeof head, 0);
-  while (got < 0 && errno == EINTR);
-  if (got < 0)
-    sniff_error = g_strdup_printf ("cannot be read: %s", g_strerror (errno));
-  else if ((type = authenta_content_type_sniff_data (head, got)) != NULL)
+  type = authenta_content_type_sniff_fd (fd, NULL, &local_error);
+  if (type != NULL)
     {
       GST_DEBUG_OBJECT (self, "content type %s from the data", type);
       return g_strdup (type);
     }
-  else
-    sniff_error = g_strdup ("not MP4, QuickTime, WebM, Matroska, JPEG or PNG");
+  sniff_error = g_strdup (local_error->message);
   GST_DEBUG_OBJECT (self, "data not recognised: %s", sniff_error);
 
   if (settings->content_type != NULL)

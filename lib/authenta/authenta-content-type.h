@@ -18,6 +18,11 @@ AUTHENTA_AVAILABLE_IN_ALL
 const char *authenta_content_type_sniff_file (const char *path, GError **error);
 AUTHENTA_AVAILABLE_IN_ALL
 const char *authenta_content_type_sniff_data (const guint8 *data, gsize length);
+/* The same from a descriptor (pread(): its offset is untouched); path is
+ * for messages only. */
+AUTHENTA_AVAILABLE_IN_ALL
+const char *authenta_content_type_sniff_fd (int fd, const char *path,
+                                            GError **error);
 
 /* TRUE when content_type is an RFC 6838 type/subtype token, such as
  * "video/mp4": what may go into a Content-Type header. */

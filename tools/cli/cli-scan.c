@@ -743,40 +743,6 @@ unnamed_input_name (const char *prefix, const char *content_type)
                           extension_for (content_type));
 }
 
-/* The type of a spooled copy, from the descriptor it was written
- * through. */
-static const char *
-sniff_fd (int fd, GError **error)
-{
-  guint8 head[4096];
-  gsize got = 0;
-  const char *type;
-
-  while (got < sizeof head)
-    {
-      ssize_t n = pread (fd, head + got, sizeof head - got, (off_t)got);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          int saved_errno = errno;
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       "%s", g_strerror (saved_errno));
-          return NULL;
-        }
-      if (n == 0)
-        break;
-      got += (gsize)n;
-    }
-  type = authenta_content_type_sniff_data (head, got);
-  if (!type)
-    g_set_error_literal (error, AUTHENTA_ERROR,
-                         AUTHENTA_ERROR_UNSUPPORTED_MEDIA,
-                         "not a recognised media file");
-  return type;
-}
-
 /* Check a command-line argument and make it something to upload: a regular
  * file as it is; standard input, a pipe or a device copied to a temporary
  * file first, since the upload must announce its size.  Its type is
@@ -869,7 +835,8 @@ prepare_job (ScanJob *job, const char *arg, GError **error)
   if (!job->content_type)
     {
       if (job->fd >= 0)
-        job->content_type = sniff_fd (job->fd, &sniff_error);
+        job->content_type
+            = authenta_content_type_sniff_fd (job->fd, NULL, &sniff_error);
       else
         job->content_type
             = authenta_content_type_sniff_file (job->path, &sniff_error);
