@@ -261,8 +261,8 @@ wait_for_status (TestEmulator *emu, const char *mid, const char *status,
     }
 }
 
-int
-raw_connect (TestEmulator *emu)
+static int
+connect_from (TestEmulator *emu, const char *source)
 {
   const char *root = test_emulator_get_root_url (emu);
   struct sockaddr_in addr = { 0 };
@@ -270,6 +270,18 @@ raw_connect (TestEmulator *emu)
   guint64 port = 0;
 
   g_assert_cmpint (fd, >=, 0);
+  if (source != NULL)
+    {
+      struct sockaddr_in src = { 0 };
+
+      src.sin_family = AF_INET;
+      g_assert_cmpint (inet_pton (AF_INET, source, &src.sin_addr), ==, 1);
+      if (bind (fd, (struct sockaddr *)&src, sizeof src) != 0)
+        {
+          close (fd);
+          return -1;
+        }
+    }
   g_assert_true (g_ascii_string_to_unsigned (strrchr (root, ':') + 1, 10, 1,
                                              65535, &port, NULL));
   addr.sin_family = AF_INET;
@@ -277,6 +289,18 @@ raw_connect (TestEmulator *emu)
   addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
   g_assert_cmpint (connect (fd, (struct sockaddr *)&addr, sizeof addr), ==, 0);
   return fd;
+}
+
+int
+raw_connect (TestEmulator *emu)
+{
+  return connect_from (emu, NULL);
+}
+
+int
+raw_connect_from (TestEmulator *emu, const char *source)
+{
+  return connect_from (emu, source);
 }
 
 void

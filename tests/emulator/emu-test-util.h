@@ -65,6 +65,9 @@ int raw_connect (TestEmulator *emu);
 /* Sends only a request's head on a new connection and returns whatever the
  * emulator answers within timeout_ms: for answers due before any body. */
 char *raw_exchange_head (TestEmulator *emu, const char *head, guint timeout_ms);
+/* The same from the loopback address @source (e.g. "127.0.0.2"), as
+ * another client; -1 when that address cannot be bound here. */
+int raw_connect_from (TestEmulator *emu, const char *source);
 void raw_send (int fd, const char *data, gsize len);
 /* Reads until the peer closes or @timeout_ms of silence. */
 char *raw_read (int fd, guint timeout_ms);

@@ -534,7 +534,9 @@ test_bad_options_exit_2 (void)
                                         { "--api-key", "api_k:RW" },
                                         { "--api-key", "api_k:xyz" },
                                         { "--intermediate-status", "FAILED" },
-                                        { "--intermediate-status", "" } };
+                                        { "--intermediate-status", "" },
+                                        { "--header-timeout", "0" },
+                                        { "--max-connections-per-ip", "-1" } };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {

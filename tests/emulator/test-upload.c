@@ -281,7 +281,10 @@ test_too_large_is_entity_too_large (void)
   g_autofree char *answer = NULL;
 
   setup ();
-  mid = create_media (emu, "huge", "video/mp4", 6000000000, &url);
+  /* A create over 5 GiB is refused (400) since issue 15: the record is for
+   * the most, and the PUT says more; S3 judges the size before the
+   * signature. */
+  mid = create_media (emu, "huge", "video/mp4", 5368709120, &url);
   head = raw_head ("PUT", url,
                    "Content-Type: video/mp4\r\nContent-Length: 6000000000\r\n"
                    "Expect: 100-continue\r\n");

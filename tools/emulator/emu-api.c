@@ -17,6 +17,9 @@
 #define MEDIA_PATH "/api/media"
 #define LIST_DEFAULT_LIMIT 20
 #define LIST_MAX_LIMIT 100
+/* The most one PUT can upload (S3's limit, which the library enforces
+ * too): a record for more could never be completed. */
+#define MAX_MEDIA_SIZE G_GINT64_CONSTANT (5368709120)
 
 static const char *const content_types[]
     = { "video/mp4",        "video/quicktime", "video/webm",
@@ -180,6 +183,10 @@ handle_create (EmuRequest *req, char **body)
   size = json_node_get_int (size_node);
   if (size <= 0)
     return fail (body, 400, "size must be positive");
+  if (size > MAX_MEDIA_SIZE)
+    return fail (body, 400,
+                 "size must be at most 5368709120 bytes (5 GiB, the most "
+                 "one upload can send)");
 
   if ((model_type = require_string (obj, "modelType", body, &status)) == NULL)
     return status;

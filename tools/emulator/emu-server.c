@@ -18,9 +18,12 @@
 
 #include <arpa/inet.h>
 #include <gio/gio.h>
+#include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 /* API and control bodies are small JSON documents... */
 #define MAX_BODY (1024 * 1024)
@@ -42,6 +45,10 @@ struct _EmuServer
 
   struct MHD_Daemon *daemon;
   char *root_url;
+
+  guint idle_timeout;   /* seconds, once a request's headers are in */
+  guint header_timeout; /* seconds, until then */
+  guint per_ip_limit;   /* connections per client address; 0: none */
 
   GMutex lock;
   GCond cond;
@@ -75,6 +82,8 @@ emu_server_class_init (EmuServerClass *klass)
 static void
 emu_server_init (EmuServer *self)
 {
+  self->header_timeout = EMU_SERVER_DEFAULT_HEADER_TIMEOUT;
+  self->per_ip_limit = EMU_SERVER_DEFAULT_PER_IP_LIMIT;
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
 }
@@ -96,6 +105,16 @@ emu_server_new (EmuStore *store, EmuFaults *faults, EmuSigner *signer,
       initial->intermediate_status ? initial->intermediate_status : "");
   self->initial.intermediate_status = self->initial_intermediate;
   return self;
+}
+
+void
+emu_server_set_limits (EmuServer *self, guint header_timeout,
+                       guint per_ip_limit)
+{
+  g_return_if_fail (self->daemon == NULL);
+
+  self->header_timeout = header_timeout;
+  self->per_ip_limit = per_ip_limit;
 }
 
 EmuStore *
@@ -352,6 +371,117 @@ body_cap (EmuRequest *req)
                                                       : MAX_BODY;
 }
 
+/* 413 for a body over the cap, in the error shape of the API (which the
+ * controls share); the connection is closed after it, unread. */
+static void
+answer_too_large (EmuRequest *req, const char *note)
+{
+  g_autofree char *msg = g_strdup_printf (
+      "Request body too large: at most %" G_GSIZE_FORMAT " bytes",
+      body_cap (req));
+  g_autofree char *text = emu_error_json (413, NULL, msg);
+  struct MHD_Response *response = emu_response_json (text);
+
+  MHD_add_response_header (response, MHD_HTTP_HEADER_CONNECTION, "close");
+  emu_request_answer (req, 413, response, note);
+}
+
+/* Set by a connection thread that closes its connection on purpose, so
+ * that libmicrohttpd's "internal error" line is not logged for it. */
+static GPrivate aborting_on_purpose;
+
+/* How long, and how much, a refused body is still read after the 413, so
+ * that the client (which may still be sending) gets the answer rather than
+ * a reset: a lingering close, bounded. */
+#define LINGER_MS 2000
+#define LINGER_BYTES (4 * 1024 * 1024)
+
+static gboolean
+wait_fd (int fd, short events, gint64 deadline)
+{
+  for (;;)
+    {
+      struct pollfd pfd = { fd, events, 0 };
+      gint64 left = (deadline - g_get_monotonic_time ()) / 1000;
+      int n;
+
+      if (left <= 0)
+        return FALSE;
+      n = poll (&pfd, 1, (int)left);
+      if (n > 0)
+        return TRUE;
+      if (n == 0 || errno != EINTR)
+        return FALSE;
+    }
+}
+
+/* libmicrohttpd 0.9 cannot queue an answer while a body is arriving, so
+ * the 413 for a chunked body over the cap is written on the socket here,
+ * before the connection is closed (the caller then returns MHD_NO). */
+static void
+answer_too_large_raw (EmuRequest *req)
+{
+  const union MHD_ConnectionInfo *info = MHD_get_connection_info (
+      req->connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+  g_autofree char *msg = g_strdup_printf (
+      "Request body too large: at most %" G_GSIZE_FORMAT " bytes",
+      body_cap (req));
+  g_autofree char *text = emu_error_json (413, NULL, msg);
+  g_autofree char *answer = g_strdup_printf (
+      "HTTP/1.1 413 Content Too Large\r\nConnection: close\r\n"
+      "Content-Type: application/json\r\nContent-Length: %" G_GSIZE_FORMAT
+      "\r\n\r\n%s",
+      strlen (text), text);
+  gint64 deadline = g_get_monotonic_time () + LINGER_MS * 1000;
+  const char *p = answer;
+  gsize left = strlen (answer), drained = 0;
+  char buf[16384];
+  int fd;
+
+  req->answered = TRUE;
+  emu_request_log (req, 413,
+                   "chunked body over the cap: the rest not read, "
+                   "connection closed");
+  if (info == NULL)
+    return;
+  fd = info->connect_fd;
+  while (left > 0 && wait_fd (fd, POLLOUT, deadline))
+    {
+      ssize_t n = send (fd, p, left, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+      if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        continue;
+      if (n <= 0)
+        return;
+      p += n;
+      left -= (gsize)n;
+    }
+  shutdown (fd, SHUT_WR);
+  while (drained < LINGER_BYTES && wait_fd (fd, POLLIN, deadline))
+    {
+      ssize_t n = recv (fd, buf, sizeof buf, MSG_DONTWAIT);
+
+      if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        continue;
+      if (n <= 0)
+        break;
+      drained += (gsize)n;
+    }
+}
+
+/* A Content-Length over the cap is refused at the headers, before any of
+ * the body is read, as a front end does. */
+static gboolean
+declared_too_large (EmuRequest *req)
+{
+  const char *cl = emu_request_header (req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+  guint64 length = 0;
+
+  return cl != NULL
+         && g_ascii_string_to_unsigned (cl, 10, 0, G_MAXUINT64, &length, NULL)
+         && length > body_cap (req);
+}
+
 static enum MHD_Result
 access_cb (void *cls, struct MHD_Connection *connection, const char *url,
            const char *method, const char *version, const char *upload_data,
@@ -364,11 +494,20 @@ access_cb (void *cls, struct MHD_Connection *connection, const char *url,
     {
       req = request_new (self, connection, url, method);
       *con_cls = req;
+      /* The headers are in: from now on the connection may be idle as long
+       * as a stalled upload may (the header timeout was for getting here). */
+      MHD_set_connection_option (connection, MHD_CONNECTION_OPTION_TIMEOUT,
+                                 self->idle_timeout);
       /* Counted as soon as the headers are in, faulted or not. */
       if (req->route != EMU_ROUTE_NONE)
         req->fault = emu_faults_hit (self->faults, req->route);
       if (req->s3)
         return emu_upload_handle (req, NULL, upload_data_size, TRUE);
+      if (declared_too_large (req))
+        {
+          req->body_too_large = TRUE;
+          answer_too_large (req, "Content-Length over the cap: body not read");
+        }
       return MHD_YES;
     }
 
@@ -377,12 +516,24 @@ access_cb (void *cls, struct MHD_Connection *connection, const char *url,
 
   if (*upload_data_size > 0)
     {
+      if (req->body_too_large)
+        {
+          *upload_data_size = 0;
+          return MHD_YES;
+        }
       if (req->body->len + *upload_data_size <= body_cap (req))
-        g_string_append_len (req->body, upload_data, *upload_data_size);
-      else
-        req->body_too_large = TRUE;
+        {
+          g_string_append_len (req->body, upload_data, *upload_data_size);
+          *upload_data_size = 0;
+          return MHD_YES;
+        }
+      /* A chunked body (its length unknown at the headers) over the cap:
+       * refuse it now and read no more of it. */
+      req->body_too_large = TRUE;
       *upload_data_size = 0;
-      return MHD_YES;
+      answer_too_large_raw (req);
+      g_private_set (&aborting_on_purpose, GINT_TO_POINTER (TRUE));
+      return MHD_NO;
     }
   if (req->answered)
     return MHD_YES;
@@ -422,6 +573,13 @@ mhd_log_cb (void *cls, const char *fmt, va_list ap)
 {
   g_autofree char *msg = g_strdup_vprintf (fmt, ap);
 
+  /* The connection a handler closed on purpose, and said why. */
+  if (g_private_get (&aborting_on_purpose))
+    {
+      g_private_set (&aborting_on_purpose, NULL);
+      if (g_str_has_prefix (msg, "Application reported internal error"))
+        return;
+    }
   g_strchomp (msg);
   g_printerr ("authenta-emulator: libmicrohttpd: %s\n", msg);
 }
@@ -439,15 +597,21 @@ emu_server_start (EmuServer *self, guint port, guint idle_timeout,
   addr.sin_port = htons ((guint16)port);
   addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
 
-  /* The logger goes first, so that MHD uses it for every message. */
+  self->idle_timeout = idle_timeout;
+  /* The logger goes first, so that MHD uses it for every message.  The
+   * daemon's timeout is the one for headers, as a front end's: each
+   * connection gets the idle timeout once its request's headers are in
+   * (access_cb).  Connections per client address are capped, so that slow
+   * or half-open connections from one client cannot take every thread. */
   self->daemon = MHD_start_daemon (
       MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD
           | MHD_USE_AUTO | MHD_USE_ERROR_LOG,
       0, NULL, NULL, access_cb, self, MHD_OPTION_EXTERNAL_LOGGER, mhd_log_cb,
       self, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
       (size_t)CONNECTION_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT,
-      (unsigned int)idle_timeout, MHD_OPTION_NOTIFY_COMPLETED, completed_cb,
-      self, MHD_OPTION_END);
+      (unsigned int)self->header_timeout, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+      (unsigned int)self->per_ip_limit, MHD_OPTION_NOTIFY_COMPLETED,
+      completed_cb, self, MHD_OPTION_END);
   if (self->daemon == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,

@@ -30,6 +30,17 @@ G_DECLARE_FINAL_TYPE (EmuServer, emu_server, EMU, SERVER, GObject)
 EmuServer *emu_server_new (EmuStore *store, EmuFaults *faults,
                            EmuSigner *signer, GHashTable *keys,
                            const EmuStoreConfig *initial);
+#define EMU_SERVER_DEFAULT_HEADER_TIMEOUT 10
+#define EMU_SERVER_DEFAULT_PER_IP_LIMIT 64
+
+/* Before start: close a connection idle @header_timeout seconds before its
+ * request's headers are complete (default 10); accept at most
+ * @per_ip_limit connections at a time from one client address, 0 for no
+ * limit (default 64). */
+void emu_server_set_limits (EmuServer *server, guint header_timeout,
+                            guint per_ip_limit);
+/* @idle_timeout: seconds a connection may be idle once its request's
+ * headers are in (a stalled upload). */
 gboolean emu_server_start (EmuServer *server, guint port, guint idle_timeout,
                            GError **error);
 void emu_server_stop (EmuServer *server);

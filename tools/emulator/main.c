@@ -25,6 +25,8 @@ static double opt_processing_time = 3.0;
 static gint opt_upload_expiry = 3600;
 static char *opt_storage_dir = NULL;
 static gint opt_idle_timeout = 20;
+static gint opt_header_timeout = EMU_SERVER_DEFAULT_HEADER_TIMEOUT;
+static gint opt_per_ip_limit = EMU_SERVER_DEFAULT_PER_IP_LIMIT;
 static char *opt_intermediate_status = NULL;
 
 static const GOptionEntry entries[] = {
@@ -52,6 +54,14 @@ static const GOptionEntry entries[] = {
     "Close a connection idle this long, e.g. a stalled upload (default 20, "
     "as S3)",
     "SECONDS" },
+  { "header-timeout", 0, 0, G_OPTION_ARG_INT, &opt_header_timeout,
+    "Close a connection idle this long before its request's headers are "
+    "complete (default 10)",
+    "SECONDS" },
+  { "max-connections-per-ip", 0, 0, G_OPTION_ARG_INT, &opt_per_ip_limit,
+    "Accept at most N connections at a time from one client address; more "
+    "are closed at once (default 64, 0: no limit)",
+    "N" },
   { "intermediate-status", 0, 0, G_OPTION_ARG_STRING, &opt_intermediate_status,
     "After an upload, show STATUS instead of UPLOADED for the last two thirds "
     "of the processing time (default: none)",
@@ -164,6 +174,10 @@ main (int argc, char **argv)
       bad = "--upload-expiry must be 0 to 604800 seconds (S3's limit)";
     else if (opt_idle_timeout < 1)
       bad = "--idle-timeout must be at least 1 second";
+    else if (opt_header_timeout < 1 || opt_header_timeout > 3600)
+      bad = "--header-timeout must be 1 to 3600 seconds";
+    else if (opt_per_ip_limit < 0 || opt_per_ip_limit > 100000)
+      bad = "--max-connections-per-ip must be 0 (no limit) to 100000";
     if (bad != NULL)
       {
         g_printerr ("authenta-emulator: %s\n", bad);
@@ -230,6 +244,8 @@ main (int argc, char **argv)
   store = emu_store_new (storage_dir, signer, &config);
   faults = emu_faults_new ();
   server = emu_server_new (store, faults, signer, keys, &config);
+  emu_server_set_limits (server, (guint)opt_header_timeout,
+                         (guint)opt_per_ip_limit);
   if (!emu_server_start (server, (guint)opt_port, (guint)opt_idle_timeout,
                          &error))
     {
