@@ -1398,6 +1398,7 @@ authenta_client_delete_media (AuthentaClient *self, const char *mid,
                           AUTHENTA_ERROR_NOT_FOUND))
     {
       g_debug ("mid %s: the retried DELETE found it gone: deleted", mid);
+      g_error_free (local_error);
       return TRUE;
     }
   g_propagate_error (error, local_error);
