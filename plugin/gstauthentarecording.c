@@ -21,6 +21,8 @@ struct _GstAuthentaRecording
   char *path;
   guint64 position;
   guint64 size;
+  /* Where the user asked: never renamed. */
+  gboolean fixed;
 };
 
 static void
@@ -63,6 +65,35 @@ gst_authenta_recording_new (const char *dir, const char *prefix, GError **error)
   rec = g_new0 (GstAuthentaRecording, 1);
   rec->fd = fd;
   rec->path = g_steal_pointer (&path);
+  return rec;
+}
+
+GstAuthentaRecording *
+gst_authenta_recording_new_at (const char *path, GError **error)
+{
+  GstAuthentaRecording *rec;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* O_EXCL: an existing file (or a link in its place) is never overwritten
+   * nor followed; 0600 as for the temporary file. */
+  fd = g_open (path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   "Could not create the recording \"%s\": %s", path,
+                   g_strerror (saved_errno));
+      return NULL;
+    }
+
+  rec = g_new0 (GstAuthentaRecording, 1);
+  rec->fd = fd;
+  rec->path = g_strdup (path);
+  rec->fixed = TRUE;
   return rec;
 }
 
@@ -246,7 +277,7 @@ gst_authenta_recording_finish (GstAuthentaRecording *rec, const char *suffix,
       return FALSE;
     }
 
-  if (suffix == NULL || g_str_has_suffix (rec->path, suffix))
+  if (rec->fixed || suffix == NULL || g_str_has_suffix (rec->path, suffix))
     return TRUE;
 
   /* "<name>.mp4", else "<name>-1.mp4", "<name>-2.mp4"...: a file of that

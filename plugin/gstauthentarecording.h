@@ -15,6 +15,10 @@ typedef struct _GstAuthentaRecording GstAuthentaRecording;
 GstAuthentaRecording *gst_authenta_recording_new (const char *dir,
                                                   const char *prefix,
                                                   GError **error);
+/* Creates @path itself (O_EXCL, mode 0600): an existing file is refused,
+ * with G_FILE_ERROR_EXIST.  Such a recording is never renamed by finish(). */
+GstAuthentaRecording *gst_authenta_recording_new_at (const char *path,
+                                                     GError **error);
 /* Closes the file; unlinks it only if @delete_file, and only while its path
  * still names the recording (a file put in its place is not ours). */
 void gst_authenta_recording_free (GstAuthentaRecording *rec,

@@ -69,6 +69,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_authenta_sink_debug);
 
 #define DEFAULT_MODEL_TYPE GST_AUTHENTA_SINK_MODEL_TYPE_AUTO
 #define DEFAULT_KEEP_FILE GST_AUTHENTA_SINK_KEEP_FILE_ON_FAILURE
+#define DEFAULT_ON_ERROR GST_AUTHENTA_SINK_ON_ERROR_ERROR
 #define DEFAULT_DELETE_REMOTE FALSE
 #define DEFAULT_ALLOW_INSECURE FALSE
 /* The library's own defaults. */
@@ -106,6 +107,9 @@ enum
   PROP_POLL_MAX_INTERVAL,
   PROP_ALLOW_INSECURE,
   PROP_CA_FILE,
+  PROP_LOCATION,
+  PROP_RECORDED_LOCATION,
+  PROP_ON_ERROR,
 };
 
 /* A copy of the properties, taken when a scan starts so that it runs with
@@ -118,6 +122,7 @@ typedef struct
   char *media_name;
   char *content_type;
   GstAuthentaSinkKeepFile keep_file;
+  GstAuthentaSinkOnError on_error;
   gboolean delete_remote;
   guint timeout;
   guint retry_attempts;
@@ -136,6 +141,10 @@ struct _GstAuthentaSink
   /* Properties, under the object lock. */
   Settings settings;
   char *temp_dir;
+  /* The file to record to (NULL: a temporary file in temp-dir). */
+  char *location;
+  /* The file the last recording was written to, for recorded-location. */
+  char *recorded_location;
 
   /* Under the object lock: unlock() cancels it from any thread; the
    * streaming thread takes a reference for each blocking call. */
@@ -184,6 +193,26 @@ gst_authenta_sink_keep_file_get_type (void)
   if (g_once_init_enter (&type))
     g_once_init_leave (
         &type, g_enum_register_static ("GstAuthentaSinkKeepFile", values));
+  return type;
+}
+
+GType
+gst_authenta_sink_on_error_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    { GST_AUTHENTA_SINK_ON_ERROR_ERROR,
+      "Post an ERROR, which stops the pipeline", "error" },
+    { GST_AUTHENTA_SINK_ON_ERROR_WARNING,
+      "Post a WARNING and an authenta-failed message, keep the recording "
+      "and let the EOS through",
+      "warning" },
+    { 0, NULL, NULL },
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (
+        &type, g_enum_register_static ("GstAuthentaSinkOnError", values));
   return type;
 }
 
@@ -283,16 +312,21 @@ post_progress (GstAuthentaSink *self, AuthentaScanStage stage,
                AuthentaMedia *media, guint64 bytes_sent, guint64 bytes_total)
 {
   const char *mid = media ? authenta_media_get_mid (media) : NULL;
+  const char *location = self->recording
+                             ? gst_authenta_recording_get_path (self->recording)
+                             : NULL;
   GstStructure *s;
 
   if (mid == NULL)
     mid = self->mid;
 
+  /* location: the file being scanned (the recording's name after the
+   * rename at EOS, or the location property). */
   s = gst_structure_new ("authenta-progress", "stage", G_TYPE_STRING,
                          authenta_scan_stage_to_string (stage), "mid",
                          G_TYPE_STRING, mid, "bytes-sent", G_TYPE_UINT64,
                          bytes_sent, "bytes-total", G_TYPE_UINT64, bytes_total,
-                         NULL);
+                         "location", G_TYPE_STRING, location, NULL);
   self->last_stage = stage;
   self->posted_stage = TRUE;
   gst_element_post_message (
@@ -466,7 +500,27 @@ describe_setup_error (const GError *error, const Settings *s,
   return g_strdup ("The Authenta client cannot be set up (see the details).");
 }
 
-/* Posts the ERROR for a failed scan, with a message that says what to do. */
+/* Posts an ERROR (or, with on-error=warning, a WARNING) with the four
+ * details every failure carries.  Takes @text and @debug. */
+static void
+post_failure (GstAuthentaSink *self, GstMessageType type, GQuark domain,
+              int code, char *text, char *debug, const char *authenta_code,
+              guint http_status, const char *mid, const char *location,
+              const char *file, const char *function, int line)
+{
+  GstStructure *details = gst_make_element_message_details (
+      "authenta-code", G_TYPE_STRING, authenta_code, "http-status-code",
+      G_TYPE_UINT, http_status, "mid", G_TYPE_STRING, mid, "location",
+      G_TYPE_STRING, location, NULL);
+
+  gst_element_message_full_with_details (GST_ELEMENT_CAST (self), type, domain,
+                                         code, text, debug, file, function,
+                                         line, details);
+}
+
+/* Posts the ERROR for a failed scan, with a message that says what to do;
+ * with on-error=warning, a WARNING with the same details and an
+ * authenta-failed element message instead. */
 static void
 post_scan_error (GstAuthentaSink *self, const GError *error,
                  const Settings *settings, const char *location)
@@ -477,7 +531,6 @@ post_scan_error (GstAuthentaSink *self, const GError *error,
   g_autofree char *text = NULL;
   g_autofree char *service_code = dup_error_code (error);
   const char *mid = authenta_error_get_mid (error);
-  GstStructure *details;
 
   if (mid == NULL)
     mid = self->mid;
@@ -623,16 +676,32 @@ post_scan_error (GstAuthentaSink *self, const GError *error,
     text = g_strdup_printf ("%s The recording was deleted (keep-file=never).",
                             what);
 
-  details = gst_make_element_message_details (
-      "authenta-code", G_TYPE_STRING, service_code, "http-status-code",
-      G_TYPE_UINT, authenta_error_get_http_status (error), "mid", G_TYPE_STRING,
-      mid, "location", G_TYPE_STRING, location, NULL);
+  GST_WARNING_OBJECT (self, "%s: %s",
+                      settings->on_error == GST_AUTHENTA_SINK_ON_ERROR_WARNING
+                          ? "warning"
+                          : "error",
+                      text);
+  if (settings->on_error == GST_AUTHENTA_SINK_ON_ERROR_WARNING)
+    {
+      GstStructure *s = gst_structure_new (
+          "authenta-failed", "mid", G_TYPE_STRING, mid, "authenta-code",
+          G_TYPE_STRING, service_code, "http-status-code", G_TYPE_UINT,
+          authenta_error_get_http_status (error), "location", G_TYPE_STRING,
+          location, "reason", G_TYPE_STRING, text, NULL);
 
-  GST_WARNING_OBJECT (self, "error: %s", text);
-  gst_element_message_full_with_details (
-      GST_ELEMENT_CAST (self), GST_MESSAGE_ERROR, domain, code,
-      g_steal_pointer (&text), g_strdup (error->message), __FILE__,
-      GST_FUNCTION, __LINE__, details);
+      post_failure (self, GST_MESSAGE_WARNING, domain, code, g_strdup (text),
+                    g_strdup (error->message), service_code,
+                    authenta_error_get_http_status (error), mid, location,
+                    __FILE__, GST_FUNCTION, __LINE__);
+      gst_element_post_message (
+          GST_ELEMENT_CAST (self),
+          gst_message_new_element (GST_OBJECT_CAST (self), s));
+      return;
+    }
+  post_failure (self, GST_MESSAGE_ERROR, domain, code, g_steal_pointer (&text),
+                g_strdup (error->message), service_code,
+                authenta_error_get_http_status (error), mid, location, __FILE__,
+                GST_FUNCTION, __LINE__);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -751,6 +820,12 @@ gst_authenta_sink_set_property (GObject *object, guint prop_id,
     case PROP_TEMP_DIR:
       replace_string (&self->temp_dir, value);
       break;
+    case PROP_LOCATION:
+      replace_string (&self->location, value);
+      break;
+    case PROP_ON_ERROR:
+      s->on_error = g_value_get_enum (value);
+      break;
     case PROP_KEEP_FILE:
       s->keep_file = g_value_get_enum (value);
       break;
@@ -814,6 +889,15 @@ gst_authenta_sink_get_property (GObject *object, guint prop_id, GValue *value,
       break;
     case PROP_TEMP_DIR:
       g_value_set_string (value, self->temp_dir);
+      break;
+    case PROP_LOCATION:
+      g_value_set_string (value, self->location);
+      break;
+    case PROP_RECORDED_LOCATION:
+      g_value_set_string (value, self->recorded_location);
+      break;
+    case PROP_ON_ERROR:
+      g_value_set_enum (value, s->on_error);
       break;
     case PROP_KEEP_FILE:
       g_value_set_enum (value, s->keep_file);
@@ -899,10 +983,39 @@ ensure_recording (GstAuthentaSink *self)
   g_autoptr (GDateTime) now = NULL;
   g_autofree char *stamp = NULL;
   g_autofree char *element_name = NULL;
+  g_autofree char *location = NULL;
   GstAuthentaRecording *recording;
 
   if (self->recording != NULL)
     return TRUE;
+
+  GST_OBJECT_LOCK (self);
+  location = g_strdup (self->location);
+  GST_OBJECT_UNLOCK (self);
+  if (location != NULL)
+    {
+      recording = gst_authenta_recording_new_at (location, &error);
+      if (recording == NULL)
+        {
+          if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_EXIST))
+            GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
+                               ("The file \"%s\" already exists and "
+                                "authentasink never overwrites a file: "
+                                "remove it, or set location to a new "
+                                "file.",
+                                location),
+                               ("%s", error->message));
+          else
+            GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
+                               ("Could not create the recording file "
+                                "\"%s\". Set location to a file in a "
+                                "writable folder.",
+                                location),
+                               ("%s", error->message));
+          return FALSE;
+        }
+      goto created;
+    }
 
   GST_OBJECT_LOCK (self);
   dir = g_strdup (self->temp_dir ? self->temp_dir : g_get_tmp_dir ());
@@ -931,12 +1044,16 @@ ensure_recording (GstAuthentaSink *self)
                          ("%s", error->message));
       return FALSE;
     }
+created:
   GST_DEBUG_OBJECT (self, "recording to %s",
                     gst_authenta_recording_get_path (recording));
   /* Under the lock only for the POSITION query, which may come from
    * another thread. */
   GST_OBJECT_LOCK (self);
   self->recording = recording;
+  g_free (self->recorded_location);
+  self->recorded_location
+      = g_strdup (gst_authenta_recording_get_path (recording));
   GST_OBJECT_UNLOCK (self);
   return TRUE;
 }
@@ -1460,6 +1577,10 @@ handle_eos (GstAuthentaSink *self)
       g_clear_error (&error);
     }
   path = gst_authenta_recording_get_path (self->recording);
+  GST_OBJECT_LOCK (self);
+  g_free (self->recorded_location);
+  self->recorded_location = g_strdup (path);
+  GST_OBJECT_UNLOCK (self);
 
   /* Storage takes the file in one PUT, which S3 caps at 5 GiB: refuse now
    * rather than create a record and send gigabytes that will be refused.
@@ -1531,7 +1652,10 @@ handle_eos (GstAuthentaSink *self)
 
   if (result == NULL)
     {
-      keep = settings.keep_file != GST_AUTHENTA_SINK_KEEP_FILE_NEVER;
+      /* on-error=warning keeps the file whatever keep-file says: the
+       * pipeline goes on, and the recording is all that is left of it. */
+      keep = settings.keep_file != GST_AUTHENTA_SINK_KEEP_FILE_NEVER
+             || settings.on_error == GST_AUTHENTA_SINK_ON_ERROR_WARNING;
       /* Never a silent failure, even if a call broke its contract. */
       if (error == NULL)
         g_set_error_literal (&error, AUTHENTA_ERROR, AUTHENTA_ERROR_PROTOCOL,
@@ -1539,7 +1663,8 @@ handle_eos (GstAuthentaSink *self)
       GST_WARNING_OBJECT (self, "scan failed: %s", error->message);
       post_scan_error (self, error, &settings, keep ? path : NULL);
       drop_recording (self, keep);
-      return FALSE;
+      /* With on-error=warning the EOS goes on downstream of the bus. */
+      return settings.on_error == GST_AUTHENTA_SINK_ON_ERROR_WARNING;
     }
 
   keep = settings.keep_file == GST_AUTHENTA_SINK_KEEP_FILE_ALWAYS;
@@ -1696,7 +1821,10 @@ gst_authenta_sink_start (GstBaseSink *bsink)
   GST_OBJECT_LOCK (self);
   have_key = self->settings.api_key != NULL || env_key != NULL;
   free_secret (env_key);
-  dir = g_strdup (self->temp_dir ? self->temp_dir : g_get_tmp_dir ());
+  /* With location set, temp-dir is not used. */
+  dir = self->location
+            ? NULL
+            : g_strdup (self->temp_dir ? self->temp_dir : g_get_tmp_dir ());
   GST_OBJECT_UNLOCK (self);
 
   /* Fail before anything is recorded, not at the end of it. */
@@ -1708,7 +1836,7 @@ gst_authenta_sink_start (GstBaseSink *bsink)
                          (NULL));
       return FALSE;
     }
-  if (!check_temp_dir (self, dir))
+  if (dir != NULL && !check_temp_dir (self, dir))
     return FALSE;
 
   /* A malformed base-url shows now too.  This also initialises libcurl and
@@ -1855,6 +1983,8 @@ gst_authenta_sink_finalize (GObject *object)
 
   settings_clear (&self->settings);
   g_free (self->temp_dir);
+  g_free (self->location);
+  g_free (self->recorded_location);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->client);
   gst_caps_replace (&self->caps, NULL);
@@ -1872,6 +2002,7 @@ gst_authenta_sink_init (GstAuthentaSink *self)
 
   s->model_type = DEFAULT_MODEL_TYPE;
   s->keep_file = DEFAULT_KEEP_FILE;
+  s->on_error = DEFAULT_ON_ERROR;
   s->delete_remote = DEFAULT_DELETE_REMOTE;
   s->allow_insecure = DEFAULT_ALLOW_INSECURE;
   s->timeout = DEFAULT_TIMEOUT;
@@ -1955,6 +2086,63 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
                            "Folder for the recording (NULL: the system's, "
                            "$TMPDIR or /tmp)",
                            NULL, PARAM_FLAGS));
+
+  /**
+   * GstAuthentaSink:location:
+   *
+   * The file to record to, as filesink's `location`: created (mode 0600),
+   * never overwritten (an existing file fails the start of the recording
+   * with an error), and not renamed at the end of the stream.  %NULL (the
+   * default) records to a temporary file in #GstAuthentaSink:temp-dir.
+   * splitmuxsink sets it for each fragment from its `location` pattern.
+   * #GstAuthentaSink:keep-file applies as to the temporary file: by
+   * default the file is deleted after a verdict.
+   *
+   * Since: 0.2
+   */
+  g_object_class_install_property (
+      gobject_class, PROP_LOCATION,
+      g_param_spec_string ("location", "File location",
+                           "File to record to, never overwritten (NULL: a "
+                           "temporary file in temp-dir)",
+                           NULL, PARAM_FLAGS));
+
+  /**
+   * GstAuthentaSink:recorded-location:
+   *
+   * The file the current (or last) recording was written to: the
+   * #GstAuthentaSink:location, or the temporary file (with its final
+   * name once the stream ended).  %NULL before the first buffer.
+   *
+   * Since: 0.2
+   */
+  g_object_class_install_property (
+      gobject_class, PROP_RECORDED_LOCATION,
+      g_param_spec_string ("recorded-location", "Recorded location",
+                           "File the current or last recording was written "
+                           "to (read-only)",
+                           NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstAuthentaSink:on-error:
+   *
+   * What a failed scan does: `error` posts an ERROR with details, which
+   * stops the pipeline; `warning` posts a WARNING with the same details and
+   * an `authenta-failed` element message (`mid`, `authenta-code`,
+   * `http-status-code`, `location`, `reason`), keeps the recording and lets
+   * the EOS through, so that a pipeline (splitmuxsink's next fragment)
+   * goes on.
+   *
+   * Since: 0.2
+   */
+  g_object_class_install_property (
+      gobject_class, PROP_ON_ERROR,
+      g_param_spec_enum ("on-error", "On error",
+                         "What a failed scan posts: an ERROR that stops the "
+                         "pipeline, or a WARNING and an authenta-failed "
+                         "message, keeping the file and letting EOS through",
+                         GST_TYPE_AUTHENTA_SINK_ON_ERROR, DEFAULT_ON_ERROR,
+                         PARAM_FLAGS));
 
   g_object_class_install_property (
       gobject_class, PROP_KEEP_FILE,
@@ -2075,6 +2263,7 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
 
   gst_type_mark_as_plugin_api (GST_TYPE_AUTHENTA_SINK_KEEP_FILE, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_AUTHENTA_SINK_MODEL_TYPE, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_AUTHENTA_SINK_ON_ERROR, 0);
 
   GST_DEBUG_CATEGORY_INIT (gst_authenta_sink_debug, "authentasink", 0,
                            "Authenta deepfake scan sink");

@@ -43,6 +43,27 @@ typedef enum
   GST_AUTHENTA_SINK_MODEL_TYPE_FD1,
 } GstAuthentaSinkModelType;
 
+/**
+ * GstAuthentaSinkOnError:
+ * @GST_AUTHENTA_SINK_ON_ERROR_ERROR: a failed scan posts an ERROR, which
+ *   stops the pipeline.
+ * @GST_AUTHENTA_SINK_ON_ERROR_WARNING: a failed scan posts a WARNING with
+ *   the same details and an `authenta-failed` element message, keeps the
+ *   recording and lets the EOS through.
+ *
+ * What a failed scan does to the pipeline.
+ *
+ * Since: 0.2
+ */
+typedef enum
+{
+  GST_AUTHENTA_SINK_ON_ERROR_ERROR,
+  GST_AUTHENTA_SINK_ON_ERROR_WARNING,
+} GstAuthentaSinkOnError;
+
+#define GST_TYPE_AUTHENTA_SINK_ON_ERROR (gst_authenta_sink_on_error_get_type ())
+GType gst_authenta_sink_on_error_get_type (void);
+
 #define GST_TYPE_AUTHENTA_SINK_KEEP_FILE                                       \
   (gst_authenta_sink_keep_file_get_type ())
 GType gst_authenta_sink_keep_file_get_type (void);

@@ -2837,6 +2837,313 @@ GST_START_TEST (test_key_not_in_gst_launch_output)
 }
 GST_END_TEST;
 
+/* ------------------------------------------------------------------------ */
+/* location, recorded-location, on-error, splitmuxsink */
+
+typedef struct
+{
+  const char *name;
+  const char *keep_file;
+  /* The file is still at the location after the verdict. */
+  gboolean kept;
+} LocationCase;
+
+static const LocationCase location_cases[] = {
+  /* Not renamed to .png: it stays where the user asked. */
+  { "keep-always", "keep-file=always", TRUE },
+  /* keep-file's default applies to a location as to a temporary file. */
+  { "keep-default", "", FALSE },
+};
+
+/* A PNG to location=DIR/capture.bin: recorded there, byte for byte, named in
+ * the created progress message, recorded-location and the verdict. */
+static void
+run_location_case (const LocationCase *c)
+{
+  Fixture f = { 0 };
+  GstHarness *h;
+  GstMessage *msg;
+  g_autofree char *path = NULL;
+  g_autofree char *extra = NULL;
+  g_autofree char *recorded = NULL;
+  g_autofree char *data = NULL;
+  char png[64] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+  gsize length = 0;
+  gboolean saw_created = FALSE;
+  GStatBuf st;
+
+  GST_INFO ("case %s", c->name);
+  fixture_setup (&f, "--processing-time", "0.05", NULL);
+  path = g_build_filename (f.dir, "capture.bin", NULL);
+  extra = g_strdup_printf ("location=%s %s", path, c->keep_file);
+  h = make_harness (&f, extra);
+  gst_harness_set_src_caps_str (h, "image/png");
+  fail_unless_equals_int (
+      gst_harness_push (h, gst_buffer_new_memdup (png, sizeof png)),
+      GST_FLOW_OK);
+  fail_unless (g_stat (path, &st) == 0, "%s: not at %s", c->name, path);
+  fail_unless_equals_int (st.st_mode & 0777, 0600);
+  fail_unless_equals_int (count_files (f.dir), 1);
+
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  while ((msg = pop_message (h, GST_MESSAGE_ELEMENT | GST_MESSAGE_ERROR)))
+    {
+      const GstStructure *s = gst_message_get_structure (msg);
+
+      fail_if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR, "%s: an ERROR",
+               c->name);
+      if (gst_structure_has_name (s, "authenta-progress")
+          && g_str_equal (gst_structure_get_string (s, "stage"), "created"))
+        {
+          fail_unless_equals_string (gst_structure_get_string (s, "location"),
+                                     path);
+          saw_created = TRUE;
+        }
+      if (gst_structure_has_name (s, "authenta-verdict"))
+        {
+          fail_unless (saw_created, "%s: no created progress", c->name);
+          if (c->kept)
+            {
+              fail_unless_equals_string (
+                  gst_structure_get_string (s, "location"), path);
+            }
+          else
+            {
+              fail_unless (gst_structure_get_string (s, "location") == NULL);
+            }
+          gst_message_unref (msg);
+          break;
+        }
+      gst_message_unref (msg);
+    }
+  fail_unless (msg != NULL, "%s: no verdict", c->name);
+
+  {
+    g_autoptr (GstElement) sink = gst_harness_find_element (h, "authentasink");
+
+    g_object_get (sink, "recorded-location", &recorded, NULL);
+  }
+  fail_unless_equals_string (recorded, path);
+  if (c->kept)
+    {
+      fail_unless (g_file_get_contents (path, &data, &length, NULL));
+      fail_unless_equals_uint64 (length, sizeof png);
+      fail_unless (memcmp (data, png, sizeof png) == 0);
+      fail_unless_equals_int (count_files (f.dir), 1);
+    }
+  else
+    {
+      fail_unless_equals_int (count_files (f.dir), 0);
+    }
+  teardown_harness (h);
+  fixture_teardown (&f);
+}
+
+GST_START_TEST (test_harness_location)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (location_cases); i++)
+    run_location_case (&location_cases[i]);
+}
+GST_END_TEST;
+
+/* An existing file at location is never overwritten: a clear ERROR, the
+ * file untouched, nothing uploaded. */
+GST_START_TEST (test_harness_location_exists_refused)
+{
+  Fixture f = { 0 };
+  GstHarness *h;
+  g_autoptr (GstMessage) msg = NULL;
+  g_autoptr (GError) err = NULL;
+  g_autofree char *dbg = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *extra = NULL;
+  g_autofree char *data = NULL;
+
+  fixture_setup (&f, NULL);
+  path = g_build_filename (f.dir, "precious.png", NULL);
+  fail_unless (g_file_set_contents (path, "precious", -1, NULL));
+  extra = g_strdup_printf ("location=%s", path);
+  h = make_harness (&f, extra);
+  gst_harness_set_src_caps_str (h, "image/png");
+  fail_unless_equals_int (
+      gst_harness_push (h, gst_buffer_new_memdup ("\x89PNG\r\n\x1a\n", 8)),
+      GST_FLOW_ERROR);
+  msg = pop_message (h, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "no ERROR");
+  gst_message_parse_error (msg, &err, &dbg);
+  GST_INFO ("error: %s (%s)", err->message, dbg);
+  fail_unless (
+      g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_WRITE));
+  fail_unless (strstr (err->message, path) != NULL, "%s", err->message);
+  fail_unless (strstr (err->message, "already exists") != NULL, "%s",
+               err->message);
+  fail_unless (g_file_get_contents (path, &data, NULL, NULL));
+  fail_unless_equals_string (data, "precious");
+  fail_unless_equals_int (count_files (f.dir), 1);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "create"), 0);
+  teardown_harness (h);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+/* on-error=warning: create fails past the retries; a WARNING with the
+ * ERROR's details, an authenta-failed message, the file kept, then EOS. */
+GST_START_TEST (test_on_error_warning_lets_eos_through)
+{
+  Fixture f = { 0 };
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+  g_autoptr (GError) err = NULL;
+  g_autofree char *dbg = NULL;
+  const GstStructure *details = NULL;
+  const GstStructure *failed;
+  const char *location;
+  guint status = 0;
+  int warning, failed_at, eos;
+  GStatBuf st;
+
+  fixture_setup (&f, NULL);
+  test_emulator_add_fault (f.emu, "{\"route\": \"create\", \"action\": "
+                                  "\"status\", \"status\": 503, \"count\": 5}");
+  pipeline
+      = make_pipeline (&f, JPEG_PIPELINE, "retry-attempts=3 on-error=warning");
+  messages = run_pipeline (pipeline, 30);
+  dump_messages (messages);
+  fail_unless (find_message (messages, "error", 0) < 0, "got an ERROR");
+  fail_unless (find_message (messages, "authenta-verdict", 0) < 0);
+
+  warning = find_message (messages, "warning", 0);
+  failed_at = find_message (messages, "authenta-failed", 0);
+  eos = find_message (messages, "eos", 0);
+  fail_unless (warning >= 0, "no WARNING");
+  fail_unless (failed_at >= 0, "no authenta-failed");
+  fail_unless (eos > failed_at && eos > warning, "no EOS after them");
+
+  gst_message_parse_warning (messages->pdata[warning], &err, &dbg);
+  gst_message_parse_warning_details (messages->pdata[warning], &details);
+  fail_unless (details != NULL, "no details");
+  fail_unless (gst_structure_get_uint (details, "http-status-code", &status));
+  fail_unless_equals_int (status, 503);
+  location = gst_structure_get_string (details, "location");
+  fail_unless (location != NULL);
+  fail_unless (strstr (err->message, location) != NULL);
+
+  failed = message_structure (messages, failed_at);
+  fail_unless (gst_structure_has_field_typed (failed, "mid", G_TYPE_STRING));
+  fail_unless_equals_string (
+      gst_structure_get_string (failed, "authenta-code"),
+      gst_structure_get_string (details, "authenta-code"));
+  fail_unless (gst_structure_get_uint (failed, "http-status-code", &status));
+  fail_unless_equals_int (status, 503);
+  fail_unless_equals_string (gst_structure_get_string (failed, "location"),
+                             location);
+  fail_unless_equals_string (gst_structure_get_string (failed, "reason"),
+                             err->message);
+  fail_unless (g_stat (location, &st) == 0, "%s is gone", location);
+  fail_unless (st.st_size > 0);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "create"), 3);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+/* splitmuxsink makes one authentasink per fragment (async-finalize) and
+ * sets each one's location from its pattern: the files have the pattern's
+ * names and each has its verdict. */
+GST_START_TEST (test_splitmuxsink_location_pattern)
+{
+  Fixture f = { 0 };
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GstElement) split = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) judged
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *desc = NULL;
+  GstStructure *props;
+  GType keep_type;
+  GValue keep = G_VALUE_INIT;
+  guint verdicts = 0;
+  guint files;
+
+  fixture_setup (&f, "--processing-time", "0.05", NULL);
+  /* splitmuxsink makes the sinks: key and URL from the environment. */
+  g_setenv ("AUTHENTA_API_KEY", EMULATOR_KEY, TRUE);
+  g_setenv ("AUTHENTA_BASE_URL", test_emulator_get_base_url (f.emu), TRUE);
+
+  desc = g_strdup_printf (
+      "videotestsrc num-buffers=60 ! "
+      "video/x-raw,width=160,height=120,framerate=15/1 ! "
+      "x264enc speed-preset=ultrafast key-int-max=15 ! "
+      "splitmuxsink name=split max-size-time=1000000000 async-finalize=true "
+      "muxer-factory=mp4mux sink-factory=authentasink "
+      "location=%s/frag%%03d.mp4",
+      f.dir);
+  pipeline = gst_parse_launch (desc, &error);
+  fail_unless (pipeline != NULL && error == NULL, "%s: %s", desc,
+               error ? error->message : "");
+  split = gst_bin_get_by_name (GST_BIN (pipeline), "split");
+
+  /* An enum in sink-properties: built here, as a launch line's string
+   * would not convert. */
+  {
+    /* The type exists once the plugin is loaded. */
+    g_autoptr (GstElement) probe
+        = gst_element_factory_make ("authentasink", NULL);
+
+    fail_unless (probe != NULL);
+    keep_type = g_type_from_name ("GstAuthentaSinkKeepFile");
+  }
+  fail_unless (keep_type != 0);
+  g_value_init (&keep, keep_type);
+  g_value_set_enum (&keep, 2 /* always */);
+  props = gst_structure_new ("properties", "poll-interval", G_TYPE_UINT, 50,
+                             "poll-max-interval", G_TYPE_UINT, 100, NULL);
+  gst_structure_take_value (props, "keep-file", &keep);
+  g_object_set (split, "sink-properties", props, NULL);
+  gst_structure_free (props);
+
+  messages = run_pipeline (pipeline, 60);
+  dump_messages (messages);
+  fail_unless (find_message (messages, "error", 0) < 0, "got an ERROR");
+  fail_unless (find_message (messages, "eos", 0) >= 0, "no EOS");
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      const GstStructure *s = gst_message_get_structure (messages->pdata[i]);
+      const char *location;
+      g_autofree char *base = NULL;
+      guint index;
+
+      if (GST_MESSAGE_TYPE (messages->pdata[i]) != GST_MESSAGE_ELEMENT
+          || !gst_structure_has_name (s, "authenta-verdict"))
+        continue;
+      location = gst_structure_get_string (s, "location");
+      fail_unless (location != NULL);
+      base = g_path_get_basename (location);
+      fail_unless (sscanf (base, "frag%03u.mp4", &index) == 1, "%s", base);
+      fail_unless (g_str_has_suffix (base, ".mp4") && strlen (base) == 11, "%s",
+                   base);
+      fail_unless (g_file_test (location, G_FILE_TEST_IS_REGULAR), "%s",
+                   location);
+      fail_unless (g_hash_table_add (judged, g_strdup (location)),
+                   "two verdicts for %s", location);
+      verdicts++;
+    }
+  files = count_files (f.dir);
+  GST_INFO ("%u fragments, %u verdicts", files, verdicts);
+  fail_unless (verdicts >= 2, "%u verdicts", verdicts);
+  fail_unless_equals_int (files, verdicts);
+  for (guint i = 0; i < files; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s/frag%03u.mp4", f.dir, i);
+
+      fail_unless (g_hash_table_contains (judged, name), "no verdict for %s",
+                   name);
+    }
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
 static Suite *
 authentasink_suite (void)
 {
@@ -2895,6 +3202,10 @@ authentasink_suite (void)
   tcase_add_test (tc, test_two_sinks_concurrently);
   tcase_add_test (tc, test_key_not_in_debug_log);
   tcase_add_test (tc, test_key_not_in_gst_launch_output);
+  tcase_add_test (tc, test_harness_location);
+  tcase_add_test (tc, test_harness_location_exists_refused);
+  tcase_add_test (tc, test_on_error_warning_lets_eos_through);
+  tcase_add_test (tc, test_splitmuxsink_location_pattern);
   return s;
 }
 
