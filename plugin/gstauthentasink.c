@@ -518,6 +518,12 @@ post_failure (GstAuthentaSink *self, GstMessageType type, GQuark domain,
                                          line, details);
 }
 
+#define POST_ERROR(self, domain, code, text, debug, authenta_code, status,     \
+                   mid, location)                                              \
+  post_failure ((self), GST_MESSAGE_ERROR, GST_##domain##_ERROR,               \
+                GST_##domain##_ERROR_##code, (text), (debug), (authenta_code), \
+                (status), (mid), (location), __FILE__, GST_FUNCTION, __LINE__)
+
 /* Posts the ERROR for a failed scan, with a message that says what to do;
  * with on-error=warning, a WARNING with the same details and an
  * authenta-failed element message instead. */
@@ -1092,25 +1098,23 @@ gst_authenta_sink_render (GstBaseSink *bsink, GstBuffer *buffer)
        * error tells where. */
       self->keep_partial = TRUE;
       if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC))
-        GST_ELEMENT_ERROR_WITH_DETAILS (
+        POST_ERROR (
             self, RESOURCE, NO_SPACE_LEFT,
-            ("The disk of the recording is full. What was recorded so far "
-             "is kept at %s.",
-             path),
-            ("%s", error->message),
-            ("authenta-code", G_TYPE_STRING, "WRITE_FAILED", "http-status-code",
-             G_TYPE_UINT, 0, "mid", G_TYPE_STRING, NULL, "location",
-             G_TYPE_STRING, path, NULL));
+            gst_info_strdup_printf (
+                "The disk of the recording is full. What was recorded so far "
+                "is kept at %s.",
+                path),
+            gst_info_strdup_printf ("%s", error->message), "WRITE_FAILED", 0,
+            NULL, path);
       else
-        GST_ELEMENT_ERROR_WITH_DETAILS (
+        POST_ERROR (
             self, RESOURCE, WRITE,
-            ("Could not write the recording. What was recorded so far is "
-             "kept at %s.",
-             path),
-            ("%s", error->message),
-            ("authenta-code", G_TYPE_STRING, "WRITE_FAILED", "http-status-code",
-             G_TYPE_UINT, 0, "mid", G_TYPE_STRING, NULL, "location",
-             G_TYPE_STRING, path, NULL));
+            gst_info_strdup_printf (
+                "Could not write the recording. What was recorded so far is "
+                "kept at %s.",
+                path),
+            gst_info_strdup_printf ("%s", error->message), "WRITE_FAILED", 0,
+            NULL, path);
       return GST_FLOW_ERROR;
     }
 
@@ -1177,14 +1181,12 @@ gst_authenta_sink_set_caps (GstBaseSink *bsink, GstCaps *caps)
         text = g_strdup ("authentasink records a file: put an encoder and "
                          "a muxer in front (e.g. x264enc ! mp4mux).");
       /* Posted here: upstream only sees not-negotiated, which says less. */
-      GST_ELEMENT_ERROR_WITH_DETAILS (
-          self, STREAM, WRONG_TYPE, ("%s", text),
-          ("%s is a stream, not a file the Authenta service accepts "
-           "(caps %" GST_PTR_FORMAT ")",
-           name, caps),
-          ("authenta-code", G_TYPE_STRING, "UNSUPPORTED_MEDIA",
-           "http-status-code", G_TYPE_UINT, 0, "mid", G_TYPE_STRING, NULL,
-           "location", G_TYPE_STRING, path, NULL));
+      POST_ERROR (self, STREAM, WRONG_TYPE, gst_info_strdup_printf ("%s", text),
+                  gst_info_strdup_printf (
+                      "%s is a stream, not a file the Authenta service accepts "
+                      "(caps %" GST_PTR_FORMAT ")",
+                      name, caps),
+                  "UNSUPPORTED_MEDIA", 0, NULL, path);
       self->refused_caps = TRUE;
       return FALSE;
     }
@@ -1534,20 +1536,19 @@ handle_eos (GstAuthentaSink *self)
 
       keep = settings.keep_file != GST_AUTHENTA_SINK_KEEP_FILE_NEVER;
       kept = keep ? gst_authenta_recording_get_path (self->recording) : NULL;
-      GST_ELEMENT_ERROR_WITH_DETAILS (
+      POST_ERROR (
           self, STREAM, WRONG_TYPE,
-          ("Could not tell the content type of the recording. Set the "
-           "content-type property (video/mp4, video/quicktime, video/webm, "
-           "image/jpeg or image/png) if it is one of these; otherwise put "
-           "an encoder and a muxer in front (e.g. x264enc ! mp4mux). %s%s%s",
-           kept ? "The recording is kept at "
-                : "The recording was deleted "
-                  "(keep-file=never)",
-           kept ? kept : "", "."),
-          ("%s", error->message),
-          ("authenta-code", G_TYPE_STRING, "UNSUPPORTED_MEDIA",
-           "http-status-code", G_TYPE_UINT, 0, "mid", G_TYPE_STRING, NULL,
-           "location", G_TYPE_STRING, kept, NULL));
+          gst_info_strdup_printf (
+              "Could not tell the content type of the recording. Set the "
+              "content-type property (video/mp4, video/quicktime, video/webm, "
+              "image/jpeg or image/png) if it is one of these; otherwise put "
+              "an encoder and a muxer in front (e.g. x264enc ! mp4mux). %s%s%s",
+              kept ? "The recording is kept at "
+                   : "The recording was deleted "
+                     "(keep-file=never)",
+              kept ? kept : "", "."),
+          gst_info_strdup_printf ("%s", error->message), "UNSUPPORTED_MEDIA", 0,
+          NULL, kept);
       drop_recording (self, keep);
       return FALSE;
     }
@@ -1587,18 +1588,18 @@ handle_eos (GstAuthentaSink *self)
    * The file is kept whatever keep-file says: nothing of it was scanned. */
   if (size > MAX_UPLOAD_SIZE)
     {
-      GST_ELEMENT_ERROR_WITH_DETAILS (
+      POST_ERROR (
           self, RESOURCE, FAILED,
-          ("The recording is %" G_GUINT64_FORMAT " bytes, more than the "
-           "5 GiB that one upload to Authenta can take, so it was not "
-           "uploaded. Record shorter pieces (for example with "
-           "splitmuxsink). The recording is kept at %s.",
-           size, path),
-          ("%" G_GUINT64_FORMAT " > %" G_GUINT64_FORMAT " bytes", size,
-           MAX_UPLOAD_SIZE),
-          ("authenta-code", G_TYPE_STRING, "FILE_TOO_LARGE", "http-status-code",
-           G_TYPE_UINT, 0, "mid", G_TYPE_STRING, NULL, "location",
-           G_TYPE_STRING, path, NULL));
+          gst_info_strdup_printf (
+              "The recording is %" G_GUINT64_FORMAT " bytes, more than the "
+              "5 GiB that one upload to Authenta can take, so it was not "
+              "uploaded. Record shorter pieces (for example with "
+              "splitmuxsink). The recording is kept at %s.",
+              size, path),
+          gst_info_strdup_printf ("%" G_GUINT64_FORMAT " > %" G_GUINT64_FORMAT
+                                  " bytes",
+                                  size, MAX_UPLOAD_SIZE),
+          "FILE_TOO_LARGE", 0, NULL, path);
       drop_recording (self, TRUE);
       return FALSE;
     }
@@ -1853,15 +1854,10 @@ gst_authenta_sink_start (GstBaseSink *bsink)
       g_autofree char *text = describe_setup_error (error, &settings, &code);
       g_autofree char *service_code = dup_error_code (error);
       /* The same details as a scan's ERROR: nothing was recorded yet. */
-      GstStructure *details = gst_make_element_message_details (
-          "authenta-code", G_TYPE_STRING, service_code, "http-status-code",
-          G_TYPE_UINT, authenta_error_get_http_status (error), "mid",
-          G_TYPE_STRING, NULL, "location", G_TYPE_STRING, NULL, NULL);
-
-      gst_element_message_full_with_details (
-          GST_ELEMENT_CAST (self), GST_MESSAGE_ERROR, GST_RESOURCE_ERROR, code,
-          g_steal_pointer (&text), g_strdup (error->message), __FILE__,
-          GST_FUNCTION, __LINE__, details);
+      post_failure (self, GST_MESSAGE_ERROR, GST_RESOURCE_ERROR, code,
+                    g_steal_pointer (&text), g_strdup (error->message),
+                    service_code, authenta_error_get_http_status (error), NULL,
+                    NULL, __FILE__, GST_FUNCTION, __LINE__);
       return FALSE;
     }
   GST_OBJECT_LOCK (self);
