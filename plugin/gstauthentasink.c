@@ -28,6 +28,15 @@
  *
  * A failed scan posts an ERROR whose details hold `authenta-code`,
  * `http-status-code`, `mid` and `location` (where the recording was kept).
+ * With #GstAuthentaSink:on-error set to `warning` it posts a WARNING with
+ * the same details and an `authenta-failed` element message (`mid`,
+ * `authenta-code`, `http-status-code`, `location`, `reason`) instead, keeps
+ * the recording and lets the EOS through.
+ *
+ * #GstAuthentaSink:location records to a given file instead of a temporary
+ * one, as filesink's does, so that splitmuxsink names every fragment from its
+ * `location` pattern; #GstAuthentaSink:recorded-location tells which file was
+ * written, and the `authenta-progress` messages carry it as `location`.
  *
  * The API key comes from the `AUTHENTA_API_KEY` environment variable, or
  * from the write-only #GstAuthentaSink:api-key property (white space around
@@ -47,6 +56,15 @@
  * gst-launch-1.0 -m videotestsrc num-buffers=90 ! x264enc ! mp4mux ! \
  *     authentasink base-url=http://127.0.0.1:8080/api keep-file=always
  * ]| Scans against a local authenta-emulator and keeps the recording.
+ * |[
+ * gst-launch-1.0 -m -e v4l2src ! videoconvert ! x264enc key-int-max=30 ! \
+ *     splitmuxsink max-size-time=60000000000 async-finalize=true \
+ *       muxer-factory=mp4mux sink-factory=authentasink \
+ *       'sink-properties=props,on-error=(int)1,keep-file=(int)2' \
+ *       location=frag%05d.mp4
+ * ]| Continuous capture: one-minute fragments, each scanned in the
+ * background by its own authentasink (on-error=warning, keep-file=always:
+ * enums go as integers in sink-properties), with one verdict per fragment.
  */
 
 #ifdef HAVE_CONFIG_H

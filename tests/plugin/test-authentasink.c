@@ -2987,10 +2987,16 @@ GST_START_TEST (test_harness_location_exists_refused)
 GST_END_TEST;
 
 /* on-error=warning: create fails past the retries; a WARNING with the
- * ERROR's details, an authenta-failed message, the file kept, then EOS. */
-GST_START_TEST (test_on_error_warning_lets_eos_through)
+ * ERROR's details, an authenta-failed message, the file kept (even with
+ * keep-file=never: it is all that is left of the scan), then EOS. */
+static const char *const on_error_keep_cases[] = { "", "keep-file=never" };
+
+static void
+run_on_error_warning_case (const char *keep)
 {
   Fixture f = { 0 };
+  g_autofree char *extra
+      = g_strdup_printf ("retry-attempts=3 on-error=warning %s", keep);
   g_autoptr (GstElement) pipeline = NULL;
   g_autoptr (GPtrArray) messages = NULL;
   g_autoptr (GError) err = NULL;
@@ -3005,8 +3011,8 @@ GST_START_TEST (test_on_error_warning_lets_eos_through)
   fixture_setup (&f, NULL);
   test_emulator_add_fault (f.emu, "{\"route\": \"create\", \"action\": "
                                   "\"status\", \"status\": 503, \"count\": 5}");
-  pipeline
-      = make_pipeline (&f, JPEG_PIPELINE, "retry-attempts=3 on-error=warning");
+  GST_INFO ("case \"%s\"", keep);
+  pipeline = make_pipeline (&f, JPEG_PIPELINE, extra);
   messages = run_pipeline (pipeline, 30);
   dump_messages (messages);
   fail_unless (find_message (messages, "error", 0) < 0, "got an ERROR");
@@ -3043,6 +3049,12 @@ GST_START_TEST (test_on_error_warning_lets_eos_through)
   fail_unless (st.st_size > 0);
   fail_unless_equals_int (test_emulator_get_count (f.emu, "create"), 3);
   fixture_teardown (&f);
+}
+
+GST_START_TEST (test_on_error_warning_lets_eos_through)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (on_error_keep_cases); i++)
+    run_on_error_warning_case (on_error_keep_cases[i]);
 }
 GST_END_TEST;
 
