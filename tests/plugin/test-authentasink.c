@@ -2166,6 +2166,30 @@ GST_START_TEST (test_properties)
   fail_unless_equals_int (GPOINTER_TO_INT (model), 2);
   gst_util_set_object_arg (G_OBJECT (sink), "keep-file", "always");
   g_object_set (sink, "api-key", CANARY_KEY, NULL);
+
+  /* Since 0.2: location as filesink's, recorded-location read-only,
+   * on-error error (default) or warning. */
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (sink), "location");
+  fail_unless (pspec != NULL);
+  fail_unless ((pspec->flags & G_PARAM_READWRITE) == G_PARAM_READWRITE);
+  fail_unless (pspec->flags & GST_PARAM_MUTABLE_READY);
+  g_object_set (sink, "location", "/nonexistent/x.mp4", NULL);
+  g_object_get (sink, "location", &dump, NULL);
+  fail_unless_equals_string (dump, "/nonexistent/x.mp4");
+  g_clear_pointer (&dump, g_free);
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (sink),
+                                        "recorded-location");
+  fail_unless (pspec != NULL);
+  fail_unless (pspec->flags & G_PARAM_READABLE);
+  fail_if (pspec->flags & G_PARAM_WRITABLE);
+  g_object_get (sink, "recorded-location", &dump, NULL);
+  fail_unless (dump == NULL);
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (sink), "on-error");
+  fail_unless (pspec != NULL && G_IS_PARAM_SPEC_ENUM (pspec));
+  fail_unless_equals_int (G_PARAM_SPEC_ENUM (pspec)->default_value, 0);
+  gst_util_set_object_arg (G_OBJECT (sink), "on-error", "warning");
+  g_object_get (sink, "on-error", &model, NULL);
+  fail_unless_equals_int (GPOINTER_TO_INT (model), 1);
   gst_object_unref (sink);
 }
 GST_END_TEST;
