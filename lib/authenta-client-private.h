@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* What the files of AuthentaClient share: the instance and the helpers
+ * every call goes through.  authenta-client.c holds the object, its
+ * properties and the API calls; authenta-client-upload.c the upload. */
+#include <authenta/authenta-client.h>
+
+#include "authenta-http-private.h"
+
+G_BEGIN_DECLS
+
+struct _AuthentaClient
+{
+  GObject parent_instance;
+
+  char *base_url; /* validated, without a trailing slash */
+  char *api_key;
+  gboolean allow_insecure;
+  char *ca_file;
+  AuthentaHttp *http;
+
+  /* The policies may be changed from any thread; each call works on a
+   * copy taken under the lock when it starts. */
+  GMutex lock;
+  AuthentaHttpPolicy policy;
+  guint poll_interval_ms;
+  double poll_growth;
+  guint poll_max_interval_ms;
+  guint poll_timeout_ms;
+  guint upload_seen_timeout_ms;
+};
+
+/* FALSE, with an error, for a client that was never initialised. */
+G_GNUC_INTERNAL
+gboolean authenta_client_check_ready (AuthentaClient *self, GError **error);
+/* A copy of the HTTP policy, taken under the lock. */
+G_GNUC_INTERNAL
+AuthentaHttpPolicy authenta_client_get_policy (AuthentaClient *self);
+/* FALSE, with INVALID_ARGUMENT, for more than storage takes in one PUT. */
+G_GNUC_INTERNAL
+gboolean authenta_client_check_size (guint64 size, const char *mid,
+                                     GError **error);
+/* The one rule for where anything is sent: https, or plain http to a
+ * loopback host or with allow-insecure. */
+G_GNUC_INTERNAL
+gboolean authenta_client_transport_is_private (AuthentaClient *self,
+                                               const char *scheme,
+                                               const char *host);
+/* Deletes a record this client made and gives up on; best effort. */
+G_GNUC_INTERNAL
+void authenta_client_delete_abandoned (AuthentaClient *self, const char *mid);
+
+G_END_DECLS
