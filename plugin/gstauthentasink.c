@@ -72,6 +72,8 @@
 #endif
 
 #include "gstauthentasink.h"
+#include "gstauthentaerrors.h"
+#include "gstauthentamedia.h"
 #include "gstauthentarecording.h"
 
 #include <authenta/authenta.h>
@@ -404,301 +406,33 @@ post_verdict (GstAuthentaSink *self, AuthentaMedia *media,
       gst_message_new_element (GST_OBJECT_CAST (self), s));
 }
 
-/* "TIMEOUT" for AUTHENTA_ERROR_TIMEOUT, when the service sent no code. */
-static char *
-dup_error_code (const GError *error)
+/* The settings the error texts name, borrowed from @s. */
+static GstAuthentaErrorSettings
+error_settings_from (const Settings *s)
 {
-  const char *code = authenta_error_get_service_code (error);
-  g_autoptr (GEnumClass) klass = NULL;
-  GEnumValue *value;
+  GstAuthentaErrorSettings es
+      = { s->api_key, s->base_url, s->retry_attempts, s->timeout };
 
-  if (code != NULL)
-    return g_strdup (code);
-  if (error->domain == AUTHENTA_ERROR)
-    {
-      klass = g_type_class_ref (AUTHENTA_TYPE_ERROR);
-      value = g_enum_get_value (klass, error->code);
-      if (value != NULL
-          && g_str_has_prefix (value->value_name, "AUTHENTA_ERROR_"))
-        return g_strdup (value->value_name + strlen ("AUTHENTA_ERROR_"));
-    }
-  if (error->domain == G_IO_ERROR || error->domain == G_FILE_ERROR)
-    return g_strdup ("IO_ERROR");
-  return g_strdup ("ERROR");
+  return es;
 }
 
-/* The base URL the client was given: base-url, else AUTHENTA_BASE_URL, else
- * the public service. */
-static const char *
-effective_base_url (const Settings *s, const char **from)
-{
-  const char *env = g_getenv ("AUTHENTA_BASE_URL");
-
-  if (s->base_url != NULL)
-    {
-      *from = "the base-url property";
-      return s->base_url;
-    }
-  if (env != NULL && *env != '\0')
-    {
-      *from = "AUTHENTA_BASE_URL";
-      return env;
-    }
-  *from = "the default";
-  return AUTHENTA_DEFAULT_BASE_URL;
-}
-
-/* A well-formed http URL that the client still refused: plain http to a
- * host that is not loopback (every other http URL it accepts). */
-static gboolean
-is_refused_plain_http (const char *url)
-{
-  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
-  const char *host;
-
-  if (uri == NULL || g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") != 0)
-    return FALSE;
-  host = g_uri_get_host (uri);
-  return host != NULL && *host != '\0' && g_uri_get_userinfo (uri) == NULL
-         && g_uri_get_query (uri) == NULL && g_uri_get_fragment (uri) == NULL;
-}
-
-/* The text for AUTHENTA_ERROR_TLS, at start or in a scan: the library's
- * message (the debug string) says which file or host and why. */
-#define TLS_ERROR_TEXT                                                         \
-  "The TLS certificate of the Authenta service is not trusted, or the CA "     \
-  "file cannot be used (the details say which). Set ca-file (or "              \
-  "AUTHENTA_CA_FILE) to a readable PEM file with the CA certificate that "     \
-  "signed the service's certificate."
-
-/* Why the client could not be made, worded by its cause: the key, plain
- * http, or a malformed base URL.  Neither the key nor the URL is quoted
- * (the URL may hold a password; the debug string has it redacted). */
-static char *
-describe_setup_error (const GError *error, const Settings *s,
-                      GstResourceError *code)
-{
-  const char *from = NULL;
-  const char *url = effective_base_url (s, &from);
-
-  *code = GST_RESOURCE_ERROR_SETTINGS;
-  if (g_error_matches (error, AUTHENTA_ERROR, AUTHENTA_ERROR_TLS))
-    return g_strdup (TLS_ERROR_TEXT);
-  if (g_error_matches (error, AUTHENTA_ERROR, AUTHENTA_ERROR_INVALID_API_KEY))
-    {
-      char *env_key = dup_trimmed_key (g_getenv ("AUTHENTA_API_KEY"));
-      gboolean have_key = s->api_key != NULL || env_key != NULL;
-
-      free_secret (env_key);
-      *code = GST_RESOURCE_ERROR_NOT_AUTHORIZED;
-      /* api-key unset in READY since start() found one. */
-      if (!have_key)
-        return g_strdup ("No Authenta API key. Set the api-key property or "
-                         "the AUTHENTA_API_KEY environment variable.");
-      return g_strdup_printf (
-          "The API key (from %s) cannot be used: it has spaces or control "
-          "characters inside it. Set it to the key exactly as the Authenta "
-          "platform issued it.",
-          s->api_key ? "the api-key property" : "AUTHENTA_API_KEY");
-    }
-  if (g_error_matches (error, AUTHENTA_ERROR, AUTHENTA_ERROR_INVALID_ARGUMENT)
-      && is_refused_plain_http (url))
-    return g_strdup_printf (
-        "The base URL (from %s) is plain http to a host other than this "
-        "machine, which would send the API key in clear text. Use https "
-        "(plain http is accepted only for 127.0.0.1, ::1 and localhost), or "
-        "set allow-insecure=true on a test rig or private network.",
-        from);
-  if (g_error_matches (error, AUTHENTA_ERROR, AUTHENTA_ERROR_INVALID_ARGUMENT))
-    return g_strdup_printf (
-        "The base URL (from %s) cannot be used: it must be "
-        "https://HOST[/PATH], without user information, a query or a "
-        "fragment. Check base-url and AUTHENTA_BASE_URL.",
-        from);
-  return g_strdup ("The Authenta client cannot be set up (see the details).");
-}
-
-/* Posts an ERROR (or, with on-error=warning, a WARNING) with the four
- * details every failure carries.  Takes @text and @debug. */
-static void
-post_failure (GstAuthentaSink *self, GstMessageType type, GQuark domain,
-              int code, char *text, char *debug, const char *authenta_code,
-              guint http_status, const char *mid, const char *location,
-              const char *file, const char *function, int line)
-{
-  GstStructure *details = gst_make_element_message_details (
-      "authenta-code", G_TYPE_STRING, authenta_code, "http-status-code",
-      G_TYPE_UINT, http_status, "mid", G_TYPE_STRING, mid, "location",
-      G_TYPE_STRING, location, NULL);
-
-  gst_element_message_full_with_details (GST_ELEMENT_CAST (self), type, domain,
-                                         code, text, debug, file, function,
-                                         line, details);
-}
-
-#define POST_ERROR(self, domain, code, text, debug, authenta_code, status,     \
-                   mid, location)                                              \
-  post_failure ((self), GST_MESSAGE_ERROR, GST_##domain##_ERROR,               \
-                GST_##domain##_ERROR_##code, (text), (debug), (authenta_code), \
-                (status), (mid), (location), __FILE__, GST_FUNCTION, __LINE__)
-
-/* Posts the ERROR for a failed scan, with a message that says what to do;
- * with on-error=warning, a WARNING with the same details and an
- * authenta-failed element message instead. */
+/* Posts the ERROR for a failed scan, with a message that says what to do
+ * (gstauthentaerrors.c words it); with on-error=warning, a WARNING with the
+ * same details and an authenta-failed element message instead. */
 static void
 post_scan_error (GstAuthentaSink *self, const GError *error,
                  const Settings *settings, const char *location)
 {
-  GQuark domain = GST_RESOURCE_ERROR;
-  int code = GST_RESOURCE_ERROR_FAILED;
-  g_autofree char *what = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *service_code = dup_error_code (error);
+  GstAuthentaErrorSettings es = error_settings_from (settings);
+  GQuark domain;
+  int code;
+  g_autofree char *text
+      = gst_authenta_error_describe_scan (error, &es, location, &domain, &code);
+  g_autofree char *service_code = gst_authenta_error_dup_code (error);
   const char *mid = authenta_error_get_mid (error);
 
   if (mid == NULL)
     mid = self->mid;
-
-  if (error->domain == AUTHENTA_ERROR)
-    {
-      switch ((AuthentaError)error->code)
-        {
-        case AUTHENTA_ERROR_INVALID_API_KEY:
-          code = GST_RESOURCE_ERROR_NOT_AUTHORIZED;
-          /* Refused by the client itself: a key changed in READY. */
-          if (authenta_error_get_http_status (error) == 0)
-            {
-              GstResourceError setup_code;
-
-              what = describe_setup_error (error, settings, &setup_code);
-              break;
-            }
-          what = g_strdup (
-              "The Authenta service refused the API key. Set the api-key "
-              "property or the AUTHENTA_API_KEY environment variable to a "
-              "valid key.");
-          break;
-        case AUTHENTA_ERROR_FORBIDDEN:
-          code = GST_RESOURCE_ERROR_NOT_AUTHORIZED;
-          what = g_strdup (
-              "The API key lacks a permission this scan needs (read and "
-              "write; delete too with delete-remote). Use a key that has "
-              "them.");
-          break;
-        case AUTHENTA_ERROR_INSUFFICIENT_BALANCE:
-          what = g_strdup ("The Authenta account has no credits left. Add "
-                           "credits, then scan the recording again.");
-          break;
-        case AUTHENTA_ERROR_NOT_FOUND:
-          code = GST_RESOURCE_ERROR_NOT_FOUND;
-          what = g_strdup ("The Authenta service lost the media record "
-                           "during the scan.");
-          break;
-        case AUTHENTA_ERROR_BAD_REQUEST:
-          what = g_strdup ("The Authenta service refused the request.");
-          break;
-        case AUTHENTA_ERROR_SERVER:
-          {
-            guint status = authenta_error_get_http_status (error);
-
-            /* The library retries only these; 501, 505… fail at once. */
-            if (status == 500 || status == 502 || status == 503
-                || status == 504)
-              what = g_strdup_printf (
-                  "The Authenta service kept failing (%u tries). Try again "
-                  "later, or raise retry-attempts.",
-                  settings->retry_attempts);
-            else
-              what = g_strdup_printf (
-                  "The Authenta service failed (HTTP %u), an answer that is "
-                  "not retried. Try again later.",
-                  status);
-            break;
-          }
-        case AUTHENTA_ERROR_RATE_LIMITED:
-          code = GST_RESOURCE_ERROR_BUSY;
-          what = g_strdup ("The Authenta service kept asking to slow down. "
-                           "Try again later.");
-          break;
-        case AUTHENTA_ERROR_NETWORK:
-          code = GST_RESOURCE_ERROR_OPEN_READ_WRITE;
-          /* Also a connect, stall or request time-out of a transfer: the
-           * library's message (the debug string) names which. */
-          what = g_strdup ("The Authenta service could not be reached, or "
-                           "did not answer in time (the details say which). "
-                           "Check the connection, base-url and "
-                           "AUTHENTA_BASE_URL.");
-          break;
-        case AUTHENTA_ERROR_TIMEOUT:
-          /* Only the wait for the verdict: a transfer that timed out is
-           * AUTHENTA_ERROR_NETWORK. */
-          what = g_strdup_printf ("No verdict came within the time allowed "
-                                  "(timeout=%u s). Raise the timeout "
-                                  "property, or look the record up later.",
-                                  settings->timeout);
-          break;
-        case AUTHENTA_ERROR_PROTOCOL:
-          what = g_strdup ("The Authenta service sent an answer that could "
-                           "not be understood.");
-          break;
-        case AUTHENTA_ERROR_UPLOAD_REJECTED:
-          code = GST_RESOURCE_ERROR_WRITE;
-          what = g_strdup ("The storage service refused the upload.");
-          break;
-        case AUTHENTA_ERROR_PROCESSING_FAILED:
-          domain = GST_STREAM_ERROR;
-          code = GST_STREAM_ERROR_FAILED;
-          what = g_strdup ("The Authenta service could not process the "
-                           "recording.");
-          break;
-        case AUTHENTA_ERROR_INVALID_ARGUMENT:
-          {
-            GstResourceError setup_code;
-
-            /* The client made at EOS after base-url changed in READY. */
-            code = GST_RESOURCE_ERROR_SETTINGS;
-            what = describe_setup_error (error, settings, &setup_code);
-            break;
-          }
-        case AUTHENTA_ERROR_NO_SERVICE:
-          {
-            const char *from = NULL;
-
-            code = GST_RESOURCE_ERROR_NOT_FOUND;
-            effective_base_url (settings, &from);
-            what = g_strdup_printf (
-                "No Authenta API answered at the base URL (from %s). Check "
-                "base-url and AUTHENTA_BASE_URL: it usually ends in /api.",
-                from);
-            break;
-          }
-        case AUTHENTA_ERROR_TLS:
-          /* Never retried: the same certificate fails the same way. */
-          code = GST_RESOURCE_ERROR_SETTINGS;
-          what = g_strdup (TLS_ERROR_TEXT);
-          break;
-        case AUTHENTA_ERROR_UNSUPPORTED_MEDIA:
-          domain = GST_STREAM_ERROR;
-          code = GST_STREAM_ERROR_WRONG_TYPE;
-          what = g_strdup ("The Authenta service does not accept this kind "
-                           "of media. Send MP4, QuickTime, WebM, JPEG or "
-                           "PNG.");
-          break;
-        default:
-          break;
-        }
-    }
-  if (what == NULL)
-    {
-      code = GST_RESOURCE_ERROR_READ;
-      what = g_strdup ("Scanning the recording failed.");
-    }
-
-  if (location != NULL)
-    text = g_strdup_printf ("%s The recording is kept at %s.", what, location);
-  else
-    text = g_strdup_printf ("%s The recording was deleted (keep-file=never).",
-                            what);
 
   GST_WARNING_OBJECT (self, "%s: %s",
                       settings->on_error == GST_AUTHENTA_SINK_ON_ERROR_WARNING
@@ -713,19 +447,21 @@ post_scan_error (GstAuthentaSink *self, const GError *error,
           authenta_error_get_http_status (error), "location", G_TYPE_STRING,
           location, "reason", G_TYPE_STRING, text, NULL);
 
-      post_failure (self, GST_MESSAGE_WARNING, domain, code, g_strdup (text),
-                    g_strdup (error->message), service_code,
-                    authenta_error_get_http_status (error), mid, location,
-                    __FILE__, GST_FUNCTION, __LINE__);
+      gst_authenta_post_failure (GST_ELEMENT_CAST (self), GST_MESSAGE_WARNING,
+                                 domain, code, g_strdup (text),
+                                 g_strdup (error->message), service_code,
+                                 authenta_error_get_http_status (error), mid,
+                                 location, __FILE__, GST_FUNCTION, __LINE__);
       gst_element_post_message (
           GST_ELEMENT_CAST (self),
           gst_message_new_element (GST_OBJECT_CAST (self), s));
       return;
     }
-  post_failure (self, GST_MESSAGE_ERROR, domain, code, g_steal_pointer (&text),
-                g_strdup (error->message), service_code,
-                authenta_error_get_http_status (error), mid, location, __FILE__,
-                GST_FUNCTION, __LINE__);
+  gst_authenta_post_failure (GST_ELEMENT_CAST (self), GST_MESSAGE_ERROR, domain,
+                             code, g_steal_pointer (&text),
+                             g_strdup (error->message), service_code,
+                             authenta_error_get_http_status (error), mid,
+                             location, __FILE__, GST_FUNCTION, __LINE__);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1139,38 +875,13 @@ gst_authenta_sink_render (GstBaseSink *bsink, GstBuffer *buffer)
   return GST_FLOW_OK;
 }
 
-/* Caps that are never a file the service takes: raw frames or samples, and
- * elementary video streams (bare H.264 and the like, without a container).
- * Recording them would fill the disk for as long as the stream runs, only
- * to fail at EOS.  Encoded audio (audio/mpeg is also an MP3 file) and
- * image/jpeg (one JPEG image) are let through: the EOS decides. */
-static gboolean
-caps_are_not_a_file (GstCaps *caps)
-{
-  static const char *const elementary[] = {
-    "video/x-bayer", "video/x-h264", "video/x-h265",   "video/x-vp8",
-    "video/x-vp9",   "video/x-av1",  "video/x-theora",
-  };
-  const char *name;
-
-  if (caps == NULL || gst_caps_is_empty (caps) || gst_caps_is_any (caps))
-    return FALSE;
-  name = gst_structure_get_name (gst_caps_get_structure (caps, 0));
-  if (g_str_has_suffix (name, "/x-raw"))
-    return TRUE;
-  for (gsize i = 0; i < G_N_ELEMENTS (elementary); i++)
-    if (g_str_equal (name, elementary[i]))
-      return TRUE;
-  return FALSE;
-}
-
 static gboolean
 gst_authenta_sink_set_caps (GstBaseSink *bsink, GstCaps *caps)
 {
   GstAuthentaSink *self = GST_AUTHENTA_SINK (bsink);
 
   GST_DEBUG_OBJECT (self, "caps %" GST_PTR_FORMAT, caps);
-  if (caps_are_not_a_file (caps))
+  if (gst_authenta_caps_are_not_a_file (caps))
     {
       const char *name
           = gst_structure_get_name (gst_caps_get_structure (caps, 0));
@@ -1212,61 +923,12 @@ gst_authenta_sink_set_caps (GstBaseSink *bsink, GstCaps *caps)
   return TRUE;
 }
 
-static const char *
-content_type_from_caps (GstCaps *caps)
-{
-  const GstStructure *s;
-  const char *name;
-
-  if (caps == NULL || gst_caps_is_empty (caps) || gst_caps_is_any (caps))
-    return NULL;
-
-  s = gst_caps_get_structure (caps, 0);
-  name = gst_structure_get_name (s);
-  if (g_str_equal (name, "video/quicktime"))
-    {
-      const char *variant = gst_structure_get_string (s, "variant");
-
-      /* Other variants (3gpp, mj2) and none at all: let the data say. */
-      if (variant == NULL)
-        return NULL;
-      if (g_str_has_prefix (variant, "iso"))
-        return "video/mp4";
-      if (g_str_equal (variant, "apple"))
-        return "video/quicktime";
-      return NULL;
-    }
-  if (g_str_equal (name, "video/webm") || g_str_equal (name, "video/x-matroska")
-      || g_str_equal (name, "image/jpeg") || g_str_equal (name, "image/png"))
-    return name;
-  return NULL;
-}
-
-static const char *
-suffix_for_content_type (const char *content_type)
-{
-  static const struct
-  {
-    const char *type;
-    const char *suffix;
-  } suffixes[] = {
-    { "video/mp4", ".mp4" },   { "video/quicktime", ".mov" },
-    { "video/webm", ".webm" }, { "video/x-matroska", ".mkv" },
-    { "image/jpeg", ".jpg" },  { "image/png", ".png" },
-  };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    if (g_str_equal (content_type, suffixes[i].type))
-      return suffixes[i].suffix;
-  return NULL;
-}
-
 /* The caps first, then the data, then the content-type property. */
 static char *
 pick_content_type (GstAuthentaSink *self, const Settings *settings,
                    GError **error)
 {
-  const char *type = content_type_from_caps (self->caps);
+  const char *type = gst_authenta_content_type_from_caps (self->caps);
   int fd = gst_authenta_recording_get_fd (self->recording);
   g_autoptr (GError) local_error = NULL;
   g_autofree char *sniff_error = NULL;
@@ -1302,55 +964,6 @@ pick_content_type (GstAuthentaSink *self, const Settings *settings,
                "that Authenta accepts, and content-type is not set",
                caps_str ? caps_str : "none", sniff_error);
   return NULL;
-}
-
-/* TRUE only for a well-formed MP4/QuickTime file whose top-level boxes
- * hold no media data: what mp4mux and qtmux write when the stream ends
- * before its first frame (ftyp, free, an empty mdat, moov).  Anything this
- * walk does not follow (a box running past the end, a read error) counts as
- * media: a scan too many costs a credit, a scan too few loses a recording. */
-static gboolean
-mp4_has_no_media (int fd, guint64 size)
-{
-  guint64 pos = 0;
-  gboolean empty = TRUE;
-  guint boxes = 0;
-
-  while (empty && pos < size)
-    {
-      guint8 header[16];
-      guint64 box_size;
-      guint header_size = 8;
-
-      if (size - pos < 8 || pread (fd, header, 16, (off_t)pos) < 8)
-        {
-          empty = FALSE;
-          break;
-        }
-      box_size = GST_READ_UINT32_BE (header);
-      if (box_size == 1)
-        {
-          if (size - pos < 16 || pread (fd, header, 16, (off_t)pos) != 16)
-            {
-              empty = FALSE;
-              break;
-            }
-          box_size = GST_READ_UINT64_BE (header + 8);
-          header_size = 16;
-        }
-      else if (box_size == 0)
-        box_size = size - pos; /* to the end of the file */
-      if (box_size < header_size || box_size > size - pos)
-        {
-          empty = FALSE;
-          break;
-        }
-      if (memcmp (header + 4, "mdat", 4) == 0 && box_size > header_size)
-        empty = FALSE;
-      boxes++;
-      pos += box_size;
-    }
-  return empty && boxes > 0 && pos == size;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1575,8 +1188,8 @@ handle_eos (GstAuthentaSink *self)
    * mp4mux): a file with nothing to check, not worth a credit. */
   if ((g_str_equal (content_type, "video/mp4")
        || g_str_equal (content_type, "video/quicktime"))
-      && mp4_has_no_media (gst_authenta_recording_get_fd (self->recording),
-                           size))
+      && gst_authenta_mp4_has_no_media (
+          gst_authenta_recording_get_fd (self->recording), size))
     {
       GST_ELEMENT_WARNING (
           self, STREAM, FAILED,
@@ -1590,7 +1203,8 @@ handle_eos (GstAuthentaSink *self)
 
   g_clear_error (&error);
   if (!gst_authenta_recording_finish (
-          self->recording, suffix_for_content_type (content_type), &error))
+          self->recording, gst_authenta_suffix_for_content_type (content_type),
+          &error))
     {
       GST_WARNING_OBJECT (self, "%s", error->message);
       g_clear_error (&error);
@@ -1696,7 +1310,7 @@ handle_eos (GstAuthentaSink *self)
       if (!authenta_client_delete_media (client, self->mid, cancellable, &error)
           && !is_cancelled (error))
         {
-          g_autofree char *reason = dup_error_code (error);
+          g_autofree char *reason = gst_authenta_error_dup_code (error);
           guint status = authenta_error_get_http_status (error);
           g_autofree char *http
               = status ? g_strdup_printf (", HTTP %u", status) : NULL;
@@ -1869,13 +1483,16 @@ gst_authenta_sink_start (GstBaseSink *bsink)
   if (client == NULL)
     {
       GstResourceError code;
-      g_autofree char *text = describe_setup_error (error, &settings, &code);
-      g_autofree char *service_code = dup_error_code (error);
+      GstAuthentaErrorSettings es = error_settings_from (&settings);
+      g_autofree char *text
+          = gst_authenta_error_describe_setup (error, &es, &code);
+      g_autofree char *service_code = gst_authenta_error_dup_code (error);
       /* The same details as a scan's ERROR: nothing was recorded yet. */
-      post_failure (self, GST_MESSAGE_ERROR, GST_RESOURCE_ERROR, code,
-                    g_steal_pointer (&text), g_strdup (error->message),
-                    service_code, authenta_error_get_http_status (error), NULL,
-                    NULL, __FILE__, GST_FUNCTION, __LINE__);
+      gst_authenta_post_failure (
+          GST_ELEMENT_CAST (self), GST_MESSAGE_ERROR, GST_RESOURCE_ERROR, code,
+          g_steal_pointer (&text), g_strdup (error->message), service_code,
+          authenta_error_get_http_status (error), NULL, NULL, __FILE__,
+          GST_FUNCTION, __LINE__);
       return FALSE;
     }
   GST_OBJECT_LOCK (self);
