@@ -1440,6 +1440,35 @@ gst_authenta_sink_query (GstBaseSink *bsink, GstQuery *query)
 /* ------------------------------------------------------------------------ */
 /* Life cycle */
 
+/* As splitmuxsink's one sink (async-finalize=false) the scan at each
+ * fragment's end would hold splitmuxsink, and so the recording, until the
+ * verdict: refused with the configuration that works instead. */
+static gboolean
+check_not_stalling_splitmuxsink (GstAuthentaSink *self)
+{
+  g_autoptr (GstObject) parent = gst_object_get_parent (GST_OBJECT (self));
+  gboolean async_finalize = TRUE;
+
+  if (parent == NULL
+      || g_strcmp0 (G_OBJECT_TYPE_NAME (parent), "GstSplitMuxSink") != 0
+      || g_object_class_find_property (G_OBJECT_GET_CLASS (parent),
+                                       "async-finalize")
+             == NULL)
+    return TRUE;
+  g_object_get (parent, "async-finalize", &async_finalize, NULL);
+  if (async_finalize)
+    return TRUE;
+  GST_ELEMENT_ERROR (
+      self, CORE, STATE_CHANGE,
+      ("authentasink as splitmuxsink's only sink would stall the recording "
+       "during every scan. Use splitmuxsink async-finalize=true "
+       "sink-factory=authentasink (one sink per fragment, scanned in the "
+       "background), and on-error=warning so one failed fragment does not end "
+       "the recording."),
+      ("parent %s has async-finalize=false", GST_OBJECT_NAME (parent)));
+  return FALSE;
+}
+
 static gboolean
 gst_authenta_sink_start (GstBaseSink *bsink)
 {
@@ -1461,6 +1490,8 @@ gst_authenta_sink_start (GstBaseSink *bsink)
   GST_OBJECT_UNLOCK (self);
 
   /* Fail before anything is recorded, not at the end of it. */
+  if (!check_not_stalling_splitmuxsink (self))
+    return FALSE;
   if (!have_key)
     {
       GST_ELEMENT_ERROR (self, RESOURCE, NOT_AUTHORIZED,

@@ -3082,6 +3082,58 @@ GST_START_TEST (test_on_error_warning_lets_eos_through)
 }
 GST_END_TEST;
 
+/* As splitmuxsink's single sink (no async-finalize) every scan would stall
+ * the recording: refused at start, naming the configuration that works,
+ * before anything is recorded or sent. */
+GST_START_TEST (test_splitmuxsink_single_sink_refused)
+{
+  Fixture f = { 0 };
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) err = NULL;
+  g_autofree char *desc = NULL;
+  GstElement *split, *sink;
+  int at;
+
+  fixture_setup (&f, "--processing-time", "0.05", NULL);
+  g_setenv ("AUTHENTA_API_KEY", EMULATOR_KEY, TRUE);
+  g_setenv ("AUTHENTA_BASE_URL", test_emulator_get_base_url (f.emu), TRUE);
+  desc = g_strdup_printf (
+      "videotestsrc num-buffers=30 ! "
+      "video/x-raw,width=160,height=120,framerate=15/1 ! "
+      "x264enc speed-preset=ultrafast key-int-max=15 ! "
+      "splitmuxsink name=split max-size-time=1000000000 muxer-factory=mp4mux "
+      "location=%s/frag%%03d.mp4",
+      f.dir);
+  pipeline = gst_parse_launch (desc, &error);
+  fail_unless (pipeline != NULL && error == NULL, "%s",
+               error ? error->message : "");
+  split = gst_bin_get_by_name (GST_BIN (pipeline), "split");
+  sink = gst_element_factory_make ("authentasink", NULL);
+  fail_unless (sink != NULL);
+  g_object_set (split, "sink", sink, NULL);
+  gst_object_unref (split);
+
+  messages = run_pipeline (pipeline, 30);
+  dump_messages (messages);
+  at = find_message (messages, "error", 0);
+  fail_unless (at >= 0, "no ERROR");
+  gst_message_parse_error (messages->pdata[at], &err, NULL);
+  fail_unless (strstr (err->message, "async-finalize=true") != NULL, "%s",
+               err->message);
+  fail_unless (strstr (err->message, "sink-factory=authentasink") != NULL, "%s",
+               err->message);
+  /* Nothing reached the service, nothing was recorded. */
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "create"), 0);
+  fail_unless_equals_int (count_files (f.dir), 0);
+  g_unsetenv ("AUTHENTA_API_KEY");
+  g_unsetenv ("AUTHENTA_BASE_URL");
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
 /* splitmuxsink makes one authentasink per fragment (async-finalize) and
  * sets each one's location from its pattern: the files have the pattern's
  * names and each has its verdict. */
@@ -3242,6 +3294,7 @@ authentasink_suite (void)
   tcase_add_test (tc, test_harness_location_exists_refused);
   tcase_add_test (tc, test_on_error_warning_lets_eos_through);
   tcase_add_test (tc, test_splitmuxsink_location_pattern);
+  tcase_add_test (tc, test_splitmuxsink_single_sink_refused);
   return s;
 }
 
