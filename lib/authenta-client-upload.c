@@ -150,14 +150,9 @@ authenta_client_upload_file (AuthentaClient *self, AuthentaMedia *media,
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  fd = authenta_open_for_reading (path, error);
   if (fd < 0)
-    {
-      int errsv = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                   "Cannot open “%s”: %s", path, g_strerror (errsv));
-      return NULL;
-    }
+    return NULL;
   uploaded = authenta_client_upload_fd (self, media, fd, path, progress,
                                         progress_data, cancellable, error);
   close (fd);

@@ -1593,11 +1593,7 @@ authenta_client_scan_file (AuthentaClient *self, const char *path,
                            gpointer progress_data, GCancellable *cancellable,
                            GError **error)
 {
-  g_autoptr (AuthentaMedia) created = NULL;
-  g_autoptr (AuthentaMedia) uploaded = NULL;
-  g_autofree char *basename = NULL;
-  GError *local_error = NULL;
-  struct stat st;
+  AuthentaMedia *verdict;
   int fd;
 
   g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
@@ -1607,42 +1603,86 @@ authenta_client_scan_file (AuthentaClient *self, const char *path,
   /* One descriptor from first look to last byte: the bytes judged are the
    * bytes of the file that was sized and typed, whatever happens to its
    * path meanwhile. */
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0 || fstat (fd, &st) != 0)
+  fd = authenta_open_for_reading (path, error);
+  if (fd < 0)
+    return NULL;
+  verdict
+      = authenta_client_scan_fd (self, fd, path, name, content_type, model_type,
+                                 progress, progress_data, cancellable, error);
+  close (fd);
+  return verdict;
+}
+
+/**
+ * authenta_client_scan_fd:
+ * @self: a #AuthentaClient
+ * @fd: a readable descriptor of a regular file; read with pread(), so its
+ *   offset is left alone; not closed
+ * @path: (type filename) (nullable): the file's name, for messages and the
+ *   default record name
+ * @name: (nullable): the record's name; %NULL: the basename of @path
+ *   ("upload" without @path)
+ * @content_type: (nullable): the file's type; %NULL: sniffed from its first
+ *   bytes
+ * @model_type: (nullable): the model; %NULL: the default for the type
+ * @progress: (nullable) (scope call): called at each stage
+ * @progress_data: data for @progress
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * As authenta_client_scan_file(), from a descriptor the caller holds, such
+ * as the one it recorded or spooled the file through: sized, typed and
+ * uploaded from the same bytes.  A record the scan makes and then gives up
+ * on (other than by cancellation) is deleted.
+ *
+ * Returns: (transfer full): the processed record, or %NULL with @error set.
+ *
+ * Since: 0.2
+ */
+AuthentaMedia *
+authenta_client_scan_fd (AuthentaClient *self, int fd, const char *path,
+                         const char *name, const char *content_type,
+                         const char *model_type, AuthentaProgressFunc progress,
+                         gpointer progress_data, GCancellable *cancellable,
+                         GError **error)
+{
+  g_autoptr (AuthentaMedia) created = NULL;
+  g_autoptr (AuthentaMedia) uploaded = NULL;
+  g_autofree char *basename = NULL;
+  const char *shown = path ? path : "the file";
+  GError *local_error = NULL;
+  struct stat st;
+
+  g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (fd >= 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (fstat (fd, &st) != 0)
     {
       int errsv = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                   "Cannot open “%s”: %s", path, g_strerror (errsv));
-      if (fd >= 0)
-        close (fd);
+                   "Cannot read “%s”: %s", shown, g_strerror (errsv));
       return NULL;
     }
   if (!S_ISREG (st.st_mode))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
-                   "“%s” is not a regular file", path);
-      close (fd);
+                   "“%s” is not a regular file", shown);
       return NULL;
     }
   if (content_type == NULL)
     {
       content_type = authenta_content_type_sniff_fd (fd, path, error);
       if (content_type == NULL)
-        {
-          close (fd);
-          return NULL;
-        }
+        return NULL;
     }
   if (name == NULL)
-    name = basename = g_path_get_basename (path);
+    name = basename = path ? g_path_get_basename (path) : g_strdup ("upload");
 
   created = authenta_client_create_media (self, name, content_type, st.st_size,
                                           model_type, cancellable, error);
   if (created == NULL)
-    {
-      close (fd);
-      return NULL;
-    }
+    return NULL;
   if (progress)
     progress (AUTHENTA_SCAN_STAGE_CREATED, created, 0, st.st_size,
               progress_data);
@@ -1650,7 +1690,6 @@ authenta_client_scan_file (AuthentaClient *self, const char *path,
   uploaded
       = authenta_client_upload_fd (self, created, fd, path, progress,
                                    progress_data, cancellable, &local_error);
-  close (fd);
   if (uploaded == NULL)
     {
       /* This scan made the record and gives up on it: delete it rather

@@ -4,6 +4,7 @@
 #include <authenta/authenta-content-type.h>
 
 #include "authenta-error-private.h"
+#include "authenta-util-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -107,14 +108,9 @@ authenta_content_type_sniff_file (const char *path, GError **error)
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  fd = authenta_open_for_reading (path, error);
   if (fd < 0)
-    {
-      int errsv = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                   "Cannot open “%s”: %s", path, g_strerror (errsv));
-      return NULL;
-    }
+    return NULL;
   type = authenta_content_type_sniff_fd (fd, path, error);
   close (fd);
   return type;

@@ -37,6 +37,11 @@ G_GNUC_INTERNAL
 void authenta_redact_split_secret (char **first, char **second,
                                    const char *secret);
 
+/* open(path, O_RDONLY | O_CLOEXEC), or -1 with a G_IO_ERROR
+ * "Cannot open “path”: reason". */
+G_GNUC_INTERNAL
+int authenta_open_for_reading (const char *path, GError **error);
+
 /* [0-9A-Za-z_-]{1,64}: what may go into a URL path as a media id. */
 G_GNUC_INTERNAL
 gboolean authenta_mid_is_valid (const char *mid);

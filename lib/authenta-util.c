@@ -6,6 +6,9 @@
 #include "authenta-error-private.h"
 #include "authenta-json-depth.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -405,4 +408,18 @@ authenta_json_parse (const char *data, gsize length, GError **error)
       return NULL;
     }
   return json_node_ref (root);
+}
+
+int
+authenta_open_for_reading (const char *path, GError **error)
+{
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+
+  if (fd < 0)
+    {
+      int errsv = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   "Cannot open “%s”: %s", path, g_strerror (errsv));
+    }
+  return fd;
 }

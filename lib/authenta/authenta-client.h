@@ -290,6 +290,14 @@ AuthentaMedia *authenta_client_scan_file (
 
 /* The same in a worker thread.  progress is called from that thread;
  * progress_destroy (optional) frees progress_data when the scan is over. */
+/* As scan_file, from a descriptor held since the file was written. */
+AUTHENTA_AVAILABLE_IN_ALL
+AuthentaMedia *
+authenta_client_scan_fd (AuthentaClient *self, int fd, const char *path,
+                         const char *name, const char *content_type,
+                         const char *model_type, AuthentaProgressFunc progress,
+                         gpointer progress_data, GCancellable *cancellable,
+                         GError **error);
 AUTHENTA_AVAILABLE_IN_ALL
 void authenta_client_scan_file_async (
     AuthentaClient *self, const char *path, const char *name,

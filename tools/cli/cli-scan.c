@@ -398,11 +398,11 @@ on_scanned (GObject *source, GAsyncResult *result, gpointer user_data)
   job_done (job, exit);
 }
 
-/* The scan done here rather than by authenta_client_scan_file_async():
- * for --no-wait (create and upload, without waiting for the verdict), and
- * for a spooled input, which is uploaded from the descriptor it was written
- * through rather than reopened by its path.  As the library's scan, a
- * record this made and then gave up on is deleted. */
+/* In a thread of its own rather than authenta_client_scan_file_async():
+ * a spooled input is scanned with authenta_client_scan_fd() from the
+ * descriptor it was written through, never reopened by its path; and
+ * --no-wait creates and uploads without waiting for the verdict (as the
+ * library's scan, a record it made and then gave up on is deleted). */
 static void
 scan_thread (GTask *task, gpointer source, gpointer task_data,
              GCancellable *cancellable)
@@ -418,6 +418,22 @@ scan_thread (GTask *task, gpointer source, gpointer task_data,
   int own_fd = -1;
   int fd = job->fd;
 
+  basename = g_path_get_basename (job->path);
+  /* A spooled input with its verdict: the library's scan, from the
+   * descriptor the copy was written through. */
+  if (!opt_no_wait)
+    {
+      AuthentaMedia *result = authenta_client_scan_fd (
+          client, fd, job->label, job->name ? job->name : basename,
+          content_type, opt_model_type, on_progress, job, cancellable, &error);
+
+      if (result)
+        g_task_return_pointer (task, result, g_object_unref);
+      else
+        g_task_return_error (task, error);
+      return;
+    }
+
   if (fd < 0)
     fd = own_fd = g_open (job->path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0 || fstat (fd, &st) < 0)
@@ -430,7 +446,6 @@ scan_thread (GTask *task, gpointer source, gpointer task_data,
                                g_strerror (saved_errno));
       return;
     }
-  basename = g_path_get_basename (job->path);
   created = authenta_client_create_media (
       client, job->name ? job->name : basename, content_type,
       (guint64)st.st_size, opt_model_type, cancellable, &error);
@@ -464,19 +479,6 @@ scan_thread (GTask *task, gpointer source, gpointer task_data,
                      delete_error->message);
         }
       g_task_return_error (task, error);
-      return;
-    }
-  if (!opt_no_wait)
-    {
-      AuthentaMedia *result = authenta_client_wait_for_result (
-          client, authenta_media_get_mid (uploaded), on_progress, job,
-          cancellable, &error);
-
-      g_object_unref (uploaded);
-      if (result)
-        g_task_return_pointer (task, result, g_object_unref);
-      else
-        g_task_return_error (task, error);
       return;
     }
   if (cli_global.json)
