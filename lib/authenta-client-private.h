@@ -3,7 +3,8 @@
 
 /* What the files of AuthentaClient share: the instance and the helpers
  * every call goes through.  authenta-client.c holds the object, its
- * properties and the API calls; authenta-client-upload.c the upload. */
+ * properties and the API calls; authenta-client-upload.c the upload;
+ * authenta-client-access.c the start-time set-up check. */
 #include <authenta/authenta-client.h>
 
 #include "authenta-http-private.h"
@@ -47,6 +48,25 @@ G_GNUC_INTERNAL
 gboolean authenta_client_transport_is_private (AuthentaClient *self,
                                                const char *scheme,
                                                const char *host);
+/* An API call (bearer token, JSON body) under the given policy; a
+ * NO_SERVICE error names the base URL.  See authenta_http_send(). */
+G_GNUC_INTERNAL
+gboolean authenta_client_api_call (AuthentaClient *self,
+                                   const AuthentaHttpPolicy *policy,
+                                   const char *method, const char *url,
+                                   const char *body, const char *mid,
+                                   AuthentaHttpResponse *response,
+                                   GCancellable *cancellable, GError **error);
+/* One page of GET /media under policy (NULL: the client's); *out_total is
+ * the service's total, -1 when it sent none, and *out_limit (optional) the
+ * page size it says it used, 0 when it said none. */
+G_GNUC_INTERNAL
+GPtrArray *authenta_client_list_page (AuthentaClient *self,
+                                      const AuthentaHttpPolicy *policy,
+                                      guint limit, guint offset,
+                                      gint64 *out_total, guint *out_limit,
+                                      GCancellable *cancellable,
+                                      GError **error);
 /* Deletes a record this client made and gives up on; best effort. */
 G_GNUC_INTERNAL
 void authenta_client_delete_abandoned (AuthentaClient *self, const char *mid);

@@ -726,14 +726,14 @@ authenta_client_get_policy (AuthentaClient *self)
   return policy;
 }
 
-/* An API call: bearer token, JSON, the client's policy. */
-static gboolean
-api_call_until (AuthentaClient *self, const char *method, const char *url,
-                const char *body, const char *mid, gint64 deadline_us,
-                AuthentaHttpResponse *response, GCancellable *cancellable,
-                GError **error)
+/* An API call: bearer token, JSON, the given policy. */
+gboolean
+authenta_client_api_call (AuthentaClient *self,
+                          const AuthentaHttpPolicy *policy, const char *method,
+                          const char *url, const char *body, const char *mid,
+                          AuthentaHttpResponse *response,
+                          GCancellable *cancellable, GError **error)
 {
-  AuthentaHttpPolicy policy = authenta_client_get_policy (self);
   AuthentaHttpRequest request = AUTHENTA_HTTP_REQUEST_INIT;
   g_autoptr (GError) local_error = NULL;
 
@@ -751,8 +751,7 @@ api_call_until (AuthentaClient *self, const char *method, const char *url,
       request.body_length = strlen (body);
     }
   request.mid = mid;
-  policy.deadline_us = deadline_us;
-  if (!authenta_http_send (self->http, &policy, &request, response, cancellable,
+  if (!authenta_http_send (self->http, policy, &request, response, cancellable,
                            &local_error))
     {
       if (g_error_matches (local_error, AUTHENTA_ERROR,
@@ -771,6 +770,20 @@ api_call_until (AuthentaClient *self, const char *method, const char *url,
       return FALSE;
     }
   return TRUE;
+}
+
+/* The client's policy, giving up at deadline_us (monotonic; 0: none). */
+static gboolean
+api_call_until (AuthentaClient *self, const char *method, const char *url,
+                const char *body, const char *mid, gint64 deadline_us,
+                AuthentaHttpResponse *response, GCancellable *cancellable,
+                GError **error)
+{
+  AuthentaHttpPolicy policy = authenta_client_get_policy (self);
+
+  policy.deadline_us = deadline_us;
+  return authenta_client_api_call (self, &policy, method, url, body, mid,
+                                   response, cancellable, error);
 }
 
 static gboolean
@@ -1127,11 +1140,13 @@ get_media_until (AuthentaClient *self, const char *mid, gint64 deadline_us,
                             error);
 }
 
-/* One page; *out_total is the service's total, -1 when it sent none, and
- * *out_limit the page size it says it used, 0 when it said none. */
-static GPtrArray *list_page (AuthentaClient *self, guint limit, guint offset,
-                             gint64 *out_total, guint *out_limit,
-                             GCancellable *cancellable, GError **error);
+static GPtrArray *
+list_page (AuthentaClient *self, guint limit, guint offset, gint64 *out_total,
+           guint *out_limit, GCancellable *cancellable, GError **error)
+{
+  return authenta_client_list_page (self, NULL, limit, offset, out_total,
+                                    out_limit, cancellable, error);
+}
 
 /**
  * authenta_client_list_media:
@@ -1165,11 +1180,14 @@ authenta_client_list_media (AuthentaClient *self, guint limit, guint offset,
   return records;
 }
 
-static GPtrArray *
-list_page (AuthentaClient *self, guint limit, guint offset, gint64 *out_total,
-           guint *out_limit, GCancellable *cancellable, GError **error)
+GPtrArray *
+authenta_client_list_page (AuthentaClient *self,
+                           const AuthentaHttpPolicy *policy, guint limit,
+                           guint offset, gint64 *out_total, guint *out_limit,
+                           GCancellable *cancellable, GError **error)
 {
   g_auto (AuthentaHttpResponse) response = { 0 };
+  AuthentaHttpPolicy own_policy;
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (GPtrArray) records = NULL;
   g_autofree char *url = NULL;
@@ -1185,7 +1203,13 @@ list_page (AuthentaClient *self, guint limit, guint offset, gint64 *out_total,
                            offset);
   else
     url = g_strdup_printf ("%s/media?offset=%u", self->base_url, offset);
-  if (!api_call (self, "GET", url, NULL, NULL, &response, cancellable, error))
+  if (policy == NULL)
+    {
+      own_policy = authenta_client_get_policy (self);
+      policy = &own_policy;
+    }
+  if (!authenta_client_api_call (self, policy, "GET", url, NULL, NULL,
+                                 &response, cancellable, error))
     return NULL;
   what = authenta_describe_request ("GET", url);
   root = parse_answer (what, NULL, response.status, response.body, error);

@@ -165,6 +165,26 @@ typedef void (*AuthentaProgressFunc) (AuthentaScanStage stage,
 typedef gboolean (*AuthentaMediaFunc) (AuthentaMedia *media,
                                        gpointer user_data);
 
+/**
+ * AuthentaPermissions:
+ * @AUTHENTA_PERMISSION_NONE: no permission.
+ * @AUTHENTA_PERMISSION_READ: list and read records (`GET /media`).
+ * @AUTHENTA_PERMISSION_WRITE: create records (`POST /media`).
+ * @AUTHENTA_PERMISSION_DELETE: delete records (`DELETE /media/{mid}`).
+ *
+ * The permissions an API key may carry, as the Authenta dashboard grants
+ * them; see authenta_client_check_access().
+ *
+ * Since: 0.3
+ */
+typedef enum /*< flags >*/
+{
+  AUTHENTA_PERMISSION_NONE = 0,
+  AUTHENTA_PERMISSION_READ = 1 << 0,
+  AUTHENTA_PERMISSION_WRITE = 1 << 1,
+  AUTHENTA_PERMISSION_DELETE = 1 << 2,
+} AuthentaPermissions;
+
 #define AUTHENTA_TYPE_CLIENT (authenta_client_get_type ())
 
 /**
@@ -250,6 +270,14 @@ gboolean authenta_client_foreach_media (AuthentaClient *self, guint page_size,
 /* DELETE /media/{mid} */
 AUTHENTA_AVAILABLE_IN_ALL
 gboolean authenta_client_delete_media (AuthentaClient *self, const char *mid,
+                                       GCancellable *cancellable,
+                                       GError **error);
+
+/* Whether the key, the base URL and the permissions will work, without
+ * creating a record or spending a credit.  Since: 0.3 */
+AUTHENTA_AVAILABLE_IN_ALL
+gboolean authenta_client_check_access (AuthentaClient *self,
+                                       AuthentaPermissions needed,
                                        GCancellable *cancellable,
                                        GError **error);
 
