@@ -312,3 +312,44 @@ gst_authenta_post_failure (GstElement *element, GstMessageType type,
   gst_element_message_full_with_details (element, type, domain, code, text,
                                          debug, file, function, line, details);
 }
+
+void
+gst_authenta_post_failed_message (GstElement *element, const char *mid,
+                                  const char *authenta_code, guint http_status,
+                                  const char *location, const char *reason)
+{
+  GstStructure *s = gst_structure_new (
+      "authenta-failed", "mid", G_TYPE_STRING, mid, "authenta-code",
+      G_TYPE_STRING, authenta_code, "http-status-code", G_TYPE_UINT,
+      http_status, "location", G_TYPE_STRING, location, "reason", G_TYPE_STRING,
+      reason, NULL);
+
+  gst_element_post_message (element,
+                            gst_message_new_element (GST_OBJECT (element), s));
+}
+
+void
+gst_authenta_post_stopped (GstElement *element, const char *what,
+                           const char *stage, const char *mid,
+                           const char *location)
+{
+  char *text;
+
+  gst_element_post_message (
+      element,
+      gst_message_new_element (
+          GST_OBJECT (element),
+          gst_structure_new ("authenta-stopped", "location", G_TYPE_STRING,
+                             location, "mid", G_TYPE_STRING, mid, "stage",
+                             G_TYPE_STRING, stage, NULL)));
+  if (location != NULL)
+    text = g_strdup_printf ("%s The recording is kept at %s.", what, location);
+  else
+    text = g_strdup_printf ("%s The recording was deleted (keep-file=never).",
+                            what);
+  gst_authenta_post_failure (element, GST_MESSAGE_WARNING, GST_RESOURCE_ERROR,
+                             GST_RESOURCE_ERROR_FAILED, text,
+                             g_strdup_printf ("stopped at stage %s", stage),
+                             "STOPPED", 0, mid, location, __FILE__,
+                             GST_FUNCTION, __LINE__);
+}

@@ -1,6 +1,7 @@
 /* What authentasink posts for a GError: the GStreamer error domain and
  * code, the text that says what to do, the authenta-code detail, and the
- * helper that posts an ERROR or WARNING with the four details.
+ * helpers that post an ERROR or WARNING with the four details, the
+ * authenta-failed and the authenta-stopped messages.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -54,6 +55,26 @@ void gst_authenta_post_failure (GstElement *element, GstMessageType type,
                                 guint http_status, const char *mid,
                                 const char *location, const char *file,
                                 const char *function, int line);
+
+/* The authenta-failed element message of on-error=warning: @mid,
+ * @authenta_code, @http_status, @location and @reason (the WARNING's
+ * text). */
+G_GNUC_INTERNAL
+void gst_authenta_post_failed_message (GstElement *element, const char *mid,
+                                       const char *authenta_code,
+                                       guint http_status, const char *location,
+                                       const char *reason);
+
+/* A scan or a recording stopped by a state change before a verdict: an
+ * authenta-stopped element message (@location, @mid, @stage) and a WARNING
+ * that starts with @what and names the file kept at @location (NULL: says
+ * it was deleted).  Posted from the state change, before a pipeline going
+ * to NULL flushes its bus (unless auto-flush-bus is off, nothing on the bus
+ * survives that: an application reads them at READY, or turns it off). */
+G_GNUC_INTERNAL
+void gst_authenta_post_stopped (GstElement *element, const char *what,
+                                const char *stage, const char *mid,
+                                const char *location);
 
 #define POST_ERROR(self, domain, code, text, debug, authenta_code, status,     \
                    mid, location)                                              \

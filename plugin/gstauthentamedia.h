@@ -1,5 +1,6 @@
 /* What authentasink can tell from the caps and the recorded data: caps that
- * are not a file, the content type and file suffix, empty MP4s.
+ * are refused, the content type and file suffix, empty MP4 and WebM files,
+ * a second JPEG image.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -9,10 +10,15 @@
 
 G_BEGIN_DECLS
 
-/* Raw frames or samples and elementary video streams (bare H.264…): never
- * a file the service takes, refused when the caps arrive. */
+/* NULL when a scan with @model ("DF-1", "AC-1", "FD-1", or NULL for auto)
+ * can take what @caps describe (or the caps do not tell); otherwise the
+ * text of the ERROR that refuses them, saying what to do instead, and in
+ * @debug (if not NULL) the details.  Raw and elementary streams, MPEG-TS,
+ * Ogg, audio into a video or image model, a video into an image model, an
+ * image into a video model.  Free both with g_free(). */
 G_GNUC_INTERNAL
-gboolean gst_authenta_caps_are_not_a_file (GstCaps *caps);
+char *gst_authenta_caps_refusal (GstCaps *caps, const char *model,
+                                 char **debug);
 
 /* The content type the caps tell (video/mp4, video/quicktime, video/webm,
  * video/x-matroska, image/jpeg, image/png), or NULL: let the data say. */
@@ -27,5 +33,18 @@ const char *gst_authenta_suffix_for_content_type (const char *content_type);
  * whose top-level boxes hold no media data. */
 G_GNUC_INTERNAL
 gboolean gst_authenta_mp4_has_no_media (int fd, guint64 size);
+
+/* TRUE only for a well-formed WebM/Matroska file of @size bytes at @fd
+ * with no frame (no SimpleBlock or BlockGroup in a Cluster). */
+G_GNUC_INTERNAL
+gboolean gst_authenta_matroska_has_no_frame (int fd, guint64 size);
+
+/* TRUE when, with image/jpeg @caps, @buffer starts a new JPEG image (SOI,
+ * FF D8) appended (@position at the end) after the complete one (ending in
+ * EOI, FF D9) in the @size bytes at @fd: one image scan takes one image. */
+G_GNUC_INTERNAL
+gboolean gst_authenta_jpeg_is_second_image (GstCaps *caps, int fd,
+                                            guint64 position, guint64 size,
+                                            GstBuffer *buffer);
 
 G_END_DECLS

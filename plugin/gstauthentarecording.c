@@ -23,6 +23,9 @@ struct _GstAuthentaRecording
   guint64 size;
   /* Where the user asked: never renamed. */
   gboolean fixed;
+  /* A write failed (a full disk): the file is truncated, and stays as it is
+   * and where it is, so the path in the error goes on naming it. */
+  gboolean failed;
 };
 
 static void
@@ -161,11 +164,13 @@ write_all (GstAuthentaRecording *rec, const guint8 *data, gsize length,
 
           if (saved_errno == EINTR)
             continue;
+          rec->failed = TRUE;
           set_errno_error (error, saved_errno, "write to", rec->path);
           return FALSE;
         }
       if (n == 0)
         {
+          rec->failed = TRUE;
           set_errno_error (error, ENOSPC, "write to", rec->path);
           return FALSE;
         }
@@ -184,6 +189,16 @@ gst_authenta_recording_write (GstAuthentaRecording *rec, GstBuffer *buffer,
                               GError **error)
 {
   guint n_mem = gst_buffer_n_memory (buffer);
+
+  /* After a failure nothing more goes in: a muxer rewriting its headers at
+   * EOS would make the truncated file look whole. */
+  if (rec->failed)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO,
+                   "An earlier write to the recording \"%s\" failed",
+                   rec->path);
+      return FALSE;
+    }
 
   /* Memory by memory, so a buffer made of several is never merged into a
    * copy. */
@@ -206,6 +221,12 @@ gst_authenta_recording_write (GstAuthentaRecording *rec, GstBuffer *buffer,
     }
 
   return TRUE;
+}
+
+gboolean
+gst_authenta_recording_has_failed (GstAuthentaRecording *rec)
+{
+  return rec->failed;
 }
 
 gboolean
@@ -267,6 +288,16 @@ gst_authenta_recording_finish (GstAuthentaRecording *rec, const char *suffix,
 {
   struct stat st;
   int saved_errno = EEXIST;
+
+  /* Truncated by a failed write: the error named this path, which must go
+   * on naming the file; and it is not a recording to scan. */
+  if (rec->failed)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO,
+                   "The recording \"%s\" is incomplete (a write failed)",
+                   rec->path);
+      return FALSE;
+    }
 
   /* The upload is the file as it is on disk: nothing past the furthest byte
    * this stream wrote may be in it. */

@@ -37,9 +37,13 @@ guint64 gst_authenta_recording_get_position (GstAuthentaRecording *rec);
 guint64 gst_authenta_recording_get_size (GstAuthentaRecording *rec);
 
 /* Writes all of @buffer at the current position and moves past it.  On a
- * failure (a full disk) what was written stays. */
+ * failure (a full disk) what was written stays, and the recording has
+ * failed: later writes and finish() are refused, so the file keeps its
+ * name and its content. */
 gboolean gst_authenta_recording_write (GstAuthentaRecording *rec,
                                        GstBuffer *buffer, GError **error);
+/* TRUE once a write failed. */
+gboolean gst_authenta_recording_has_failed (GstAuthentaRecording *rec);
 gboolean gst_authenta_recording_seek (GstAuthentaRecording *rec, guint64 offset,
                                       GError **error);
 /* Empties the file, for a new stream after a flush. */

@@ -14,7 +14,8 @@
  * `authenta-verdict` element message, before its EOS.  Raw or elementary
  * streams (`video/x-raw`, `audio/x-raw`, bare `video/x-h264`…) are not files
  * and are refused when their caps arrive: put an encoder and a muxer in
- * front.
+ * front.  So are MPEG-TS and Ogg, and caps the chosen model cannot take (a
+ * video into AC-1, audio only into DF-1…).
  *
  * Progress is reported with `authenta-progress` element messages (`stage`:
  * `created`, `uploading`, `uploaded`, `processing`; `mid`; `bytes-sent`,
@@ -32,6 +33,11 @@
  * the same details and an `authenta-failed` element message (`mid`,
  * `authenta-code`, `http-status-code`, `location`, `reason`) instead, keeps
  * the recording and lets the EOS through.
+ *
+ * A state change that stops a scan before its verdict (or a stream before
+ * its EOS) posts an `authenta-stopped` element message (`location`, `mid`,
+ * `stage`) and a WARNING naming the kept file, before the state change
+ * returns (a pipeline flushes its bus at NULL unless auto-flush-bus is off).
  *
  * #GstAuthentaSink:location records to a given file instead of a temporary
  * one, as filesink's does, so that splitmuxsink names every fragment from its
@@ -180,8 +186,11 @@ struct _GstAuthentaSink
   AuthentaScanStage last_stage;
   gboolean posted_stage;
   char *mid;
-  /* A write failed: the partial recording is kept, as the error says. */
+  /* A write failed, or the stream was refused: the partial recording is
+   * kept where the message said, never scanned, renamed nor deleted; later
+   * buffers get @refused_flow. */
   gboolean keep_partial;
+  GstFlowReturn refused_flow;
   /* The ERROR for caps that are not a file was posted: upstream sends them
    * again with its next buffer, and once is enough. */
   gboolean refused_caps;
@@ -441,20 +450,14 @@ post_scan_error (GstAuthentaSink *self, const GError *error,
                       text);
   if (settings->on_error == GST_AUTHENTA_SINK_ON_ERROR_WARNING)
     {
-      GstStructure *s = gst_structure_new (
-          "authenta-failed", "mid", G_TYPE_STRING, mid, "authenta-code",
-          G_TYPE_STRING, service_code, "http-status-code", G_TYPE_UINT,
-          authenta_error_get_http_status (error), "location", G_TYPE_STRING,
-          location, "reason", G_TYPE_STRING, text, NULL);
-
       gst_authenta_post_failure (GST_ELEMENT_CAST (self), GST_MESSAGE_WARNING,
                                  domain, code, g_strdup (text),
                                  g_strdup (error->message), service_code,
                                  authenta_error_get_http_status (error), mid,
                                  location, __FILE__, GST_FUNCTION, __LINE__);
-      gst_element_post_message (
-          GST_ELEMENT_CAST (self),
-          gst_message_new_element (GST_OBJECT_CAST (self), s));
+      gst_authenta_post_failed_message (
+          GST_ELEMENT_CAST (self), mid, service_code,
+          authenta_error_get_http_status (error), location, text);
       return;
     }
   gst_authenta_post_failure (GST_ELEMENT_CAST (self), GST_MESSAGE_ERROR, domain,
@@ -462,6 +465,19 @@ post_scan_error (GstAuthentaSink *self, const GError *error,
                              g_strdup (error->message), service_code,
                              authenta_error_get_http_status (error), mid,
                              location, __FILE__, GST_FUNCTION, __LINE__);
+}
+
+/* NULL @stage: the scan's ("creating" until the record exists). */
+static void
+post_stopped (GstAuthentaSink *self, const char *what, const char *stage,
+              const char *location)
+{
+  if (stage == NULL)
+    stage = self->posted_stage
+                ? authenta_scan_stage_to_string (self->last_stage)
+                : "creating";
+  gst_authenta_post_stopped (GST_ELEMENT_CAST (self), what, stage, self->mid,
+                             location);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -835,22 +851,70 @@ drop_recording (GstAuthentaSink *self, gboolean keep)
   gst_authenta_recording_free (recording, !keep);
 }
 
+/* The ERROR (or, with on-error=warning, a WARNING and authenta-failed) for
+ * a second image; the first is kept, under its .jpg name. */
+static GstFlowReturn
+refuse_second_image (GstAuthentaSink *self)
+{
+  g_autoptr (GError) error = NULL;
+  const char *path;
+  char *text;
+  gboolean warn;
+
+  GST_OBJECT_LOCK (self);
+  warn = self->settings.on_error == GST_AUTHENTA_SINK_ON_ERROR_WARNING;
+  GST_OBJECT_UNLOCK (self);
+  if (!gst_authenta_recording_finish (self->recording, ".jpg", &error))
+    GST_WARNING_OBJECT (self, "%s", error->message);
+  path = gst_authenta_recording_get_path (self->recording);
+  GST_OBJECT_LOCK (self);
+  g_free (self->recorded_location);
+  self->recorded_location = g_strdup (path);
+  GST_OBJECT_UNLOCK (self);
+  self->keep_partial = TRUE;
+  self->refused_flow = warn ? GST_FLOW_OK : GST_FLOW_ERROR;
+
+  text = g_strdup_printf (
+      "A second JPEG image came: one image scan takes one image, so nothing "
+      "was uploaded. Stop after one frame (e.g. videotestsrc num-buffers=1, "
+      "or a snapshot), or record a video (e.g. x264enc ! mp4mux). The first "
+      "image is kept at %s.",
+      path);
+  if (warn)
+    gst_authenta_post_failed_message (GST_ELEMENT_CAST (self), NULL,
+                                      "UNSUPPORTED_MEDIA", 0, path, text);
+  gst_authenta_post_failure (
+      GST_ELEMENT_CAST (self), warn ? GST_MESSAGE_WARNING : GST_MESSAGE_ERROR,
+      GST_STREAM_ERROR, GST_STREAM_ERROR_WRONG_TYPE, text,
+      g_strdup ("image/jpeg caps and a buffer starting with SOI after EOI"),
+      "UNSUPPORTED_MEDIA", 0, NULL, path, __FILE__, GST_FUNCTION, __LINE__);
+  return self->refused_flow;
+}
+
 static GstFlowReturn
 gst_authenta_sink_render (GstBaseSink *bsink, GstBuffer *buffer)
 {
   GstAuthentaSink *self = GST_AUTHENTA_SINK (bsink);
   g_autoptr (GError) error = NULL;
 
+  if (self->keep_partial)
+    return self->refused_flow;
   if (!ensure_recording (self))
     return GST_FLOW_ERROR;
+  if (gst_authenta_jpeg_is_second_image (
+          self->caps, gst_authenta_recording_get_fd (self->recording),
+          gst_authenta_recording_get_position (self->recording),
+          gst_authenta_recording_get_size (self->recording), buffer))
+    return refuse_second_image (self);
 
   if (!gst_authenta_recording_write (self->recording, buffer, &error))
     {
       const char *path = gst_authenta_recording_get_path (self->recording);
 
-      /* What was written stays on disk, whatever keep-file says: the
-       * error tells where. */
+      /* What was written stays on disk, whatever keep-file says, under the
+       * name the error gives (the recording refuses to be renamed now). */
       self->keep_partial = TRUE;
+      self->refused_flow = GST_FLOW_ERROR;
       if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC))
         POST_ERROR (
             self, RESOURCE, NO_SPACE_LEFT,
@@ -879,48 +943,45 @@ static gboolean
 gst_authenta_sink_set_caps (GstBaseSink *bsink, GstCaps *caps)
 {
   GstAuthentaSink *self = GST_AUTHENTA_SINK (bsink);
+  g_autofree char *text = NULL;
+  g_autofree char *debug = NULL;
+  const char *path = NULL;
+  gboolean keep;
 
   GST_DEBUG_OBJECT (self, "caps %" GST_PTR_FORMAT, caps);
-  if (gst_authenta_caps_are_not_a_file (caps))
+  GST_OBJECT_LOCK (self);
+  keep = self->settings.keep_file != GST_AUTHENTA_SINK_KEEP_FILE_NEVER;
+  text = gst_authenta_caps_refusal (
+      caps, model_type_name (self->settings.model_type), &debug);
+  GST_OBJECT_UNLOCK (self);
+  if (text == NULL)
     {
-      const char *name
-          = gst_structure_get_name (gst_caps_get_structure (caps, 0));
-      const char *path = NULL;
-      g_autofree char *text = NULL;
-      gboolean keep;
-
-      if (self->refused_caps)
-        return FALSE;
-      GST_OBJECT_LOCK (self);
-      keep = self->settings.keep_file != GST_AUTHENTA_SINK_KEEP_FILE_NEVER;
-      GST_OBJECT_UNLOCK (self);
-      /* New caps in the middle of a stream: what came before stays, unless
-       * keep-file=never, and the stop does not warn about it again. */
-      if (keep && self->recording != NULL
-          && gst_authenta_recording_get_size (self->recording) > 0)
-        {
-          self->keep_partial = TRUE;
-          path = gst_authenta_recording_get_path (self->recording);
-          text = g_strdup_printf (
-              "authentasink records a file: put an encoder and a muxer in "
-              "front (e.g. x264enc ! mp4mux). The recording is kept at %s.",
-              path);
-        }
-      else
-        text = g_strdup ("authentasink records a file: put an encoder and "
-                         "a muxer in front (e.g. x264enc ! mp4mux).");
-      /* Posted here: upstream only sees not-negotiated, which says less. */
-      POST_ERROR (self, STREAM, WRONG_TYPE, gst_info_strdup_printf ("%s", text),
-                  gst_info_strdup_printf (
-                      "%s is a stream, not a file the Authenta service accepts "
-                      "(caps %" GST_PTR_FORMAT ")",
-                      name, caps),
-                  "UNSUPPORTED_MEDIA", 0, NULL, path);
-      self->refused_caps = TRUE;
-      return FALSE;
+      gst_caps_replace (&self->caps, caps);
+      return TRUE;
     }
-  gst_caps_replace (&self->caps, caps);
-  return TRUE;
+
+  if (self->refused_caps)
+    return FALSE;
+  /* New caps in the middle of a stream: what came before stays, unless
+   * keep-file=never, and the stop does not warn about it again. */
+  if (keep && self->recording != NULL
+      && gst_authenta_recording_get_size (self->recording) > 0)
+    {
+      char *with_path;
+
+      self->keep_partial = TRUE;
+      self->refused_flow = GST_FLOW_NOT_NEGOTIATED;
+      path = gst_authenta_recording_get_path (self->recording);
+      with_path
+          = g_strdup_printf ("%s The recording is kept at %s.", text, path);
+      g_free (text);
+      text = with_path;
+    }
+  /* Posted here: upstream only sees not-negotiated, which says less. */
+  POST_ERROR (self, STREAM, WRONG_TYPE, g_steal_pointer (&text),
+              g_steal_pointer (&debug), "UNSUPPORTED_MEDIA", 0, NULL, path);
+  self->refused_caps = TRUE;
+  return FALSE;
 }
 
 /* The caps first, then the data, then the content-type property. */
@@ -1148,6 +1209,15 @@ handle_eos (GstAuthentaSink *self)
   settings_copy (&settings, &self->settings);
   GST_OBJECT_UNLOCK (self);
 
+  if (self->keep_partial)
+    {
+      /* A write failed or the stream was refused: its message named the
+       * file, which stays as it is (truncated, unscanned). */
+      GST_INFO_OBJECT (self, "not scanned: the stream was refused or failed");
+      drop_recording (self, TRUE);
+      return self->refused_flow == GST_FLOW_OK;
+    }
+
   size
       = self->recording ? gst_authenta_recording_get_size (self->recording) : 0;
   if (size == 0)
@@ -1185,18 +1255,23 @@ handle_eos (GstAuthentaSink *self)
     }
 
   /* A muxer that saw no frame still writes its headers (623 bytes from
-   * mp4mux): a file with nothing to check, not worth a credit. */
-  if ((g_str_equal (content_type, "video/mp4")
-       || g_str_equal (content_type, "video/quicktime"))
-      && gst_authenta_mp4_has_no_media (
-          gst_authenta_recording_get_fd (self->recording), size))
+   * mp4mux, about 400 from webmmux): a file with nothing to check, not
+   * worth a credit. */
+  if (((g_str_equal (content_type, "video/mp4")
+        || g_str_equal (content_type, "video/quicktime"))
+       && gst_authenta_mp4_has_no_media (
+           gst_authenta_recording_get_fd (self->recording), size))
+      || ((g_str_equal (content_type, "video/webm")
+           || g_str_equal (content_type, "video/x-matroska"))
+          && gst_authenta_matroska_has_no_frame (
+              gst_authenta_recording_get_fd (self->recording), size)))
     {
-      GST_ELEMENT_WARNING (
-          self, STREAM, FAILED,
-          ("Nothing was recorded: the stream ended before "
-           "its first frame (the file holds only the "
-           "muxer's headers), so nothing was uploaded."),
-          ("%" G_GUINT64_FORMAT " bytes, no media data", size));
+      GST_ELEMENT_WARNING (self, STREAM, FAILED,
+                           ("Nothing was recorded: the stream ended before "
+                            "its first frame (the file holds only the "
+                            "muxer's headers), so nothing was uploaded."),
+                           ("%" G_GUINT64_FORMAT " bytes of %s, no media data",
+                            size, content_type));
       drop_recording (self, FALSE);
       return TRUE;
     }
@@ -1271,12 +1346,8 @@ handle_eos (GstAuthentaSink *self)
           keep = settings.keep_file != GST_AUTHENTA_SINK_KEEP_FILE_NEVER;
           GST_INFO_OBJECT (self, "scan abandoned (%s)",
                            gst_flow_get_name (flow));
-          if (keep)
-            GST_ELEMENT_WARNING (self, RESOURCE, FAILED,
-                                 ("The scan was stopped before a verdict. "
-                                  "The recording is kept at %s.",
-                                  path),
-                                 (NULL));
+          post_stopped (self, "The scan was stopped before a verdict.", NULL,
+                        keep ? path : NULL);
           drop_recording (self, keep);
           return FALSE;
         }
@@ -1560,12 +1631,9 @@ finish_stream (GstAuthentaSink *self)
 
       /* After a write error, the ERROR already told where the file is. */
       if (keep && !self->keep_partial)
-        GST_ELEMENT_WARNING (
-            self, RESOURCE, FAILED,
-            ("The stream stopped before its end, so it was not scanned. "
-             "The recording is kept at %s.",
-             gst_authenta_recording_get_path (self->recording)),
-            (NULL));
+        post_stopped (
+            self, "The stream stopped before its end, so it was not scanned.",
+            "recording", gst_authenta_recording_get_path (self->recording));
       drop_recording (self, keep);
     }
   self->keep_partial = FALSE;

@@ -230,10 +230,76 @@ test_setup_table (void)
     }
 }
 
+/* A stopped scan: authenta-stopped (location, mid, stage) first, then a
+ * WARNING with the four details whose text names the kept file or says it
+ * was deleted. */
+static const struct
+{
+  const char *location;
+  const char *mid;
+  const char *stage;
+  const char *needle;
+} stopped_cases[] = {
+  { "/rec/a.mp4", "m1", "processing", "The recording is kept at /rec/a.mp4." },
+  { NULL, NULL, "creating", "The recording was deleted (keep-file=never)." },
+};
+
+static void
+test_stopped_table (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (stopped_cases); i++)
+    {
+      GstElement *element = gst_bin_new ("sink");
+      GstBus *bus = gst_bus_new ();
+      GstMessage *msg;
+      const GstStructure *s;
+      const GstStructure *details = NULL;
+      GError *err = NULL;
+
+      gst_element_set_bus (element, bus);
+      gst_authenta_post_stopped (element, "Stopped.", stopped_cases[i].stage,
+                                 stopped_cases[i].mid,
+                                 stopped_cases[i].location);
+      msg = gst_bus_pop (bus);
+      g_assert_nonnull (msg);
+      g_assert_cmpint (GST_MESSAGE_TYPE (msg), ==, GST_MESSAGE_ELEMENT);
+      s = gst_message_get_structure (msg);
+      g_assert_true (gst_structure_has_name (s, "authenta-stopped"));
+      g_assert_cmpstr (gst_structure_get_string (s, "location"), ==,
+                       stopped_cases[i].location);
+      g_assert_cmpstr (gst_structure_get_string (s, "mid"), ==,
+                       stopped_cases[i].mid);
+      g_assert_cmpstr (gst_structure_get_string (s, "stage"), ==,
+                       stopped_cases[i].stage);
+      gst_message_unref (msg);
+
+      msg = gst_bus_pop (bus);
+      g_assert_nonnull (msg);
+      g_assert_cmpint (GST_MESSAGE_TYPE (msg), ==, GST_MESSAGE_WARNING);
+      gst_message_parse_warning (msg, &err, NULL);
+      gst_message_parse_warning_details (msg, &details);
+      g_assert_nonnull (strstr (err->message, stopped_cases[i].needle));
+      g_assert_true (g_str_has_prefix (err->message, "Stopped."));
+      g_assert_cmpstr (gst_structure_get_string (details, "authenta-code"), ==,
+                       "STOPPED");
+      g_assert_cmpstr (gst_structure_get_string (details, "location"), ==,
+                       stopped_cases[i].location);
+      g_clear_error (&err);
+      gst_message_unref (msg);
+      g_assert_null (gst_bus_pop (bus));
+
+      gst_element_set_bus (element, NULL);
+      gst_object_unref (bus);
+      gst_object_unref (element);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
+  gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/authentaerrors/stopped-table", test_stopped_table);
   g_test_add_func ("/authentaerrors/scan-table", test_scan_table);
   g_test_add_func ("/authentaerrors/scan-table-covers-every-code",
                    test_scan_table_covers_every_code);
