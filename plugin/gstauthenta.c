@@ -1,4 +1,4 @@
-/* The authenta plugin: authentasink.
+/* The authenta plugin: authentasink and authentasplitmuxsink.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -7,11 +7,15 @@
 #endif
 
 #include "gstauthentasink.h"
+#include "gstauthentasplitmuxsink.h"
 
 static gboolean
 plugin_init (GstPlugin *plugin)
 {
-  return GST_ELEMENT_REGISTER (authentasink, plugin);
+  gboolean ok = GST_ELEMENT_REGISTER (authentasink, plugin);
+
+  ok &= GST_ELEMENT_REGISTER (authentasplitmuxsink, plugin);
+  return ok;
 }
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, authenta,
