@@ -140,11 +140,12 @@ gst_authenta_error_describe_setup (const GError *error,
   return g_strdup ("The Authenta client cannot be set up (see the details).");
 }
 
-char *
-gst_authenta_error_describe_scan (const GError *error,
-                                  const GstAuthentaErrorSettings *settings,
-                                  const char *location, GQuark *domain_out,
-                                  int *code_out)
+/* What went wrong and what to do, for a failure the service or the
+ * connection to it caused; sets @domain_out and @code_out. */
+static char *
+describe_service_problem (const GError *error,
+                          const GstAuthentaErrorSettings *settings,
+                          GQuark *domain_out, int *code_out)
 {
   GQuark domain = GST_RESOURCE_ERROR;
   int code = GST_RESOURCE_ERROR_FAILED;
@@ -289,9 +290,38 @@ gst_authenta_error_describe_scan (const GError *error,
 
   *domain_out = domain;
   *code_out = code;
+  return g_steal_pointer (&what);
+}
+
+char *
+gst_authenta_error_describe_scan (const GError *error,
+                                  const GstAuthentaErrorSettings *settings,
+                                  const char *location, GQuark *domain,
+                                  int *code)
+{
+  g_autofree char *what
+      = describe_service_problem (error, settings, domain, code);
+
   if (location != NULL)
     return g_strdup_printf ("%s The recording is kept at %s.", what, location);
   return g_strdup_printf ("%s The recording was deleted (keep-file=never).",
+                          what);
+}
+
+char *
+gst_authenta_error_describe_start_check (const GError *error,
+                                         const GstAuthentaErrorSettings *s,
+                                         GQuark *domain, int *code)
+{
+  /* The check makes one try of each request. */
+  GstAuthentaErrorSettings once = *s;
+  g_autofree char *what = NULL;
+
+  once.retry_attempts = 1;
+  what = describe_service_problem (error, &once, domain, code);
+  return g_strdup_printf ("%s (Found by the check when the pipeline started, "
+                          "before anything was recorded; check-at-start=false "
+                          "skips it.)",
                           what);
 }
 

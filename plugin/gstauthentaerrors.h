@@ -46,6 +46,14 @@ char *gst_authenta_error_describe_scan (const GError *error,
                                         const char *location, GQuark *domain,
                                         int *code);
 
+/* The text of a failed start-time check (check-at-start): the scan's
+ * explanation, saying that nothing was recorded yet; sets @domain and
+ * @code. */
+char *
+gst_authenta_error_describe_start_check (const GError *error,
+                                         const GstAuthentaErrorSettings *s,
+                                         GQuark *domain, int *code);
+
 /* Posts an ERROR (or, with on-error=warning, a WARNING) with the four
  * details every failure carries.  Takes @text and @debug. */
 G_GNUC_INTERNAL

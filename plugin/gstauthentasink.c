@@ -98,6 +98,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_authenta_sink_debug);
 #define DEFAULT_ON_ERROR GST_AUTHENTA_SINK_ON_ERROR_ERROR
 #define DEFAULT_DELETE_REMOTE FALSE
 #define DEFAULT_ALLOW_INSECURE FALSE
+#define DEFAULT_CHECK_AT_START TRUE
 /* The library's own defaults. */
 #define DEFAULT_TIMEOUT (AUTHENTA_DEFAULT_POLL_TIMEOUT_MS / 1000)
 #define DEFAULT_RETRY_ATTEMPTS AUTHENTA_DEFAULT_RETRY_ATTEMPTS
@@ -136,6 +137,7 @@ enum
   PROP_LOCATION,
   PROP_RECORDED_LOCATION,
   PROP_ON_ERROR,
+  PROP_CHECK_AT_START,
 };
 
 /* A copy of the properties, taken when a scan starts so that it runs with
@@ -158,6 +160,7 @@ typedef struct
   guint poll_max_interval;
   gboolean allow_insecure;
   char *ca_file;
+  gboolean check_at_start;
 } Settings;
 
 struct _GstAuthentaSink
@@ -630,6 +633,9 @@ gst_authenta_sink_set_property (GObject *object, guint prop_id,
       s->allow_insecure = g_value_get_boolean (value);
       g_clear_object (&self->client);
       break;
+    case PROP_CHECK_AT_START:
+      s->check_at_start = g_value_get_boolean (value);
+      break;
     case PROP_CA_FILE:
       replace_string (&s->ca_file, value);
       g_clear_object (&self->client);
@@ -701,6 +707,9 @@ gst_authenta_sink_get_property (GObject *object, guint prop_id, GValue *value,
       break;
     case PROP_ALLOW_INSECURE:
       g_value_set_boolean (value, s->allow_insecure);
+      break;
+    case PROP_CHECK_AT_START:
+      g_value_set_boolean (value, s->check_at_start);
       break;
     case PROP_CA_FILE:
       g_value_set_string (value, s->ca_file);
@@ -1540,6 +1549,52 @@ check_not_stalling_splitmuxsink (GstAuthentaSink *self)
   return FALSE;
 }
 
+/* A sink added to a bin that already runs (splitmuxsink's next fragment)
+ * starts in that bin's streaming thread, which no request may hold. */
+static gboolean
+joins_running_bin (GstAuthentaSink *self)
+{
+  g_autoptr (GstObject) parent = gst_object_get_parent (GST_OBJECT (self));
+  GstState state;
+
+  if (parent == NULL || !GST_IS_ELEMENT (parent))
+    return FALSE;
+  GST_OBJECT_LOCK (parent);
+  state = GST_STATE (parent);
+  GST_OBJECT_UNLOCK (parent);
+  return state >= GST_STATE_PAUSED;
+}
+
+/* check-at-start: the key, base URL and permissions are tried now, not at
+ * the end of the recording.  FALSE fails the state change. */
+static gboolean
+check_setup (GstAuthentaSink *self, AuthentaClient *client, const Settings *s)
+{
+  AuthentaPermissions needed
+      = AUTHENTA_PERMISSION_READ | AUTHENTA_PERMISSION_WRITE;
+  GstAuthentaErrorSettings es = error_settings_from (s);
+  gboolean warn = s->on_error == GST_AUTHENTA_SINK_ON_ERROR_WARNING;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *service_code = NULL;
+  char *text;
+  GQuark domain;
+  int code;
+
+  if (s->delete_remote)
+    needed |= AUTHENTA_PERMISSION_DELETE;
+  if (authenta_client_check_access (client, needed, NULL, &error))
+    return TRUE;
+  text = gst_authenta_error_describe_start_check (error, &es, &domain, &code);
+  service_code = gst_authenta_error_dup_code (error);
+  GST_WARNING_OBJECT (self, "start-time check failed: %s", text);
+  gst_authenta_post_failure (
+      GST_ELEMENT_CAST (self), warn ? GST_MESSAGE_WARNING : GST_MESSAGE_ERROR,
+      domain, code, text, g_strdup (error->message), service_code,
+      authenta_error_get_http_status (error), NULL, NULL, __FILE__,
+      GST_FUNCTION, __LINE__);
+  return warn;
+}
+
 static gboolean
 gst_authenta_sink_start (GstBaseSink *bsink)
 {
@@ -1597,6 +1652,9 @@ gst_authenta_sink_start (GstBaseSink *bsink)
           GST_FUNCTION, __LINE__);
       return FALSE;
     }
+  if (settings.check_at_start && !joins_running_bin (self)
+      && !check_setup (self, client, &settings))
+    return FALSE;
   GST_OBJECT_LOCK (self);
   g_set_object (&self->client, client);
   GST_OBJECT_UNLOCK (self);
@@ -1735,6 +1793,7 @@ gst_authenta_sink_init (GstAuthentaSink *self)
   s->on_error = DEFAULT_ON_ERROR;
   s->delete_remote = DEFAULT_DELETE_REMOTE;
   s->allow_insecure = DEFAULT_ALLOW_INSECURE;
+  s->check_at_start = DEFAULT_CHECK_AT_START;
   s->timeout = DEFAULT_TIMEOUT;
   s->retry_attempts = DEFAULT_RETRY_ATTEMPTS;
   s->retry_base_delay = DEFAULT_RETRY_BASE_DELAY;
@@ -1951,6 +2010,28 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
           "API key then travels in clear text: test rigs and private "
           "networks only)",
           DEFAULT_ALLOW_INSECURE, PARAM_FLAGS));
+
+  /**
+   * GstAuthentaSink:check-at-start:
+   *
+   * At READY to PAUSED, make one cheap authenticated request per permission
+   * a scan needs (authenta_client_check_access(): no record, no credit), so
+   * that a wrong key, a missing permission, a base URL that is not the API
+   * or no service at all fail the state change, with the error the scan
+   * would give at EOS (with on-error=warning: a WARNING, and the recording
+   * goes on).  Never for a sink added to a bin that is already running, as
+   * splitmuxsink's next fragments are: the check would hold the recording.
+   *
+   * Since: 0.3
+   */
+  g_object_class_install_property (
+      gobject_class, PROP_CHECK_AT_START,
+      g_param_spec_boolean (
+          "check-at-start", "Check at start",
+          "At READY to PAUSED, one cheap authenticated request per permission "
+          "needed, so a wrong key, permission or base URL fails then, not "
+          "after the recording (never for a sink added to a running bin)",
+          DEFAULT_CHECK_AT_START, PARAM_FLAGS));
 
   /**
    * GstAuthentaSink:ca-file:

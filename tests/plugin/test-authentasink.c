@@ -19,6 +19,14 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <unistd.h>
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
 
 #define EMULATOR_KEY "api_emulator_key"
 #define CANARY_KEY "api_SECRET_canary_123"
@@ -41,6 +49,14 @@ typedef struct
 {
   TestEmulator *emu;
   char *dir;
+  /* The sinks the helpers make (sink_args(), make_pipeline(),
+   * make_harness(), scan_png_with()) skip the start-time check
+   * (check-at-start=false) unless this is set: most tests are about the scan
+   * at EOS, or about things the service has no part in, and start with a
+   * wrong key, faults or no service on purpose.  Tests against a working
+   * emulator with a valid key set it, so that the default path is run too;
+   * the start-check tests make their own sinks. */
+  gboolean check_at_start;
 } Fixture;
 
 static void
@@ -103,8 +119,9 @@ sink_args (Fixture *f, const char *key)
   return g_strdup_printf (
       "authentasink base-url=%s api-key=%s temp-dir=%s "
       "poll-interval=50 poll-max-interval=100 retry-base-delay=10 "
-      "retry-max-delay=50",
-      test_emulator_get_base_url (f->emu), key, f->dir);
+      "retry-max-delay=50 check-at-start=%s",
+      test_emulator_get_base_url (f->emu), key, f->dir,
+      f->check_at_start ? "true" : "false");
 }
 
 static GstElement *
@@ -456,7 +473,8 @@ progress_total (GPtrArray *messages)
 
 GST_START_TEST (test_verdict_mp4)
 {
-  Fixture f = { 0 };
+  /* A working emulator and a valid key: the start-time check runs. */
+  Fixture f = { .check_at_start = TRUE };
   g_autoptr (GstElement) pipeline = NULL;
   g_autoptr (GPtrArray) messages = NULL;
   const GstStructure *v;
@@ -503,7 +521,8 @@ GST_END_TEST;
 
 GST_START_TEST (test_verdict_quicktime)
 {
-  Fixture f = { 0 };
+  /* A working emulator and a valid key: the start-time check runs. */
+  Fixture f = { .check_at_start = TRUE };
   g_autoptr (GstElement) pipeline = NULL;
   g_autoptr (GPtrArray) messages = NULL;
   const char *location;
@@ -522,7 +541,8 @@ GST_END_TEST;
 
 GST_START_TEST (test_verdict_webm)
 {
-  Fixture f = { 0 };
+  /* A working emulator and a valid key: the start-time check runs. */
+  Fixture f = { .check_at_start = TRUE };
   g_autoptr (GstElement) pipeline = NULL;
   g_autoptr (GPtrArray) messages = NULL;
   const GstStructure *v;
@@ -545,7 +565,8 @@ GST_END_TEST;
 
 GST_START_TEST (test_verdict_jpeg)
 {
-  Fixture f = { 0 };
+  /* A working emulator and a valid key: the start-time check runs. */
+  Fixture f = { .check_at_start = TRUE };
   g_autoptr (GstElement) pipeline = NULL;
   g_autoptr (GPtrArray) messages = NULL;
   const GstStructure *v;
@@ -582,7 +603,8 @@ GST_END_TEST;
 
 GST_START_TEST (test_verdict_fake)
 {
-  Fixture f = { 0 };
+  /* A working emulator and a valid key: the start-time check runs. */
+  Fixture f = { .check_at_start = TRUE };
   g_autoptr (GstElement) pipeline = NULL;
   g_autoptr (GPtrArray) messages = NULL;
   const GstStructure *v;
@@ -607,7 +629,8 @@ GST_END_TEST;
 
 GST_START_TEST (test_delete_remote)
 {
-  Fixture f = { 0 };
+  /* A working emulator and a valid key: the start-time check runs. */
+  Fixture f = { .check_at_start = TRUE };
   g_autoptr (GstElement) pipeline = NULL;
   g_autoptr (GPtrArray) messages = NULL;
 
@@ -617,7 +640,10 @@ GST_START_TEST (test_delete_remote)
   messages = run_pipeline (pipeline, 30);
   check_verdict_run (messages);
   fail_unless (find_message (messages, "warning", 0) < 0);
-  fail_unless_equals_int (test_emulator_get_count (f.emu, "delete"), 1);
+  /* The start-time check's DELETE of a mid no record has (404), then the
+   * record's own; its empty POST was refused (400), so one record. */
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "delete"), 2);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "create"), 2);
   fixture_teardown (&f);
 }
 GST_END_TEST;
@@ -702,7 +728,8 @@ GST_END_TEST;
 
 GST_START_TEST (test_retries_then_verdict)
 {
-  Fixture f = { 0 };
+  /* A working emulator and a valid key: the start-time check runs. */
+  Fixture f = { .check_at_start = TRUE };
   g_autoptr (GstElement) pipeline = NULL;
   g_autoptr (GPtrArray) messages = NULL;
 
@@ -850,9 +877,10 @@ GST_START_TEST (test_error_bad_base_url)
   gst_bus_set_flushing (bus, TRUE);
   gst_bus_set_flushing (bus, FALSE);
 
-  /* allow-insecure: accepted (for a test rig); READY makes no request. */
+  /* allow-insecure: accepted (for a test rig); without the start-time
+   * check, READY makes no request. */
   g_object_set (sink, "base-url", "http://authenta.example.com/api",
-                "allow-insecure", TRUE, NULL);
+                "allow-insecure", TRUE, "check-at-start", FALSE, NULL);
   fail_unless (gst_element_set_state (sink, GST_STATE_READY)
                == GST_STATE_CHANGE_SUCCESS);
   gst_element_set_state (sink, GST_STATE_NULL);
@@ -925,7 +953,7 @@ GST_START_TEST (test_delete_remote_forbidden_warns)
   fixture_setup (&f, "--processing-time", "0.05", "--api-key", "api_rw:rw");
   desc = g_strdup_printf ("authentasink base-url=%s api-key=api_rw "
                           "temp-dir=%s poll-interval=50 keep-file=never "
-                          "delete-remote=true",
+                          "delete-remote=true check-at-start=false",
                           test_emulator_get_base_url (f.emu), f.dir);
   h = gst_harness_new_parse (desc);
   {
@@ -1421,8 +1449,9 @@ scan_png_with (Fixture *f, const char *extra)
   char png[64] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
   g_autofree char *desc = g_strdup_printf (
       "authentasink base-url=%s temp-dir=%s poll-interval=50 "
-      "poll-max-interval=100 keep-file=never %s",
-      test_emulator_get_base_url (f->emu), f->dir, extra ? extra : "");
+      "poll-max-interval=100 keep-file=never check-at-start=%s %s",
+      test_emulator_get_base_url (f->emu), f->dir,
+      f->check_at_start ? "true" : "false", extra ? extra : "");
   GstHarness *h = gst_harness_new_parse (desc);
   GstBus *bus = gst_bus_new ();
   GstMessage *msg;
@@ -2437,7 +2466,7 @@ GST_START_TEST (test_error_tls)
           g_autofree char *dir = g_build_filename (t.dir, "rec", NULL);
           g_autofree char *desc = g_strdup_printf (
               "authentasink base-url=%s api-key=%s temp-dir=%s "
-              "retry-base-delay=10 retry-max-delay=50",
+              "retry-base-delay=10 retry-max-delay=50 check-at-start=false",
               t.base_url, CANARY_KEY, dir);
           char png[64] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
           GstHarness *h;
@@ -2711,7 +2740,8 @@ GST_END_TEST;
 
 GST_START_TEST (test_two_sinks_concurrently)
 {
-  Fixture f = { 0 };
+  /* A working emulator and a valid key: the start-time check runs. */
+  Fixture f = { .check_at_start = TRUE };
   g_autofree char *a = NULL;
   g_autofree char *b = NULL;
   g_autofree char *desc = NULL;
@@ -2764,7 +2794,8 @@ GST_END_TEST;
 
 GST_START_TEST (test_key_not_in_debug_log)
 {
-  Fixture f = { 0 };
+  /* A working emulator and a valid key: the start-time check runs. */
+  Fixture f = { .check_at_start = TRUE };
   const char *log_pattern;
   g_autofree char *log_path = NULL;
   g_autofree char *log = NULL;
@@ -2815,9 +2846,11 @@ GST_START_TEST (test_key_not_in_debug_log)
   fail_unless (strstr (dot, CANARY_KEY) == NULL, "the key is in the dump");
   gst_object_unref (sink);
 
-  /* A refused key is not echoed in the error either. */
+  /* A refused key is not echoed in the error either (this one at EOS; the
+   * start-check test looks at the start-time check's). */
   test_emulator_reset (f.emu);
   g_clear_object (&pipeline);
+  f.check_at_start = FALSE;
   pipeline = make_pipeline (&f, JPEG_PIPELINE, NULL);
   sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
   g_object_set (sink, "api-key", CANARY_KEY "_but_wrong", NULL);
@@ -3571,6 +3604,295 @@ cannot_mount_tmpfs (void)
   return reason;
 }
 
+/* ------------------------------------------------------------------------ */
+/* The start-time check (check-at-start): one cheap request per permission
+ * when the sink starts, so that a set-up mistake fails the state change
+ * before anything is recorded, not at EOS. */
+
+typedef struct
+{
+  const char *what;
+  /* The emulator's --api-key KEY:PERMS, or NULL for its default key. */
+  const char *emulator_key;
+  /* The sink's api-key: never in a message. */
+  const char *key;
+  /* NULL: the emulator's base URL; else its root URL and this path. */
+  const char *root_path;
+  /* base-url at a port where nothing listens. */
+  gboolean no_service;
+  /* More properties, on the element's description. */
+  const char *extra;
+  /* What the check posts: GST_MESSAGE_ERROR, GST_MESSAGE_WARNING or 0. */
+  GstMessageType posts;
+  gboolean fails;
+  GstResourceError code;
+  const char *service_code;
+  guint http_status;
+  const char *text_has;
+  const char *debug_has;
+  /* The requests the emulator received: list, create, delete. */
+  guint n_list, n_create, n_delete;
+} StartCheckCase;
+
+#define WRONG_KEY "api_wrong_key_c4n4ry"
+#define READ_ONLY_KEY "api_read_only_c4n4ry"
+#define NO_DELETE_KEY "api_no_delete_c4n4ry"
+
+static const StartCheckCase start_check_cases[] = {
+  { "wrong key", NULL, WRONG_KEY, NULL, FALSE, NULL, GST_MESSAGE_ERROR, TRUE,
+    GST_RESOURCE_ERROR_NOT_AUTHORIZED, "INVALID_API_KEY", 401,
+    "refused the API key", NULL, 1, 0, 0 },
+  { "read-only key", READ_ONLY_KEY ":r", READ_ONLY_KEY, NULL, FALSE, NULL,
+    GST_MESSAGE_ERROR, TRUE, GST_RESOURCE_ERROR_NOT_AUTHORIZED, "FORBIDDEN",
+    403, "lacks a permission", "lacks the Write permission", 1, 1, 0 },
+  { "no delete permission, delete-remote=true", NO_DELETE_KEY ":rw",
+    NO_DELETE_KEY, NULL, FALSE, "delete-remote=true", GST_MESSAGE_ERROR, TRUE,
+    GST_RESOURCE_ERROR_NOT_AUTHORIZED, "FORBIDDEN", 403, "lacks a permission",
+    "lacks the Delete permission", 1, 1, 1 },
+  /* Not needed, not asked for: the sink starts, after two requests. */
+  { "no delete permission, delete-remote=false", NO_DELETE_KEY ":rw",
+    NO_DELETE_KEY, NULL, FALSE, "delete-remote=false", 0, FALSE, 0, NULL, 0,
+    NULL, NULL, 1, 1, 0 },
+  { "base URL with a wrong path", NULL, EMULATOR_KEY, "/nope", FALSE, NULL,
+    GST_MESSAGE_ERROR, TRUE, GST_RESOURCE_ERROR_NOT_FOUND, "NO_SERVICE", 404,
+    "No Authenta API answered", "/nope", 0, 0, 0 },
+  { "no service", NULL, EMULATOR_KEY, NULL, TRUE, NULL, GST_MESSAGE_ERROR, TRUE,
+    GST_RESOURCE_ERROR_OPEN_READ_WRITE, "NETWORK", 0, "could not be reached",
+    NULL, 0, 0, 0 },
+  { "wrong key, on-error=warning", NULL, WRONG_KEY, NULL, FALSE,
+    "on-error=warning", GST_MESSAGE_WARNING, FALSE,
+    GST_RESOURCE_ERROR_NOT_AUTHORIZED, "INVALID_API_KEY", 401,
+    "refused the API key", NULL, 1, 0, 0 },
+  { "wrong key, check-at-start=false", NULL, WRONG_KEY, NULL, FALSE,
+    "check-at-start=false", 0, FALSE, 0, NULL, 0, NULL, NULL, 0, 0, 0 },
+};
+
+/* The longest a start-time check may hold the state change: a second, or
+ * ten under valgrind, which runs everything many times slower. */
+static gint64
+start_check_limit_us (void)
+{
+  return (RUNNING_ON_VALGRIND ? 10 : 1) * G_USEC_PER_SEC;
+}
+
+/* The emulator made no record and took no upload: its log has no
+ * successful POST /api/media. */
+static void
+check_nothing_recorded (Fixture *f, const char *what)
+{
+  g_autofree char *log = test_emulator_dup_log (f->emu);
+
+  fail_unless (strstr (log, "POST /api/media 2") == NULL,
+               "%s: a record was made:\n%s", what, log);
+  fail_unless_equals_int (test_emulator_get_count (f->emu, "upload"), 0);
+  fail_unless_equals_int (count_files (f->dir), 0);
+}
+
+static void
+run_start_check_case (const StartCheckCase *c)
+{
+  Fixture f = { 0 };
+  g_autofree char *base_url = NULL;
+  g_autofree char *desc = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GstBus) bus = gst_bus_new ();
+  g_autoptr (GstMessage) msg = NULL;
+  GstElement *sink;
+  GstStateChangeReturn ret;
+  gint64 start, took;
+
+  GST_INFO ("case: %s", c->what);
+  if (c->emulator_key != NULL)
+    fixture_setup (&f, "--api-key", c->emulator_key, NULL);
+  else
+    fixture_setup (&f, NULL);
+  if (c->no_service)
+    base_url = g_strdup ("http://127.0.0.1:9/api");
+  else if (c->root_path != NULL)
+    base_url
+        = g_strconcat (test_emulator_get_root_url (f.emu), c->root_path, NULL);
+  else
+    base_url = g_strdup (test_emulator_get_base_url (f.emu));
+  /* async=false: PAUSED is reached (or not) at once, with no preroll to
+   * wait for; the check's defaults otherwise (check-at-start=true). */
+  desc = g_strdup_printf ("authentasink base-url=%s temp-dir=%s async=false "
+                          "%s",
+                          base_url, f.dir, c->extra ? c->extra : "");
+  sink = gst_parse_launch (desc, &error);
+  fail_unless (sink != NULL && error == NULL, "%s: %s", desc,
+               error ? error->message : "");
+  /* Set as an application does, not on the description. */
+  g_object_set (sink, "api-key", c->key, NULL);
+  gst_element_set_bus (sink, bus);
+
+  start = g_get_monotonic_time ();
+  ret = gst_element_set_state (sink, GST_STATE_PAUSED);
+  if (ret == GST_STATE_CHANGE_ASYNC)
+    ret = gst_element_get_state (sink, NULL, NULL, 5 * GST_SECOND);
+  took = g_get_monotonic_time () - start;
+  GST_INFO ("%s: %s in %" G_GINT64_FORMAT " us", c->what,
+            gst_element_state_change_return_get_name (ret), took);
+  if (c->fails)
+    fail_unless (ret == GST_STATE_CHANGE_FAILURE, "%s: %s", c->what,
+                 gst_element_state_change_return_get_name (ret));
+  else
+    fail_unless (ret == GST_STATE_CHANGE_SUCCESS, "%s: %s", c->what,
+                 gst_element_state_change_return_get_name (ret));
+  fail_unless (took < start_check_limit_us (),
+               "%s: the state change took %" G_GINT64_FORMAT " us", c->what,
+               took);
+
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR | GST_MESSAGE_WARNING);
+  if (c->posts == 0)
+    {
+      fail_unless (msg == NULL, "%s: an unexpected %s", c->what,
+                   msg ? GST_MESSAGE_TYPE_NAME (msg) : "");
+    }
+  else
+    {
+      g_autoptr (GError) err = NULL;
+      g_autofree char *dbg = NULL;
+      g_autofree char *details_str = NULL;
+      const GstStructure *details = NULL;
+      guint status = G_MAXUINT;
+
+      fail_unless (msg != NULL, "%s: no message", c->what);
+      fail_unless_equals_string (GST_MESSAGE_TYPE_NAME (msg),
+                                 gst_message_type_get_name (c->posts));
+      fail_unless (GST_MESSAGE_SRC (msg) == GST_OBJECT (sink));
+      if (c->posts == GST_MESSAGE_ERROR)
+        {
+          gst_message_parse_error (msg, &err, &dbg);
+          gst_message_parse_error_details (msg, &details);
+        }
+      else
+        {
+          gst_message_parse_warning (msg, &err, &dbg);
+          gst_message_parse_warning_details (msg, &details);
+        }
+      fail_unless (details != NULL, "%s: no details", c->what);
+      details_str = gst_structure_to_string (details);
+      GST_INFO ("%s: %s | %s | %s", c->what, err->message, dbg, details_str);
+
+      fail_unless (g_error_matches (err, GST_RESOURCE_ERROR, c->code),
+                   "%s: %s %d", c->what, g_quark_to_string (err->domain),
+                   err->code);
+      fail_unless (strstr (err->message, c->text_has) != NULL, "%s: %s",
+                   c->what, err->message);
+      fail_unless (strstr (err->message,
+                           "(Found by the check when the pipeline started, "
+                           "before anything was recorded; "
+                           "check-at-start=false skips it.)")
+                       != NULL,
+                   "%s: %s", c->what, err->message);
+      fail_unless (dbg != NULL);
+      if (c->debug_has != NULL)
+        fail_unless (strstr (dbg, c->debug_has) != NULL, "%s: %s", c->what,
+                     dbg);
+      if (c->service_code != NULL)
+        fail_unless_equals_string (
+            gst_structure_get_string (details, "authenta-code"),
+            c->service_code);
+      fail_unless (
+          gst_structure_get_uint (details, "http-status-code", &status));
+      fail_unless_equals_int (status, c->http_status);
+      /* Nothing was recorded: no file to name. */
+      fail_unless (gst_structure_get_string (details, "location") == NULL);
+      fail_unless (strstr (err->message, "recording is kept") == NULL);
+      /* The key, never. */
+      fail_unless (strstr (err->message, c->key) == NULL);
+      fail_unless (strstr (dbg, c->key) == NULL);
+      fail_unless (strstr (details_str, c->key) == NULL);
+    }
+
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "list"), c->n_list);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "create"),
+                          c->n_create);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "delete"),
+                          c->n_delete);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "get"), 0);
+  check_nothing_recorded (&f, c->what);
+
+  fail_unless_equals_int (gst_element_set_state (sink, GST_STATE_NULL),
+                          GST_STATE_CHANGE_SUCCESS);
+  /* Stopping a sink that recorded nothing sends nothing either. */
+  check_nothing_recorded (&f, c->what);
+  gst_element_set_bus (sink, NULL);
+  gst_object_unref (sink);
+  fixture_teardown (&f);
+}
+
+GST_START_TEST (test_start_check)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (start_check_cases); i++)
+    run_start_check_case (&start_check_cases[i]);
+}
+GST_END_TEST;
+
+/* A sink added to a bin that is already running (as splitmuxsink adds its
+ * next fragments' sinks) makes no request when it starts, even with a wrong
+ * key: the check would hold the running bin's thread.  The same sink in a
+ * stopped bin that is then started does check, and fails. */
+GST_START_TEST (test_start_check_skipped_in_running_bin)
+{
+  Fixture f = { 0 };
+  g_autoptr (GstBus) bus = gst_bus_new ();
+  g_autoptr (GstMessage) msg = NULL;
+  g_autoptr (GError) err = NULL;
+  GstElement *bin = gst_bin_new ("bin");
+  GstElement *running = gst_element_factory_make ("authentasink", "running");
+  GstElement *late = gst_element_factory_make ("authentasink", "late");
+  const char *const routes[] = { "list", "create", "get", "delete", "upload" };
+  GstState state = GST_STATE_VOID_PENDING;
+
+  fixture_setup (&f, NULL);
+  /* async=false: no preroll to wait for, the bin is PLAYING at once. */
+  g_object_set (running, "base-url", test_emulator_get_base_url (f.emu),
+                "api-key", EMULATOR_KEY, "temp-dir", f.dir, "async", FALSE,
+                "check-at-start", FALSE, NULL);
+  g_object_set (late, "base-url", test_emulator_get_base_url (f.emu), "api-key",
+                WRONG_KEY, "temp-dir", f.dir, "async", FALSE, NULL);
+  gst_element_set_bus (bin, bus);
+  gst_bin_add (GST_BIN (bin), running);
+  fail_unless_equals_int (gst_element_set_state (bin, GST_STATE_PLAYING),
+                          GST_STATE_CHANGE_SUCCESS);
+
+  gst_bin_add (GST_BIN (bin), gst_object_ref (late));
+  fail_unless (gst_element_sync_state_with_parent (late));
+  fail_unless_equals_int (
+      gst_element_get_state (late, &state, NULL, 5 * GST_SECOND),
+      GST_STATE_CHANGE_SUCCESS);
+  fail_unless_equals_int (state, GST_STATE_PLAYING);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR | GST_MESSAGE_WARNING);
+  fail_unless (msg == NULL, "an unexpected %s",
+               msg ? GST_MESSAGE_TYPE_NAME (msg) : "");
+  for (gsize i = 0; i < G_N_ELEMENTS (routes); i++)
+    fail_unless_equals_int (test_emulator_get_count (f.emu, routes[i]), 0);
+
+  /* Started with the bin, the same sink checks its key. */
+  fail_unless_equals_int (gst_element_set_state (bin, GST_STATE_NULL),
+                          GST_STATE_CHANGE_SUCCESS);
+  gst_bus_set_flushing (bus, TRUE);
+  gst_bus_set_flushing (bus, FALSE);
+  fail_unless_equals_int (gst_element_set_state (bin, GST_STATE_PLAYING),
+                          GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  fail_unless (GST_MESSAGE_SRC (msg) == GST_OBJECT (late));
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (strstr (err->message, "Found by the check") != NULL, "%s",
+               err->message);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "list"), 1);
+  check_nothing_recorded (&f, "started with the bin");
+
+  gst_element_set_state (bin, GST_STATE_NULL);
+  gst_element_set_bus (bin, NULL);
+  gst_object_unref (late);
+  gst_object_unref (bin);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
 static Suite *
 authentasink_suite (void)
 {
@@ -3637,6 +3959,8 @@ authentasink_suite (void)
   tcase_add_test (tc, test_on_error_warning_lets_eos_through);
   tcase_add_test (tc, test_splitmuxsink_location_pattern);
   tcase_add_test (tc, test_splitmuxsink_single_sink_refused);
+  tcase_add_test (tc, test_start_check);
+  tcase_add_test (tc, test_start_check_skipped_in_running_bin);
   return s;
 }
 
