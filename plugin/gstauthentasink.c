@@ -2014,13 +2014,14 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
   /**
    * GstAuthentaSink:check-at-start:
    *
-   * At READY to PAUSED, make one cheap authenticated request per permission
-   * a scan needs (authenta_client_check_access(): no record, no credit), so
-   * that a wrong key, a missing permission, a base URL that is not the API
-   * or no service at all fail the state change, with the error the scan
-   * would give at EOS (with on-error=warning: a WARNING, and the recording
-   * goes on).  Never for a sink added to a bin that is already running, as
-   * splitmuxsink's next fragments are: the check would hold the recording.
+   * When the element starts (NULL to READY), make one cheap authenticated
+   * request per permission a scan needs (authenta_client_check_access(): no
+   * record, no credit), so that a wrong key, a missing permission, a base URL
+   * that is not the API or no service at all fail the state change, with the
+   * error the scan would give at EOS (with on-error=warning: a WARNING, and the
+   * recording goes on).  Never for a sink added to a bin that is already
+   * running, as splitmuxsink's next fragments are: the check would hold the
+   * recording.
    *
    * Since: 0.3
    */
@@ -2028,7 +2029,8 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
       gobject_class, PROP_CHECK_AT_START,
       g_param_spec_boolean (
           "check-at-start", "Check at start",
-          "At READY to PAUSED, one cheap authenticated request per permission "
+          "When the element starts (NULL to READY), one cheap authenticated "
+          "request per permission "
           "needed, so a wrong key, permission or base URL fails then, not "
           "after the recording (never for a sink added to a running bin)",
           DEFAULT_CHECK_AT_START, PARAM_FLAGS));

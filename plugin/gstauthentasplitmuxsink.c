@@ -80,6 +80,7 @@ enum
   PROP_0,
   PROP_SHUTDOWN_TIMEOUT,
   PROP_LOCATION,
+  PROP_START_INDEX,
   PROP_MAX_SIZE_TIME,
   PROP_MAX_SIZE_BYTES,
   PROP_MUXER_FACTORY,
@@ -92,8 +93,9 @@ enum
 /* authentasink's properties this element takes and gives to the authentasink
  * of every fragment; their descriptions are authentasink's own. */
 static const char *const sink_properties[] = {
-  "api-key",  "base-url", "model-type", "keep-file",     "on-error",
-  "temp-dir", "timeout",  "ca-file",    "delete-remote", "allow-insecure",
+  "api-key",       "base-url",       "model-type",     "keep-file",
+  "on-error",      "temp-dir",       "timeout",        "ca-file",
+  "delete-remote", "allow-insecure", "check-at-start",
 };
 #define N_SINK_PROPERTIES G_N_ELEMENTS (sink_properties)
 
@@ -383,19 +385,6 @@ start_shutdown (GstAuthentaSplitMuxSink *self, GQueue *out)
   guint timeout;
   GstClock *clock;
 
-  /* The last fragment ends with the last frame in. */
-  for (GList *l = self->fragments.tail; l; l = l->prev)
-    {
-      Fragment *f = l->data;
-
-      if (GST_CLOCK_TIME_IS_VALID (f->start))
-        {
-          if (!GST_CLOCK_TIME_IS_VALID (f->end))
-            f->end = self->input_end;
-          release_held (f, out);
-          break;
-        }
-    }
   if (all_closed (self))
     {
       GstMessage *eos = take_eos (self);
@@ -508,9 +497,6 @@ on_fragment_opened (GstAuthentaSplitMuxSink *self, const GstStructure *s,
   f->wall_clock_start = format_wall_clock (real_time_of (self, start));
   g_free (f->location);
   f->location = g_strdup (gst_structure_get_string (s, "location"));
-  /* The last fragment can open after the final EOS came in. */
-  if (self->eos_in)
-    f->end = self->input_end;
   for (GList *l = self->fragments.head; l && l->data != f; l = l->next)
     {
       Fragment *before = l->data;
@@ -571,6 +557,12 @@ on_sink_message (GstAuthentaSplitMuxSink *self, Fragment *f, GstMessage *msg)
         }
       return annotate (msg, f);
     }
+  /* A fragment's scan starts when splitmuxsink has opened the next one, so
+   * the newest fragment's verdict after the final EOS is the last one's: it
+   * ends with the last frame in. */
+  if (!GST_CLOCK_TIME_IS_VALID (f->end) && self->eos_in
+      && f == g_queue_peek_tail (&self->fragments))
+    f->end = self->input_end;
   if (!GST_CLOCK_TIME_IS_VALID (f->end))
     {
       g_queue_push_tail (&f->held, msg);
@@ -772,8 +764,12 @@ gst_authenta_split_mux_sink_change_state (GstElement *element,
   /* Fragment sinks are added from NULL to READY already. */
   if (transition == GST_STATE_CHANGE_NULL_TO_READY)
     {
+      int start_index = 0;
+
+      g_object_get (self->splitmux, "start-index", &start_index, NULL);
       g_mutex_lock (&self->lock);
       reset (self, &out);
+      self->next_index = (guint)MAX (start_index, 0);
       g_mutex_unlock (&self->lock);
     }
 
@@ -1001,6 +997,13 @@ gst_authenta_split_mux_sink_class_init (GstAuthentaSplitMuxSinkClass *klass)
           "temporary files in temp-dir); an existing file is never "
           "overwritten",
           NULL, rw));
+  g_object_class_install_property (
+      gobject_class, PROP_START_INDEX,
+      g_param_spec_int ("start-index", "Start index",
+                        "The first fragment's index, in the location pattern "
+                        "and fragment-index (a restarted recording goes on "
+                        "from where it stopped)",
+                        0, G_MAXINT, 0, rw));
   g_object_class_install_property (
       gobject_class, PROP_MAX_SIZE_TIME,
       g_param_spec_uint64 ("max-size-time", "Maximum fragment duration",
