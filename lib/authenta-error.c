@@ -56,6 +56,25 @@ authenta_error_get_service_code (const GError *error)
   return priv ? priv->service_code : NULL;
 }
 
+gboolean
+authenta_error_is_transient (const GError *error)
+{
+  if (error == NULL || error->domain != AUTHENTA_ERROR)
+    return FALSE;
+  switch (error->code)
+    {
+    case AUTHENTA_ERROR_NETWORK:
+    case AUTHENTA_ERROR_SERVER:
+    case AUTHENTA_ERROR_TIMEOUT:
+    case AUTHENTA_ERROR_RATE_LIMITED:
+    case AUTHENTA_ERROR_NO_SERVICE:
+    case AUTHENTA_ERROR_PROTOCOL:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 guint
 authenta_error_get_http_status (const GError *error)
 {

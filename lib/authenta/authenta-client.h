@@ -7,6 +7,7 @@
 
 #include <authenta/authenta-version.h>
 #include <authenta/authenta-media.h>
+#include <authenta/authenta-journal.h>
 #include <gio/gio.h>
 
 G_BEGIN_DECLS
@@ -326,6 +327,13 @@ authenta_client_scan_fd (AuthentaClient *self, int fd, const char *path,
                          const char *model_type, AuthentaProgressFunc progress,
                          gpointer progress_data, GCancellable *cancellable,
                          GError **error);
+/* Runs, or resumes, the scan of a journal entry claimed by this journal;
+ * every stage change is committed before the next request.  Since: 0.3 */
+AUTHENTA_AVAILABLE_IN_ALL
+AuthentaMedia *authenta_client_scan_journaled (
+    AuthentaClient *self, AuthentaJournal *journal, AuthentaJournalEntry *entry,
+    AuthentaProgressFunc progress, gpointer progress_data,
+    GCancellable *cancellable, GError **error);
 AUTHENTA_AVAILABLE_IN_ALL
 void authenta_client_scan_file_async (
     AuthentaClient *self, const char *path, const char *name,

@@ -63,6 +63,14 @@ G_BEGIN_DECLS
  * @AUTHENTA_ERROR_TLS: the server's TLS certificate is not trusted (or the
  *   CA file cannot be used).  Never retried: give the CA that signed it with
  *   #AuthentaClient:ca-file or `AUTHENTA_CA_FILE`.  Since: 0.2
+ * @AUTHENTA_ERROR_JOURNAL: the journal cannot be used: its file is not an
+ *   SQLite database, is from a newer version of the library, or cannot be
+ *   written (a read-only or full disk); or the entry is unknown or not
+ *   claimed by the caller.  The message names the file or the entry.
+ *   Since: 0.3
+ * @AUTHENTA_ERROR_FILE_CHANGED: a journaled recording is gone, or its size
+ *   or SHA-256 is no longer what was journaled; the message names the
+ *   entry.  Since: 0.3
  *
  * Codes are only ever appended.
  */
@@ -84,6 +92,8 @@ typedef enum
   AUTHENTA_ERROR_UNSUPPORTED_MEDIA,
   AUTHENTA_ERROR_NO_SERVICE,
   AUTHENTA_ERROR_TLS,
+  AUTHENTA_ERROR_JOURNAL,
+  AUTHENTA_ERROR_FILE_CHANGED,
 } AuthentaError;
 
 AUTHENTA_AVAILABLE_IN_ALL
@@ -121,5 +131,26 @@ guint authenta_error_get_http_status (const GError *error);
  */
 AUTHENTA_AVAILABLE_IN_ALL
 const char *authenta_error_get_mid (const GError *error);
+
+/**
+ * authenta_error_is_transient:
+ * @error: (nullable): a #GError
+ *
+ * Whether the failure behind @error may go away by itself, so that the scan
+ * is worth trying again later (a journal keeps it at its stage): the
+ * network, the service (5xx, 429, no service at the URL, an answer that
+ * could not be understood) or the wait for a verdict
+ * (%AUTHENTA_ERROR_NETWORK, %AUTHENTA_ERROR_SERVER, %AUTHENTA_ERROR_TIMEOUT,
+ * %AUTHENTA_ERROR_RATE_LIMITED, %AUTHENTA_ERROR_NO_SERVICE,
+ * %AUTHENTA_ERROR_PROTOCOL).  Refusals (401, 402, 403, 400), unsupported or
+ * changed files, failed processing, TLS trust, journal problems and
+ * cancellation are not.
+ *
+ * Returns: %TRUE for a transient failure.
+ *
+ * Since: 0.3
+ */
+AUTHENTA_AVAILABLE_IN_ALL
+gboolean authenta_error_is_transient (const GError *error);
 
 G_END_DECLS

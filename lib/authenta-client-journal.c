@@ -1,0 +1,513 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* AuthentaClient: the scan of a journal entry, started or resumed at the
+ * stage the journal says, committing every stage before the next request.
+ * The requests are the client's own create, upload, poll and delete. */
+#include "config-private.h"
+
+#include <authenta/authenta-client.h>
+
+#include "authenta-client-private.h"
+#include "authenta-error-private.h"
+#include "authenta-journal-private.h"
+#include "authenta-util-private.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* An upload URL this close to its expiry is not used again. */
+#define EXPIRY_MARGIN_S 60
+/* A URL of unknown expiry is not used again after this long. */
+#define UNKNOWN_EXPIRY_MAX_AGE_S 3600
+
+typedef struct
+{
+  AuthentaJournal *journal;
+  gint64 id;
+  AuthentaProgressFunc progress;
+  gpointer progress_data;
+  GCancellable *inner; /* cancelled when a commit fails */
+  GError *commit_error;
+  gboolean processing_committed;
+} ScanState;
+
+/* A commit from inside a request's progress: if it fails, the request is
+ * stopped (the journal would no longer tell the truth) and the commit's
+ * error is what the scan returns. */
+static void
+commit_failed (ScanState *s, GError *error)
+{
+  if (s->commit_error == NULL)
+    s->commit_error = error;
+  else
+    g_error_free (error);
+  g_cancellable_cancel (s->inner);
+}
+
+static gint64
+expiry_of (AuthentaMedia *media)
+{
+  gint64 in = authenta_media_get_expires_in (media);
+  return in > 0 ? g_get_real_time () / G_USEC_PER_SEC + in : 0;
+}
+
+static void
+on_progress (AuthentaScanStage stage, AuthentaMedia *media, guint64 sent,
+             guint64 total, gpointer user_data)
+{
+  ScanState *s = user_data;
+  GError *error = NULL;
+
+  if (s->commit_error == NULL)
+    switch (stage)
+      {
+      case AUTHENTA_SCAN_STAGE_CREATED:
+        /* The upload found its URL expired and made a fresh record: it is
+         * journaled before the file goes to it. */
+        if (!authenta_journal_commit_created (
+                s->journal, s->id, authenta_media_get_mid (media),
+                authenta_media_get_upload_url (media), expiry_of (media),
+                &error))
+          commit_failed (s, error);
+        break;
+      case AUTHENTA_SCAN_STAGE_UPLOADED:
+        if (!authenta_journal_commit_stage (
+                s->journal, s->id, AUTHENTA_JOURNAL_STAGE_UPLOADED,
+                authenta_media_get_mid (media), &error))
+          commit_failed (s, error);
+        break;
+      case AUTHENTA_SCAN_STAGE_PROCESSING:
+        if (!s->processing_committed)
+          {
+            if (authenta_journal_commit_stage (
+                    s->journal, s->id, AUTHENTA_JOURNAL_STAGE_PROCESSING, NULL,
+                    &error))
+              s->processing_committed = TRUE;
+            else
+              commit_failed (s, error);
+          }
+        break;
+      case AUTHENTA_SCAN_STAGE_UPLOADING:
+        break;
+      }
+  if (s->progress && s->commit_error == NULL)
+    s->progress (stage, media, sent, total, s->progress_data);
+}
+
+/* The record a CREATED entry holds, rebuilt from the journal so that the
+ * upload goes to the URL it was given. */
+static AuthentaMedia *
+media_from_entry (AuthentaJournalEntry *e, GError **error)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new_immutable ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "mid");
+  json_builder_add_string_value (b, authenta_journal_entry_get_mid (e));
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, authenta_journal_entry_get_name (e));
+  json_builder_set_member_name (b, "uploadUrl");
+  json_builder_add_string_value (b, authenta_journal_entry_get_upload_url (e));
+  json_builder_set_member_name (b, "contentType");
+  json_builder_add_string_value (b,
+                                 authenta_journal_entry_get_content_type (e));
+  json_builder_set_member_name (b, "modelType");
+  json_builder_add_string_value (b, authenta_journal_entry_get_model_type (e));
+  json_builder_set_member_name (b, "size");
+  json_builder_add_int_value (b, (gint64)authenta_journal_entry_get_size (e));
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, "INITED");
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json = json_to_string (root, FALSE);
+  return authenta_media_new_from_json (json, -1, error);
+}
+
+/* Whether a CREATED entry's upload URL may still be used. */
+static gboolean
+upload_url_usable (AuthentaJournalEntry *e)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 expires = authenta_journal_entry_get_upload_expires (e);
+
+  if (authenta_journal_entry_get_upload_url (e) == NULL
+      || authenta_journal_entry_get_mid (e) == NULL)
+    return FALSE;
+  if (expires > 0)
+    return now + EXPIRY_MARGIN_S < expires;
+  return now - authenta_journal_entry_get_mid_time (e)
+         < UNKNOWN_EXPIRY_MAX_AGE_S;
+}
+
+/* The file must be the one journaled: same size, same SHA-256. */
+static gboolean
+check_file (AuthentaJournalEntry *e, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *sha = NULL;
+  const char *path = authenta_journal_entry_get_path (e);
+  gint64 id = authenta_journal_entry_get_id (e);
+  guint64 size = 0;
+
+  if (!authenta_journal_hash_file (path, &size, &sha, &local_error))
+    {
+      g_propagate_error (
+          error, authenta_error_new_full (
+                     AUTHENTA_ERROR_FILE_CHANGED, 0, NULL,
+                     authenta_journal_entry_get_mid (e),
+                     "Journal entry %" G_GINT64_FORMAT
+                     ": the recording “%s” can no longer be read (%s); it was "
+                     "journaled with %" G_GUINT64_FORMAT " bytes",
+                     id, path, local_error->message,
+                     authenta_journal_entry_get_size (e)));
+      return FALSE;
+    }
+  if (size != authenta_journal_entry_get_size (e))
+    {
+      g_propagate_error (
+          error, authenta_error_new_full (
+                     AUTHENTA_ERROR_FILE_CHANGED, 0, NULL,
+                     authenta_journal_entry_get_mid (e),
+                     "Journal entry %" G_GINT64_FORMAT
+                     ": the recording “%s” changed since it was journaled "
+                     "(%" G_GUINT64_FORMAT " bytes, was %" G_GUINT64_FORMAT
+                     "); not scanned",
+                     id, path, size, authenta_journal_entry_get_size (e)));
+      return FALSE;
+    }
+  if (g_strcmp0 (sha, authenta_journal_entry_get_sha256 (e)) != 0)
+    {
+      g_propagate_error (
+          error, authenta_error_new_full (
+                     AUTHENTA_ERROR_FILE_CHANGED, 0, NULL,
+                     authenta_journal_entry_get_mid (e),
+                     "Journal entry %" G_GINT64_FORMAT
+                     ": the recording “%s” changed since it was journaled "
+                     "(its SHA-256 differs); not scanned",
+                     id, path));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static AuthentaJournalEntry *
+reload (ScanState *s, GError **error)
+{
+  return authenta_journal_lookup (s->journal, s->id, error);
+}
+
+/* Records the failure in the journal: a transient one leaves the stage,
+ * a permanent one makes the entry FAILED.  A cancellation is not a
+ * failure of the entry: nothing is recorded. */
+static void
+record_failure (AuthentaClient *self, ScanState *s, const GError *failure)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (g_error_matches (failure, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (g_error_matches (failure, AUTHENTA_ERROR, AUTHENTA_ERROR_JOURNAL))
+    return; /* the journal itself failed: it cannot take more */
+  if (!authenta_journal_commit_error (s->journal, s->id, failure,
+                                      !authenta_error_is_transient (failure),
+                                      self->api_key, &error))
+    g_warning ("%s", error->message);
+}
+
+/**
+ * authenta_client_scan_journaled:
+ * @self: a #AuthentaClient
+ * @journal: the journal @entry is in
+ * @entry: an entry claimed by @journal (authenta_journal_add() or
+ *   authenta_journal_claim())
+ * @progress: (nullable) (scope call): called at each stage
+ * @progress_data: data for @progress
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Scans the recording of @entry, or resumes its scan at the stage the
+ * journal says, committing each stage change before the next request: a
+ * kill at any moment leaves the truth on disk, and the next scan of the
+ * entry goes on from there without a second processed record.
+ *
+ * First the file is checked against the journal (size and SHA-256); a
+ * file gone or changed gives %AUTHENTA_ERROR_FILE_CHANGED, naming the
+ * entry, and the entry becomes FAILED.  Then, by stage:
+ * RECORDED: create the record (CREATED, with its mid, upload URL and
+ * expiry), upload (UPLOADED), poll (PROCESSING at the first poll), verdict
+ * (DONE).  CREATED: upload again to the journaled URL while it has more
+ * than a minute left (an unknown expiry: for an hour after the record was
+ * made), else delete the old record (best effort) and create a new one.
+ * UPLOADED, PROCESSING: poll the record; one still `INITED` never got its
+ * file and is uploaded again as CREATED.  FAILED (claimed with
+ * `include_failed`): from the stage it failed at.  DONE: the journaled
+ * verdict, with no request.
+ *
+ * After the verdict the file is deleted when the entry says so.  A
+ * transient failure (authenta_error_is_transient()) leaves the stage as it
+ * was and records the error (code, HTTP status, message: never the key
+ * nor a URL's query) with one more attempt; any other makes the entry
+ * FAILED.  The claim is kept either way: authenta_journal_release() it.
+ *
+ * Returns: (transfer full): the processed record, or %NULL with @error set.
+ *
+ * Since: 0.3
+ */
+AuthentaMedia *
+authenta_client_scan_journaled (AuthentaClient *self, AuthentaJournal *journal,
+                                AuthentaJournalEntry *entry,
+                                AuthentaProgressFunc progress,
+                                gpointer progress_data,
+                                GCancellable *cancellable, GError **error)
+{
+  g_autoptr (AuthentaJournalEntry) e = NULL;
+  g_autoptr (AuthentaMedia) media = NULL; /* the record being worked on */
+  g_autoptr (AuthentaMedia) verdict = NULL;
+  g_autoptr (GError) failure = NULL;
+  ScanState s = { 0 };
+  AuthentaJournalStage stage;
+  gboolean resumed_poll;
+  gulong handler = 0;
+  int fd = -1;
+
+  g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (AUTHENTA_IS_JOURNAL (journal), NULL);
+  g_return_val_if_fail (entry != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  s.journal = journal;
+  s.id = authenta_journal_entry_get_id (entry);
+  s.progress = progress;
+  s.progress_data = progress_data;
+
+  if (!authenta_journal_holds (journal, s.id))
+    {
+      g_propagate_error (error,
+                         authenta_error_new_full (
+                             AUTHENTA_ERROR_JOURNAL, 0, NULL, NULL,
+                             "Journal entry %" G_GINT64_FORMAT
+                             " is not claimed by this journal: claim it first",
+                             s.id));
+      return NULL;
+    }
+  /* The snapshot given may be old: the journal is the truth. */
+  e = reload (&s, error);
+  if (e == NULL)
+    return NULL;
+  stage = authenta_journal_entry_get_stage (e);
+  if (stage == AUTHENTA_JOURNAL_STAGE_DONE)
+    return authenta_media_new_from_json (
+        authenta_journal_entry_get_verdict_json (e), -1, error);
+  if (stage == AUTHENTA_JOURNAL_STAGE_FAILED)
+    stage = authenta_journal_entry_get_failed_stage (e);
+
+  if (!check_file (e, &failure))
+    goto failed;
+
+  s.inner = g_cancellable_new ();
+  if (cancellable)
+    handler
+        = g_cancellable_connect (cancellable, G_CALLBACK (g_cancellable_cancel),
+                                 g_object_ref (s.inner), g_object_unref);
+  fd = authenta_open_for_reading (authenta_journal_entry_get_path (e),
+                                  &failure);
+  if (fd < 0)
+    goto failed;
+  /* Hashed above, opened now: checked again through the descriptor the
+   * upload reads, so that a file swapped in between is not sent. */
+  {
+    struct stat st;
+    if (fstat (fd, &st) != 0
+        || (guint64)st.st_size != authenta_journal_entry_get_size (e))
+      {
+        failure = authenta_error_new_full (
+            AUTHENTA_ERROR_FILE_CHANGED, 0, NULL, NULL,
+            "Journal entry %" G_GINT64_FORMAT
+            ": the recording “%s” changed while it was being checked",
+            s.id, authenta_journal_entry_get_path (e));
+        goto failed;
+      }
+  }
+
+  resumed_poll = stage == AUTHENTA_JOURNAL_STAGE_UPLOADED
+                 || stage == AUTHENTA_JOURNAL_STAGE_PROCESSING;
+  for (;;)
+    {
+      switch (stage)
+        {
+        case AUTHENTA_JOURNAL_STAGE_RECORDED:
+          g_clear_object (&media);
+          media = authenta_client_create_media (
+              self, authenta_journal_entry_get_name (e),
+              authenta_journal_entry_get_content_type (e),
+              authenta_journal_entry_get_size (e),
+              authenta_journal_entry_get_model_type (e), s.inner, &failure);
+          if (media == NULL)
+            goto failed;
+          if (!authenta_journal_commit_created (
+                  journal, s.id, authenta_media_get_mid (media),
+                  authenta_media_get_upload_url (media), expiry_of (media),
+                  &failure))
+            {
+              /* Not journaled: not used, and not left behind. */
+              authenta_client_delete_abandoned (self,
+                                                authenta_media_get_mid (media));
+              goto failed;
+            }
+          if (progress)
+            progress (AUTHENTA_SCAN_STAGE_CREATED, media, 0,
+                      authenta_journal_entry_get_size (e), progress_data);
+          stage = AUTHENTA_JOURNAL_STAGE_CREATED;
+          break;
+
+        case AUTHENTA_JOURNAL_STAGE_CREATED:
+          {
+            g_autoptr (AuthentaMedia) uploaded = NULL;
+
+            if (media == NULL)
+              {
+                g_clear_pointer (&e, authenta_journal_entry_unref);
+                e = reload (&s, &failure);
+                if (e == NULL)
+                  goto failed;
+                if (!upload_url_usable (e))
+                  {
+                    /* Delete first, then forget: a kill in between leaves
+                     * CREATED with a record already gone, which the next
+                     * resume deletes again (a 404, fine) and replaces. */
+                    g_debug ("journal entry %" G_GINT64_FORMAT
+                             ": upload URL of mid %s expired; a new record",
+                             s.id, authenta_journal_entry_get_mid (e));
+                    authenta_client_delete_abandoned (
+                        self, authenta_journal_entry_get_mid (e));
+                    if (!authenta_journal_commit_stage (
+                            journal, s.id, AUTHENTA_JOURNAL_STAGE_RECORDED,
+                            NULL, &failure))
+                      goto failed;
+                    stage = AUTHENTA_JOURNAL_STAGE_RECORDED;
+                    break;
+                  }
+                media = media_from_entry (e, &failure);
+                if (media == NULL)
+                  goto failed;
+              }
+            uploaded = authenta_client_upload_fd (
+                self, media, fd, authenta_journal_entry_get_path (e),
+                on_progress, &s, s.inner, &failure);
+            if (uploaded == NULL)
+              goto failed;
+            g_clear_object (&media);
+            media = g_steal_pointer (&uploaded);
+            stage = AUTHENTA_JOURNAL_STAGE_UPLOADED;
+            resumed_poll = FALSE;
+            break;
+          }
+
+        case AUTHENTA_JOURNAL_STAGE_UPLOADED:
+        case AUTHENTA_JOURNAL_STAGE_PROCESSING:
+          {
+            g_autofree char *mid = NULL;
+
+            if (media)
+              mid = g_strdup (authenta_media_get_mid (media));
+            else
+              {
+                g_clear_pointer (&e, authenta_journal_entry_unref);
+                e = reload (&s, &failure);
+                if (e == NULL)
+                  goto failed;
+                mid = g_strdup (authenta_journal_entry_get_mid (e));
+              }
+            if (resumed_poll)
+              {
+                /* A kill between storage's answer and the commit of
+                 * UPLOADED is not possible (UPLOADED is committed after
+                 * it), but storage may have dropped the file: look once
+                 * before a long wait. */
+                g_autoptr (AuthentaMedia) now = NULL;
+                g_autoptr (GError) get_error = NULL;
+
+                resumed_poll = FALSE;
+                now = authenta_client_get_media (self, mid, s.inner,
+                                                 &get_error);
+                if (now == NULL
+                    && g_error_matches (get_error, AUTHENTA_ERROR,
+                                        AUTHENTA_ERROR_NOT_FOUND))
+                  {
+                    /* The record is gone: no verdict can come from it. */
+                    if (!authenta_journal_commit_stage (
+                            journal, s.id, AUTHENTA_JOURNAL_STAGE_RECORDED,
+                            NULL, &failure))
+                      goto failed;
+                    stage = AUTHENTA_JOURNAL_STAGE_RECORDED;
+                    break;
+                  }
+                if (now == NULL)
+                  {
+                    failure = g_steal_pointer (&get_error);
+                    goto failed;
+                  }
+                if (g_strcmp0 (authenta_media_get_status (now), "INITED") == 0)
+                  {
+                    if (!authenta_journal_commit_stage (
+                            journal, s.id, AUTHENTA_JOURNAL_STAGE_CREATED, NULL,
+                            &failure))
+                      goto failed;
+                    stage = AUTHENTA_JOURNAL_STAGE_CREATED;
+                    break;
+                  }
+              }
+            verdict = authenta_client_wait_for_result (self, mid, on_progress,
+                                                       &s, s.inner, &failure);
+            if (verdict == NULL)
+              goto failed;
+            if (!authenta_journal_commit_done (
+                    journal, s.id, authenta_media_get_mid (verdict),
+                    authenta_media_get_json (verdict), &failure))
+              goto failed;
+            stage = AUTHENTA_JOURNAL_STAGE_DONE;
+            break;
+          }
+
+        case AUTHENTA_JOURNAL_STAGE_DONE:
+          if (authenta_journal_entry_get_delete_after_verdict (e)
+              && g_unlink (authenta_journal_entry_get_path (e)) != 0
+              && errno != ENOENT)
+            g_warning ("Journal entry %" G_GINT64_FORMAT
+                       ": cannot delete “%s” after its verdict: %s",
+                       s.id, authenta_journal_entry_get_path (e),
+                       g_strerror (errno));
+          goto out;
+
+        case AUTHENTA_JOURNAL_STAGE_FAILED:
+        default:
+          stage = AUTHENTA_JOURNAL_STAGE_RECORDED;
+          break;
+        }
+      if (s.commit_error)
+        goto failed;
+    }
+
+failed:
+  if (s.commit_error)
+    {
+      g_clear_error (&failure);
+      failure = g_steal_pointer (&s.commit_error);
+    }
+  g_assert (failure != NULL);
+  record_failure (self, &s, failure);
+  g_propagate_error (error, g_steal_pointer (&failure));
+  g_clear_object (&verdict);
+
+out:
+  if (fd >= 0)
+    close (fd);
+  if (handler)
+    g_cancellable_disconnect (cancellable, handler);
+  g_clear_object (&s.inner);
+  g_clear_error (&s.commit_error);
+  return g_steal_pointer (&verdict);
+}

@@ -1,0 +1,956 @@
+/* AuthentaJournal and authenta_client_scan_journaled(): the journal on real
+ * files in a temporary folder, and scans and resumes against the emulator.
+ * A resume is tested by writing, with SQLite directly, the state a scan
+ * killed at that point would have left.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <authenta/authenta.h>
+
+#include "test-emulator.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define KEY "api_emulator_key"
+
+static TestEmulator *emu;
+
+typedef struct
+{
+  char *dir;  /* the spool folder */
+  char *file; /* a recording in it */
+  AuthentaJournal *journal;
+  AuthentaClient *client;
+} Fixture;
+
+static void
+write_recording (const char *path, gsize size, char fill)
+{
+  g_autofree char *data = g_malloc (size);
+  g_autoptr (GError) error = NULL;
+
+  memset (data, fill, size);
+  memcpy (data,
+          "\0\0\0\x18"
+          "ftypmp42",
+          MIN (size, 12));
+  g_file_set_contents (path, data, size, &error);
+  g_assert_no_error (error);
+}
+
+static AuthentaClient *
+make_client (const char *key)
+{
+  g_autoptr (GError) error = NULL;
+  AuthentaClient *client
+      = authenta_client_new (test_emulator_get_base_url (emu), key, &error);
+
+  g_assert_no_error (error);
+  authenta_client_set_retry_policy (client, 2, 5, 20, 0.5);
+  authenta_client_set_poll_policy (client, 10, 1.5, 40, 10000);
+  authenta_client_set_timeouts (client, 2000, 5000, 5000);
+  return client;
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("authenta-journal-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->file = g_build_filename (f->dir, "clip.mp4", NULL);
+  write_recording (f->file, 4096, 'a');
+  f->journal = authenta_journal_open (f->dir, &error);
+  g_assert_no_error (error);
+  test_emulator_reset (emu);
+  f->client = make_client (KEY);
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL)
+    return;
+  g_chmod (dir, 0700);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *p = g_build_filename (dir, name, NULL);
+      if (g_file_test (p, G_FILE_TEST_IS_DIR))
+        remove_tree (p);
+      else
+        g_unlink (p);
+    }
+  g_rmdir (dir);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_clear_object (&f->journal);
+  g_clear_object (&f->client);
+  remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->file);
+}
+
+/* SQL on the journal's file, as another process (or a killed scan)
+ * would leave it. */
+static void
+run_sql (const char *dir, const char *sql)
+{
+  g_autofree char *path
+      = g_build_filename (dir, AUTHENTA_JOURNAL_FILE_NAME, NULL);
+  sqlite3 *db = NULL;
+  char *msg = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  if (sqlite3_exec (db, sql, NULL, NULL, &msg) != SQLITE_OK)
+    g_error ("%s: %s", sql, msg);
+  sqlite3_close (db);
+}
+
+static AuthentaJournalEntry *
+add_entry (Fixture *f, const char *path, gboolean delete_after)
+{
+  g_autoptr (GError) error = NULL;
+  AuthentaJournalEntry *e = authenta_journal_add (
+      f->journal, path, NULL, "video/mp4", NULL, delete_after, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (e);
+  return e;
+}
+
+/* ---- the journal itself ---- */
+
+static void
+test_round_trip (Fixture *f, gconstpointer data)
+{
+  g_autoptr (AuthentaJournalEntry) e = add_entry (f, f->file, TRUE);
+  g_autoptr (AuthentaJournalEntry) found = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *second = g_build_filename (f->dir, "second.mp4", NULL);
+  g_autoptr (AuthentaJournalEntry) e2 = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  write_recording (second, 10, 'b');
+  e2 = add_entry (f, second, FALSE);
+
+  g_assert_cmpint (authenta_journal_entry_get_id (e), >, 0);
+  g_assert_cmpstr (authenta_journal_entry_get_path (e), ==, f->file);
+  g_assert_cmpstr (authenta_journal_entry_get_name (e), ==, "clip.mp4");
+  g_assert_cmpstr (authenta_journal_entry_get_content_type (e), ==,
+                   "video/mp4");
+  g_assert_cmpstr (authenta_journal_entry_get_model_type (e), ==, "DF-1");
+  g_assert_cmpuint (authenta_journal_entry_get_size (e), ==, 4096);
+  g_assert_cmpuint (strlen (authenta_journal_entry_get_sha256 (e)), ==, 64);
+  g_assert_cmpint (authenta_journal_entry_get_stage (e), ==,
+                   AUTHENTA_JOURNAL_STAGE_RECORDED);
+  g_assert_null (authenta_journal_entry_get_mid (e));
+  g_assert_null (authenta_journal_entry_get_verdict_json (e));
+  g_assert_true (authenta_journal_entry_get_delete_after_verdict (e));
+  g_assert_false (authenta_journal_entry_get_delete_after_verdict (e2));
+  g_assert_cmpint (ABS (authenta_journal_entry_get_created (e) - now), <=, 2);
+  g_assert_cmpstr (
+      authenta_journal_stage_to_string (authenta_journal_entry_get_stage (e)),
+      ==, "recorded");
+
+  list = authenta_journal_list (f->journal, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 2);
+  g_assert_cmpint (authenta_journal_entry_get_id (list->pdata[0]), ==,
+                   authenta_journal_entry_get_id (e));
+  g_assert_cmpint (authenta_journal_entry_get_id (list->pdata[1]), ==,
+                   authenta_journal_entry_get_id (e2));
+  g_assert_cmpstr (authenta_journal_entry_get_sha256 (list->pdata[1]), !=,
+                   authenta_journal_entry_get_sha256 (e));
+
+  found = authenta_journal_lookup (f->journal,
+                                   authenta_journal_entry_get_id (e), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (authenta_journal_entry_get_sha256 (found), ==,
+                   authenta_journal_entry_get_sha256 (e));
+
+  g_assert_true (authenta_journal_forget (
+      f->journal, authenta_journal_entry_get_id (e), &error));
+  g_assert_no_error (error);
+  g_assert_null (authenta_journal_lookup (
+      f->journal, authenta_journal_entry_get_id (e), &error));
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_JOURNAL);
+  g_clear_error (&error);
+  g_clear_pointer (&list, g_ptr_array_unref);
+  list = authenta_journal_list (f->journal, TRUE, &error);
+  g_assert_cmpuint (list->len, ==, 1);
+  /* The file is the caller's: forgetting does not delete it. */
+  g_assert_true (g_file_test (f->file, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_reopen_keeps_entries (Fixture *f, gconstpointer data)
+{
+  g_autoptr (AuthentaJournalEntry) e = add_entry (f, f->file, FALSE);
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *db
+      = g_build_filename (f->dir, AUTHENTA_JOURNAL_FILE_NAME, NULL);
+  GStatBuf st;
+
+  g_assert_cmpstr (authenta_journal_get_path (f->journal), ==, db);
+  g_clear_object (&f->journal);
+  f->journal = authenta_journal_open (f->dir, &error);
+  g_assert_no_error (error);
+  list = authenta_journal_list (f->journal, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpstr (authenta_journal_entry_get_sha256 (list->pdata[0]), ==,
+                   authenta_journal_entry_get_sha256 (e));
+  /* The file holds upload URLs: the owner's only. */
+  g_assert_cmpint (g_stat (db, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+}
+
+static void
+test_new_dir_is_private (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *base = g_dir_make_tmp ("authenta-journal-XXXXXX", &error);
+  g_autofree char *dir = g_build_filename (base, "a", "spool", NULL);
+  g_autoptr (AuthentaJournal) j = NULL;
+  GStatBuf st;
+
+  j = authenta_journal_open (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  g_clear_object (&j);
+  remove_tree (base);
+}
+
+static void
+test_wal_mode (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path
+      = g_build_filename (f->dir, AUTHENTA_JOURNAL_FILE_NAME, NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (
+      sqlite3_prepare_v2 (db, "PRAGMA journal_mode", -1, &stmt, NULL), ==,
+      SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *)sqlite3_column_text (stmt, 0), ==, "wal");
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (
+      sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==,
+      SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==,
+                   AUTHENTA_JOURNAL_SCHEMA_VERSION);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+/* Journals that cannot be opened: each a clear error naming the file. */
+typedef enum
+{
+  BAD_NEWER_SCHEMA,
+  BAD_GARBAGE,
+  BAD_READ_ONLY_DIR,
+} Bad;
+
+typedef struct
+{
+  const char *name;
+  Bad bad;
+  const char *text; /* in the message, beside the file's path */
+} BadRow;
+
+static const BadRow bad_rows[] = {
+  { "newer-schema", BAD_NEWER_SCHEMA, "newer than this library" },
+  { "garbage-bytes", BAD_GARBAGE, "not a journal" },
+  { "read-only-dir", BAD_READ_ONLY_DIR, "must be writable" },
+};
+
+static void
+test_open_refuses (gconstpointer data)
+{
+  const BadRow *row = data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("authenta-journal-XXXXXX", &error);
+  g_autofree char *db
+      = g_build_filename (dir, AUTHENTA_JOURNAL_FILE_NAME, NULL);
+  g_autoptr (AuthentaJournal) j = NULL;
+
+  switch (row->bad)
+    {
+    case BAD_NEWER_SCHEMA:
+      g_clear_object (&j);
+      j = authenta_journal_open (dir, &error);
+      g_assert_no_error (error);
+      g_clear_object (&j);
+      run_sql (dir, "PRAGMA user_version = 99");
+      break;
+    case BAD_GARBAGE:
+      {
+        char garbage[8192];
+        for (gsize i = 0; i < sizeof garbage; i++)
+          garbage[i] = (char)(i * 7 + 3);
+        g_file_set_contents (db, garbage, sizeof garbage, &error);
+        g_assert_no_error (error);
+        break;
+      }
+    case BAD_READ_ONLY_DIR:
+      if (geteuid () == 0)
+        {
+          g_test_skip ("root writes anywhere");
+          remove_tree (dir);
+          return;
+        }
+      g_chmod (dir, 0500);
+      break;
+    }
+  j = authenta_journal_open (dir, &error);
+  g_assert_null (j);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_JOURNAL);
+  g_assert_nonnull (strstr (error->message, db));
+  g_assert_nonnull (strstr (error->message, row->text));
+  g_test_message ("%s", error->message);
+  remove_tree (dir);
+}
+
+static GPtrArray *
+add_many (Fixture *f, guint n)
+{
+  GPtrArray *ids = g_ptr_array_new ();
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *p = g_strdup_printf ("%s/rec-%u.mp4", f->dir, i);
+      g_autoptr (AuthentaJournalEntry) e = NULL;
+
+      write_recording (p, 100 + i, 'c');
+      e = add_entry (f, p, FALSE);
+      /* Free for anyone: as left by a recorder that handed it over. */
+      authenta_journal_release (f->journal, authenta_journal_entry_get_id (e));
+      g_ptr_array_add (ids,
+                       GINT_TO_POINTER (authenta_journal_entry_get_id (e)));
+    }
+  return ids;
+}
+
+static void
+test_claim_two_objects (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) ids = add_many (f, 10);
+  g_autoptr (AuthentaJournal) other = NULL;
+  g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  guint mine = 0, theirs = 0;
+
+  other = authenta_journal_open (f->dir, &error);
+  g_assert_no_error (error);
+  for (guint round = 0; round < 20; round++)
+    {
+      AuthentaJournal *j = round % 2 ? other : f->journal;
+      g_autoptr (AuthentaJournalEntry) e
+          = authenta_journal_claim (j, 0, FALSE, &error);
+
+      g_assert_no_error (error);
+      if (e == NULL)
+        continue;
+      g_assert_false (g_hash_table_contains (
+          seen, GINT_TO_POINTER (authenta_journal_entry_get_id (e))));
+      g_hash_table_add (seen,
+                        GINT_TO_POINTER (authenta_journal_entry_get_id (e)));
+      if (j == other)
+        theirs++;
+      else
+        mine++;
+    }
+  g_assert_cmpuint (g_hash_table_size (seen), ==, ids->len);
+  g_assert_cmpuint (mine, ==, 5);
+  g_assert_cmpuint (theirs, ==, 5);
+  /* Held by a live object: not claimed by id either. */
+  g_assert_null (authenta_journal_claim (
+      f->journal, GPOINTER_TO_INT (ids->pdata[1]), FALSE, &error));
+  g_assert_no_error (error);
+  /* Released: free again. */
+  authenta_journal_release (other, GPOINTER_TO_INT (ids->pdata[1]));
+  {
+    g_autoptr (AuthentaJournalEntry) e = authenta_journal_claim (
+        f->journal, GPOINTER_TO_INT (ids->pdata[1]), FALSE, &error);
+    g_assert_nonnull (e);
+  }
+  /* An object that goes away gives up its claims. */
+  g_clear_object (&other);
+  {
+    g_autoptr (AuthentaJournalEntry) e = authenta_journal_claim (
+        f->journal, GPOINTER_TO_INT (ids->pdata[3]), FALSE, &error);
+    g_assert_nonnull (e);
+  }
+}
+
+/* A child process claims as fast as it can while the parent does too:
+ * every entry is claimed once, by one of them. */
+static void
+test_claim_forked_child (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) ids = add_many (f, 40);
+  g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  int fds[2], ready[2];
+  pid_t pid;
+  int status;
+  gint64 id;
+  char c;
+  guint child_claims = 0, parent_claims = 0;
+
+  g_assert_cmpint (pipe (fds), ==, 0);
+  g_assert_cmpint (pipe (ready), ==, 0);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      AuthentaJournal *j;
+      AuthentaJournalEntry *e;
+
+      close (fds[0]);
+      close (ready[0]);
+      j = authenta_journal_open (f->dir, NULL);
+      if (j == NULL)
+        _exit (3);
+      /* Both start claiming at the same moment. */
+      if (write (ready[1], "r", 1) != 1)
+        _exit (4);
+      close (ready[1]);
+      while ((e = authenta_journal_claim (j, 0, FALSE, NULL)) != NULL)
+        {
+          id = authenta_journal_entry_get_id (e);
+          if (write (fds[1], &id, sizeof id) != sizeof id)
+            _exit (4);
+          authenta_journal_entry_unref (e);
+          g_usleep (500);
+        }
+      /* Claims held until the process ends: not released here, so that
+       * the parent cannot claim them after the child finishes. */
+      _exit (0);
+    }
+  close (fds[1]);
+  close (ready[1]);
+  g_assert_cmpint (read (ready[0], &c, 1), ==, 1);
+  close (ready[0]);
+  for (;;)
+    {
+      g_autoptr (AuthentaJournalEntry) e
+          = authenta_journal_claim (f->journal, 0, FALSE, &error);
+      g_assert_no_error (error);
+      if (e == NULL)
+        break;
+      id = authenta_journal_entry_get_id (e);
+      g_assert_false (g_hash_table_contains (seen, GINT_TO_POINTER (id)));
+      g_hash_table_add (seen, GINT_TO_POINTER (id));
+      parent_claims++;
+      g_usleep (500);
+    }
+  while (read (fds[0], &id, sizeof id) == sizeof id)
+    {
+      g_assert_false (g_hash_table_contains (seen, GINT_TO_POINTER (id)));
+      g_hash_table_add (seen, GINT_TO_POINTER (id));
+      child_claims++;
+    }
+  close (fds[0]);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_test_message ("parent %u, child %u", parent_claims, child_claims);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, ids->len);
+  /* Both really competed. */
+  g_assert_cmpuint (child_claims, >, 0);
+  g_assert_cmpuint (parent_claims, >, 0);
+}
+
+/* A process that claimed an entry and died (SIGKILL, a crash): its claim
+ * is taken over at once, with no wait for the lease. */
+static void
+test_claim_dead_owner (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) ids = add_many (f, 1);
+  g_autoptr (AuthentaJournalEntry) e = NULL;
+  g_autoptr (GError) error = NULL;
+  pid_t pid;
+  int status;
+  int go[2];
+  char c;
+
+  g_assert_cmpint (pipe (go), ==, 0);
+  pid = fork ();
+  if (pid == 0)
+    {
+      AuthentaJournal *j = authenta_journal_open (f->dir, NULL);
+      AuthentaJournalEntry *mine
+          = j ? authenta_journal_claim (j, 0, FALSE, NULL) : NULL;
+      close (go[0]);
+      if (write (go[1], mine ? "y" : "n", 1) != 1)
+        _exit (4);
+      pause (); /* killed while holding it */
+      _exit (0);
+    }
+  close (go[1]);
+  g_assert_cmpint (read (go[0], &c, 1), ==, 1);
+  g_assert_cmpint (c, ==, 'y');
+  /* Alive: not claimed. */
+  g_assert_null (authenta_journal_claim (f->journal, 0, FALSE, &error));
+  g_assert_no_error (error);
+  kill (pid, SIGKILL);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  close (go[0]);
+  e = authenta_journal_claim (f->journal, 0, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (e);
+  g_assert_cmpint (authenta_journal_entry_get_id (e), ==,
+                   GPOINTER_TO_INT (ids->pdata[0]));
+}
+
+static void
+test_prune_keeps_unfinished (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) ids = add_many (f, 3);
+  g_autoptr (GPtrArray) left = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *sql = g_strdup_printf (
+      "UPDATE entries SET stage = 'done', updated = updated - 100 WHERE id = "
+      "%d; UPDATE entries SET stage = 'failed', updated = updated - 100 "
+      "WHERE id = %d; UPDATE entries SET updated = updated - 100 WHERE id = %d",
+      GPOINTER_TO_INT (ids->pdata[0]), GPOINTER_TO_INT (ids->pdata[1]),
+      GPOINTER_TO_INT (ids->pdata[2]));
+
+  run_sql (f->dir, sql);
+  g_assert_cmpuint (authenta_journal_prune (f->journal, 1000, &error), ==, 0);
+  g_assert_cmpuint (authenta_journal_prune (f->journal, 50, &error), ==, 1);
+  g_assert_no_error (error);
+  left = authenta_journal_list (f->journal, TRUE, &error);
+  g_assert_cmpuint (left->len, ==, 2);
+  g_clear_pointer (&left, g_ptr_array_unref);
+  left = authenta_journal_list (f->journal, FALSE, &error);
+  g_assert_cmpuint (left->len, ==, 2); /* failed ones are listed */
+  /* failed is claimed only when asked for */
+  {
+    g_autoptr (AuthentaJournalEntry) a = authenta_journal_claim (
+        f->journal, GPOINTER_TO_INT (ids->pdata[1]), FALSE, &error);
+    g_autoptr (AuthentaJournalEntry) b = authenta_journal_claim (
+        f->journal, GPOINTER_TO_INT (ids->pdata[1]), TRUE, &error);
+    g_assert_null (a);
+    g_assert_nonnull (b);
+  }
+}
+
+/* ---- scans ---- */
+
+static guint
+count_records (AuthentaClient *client, const char *status)
+{
+  g_autoptr (GPtrArray) page = NULL;
+  g_autoptr (GError) error = NULL;
+  guint n = 0;
+
+  page = authenta_client_list_media (client, 100, 0, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < page->len; i++)
+    if (status == NULL
+        || g_strcmp0 (authenta_media_get_status (page->pdata[i]), status) == 0)
+      n++;
+  return n;
+}
+
+static AuthentaJournalEntry *
+lookup (Fixture *f, AuthentaJournalEntry *e)
+{
+  g_autoptr (GError) error = NULL;
+  AuthentaJournalEntry *now = authenta_journal_lookup (
+      f->journal, authenta_journal_entry_get_id (e), &error);
+
+  g_assert_no_error (error);
+  return now;
+}
+
+static void
+test_scan_recorded_to_done (Fixture *f, gconstpointer data)
+{
+  g_autoptr (AuthentaJournalEntry) e = add_entry (f, f->file, TRUE);
+  g_autoptr (AuthentaJournalEntry) after = NULL;
+  g_autoptr (AuthentaMedia) verdict = NULL;
+  g_autoptr (AuthentaMedia) again = NULL;
+  g_autoptr (GError) error = NULL;
+
+  verdict = authenta_client_scan_journaled (f->client, f->journal, e, NULL,
+                                            NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (authenta_media_is_processed (verdict));
+  after = lookup (f, e);
+  g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
+                   AUTHENTA_JOURNAL_STAGE_DONE);
+  g_assert_cmpstr (authenta_journal_entry_get_mid (after), ==,
+                   authenta_media_get_mid (verdict));
+  g_assert_cmpstr (authenta_journal_entry_get_verdict_json (after), ==,
+                   authenta_media_get_json (verdict));
+  g_assert_false (g_file_test (f->file, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (test_emulator_get_count (emu, "create"), ==, 1);
+  g_assert_cmpuint (test_emulator_get_count (emu, "upload"), ==, 1);
+  g_assert_cmpuint (count_records (f->client, NULL), ==, 1);
+  /* Done: the journaled verdict, no request. */
+  again = authenta_client_scan_journaled (f->client, f->journal, after, NULL,
+                                          NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (authenta_media_get_mid (again), ==,
+                   authenta_media_get_mid (verdict));
+  g_assert_cmpuint (test_emulator_get_count (emu, "create"), ==, 1);
+}
+
+typedef enum
+{
+  KILLED_AFTER_CREATE,         /* CREATED, URL valid, nothing uploaded */
+  KILLED_AFTER_CREATE_EXPIRED, /* CREATED, URL expired */
+  KILLED_AFTER_UPLOAD,         /* UPLOADED */
+  KILLED_WHILE_POLLING,        /* PROCESSING */
+  UPLOADED_BUT_NEVER_LANDED,   /* UPLOADED, but the record is INITED */
+} Killed;
+
+typedef struct
+{
+  const char *name;
+  Killed killed;
+  guint creates, uploads, deletes; /* emulator counters after the resume */
+} ResumeRow;
+
+static const ResumeRow resume_rows[] = {
+  /* The test's own create counts as one. */
+  { "created-uploads-to-same-url", KILLED_AFTER_CREATE, 1, 1, 0 },
+  { "created-expired-makes-new-record", KILLED_AFTER_CREATE_EXPIRED, 2, 1, 1 },
+  { "uploaded-only-polls", KILLED_AFTER_UPLOAD, 1, 1, 0 },
+  { "processing-only-polls", KILLED_WHILE_POLLING, 1, 1, 0 },
+  { "uploaded-but-inited-uploads-again", UPLOADED_BUT_NEVER_LANDED, 1, 1, 0 },
+};
+
+static void
+test_scan_resume (Fixture *f, gconstpointer data)
+{
+  const ResumeRow *row = data;
+  g_autoptr (AuthentaJournalEntry) e = add_entry (f, f->file, FALSE);
+  g_autoptr (AuthentaJournalEntry) after = NULL;
+  g_autoptr (AuthentaMedia) created = NULL;
+  g_autoptr (AuthentaMedia) verdict = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *sql = NULL;
+  char *url_sql;
+  const char *stage = "created";
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 expires = now + 3600;
+
+  created = authenta_client_create_media (f->client, "clip.mp4", "video/mp4",
+                                          4096, NULL, NULL, &error);
+  g_assert_no_error (error);
+  if (row->killed == KILLED_AFTER_UPLOAD || row->killed == KILLED_WHILE_POLLING)
+    {
+      g_autoptr (AuthentaMedia) up = authenta_client_upload_file (
+          f->client, created, f->file, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      stage = row->killed == KILLED_AFTER_UPLOAD ? "uploaded" : "processing";
+    }
+  if (row->killed == UPLOADED_BUT_NEVER_LANDED)
+    stage = "uploaded";
+  if (row->killed == KILLED_AFTER_CREATE_EXPIRED)
+    expires = now - 5;
+  url_sql = sqlite3_mprintf ("%Q", authenta_media_get_upload_url (created));
+  sql = g_strdup_printf (
+      "UPDATE entries SET stage = '%s', mid = '%s', upload_url = %s,"
+      " upload_expires = %" G_GINT64_FORMAT ", mid_time = %" G_GINT64_FORMAT
+      " WHERE id = %" G_GINT64_FORMAT,
+      stage, authenta_media_get_mid (created), url_sql, expires, now,
+      authenta_journal_entry_get_id (e));
+  sqlite3_free (url_sql);
+  run_sql (f->dir, sql);
+
+  verdict = authenta_client_scan_journaled (f->client, f->journal, e, NULL,
+                                            NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (authenta_media_is_processed (verdict));
+  g_assert_cmpuint (test_emulator_get_count (emu, "create"), ==, row->creates);
+  g_assert_cmpuint (test_emulator_get_count (emu, "upload"), ==, row->uploads);
+  g_assert_cmpuint (test_emulator_get_count (emu, "delete"), ==, row->deletes);
+  /* Exactly one record, processed: never two for one recording. */
+  g_assert_cmpuint (count_records (f->client, NULL), ==, 1);
+  g_assert_cmpuint (count_records (f->client, "PROCESSED"), ==, 1);
+  if (row->creates == 1)
+    g_assert_cmpstr (authenta_media_get_mid (verdict), ==,
+                     authenta_media_get_mid (created));
+  else
+    g_assert_cmpstr (authenta_media_get_mid (verdict), !=,
+                     authenta_media_get_mid (created));
+  after = lookup (f, e);
+  g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
+                   AUTHENTA_JOURNAL_STAGE_DONE);
+  g_assert_cmpstr (authenta_journal_entry_get_mid (after), ==,
+                   authenta_media_get_mid (verdict));
+  g_assert_true (g_file_test (f->file, G_FILE_TEST_EXISTS)); /* kept */
+}
+
+typedef enum
+{
+  CHANGE_SIZE,
+  CHANGE_CONTENT, /* same size, other bytes */
+  CHANGE_DELETED,
+} Change;
+
+typedef struct
+{
+  const char *name;
+  Change change;
+  const char *text;
+} ChangeRow;
+
+static const ChangeRow change_rows[] = {
+  { "size", CHANGE_SIZE, "changed since it was journaled" },
+  { "content", CHANGE_CONTENT, "SHA-256 differs" },
+  { "deleted", CHANGE_DELETED, "can no longer be read" },
+};
+
+static void
+test_scan_file_changed (Fixture *f, gconstpointer data)
+{
+  const ChangeRow *row = data;
+  g_autoptr (AuthentaJournalEntry) e = add_entry (f, f->file, TRUE);
+  g_autoptr (AuthentaJournalEntry) after = NULL;
+  g_autoptr (AuthentaMedia) verdict = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+
+  switch (row->change)
+    {
+    case CHANGE_SIZE:
+      write_recording (f->file, 5000, 'a');
+      break;
+    case CHANGE_CONTENT:
+      write_recording (f->file, 4096, 'z');
+      break;
+    case CHANGE_DELETED:
+      g_unlink (f->file);
+      break;
+    }
+  verdict = authenta_client_scan_journaled (f->client, f->journal, e, NULL,
+                                            NULL, NULL, &error);
+  g_assert_null (verdict);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_FILE_CHANGED);
+  name = g_strdup_printf ("Journal entry %" G_GINT64_FORMAT,
+                          authenta_journal_entry_get_id (e));
+  g_assert_nonnull (strstr (error->message, name));
+  g_assert_nonnull (strstr (error->message, f->file));
+  g_assert_nonnull (strstr (error->message, row->text));
+  after = lookup (f, e);
+  g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
+                   AUTHENTA_JOURNAL_STAGE_FAILED);
+  g_assert_cmpstr (authenta_journal_entry_get_error_code (after), ==,
+                   "file-changed");
+  g_assert_cmpstr (authenta_journal_entry_get_error_message (after), ==,
+                   error->message);
+  g_assert_cmpuint (test_emulator_get_count (emu, "create"), ==, 0);
+  if (row->change != CHANGE_DELETED)
+    g_assert_true (g_file_test (f->file, G_FILE_TEST_EXISTS));
+}
+
+typedef struct
+{
+  const char *name;
+  const char *key;
+  const char *fault;          /* a fault queued before the scan, or NULL */
+  int code;                   /* AuthentaError */
+  AuthentaJournalStage stage; /* after the scan */
+  const char *error_code;
+  guint http_status;
+  gboolean transient;
+} FailRow;
+
+static const FailRow fail_rows[] = {
+  { "create-503-keeps-recorded", KEY,
+    "{\"route\":\"create\",\"action\":\"status\",\"status\":503,\"count\":2}",
+    AUTHENTA_ERROR_SERVER, AUTHENTA_JOURNAL_STAGE_RECORDED, "server", 503,
+    TRUE },
+  { "upload-503-keeps-created", KEY,
+    "{\"route\":\"upload\",\"action\":\"status\",\"status\":503,\"count\":2}",
+    AUTHENTA_ERROR_SERVER, AUTHENTA_JOURNAL_STAGE_CREATED, "server", 503,
+    TRUE },
+  { "wrong-key-fails", "api_not_a_key_of_this_service", NULL,
+    AUTHENTA_ERROR_INVALID_API_KEY, AUTHENTA_JOURNAL_STAGE_FAILED,
+    "invalid-api-key", 401, FALSE },
+  { "402-fails", KEY,
+    "{\"route\":\"create\",\"action\":\"status\",\"status\":402}",
+    AUTHENTA_ERROR_INSUFFICIENT_BALANCE, AUTHENTA_JOURNAL_STAGE_FAILED,
+    "insufficient-balance", 402, FALSE },
+};
+
+static void
+test_scan_failure (Fixture *f, gconstpointer data)
+{
+  const FailRow *row = data;
+  g_autoptr (AuthentaJournalEntry) e = add_entry (f, f->file, TRUE);
+  g_autoptr (AuthentaJournalEntry) after = NULL;
+  g_autoptr (AuthentaClient) client = make_client (row->key);
+  g_autoptr (AuthentaMedia) verdict = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (row->fault)
+    test_emulator_add_fault (emu, row->fault);
+  verdict = authenta_client_scan_journaled (client, f->journal, e, NULL, NULL,
+                                            NULL, &error);
+  g_assert_null (verdict);
+  g_assert_error (error, AUTHENTA_ERROR, row->code);
+  g_assert_cmpint (authenta_error_is_transient (error), ==, row->transient);
+  after = lookup (f, e);
+  g_assert_cmpint (authenta_journal_entry_get_stage (after), ==, row->stage);
+  g_assert_cmpuint (authenta_journal_entry_get_attempts (after), ==, 1);
+  g_assert_cmpstr (authenta_journal_entry_get_error_code (after), ==,
+                   row->error_code);
+  g_assert_cmpuint (authenta_journal_entry_get_http_status (after), ==,
+                    row->http_status);
+  g_assert_nonnull (authenta_journal_entry_get_error_message (after));
+  /* Never the key, never a URL's query. */
+  g_assert_null (
+      strstr (authenta_journal_entry_get_error_message (after), row->key));
+  g_assert_null (
+      strstr (authenta_journal_entry_get_error_message (after), "X-Amz"));
+  g_assert_true (g_file_test (f->file, G_FILE_TEST_EXISTS));
+
+  if (row->transient)
+    {
+      /* Once the service is back (the fault covers exactly the retries
+       * of one call), the same entry finishes, with one record. */
+      g_clear_error (&error);
+      g_clear_pointer (&after, authenta_journal_entry_unref);
+      verdict = authenta_client_scan_journaled (client, f->journal, e, NULL,
+                                                NULL, NULL, &error);
+      g_assert_no_error (error);
+      after = lookup (f, e);
+      g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
+                       AUTHENTA_JOURNAL_STAGE_DONE);
+      g_assert_cmpuint (count_records (client, "PROCESSED"), ==, 1);
+    }
+}
+
+static void
+test_scan_needs_claim (Fixture *f, gconstpointer data)
+{
+  g_autoptr (AuthentaJournalEntry) e = add_entry (f, f->file, FALSE);
+  g_autoptr (AuthentaMedia) verdict = NULL;
+  g_autoptr (GError) error = NULL;
+
+  authenta_journal_release (f->journal, authenta_journal_entry_get_id (e));
+  verdict = authenta_client_scan_journaled (f->client, f->journal, e, NULL,
+                                            NULL, NULL, &error);
+  g_assert_null (verdict);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_JOURNAL);
+  g_assert_cmpuint (test_emulator_get_count (emu, "create"), ==, 0);
+}
+
+static void
+test_error_is_transient (void)
+{
+  static const struct
+  {
+    GQuark domain;
+    int code;
+    gboolean transient;
+  } rows[] = {
+    { 0, AUTHENTA_ERROR_NETWORK, TRUE },
+    { 0, AUTHENTA_ERROR_SERVER, TRUE },
+    { 0, AUTHENTA_ERROR_TIMEOUT, TRUE },
+    { 0, AUTHENTA_ERROR_RATE_LIMITED, TRUE },
+    { 0, AUTHENTA_ERROR_NO_SERVICE, TRUE },
+    { 0, AUTHENTA_ERROR_PROTOCOL, TRUE },
+    { 0, AUTHENTA_ERROR_INVALID_API_KEY, FALSE },
+    { 0, AUTHENTA_ERROR_FORBIDDEN, FALSE },
+    { 0, AUTHENTA_ERROR_INSUFFICIENT_BALANCE, FALSE },
+    { 0, AUTHENTA_ERROR_BAD_REQUEST, FALSE },
+    { 0, AUTHENTA_ERROR_UNSUPPORTED_MEDIA, FALSE },
+    { 0, AUTHENTA_ERROR_PROCESSING_FAILED, FALSE },
+    { 0, AUTHENTA_ERROR_TLS, FALSE },
+    { 0, AUTHENTA_ERROR_FILE_CHANGED, FALSE },
+    { 0, AUTHENTA_ERROR_JOURNAL, FALSE },
+    { 1, G_IO_ERROR_CANCELLED, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autoptr (GError) error = g_error_new_literal (
+          rows[i].domain ? G_IO_ERROR : AUTHENTA_ERROR, rows[i].code, "x");
+      g_assert_cmpint (authenta_error_is_transient (error), ==,
+                       rows[i].transient);
+    }
+  g_assert_false (authenta_error_is_transient (NULL));
+}
+
+#define ADD(path, func)                                                        \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+int
+main (int argc, char **argv)
+{
+  int rc;
+
+  g_test_init (&argc, &argv, NULL);
+  emu = test_emulator_start ("--processing-time", "0.05", NULL);
+
+  ADD ("/journal/add-list-lookup-forget", test_round_trip);
+  ADD ("/journal/reopen-keeps-entries-in-a-0600-file",
+       test_reopen_keeps_entries);
+  g_test_add_func ("/journal/new-folder-is-0700", test_new_dir_is_private);
+  ADD ("/journal/wal-mode-and-schema-version", test_wal_mode);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_rows); i++)
+    {
+      g_autofree char *p
+          = g_strdup_printf ("/journal/open-refuses/%s", bad_rows[i].name);
+      g_test_add_data_func (p, &bad_rows[i], test_open_refuses);
+    }
+  ADD ("/journal/claim/two-objects-never-share", test_claim_two_objects);
+  ADD ("/journal/claim/forked-child-never-shares", test_claim_forked_child);
+  ADD ("/journal/claim/dead-owner-taken-over", test_claim_dead_owner);
+  ADD ("/journal/prune-keeps-unfinished", test_prune_keeps_unfinished);
+  g_test_add_func ("/journal/error-is-transient", test_error_is_transient);
+  ADD ("/journal/scan/recorded-to-done", test_scan_recorded_to_done);
+  ADD ("/journal/scan/needs-a-claim", test_scan_needs_claim);
+  for (guint i = 0; i < G_N_ELEMENTS (resume_rows); i++)
+    {
+      g_autofree char *p
+          = g_strdup_printf ("/journal/scan/resume/%s", resume_rows[i].name);
+      g_test_add (p, Fixture, &resume_rows[i], fixture_setup, test_scan_resume,
+                  fixture_teardown);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (change_rows); i++)
+    {
+      g_autofree char *p = g_strdup_printf (
+          "/journal/scan/file-changed-fails/%s", change_rows[i].name);
+      g_test_add (p, Fixture, &change_rows[i], fixture_setup,
+                  test_scan_file_changed, fixture_teardown);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (fail_rows); i++)
+    {
+      g_autofree char *p
+          = g_strdup_printf ("/journal/scan/failure/%s", fail_rows[i].name);
+      g_test_add (p, Fixture, &fail_rows[i], fixture_setup, test_scan_failure,
+                  fixture_teardown);
+    }
+
+  rc = g_test_run ();
+  test_emulator_stop (emu);
+  return rc;
+}
