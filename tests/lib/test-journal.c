@@ -783,7 +783,8 @@ typedef struct
 
 static const FailRow fail_rows[] = {
   { "create-503-keeps-recorded", KEY,
-    "{\"route\":\"create\",\"action\":\"status\",\"status\":503,\"count\":2}",
+    "{\"route\":\"create\",\"action\":\"status\",\"status\":503,\"count\":2,"
+    "\"message\":\"overloaded, key " KEY " refused\"}",
     AUTHENTA_ERROR_SERVER, AUTHENTA_JOURNAL_STAGE_RECORDED, "server", 503,
     TRUE },
   { "upload-503-keeps-created", KEY,
@@ -829,6 +830,10 @@ test_scan_failure (Fixture *f, gconstpointer data)
       strstr (authenta_journal_entry_get_error_message (after), row->key));
   g_assert_null (
       strstr (authenta_journal_entry_get_error_message (after), "X-Amz"));
+  /* The service repeated the key: the message is kept, the key is not. */
+  if (row->fault && strstr (row->fault, KEY))
+    g_assert_nonnull (strstr (authenta_journal_entry_get_error_message (after),
+                              "[redacted]"));
   g_assert_true (g_file_test (f->file, G_FILE_TEST_EXISTS));
 
   if (row->transient)
