@@ -618,6 +618,60 @@ test_scan_recorded_to_done (Fixture *f, gconstpointer data)
   g_assert_cmpuint (test_emulator_get_count (emu, "create"), ==, 1);
 }
 
+/* At each upload progress: the record being uploaded to is the one on
+ * disk already. */
+typedef struct
+{
+  Fixture *f;
+  gint64 id;
+  guint checked;
+} UploadCheck;
+
+static void
+check_mid_journaled (AuthentaScanStage stage, AuthentaMedia *media,
+                     guint64 sent, guint64 total, gpointer user_data)
+{
+  UploadCheck *c = user_data;
+  g_autoptr (AuthentaJournalEntry) now = NULL;
+
+  if (stage != AUTHENTA_SCAN_STAGE_UPLOADING)
+    return;
+  now = authenta_journal_lookup (c->f->journal, c->id, NULL);
+  g_assert_nonnull (now);
+  g_assert_cmpint (authenta_journal_entry_get_stage (now), ==,
+                   AUTHENTA_JOURNAL_STAGE_CREATED);
+  g_assert_cmpstr (authenta_journal_entry_get_mid (now), ==,
+                   authenta_media_get_mid (media));
+  c->checked++;
+}
+
+/* Storage says the URL expired during the upload: the fresh record the
+ * upload makes is journaled (before its PUT), the old one deleted. */
+static void
+test_scan_url_expires_during_upload (Fixture *f, gconstpointer data)
+{
+  g_autoptr (AuthentaJournalEntry) e = add_entry (f, f->file, FALSE);
+  g_autoptr (AuthentaJournalEntry) after = NULL;
+  g_autoptr (AuthentaMedia) verdict = NULL;
+  g_autoptr (GError) error = NULL;
+
+  UploadCheck check = { f, authenta_journal_entry_get_id (e), 0 };
+
+  test_emulator_add_fault (emu, "{\"route\":\"upload\",\"action\":\"expire\"}");
+  verdict = authenta_client_scan_journaled (
+      f->client, f->journal, e, check_mid_journaled, &check, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (check.checked, >=, 2); /* both PUTs */
+  g_assert_cmpuint (test_emulator_get_count (emu, "create"), ==, 2);
+  g_assert_cmpuint (test_emulator_get_count (emu, "delete"), ==, 1);
+  g_assert_cmpuint (count_records (f->client, NULL), ==, 1);
+  after = lookup (f, e);
+  g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
+                   AUTHENTA_JOURNAL_STAGE_DONE);
+  g_assert_cmpstr (authenta_journal_entry_get_mid (after), ==,
+                   authenta_media_get_mid (verdict));
+}
+
 typedef enum
 {
   KILLED_AFTER_CREATE,         /* CREATED, URL valid, nothing uploaded */
@@ -933,6 +987,8 @@ main (int argc, char **argv)
   g_test_add_func ("/journal/error-is-transient", test_error_is_transient);
   ADD ("/journal/scan/recorded-to-done", test_scan_recorded_to_done);
   ADD ("/journal/scan/needs-a-claim", test_scan_needs_claim);
+  ADD ("/journal/scan/url-expired-during-upload-journals-new-record",
+       test_scan_url_expires_during_upload);
   for (guint i = 0; i < G_N_ELEMENTS (resume_rows); i++)
     {
       g_autofree char *p
