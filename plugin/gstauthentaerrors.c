@@ -278,6 +278,17 @@ describe_service_problem (const GError *error,
                            "of media. Send MP4, QuickTime, WebM, JPEG or "
                            "PNG.");
           break;
+        case AUTHENTA_ERROR_JOURNAL:
+          code = GST_RESOURCE_ERROR_OPEN_READ_WRITE;
+          what = g_strdup ("The scan journal (spool-dir) cannot be used (the "
+                           "details name the file). Check that its folder is "
+                           "writable and its disk not full.");
+          break;
+        case AUTHENTA_ERROR_FILE_CHANGED:
+          code = GST_RESOURCE_ERROR_NOT_FOUND;
+          what = g_strdup ("The recording was removed or changed after it "
+                           "was journaled, so it was not scanned.");
+          break;
         default:
           break;
         }
