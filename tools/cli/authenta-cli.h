@@ -26,6 +26,7 @@ typedef enum
   CLI_EXIT_TIMEOUT = 6,
   CLI_EXIT_PROCESSING_FAILED = 7,
   CLI_EXIT_NOT_FOUND = 8,
+  CLI_EXIT_SPOOLED = 9, /* --spool-dir: a passing failure left it journaled */
   CLI_EXIT_INTERRUPTED = 130, /* 128 + SIGINT, as shells report it */
 } CliExit;
 
@@ -95,9 +96,10 @@ void cli_print_table_row (AuthentaMedia *media);
 CliExit cli_exit_for_record (AuthentaMedia *media);
 
 /* cli-spool.c */
-char *cli_spool_to_temp_file (int fd, const char *what, int *out_fd,
-                              GError **error);
+char *cli_spool_to_temp_file (int fd, const char *dir, const char *what,
+                              int *out_fd, GError **error);
 void cli_spool_forget (const char *path);
+void cli_spool_keep (const char *path);
 void cli_install_signal_cleanup (void);
 void cli_note_progress_line (gboolean drawn);
 
@@ -106,5 +108,12 @@ int cli_cmd_scan (int argc, char **argv);
 int cli_cmd_get (int argc, char **argv);
 int cli_cmd_list (int argc, char **argv);
 int cli_cmd_delete (int argc, char **argv);
+int cli_cmd_spool (int argc, char **argv);
+
+/* cli-journal.c: --spool-dir, shared by scan and spool. */
+const char *cli_spool_dir_setting (const char *option_value);
+AuthentaJournal *cli_open_journal (const char *command, const char *dir,
+                                   gboolean must_exist, int *out_exit);
+void cli_report_spooled (const char *label, gint64 id, const GError *error);
 
 G_END_DECLS

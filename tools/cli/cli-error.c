@@ -27,6 +27,10 @@ cli_error_exit_code (const GError *error)
         case AUTHENTA_ERROR_INVALID_ARGUMENT:
           return CLI_EXIT_USAGE;
         case AUTHENTA_ERROR_UNSUPPORTED_MEDIA:
+        /* Both are about local files: the journal's database, or the
+         * recording it names. */
+        case AUTHENTA_ERROR_JOURNAL:
+        case AUTHENTA_ERROR_FILE_CHANGED:
           return CLI_EXIT_LOCAL_FILE;
         case AUTHENTA_ERROR_BAD_REQUEST:
         case AUTHENTA_ERROR_SERVER:
@@ -200,6 +204,15 @@ hint_for (const CliErrorContext *ctx, const GError *error)
           return g_strdup ("the service takes " CLI_TYPES_TEXT
                            " files; give --content-type if the file is one "
                            "of those");
+        case AUTHENTA_ERROR_JOURNAL:
+          /* The library's message names the file or the entry and what is
+           * wrong with it; only the setting to look at is ours. */
+          return g_strdup ("check the folder given with --spool-dir or "
+                           "AUTHENTA_SPOOL_DIR: it must be writable, and "
+                           "hold only this tool's journal");
+        case AUTHENTA_ERROR_FILE_CHANGED:
+          return g_strdup ("the entry is kept as failed: 'authenta spool "
+                           "forget ID' removes it");
         default:
           return NULL;
         }

@@ -27,6 +27,7 @@ static gboolean opt_delete;
 static double opt_timeout;
 static int opt_jobs = DEFAULT_JOBS;
 static double opt_poll_interval;
+static char *opt_spool_dir;
 
 /* A number of seconds within [min, max]; strictly above min when
  * min_exclusive.  Parsed here so that 0, the "not given" mark of
@@ -109,6 +110,11 @@ static const GOptionEntry scan_entries[] = {
     "wait before the second, each later wait 1.25 times longer, up to 10 s "
     "(default 0.5; 0.05 to 3600)",
     "SECONDS" },
+  { "spool-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_spool_dir,
+    "Journal each scan in DIR first, so that one cut short by a kill or "
+    "an outage is finished by 'authenta spool run' (default: "
+    "$AUTHENTA_SPOOL_DIR; standard input is copied into DIR)",
+    "DIR" },
   { NULL }
 };
 
@@ -134,12 +140,14 @@ typedef struct
   char *mid;            /* the latest known mid, from progress reports (lock) */
   gboolean uploaded;    /* the file is on the service (lock) */
   char *readback_error; /* --no-wait --json: why the record was not read */
+  gint64 entry_id;      /* --spool-dir: the journal entry, once added */
   CliExit exit;
 } ScanJob;
 
 struct _ScanRun
 {
   AuthentaClient *client;
+  AuthentaJournal *journal; /* --spool-dir, else NULL */
   GMainLoop *loop;
   CliProgress *progress;
   GPtrArray *jobs;
@@ -214,6 +222,12 @@ report_job_error (ScanJob *job, const GError *error)
   uploaded = job->uploaded;
   g_mutex_unlock (&job->lock);
 
+  /* The journal keeps it at its stage; the error is the reason. */
+  if (job->entry_id > 0 && authenta_error_is_transient (error))
+    {
+      cli_report_spooled (shown, job->entry_id, error);
+      return CLI_EXIT_SPOOLED;
+    }
   if (job->timed_out && !job->verdict_printed
       && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -248,8 +262,20 @@ report_job_error (ScanJob *job, const GError *error)
                             .uploaded = uploaded,
                             .model_type = opt_model_type,
                             .content_type = opt_content_type };
+    CliExit exit = cli_report_failure (&ctx, shown, error);
 
-    return cli_report_failure (&ctx, shown, error);
+    /* Retrying cannot change it: the journal marked the entry failed (a
+     * cancellation records nothing, and leaves it to 'spool run'). */
+    if (job->entry_id > 0
+        && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+        && !g_error_matches (error, AUTHENTA_ERROR,
+                             AUTHENTA_ERROR_FILE_CHANGED))
+      g_printerr ("  journal entry %" G_GINT64_FORMAT
+                  " is kept as failed: 'authenta spool run --retry-failed "
+                  "%" G_GINT64_FORMAT "' tries again, 'authenta spool forget "
+                  "%" G_GINT64_FORMAT "' removes it\n",
+                  job->entry_id, job->entry_id, job->entry_id);
+    return exit;
   }
 }
 
@@ -419,6 +445,39 @@ scan_thread (GTask *task, gpointer source, gpointer task_data,
   int fd = job->fd;
 
   basename = g_path_get_basename (job->path);
+  if (job->run->journal)
+    {
+      g_autoptr (AuthentaJournalEntry) entry = NULL;
+      AuthentaMedia *result;
+
+      /* Journaled before any request: from here on, a kill at any instant
+       * leaves the scan for 'authenta spool run'.  A copy of standard
+       * input is the journal's to delete after its verdict; a file the
+       * user gave is never deleted. */
+      entry = authenta_journal_add (
+          job->run->journal, job->path, job->name ? job->name : basename,
+          content_type, opt_model_type, job->spooled, &error);
+      if (!entry)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      job->entry_id = authenta_journal_entry_get_id (entry);
+      if (job->spooled)
+        {
+          cli_spool_keep (job->path);
+          job->spooled = FALSE;
+        }
+      result = authenta_client_scan_journaled (client, job->run->journal, entry,
+                                               on_progress, job, cancellable,
+                                               &error);
+      authenta_journal_release (job->run->journal, job->entry_id);
+      if (result)
+        g_task_return_pointer (task, result, g_object_unref);
+      else
+        g_task_return_error (task, error);
+      return;
+    }
   /* A spooled input with its verdict: the library's scan, from the
    * descriptor the copy was written through. */
   if (!opt_no_wait)
@@ -566,7 +625,7 @@ start_job (ScanJob *job)
         = g_timeout_add ((guint)(opt_timeout * 1000), on_job_timeout, job);
   cli_progress_start_item (run->progress, job->index);
 
-  if (opt_no_wait || job->fd >= 0)
+  if (opt_no_wait || job->fd >= 0 || run->journal)
     {
       g_autoptr (GTask) task = g_task_new (
           NULL, job->cancellable, opt_no_wait ? on_uploaded : on_scanned, job);
@@ -771,8 +830,9 @@ prepare_job (ScanJob *job, const char *arg, GError **error)
         }
       job->label = g_strdup ("stdin");
       unnamed = "stdin";
-      job->path = cli_spool_to_temp_file (STDIN_FILENO, "standard input",
-                                          &job->fd, error);
+      job->path = cli_spool_to_temp_file (
+          STDIN_FILENO, job->run->journal ? opt_spool_dir : NULL,
+          "standard input", &job->fd, error);
       if (!job->path)
         return FALSE;
       job->spooled = TRUE;
@@ -808,7 +868,9 @@ prepare_job (ScanJob *job, const char *arg, GError **error)
                            g_strerror (saved_errno));
               return FALSE;
             }
-          job->path = cli_spool_to_temp_file (fd, "the input", &job->fd, error);
+          job->path = cli_spool_to_temp_file (
+              fd, job->run->journal ? opt_spool_dir : NULL, "the input",
+              &job->fd, error);
           close (fd);
           if (!job->path)
             return FALSE;
@@ -871,6 +933,7 @@ cli_cmd_scan (int argc, char **argv)
 {
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (AuthentaClient) client = NULL;
+  g_autoptr (AuthentaJournal) journal = NULL;
   g_autoptr (GMainLoop) loop = NULL;
   g_autoptr (GPtrArray) jobs = NULL;
   g_autoptr (CliProgress) progress = NULL;
@@ -910,6 +973,22 @@ cli_cmd_scan (int argc, char **argv)
     }
   if (!check_model_type () || !check_content_type ())
     return CLI_EXIT_USAGE;
+  {
+    const char *dir = cli_spool_dir_setting (opt_spool_dir);
+
+    if (dir && opt_no_wait)
+      {
+        cli_usage_error ("scan", "--no-wait does not go with --spool-dir "
+                                 "(or AUTHENTA_SPOOL_DIR): a journaled scan "
+                                 "is finished by 'authenta spool run'");
+        return CLI_EXIT_USAGE;
+      }
+    if (dir && dir != opt_spool_dir)
+      {
+        g_free (opt_spool_dir);
+        opt_spool_dir = g_strdup (dir);
+      }
+  }
   for (int i = 1; i < argc; i++)
     if (g_str_equal (argv[i], "-"))
       {
@@ -927,6 +1006,14 @@ cli_cmd_scan (int argc, char **argv)
   client = cli_make_client (&status);
   if (!client)
     return status;
+  /* Before the files are prepared: standard input is copied into it. */
+  if (opt_spool_dir)
+    {
+      journal = cli_open_journal ("scan", opt_spool_dir, FALSE, &status);
+      if (!journal)
+        return status;
+      run.journal = journal;
+    }
   if (opt_poll_interval > 0)
     g_object_set (client, "poll-interval", (guint)(opt_poll_interval * 1000),
                   NULL);

@@ -122,24 +122,61 @@ write_all (int fd, const guint8 *data, gsize length, const char *what,
   return TRUE;
 }
 
+/* Stop tracking a spool file without removing it: a journal owns it now,
+ * and it must outlive this process. */
+void
+cli_spool_keep (const char *path)
+{
+  for (int i = 0; i < MAX_SPOOLS; i++)
+    {
+      char *tracked = spool_paths[i];
+
+      if (tracked && g_str_equal (tracked, path))
+        {
+          spool_paths[i] = NULL;
+          g_free (tracked);
+          return;
+        }
+    }
+}
+
 /* Copy everything readable from fd (which messages call what, e.g.
- * "standard input") into a new 0600 file in $TMPDIR, a fixed buffer at a
+ * "standard input") into a new 0600 file in dir (NULL: $TMPDIR), a fixed
+ * buffer at a
  * time.  Returns the path (free with g_free() after
  * cli_spool_forget()), or NULL with nothing left behind.  *out_fd is the
  * read-write descriptor the copy was written through (close it): the upload
  * reads from it, never from the path, which another user could replace in
  * a shared $TMPDIR. */
 char *
-cli_spool_to_temp_file (int fd, const char *what, int *out_fd, GError **error)
+cli_spool_to_temp_file (int fd, const char *dir, const char *what, int *out_fd,
+                        GError **error)
 {
   g_autofree guint8 *buffer = NULL;
   char *path = NULL;
   int out;
 
-  /* g_file_open_tmp() creates the file with mode 0600 and O_EXCL. */
-  out = g_file_open_tmp ("authenta-stdin-XXXXXX", &path, error);
-  if (out < 0)
-    return NULL;
+  /* Both create the file with mode 0600 and O_EXCL. */
+  if (dir)
+    {
+      path = g_build_filename (dir, "authenta-stdin-XXXXXX", NULL);
+      out = g_mkstemp_full (path, O_RDWR | O_CLOEXEC, 0600);
+      if (out < 0)
+        {
+          int saved_errno = errno;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       "cannot create a copy of %s in %s: %s", what, dir,
+                       g_strerror (saved_errno));
+          g_free (path);
+          return NULL;
+        }
+    }
+  else
+    {
+      out = g_file_open_tmp ("authenta-stdin-XXXXXX", &path, error);
+      if (out < 0)
+        return NULL;
+    }
   /* Not inherited by anything this process might start. */
   fcntl (out, F_SETFD, fcntl (out, F_GETFD) | FD_CLOEXEC);
   if (!remember (path))

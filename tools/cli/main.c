@@ -25,7 +25,9 @@ CliGlobal cli_global;
   "       CA file unusable), upload refused, no API at the base URL\n"         \
   "  6    time-out (--timeout, or the service took too long)\n"                \
   "  7    processing failed on the service\n"                                  \
-  "  8    no such record\n"                                                    \
+  "  8    no such record (spool: no such entry)\n"                             \
+  "  9    --spool-dir, spool run: a passing failure (network, service,\n"      \
+  "       time-out); the scan stays journaled for 'authenta spool run'\n"      \
   "  130  interrupted"
 
 #define CLI_ENV_TEXT                                                           \
@@ -34,7 +36,8 @@ CliGlobal cli_global;
   "                     users can see in `ps`)\n"                              \
   "  AUTHENTA_BASE_URL  the service, default " AUTHENTA_DEFAULT_BASE_URL "\n"  \
   "  AUTHENTA_CA_FILE   a PEM file of the CAs to trust instead of the\n"       \
-  "                     system's (also CURL_CA_BUNDLE, SSL_CERT_FILE)"
+  "                     system's (also CURL_CA_BUNDLE, SSL_CERT_FILE)\n"       \
+  "  AUTHENTA_SPOOL_DIR the journal's folder (scan --spool-dir, spool)"
 
 static gboolean
 parse_retries (const char *option_name, const char *value, gpointer data,
@@ -367,6 +370,8 @@ run_command (const char *command, int argc, char **argv)
     return cli_cmd_list (argc, argv);
   if (g_str_equal (command, "delete"))
     return cli_cmd_delete (argc, argv);
+  if (g_str_equal (command, "spool"))
+    return cli_cmd_spool (argc, argv);
   return -1;
 }
 
@@ -399,6 +404,8 @@ main (int argc, char **argv)
       "  get MID        print one record and its verdict\n"
       "  list           list your records (--limit, --offset, --all)\n"
       "  delete MID     delete a record\n"
+      "  spool list|run|forget\n"
+      "                 the journal of scans --spool-dir keeps\n"
       "  help COMMAND   the options of COMMAND (also: authenta COMMAND "
       "--help)");
   g_option_context_set_description (context, CLI_EXIT_TEXT "\n\n" CLI_ENV_TEXT);
@@ -449,7 +456,7 @@ main (int argc, char **argv)
       g_autofree char *shown = cli_sanitize (argv[1]);
       cli_usage_error (NULL,
                        "unknown command '%s' (commands: scan, get, list, "
-                       "delete)",
+                       "delete, spool)",
                        shown);
       return CLI_EXIT_USAGE;
     }
