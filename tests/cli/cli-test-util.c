@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 static TestEmulator *emulator;
@@ -358,4 +359,121 @@ cli_test_http_get (const char *url)
   g_assert_nonnull (body);
   body += 4;
   return g_bytes_new (body, answer->len - 1 - (gsize)(body - answer->data));
+}
+
+GSubprocess *
+cli_spawn (char **envp, const char *out_path, const char *err_path,
+           const char *const *argv)
+{
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GPtrArray) full_argv = g_ptr_array_new ();
+  g_auto (GStrv) default_env = NULL;
+  g_autoptr (GError) error = NULL;
+  GSubprocess *proc;
+  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDIN_INHERIT;
+
+  if (!envp)
+    envp = default_env = cli_test_environ (NULL);
+  g_ptr_array_add (full_argv, (char *)cli_path ());
+  for (guint i = 0; argv[i]; i++)
+    {
+      g_ptr_array_add (full_argv, (char *)argv[i]);
+      if (g_str_equal (argv[i], "scan"))
+        g_ptr_array_add (full_argv, (char *)"--poll-interval=0.05");
+    }
+  g_ptr_array_add (full_argv, NULL);
+  if (!out_path)
+    flags |= G_SUBPROCESS_FLAGS_STDOUT_SILENCE;
+  if (!err_path)
+    flags |= G_SUBPROCESS_FLAGS_STDERR_SILENCE;
+  launcher = g_subprocess_launcher_new (flags);
+  g_subprocess_launcher_set_environ (launcher, envp);
+  if (out_path)
+    g_subprocess_launcher_set_stdout_file_path (launcher, out_path);
+  if (err_path)
+    g_subprocess_launcher_set_stderr_file_path (launcher, err_path);
+  proc = g_subprocess_launcher_spawnv (
+      launcher, (const char *const *)full_argv->pdata, &error);
+  g_assert_no_error (error);
+  return proc;
+}
+
+static void
+on_waited (GObject *source, GAsyncResult *result, gpointer data)
+{
+  gboolean *done = data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *done = TRUE;
+}
+
+int
+cli_wait (GSubprocess *proc, guint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
+  gboolean done = FALSE;
+  g_autoptr (GCancellable) cancel = g_cancellable_new ();
+
+  g_subprocess_wait_async (proc, cancel, on_waited, &done);
+  while (!done && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+  if (!done)
+    {
+      g_cancellable_cancel (cancel);
+      while (!done)
+        g_main_context_iteration (NULL, TRUE);
+      return -1;
+    }
+  if (g_subprocess_get_if_exited (proc))
+    return g_subprocess_get_exit_status (proc);
+  return 128 + g_subprocess_get_term_sig (proc);
+}
+
+gboolean
+cli_wait_until (gboolean (*cond) (gpointer), gpointer data, guint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () >= deadline)
+        return FALSE;
+      g_usleep (10000);
+    }
+  return TRUE;
+}
+
+void
+cli_test_count_records (const char *name, guint *processed, guint *inited)
+{
+  g_autoptr (CliResult) r
+      = cli_run (NULL, NULL, "list", "--all", "--json", NULL);
+  g_auto (GStrv) lines = NULL;
+
+  cli_assert_status (r, 0);
+  lines = cli_result_lines (r);
+  *processed = *inited = 0;
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (JsonNode) node = json_from_string (lines[i], &error);
+      JsonObject *obj;
+
+      g_assert_no_error (error);
+      obj = json_node_get_object (node);
+      if (g_strcmp0 (
+              json_object_get_string_member_with_default (obj, "name", ""),
+              name)
+          != 0)
+        continue;
+      if (g_str_equal (
+              json_object_get_string_member_with_default (obj, "status", ""),
+              "PROCESSED"))
+        (*processed)++;
+      else if (g_str_equal (json_object_get_string_member_with_default (
+                                obj, "status", ""),
+                            "INITED"))
+        (*inited)++;
+    }
 }

@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <gio/gio.h>
 #include <glib.h>
 
 #include "test-emulator.h"
@@ -82,5 +83,23 @@ char **cli_result_lines (CliResult *result);
                (result)->status, (expected), (result)->out, (result)->err);    \
   }                                                                            \
   G_STMT_END
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* Start the tool in the background, stdout and stderr to the given files
+ * (NULL: discarded); envp NULL: cli_test_environ (NULL). */
+GSubprocess *cli_spawn (char **envp, const char *out_path, const char *err_path,
+                        const char *const *argv);
+/* Wait for proc to exit, at most timeout_ms; returns its status as
+ * CliResult does, or -1 when it is still running. */
+int cli_wait (GSubprocess *proc, guint timeout_ms);
+/* Poll cond (every 10 ms) until it is TRUE or timeout_ms passes. */
+gboolean cli_wait_until (gboolean (*cond) (gpointer), gpointer data,
+                         guint timeout_ms);
+/* The emulator's records named name: how many are PROCESSED, how many
+ * INITED (read with 'authenta list --all --json'). */
+void cli_test_count_records (const char *name, guint *processed, guint *inited);
 
 G_END_DECLS
