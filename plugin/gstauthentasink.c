@@ -39,6 +39,11 @@
  * `stage`) and a WARNING naming the kept file, before the state change
  * returns (a pipeline flushes its bus at NULL unless auto-flush-bus is off).
  *
+ * With #GstAuthentaSink:spool-dir every recording is scanned through a
+ * crash-safe journal: a scan the service cannot take now (an outage) is a
+ * WARNING and an `authenta-spooled` message, not an ERROR, and
+ * `authenta spool run` finishes it later with the same record.
+ *
  * #GstAuthentaSink:location records to a given file instead of a temporary
  * one, as filesink's does, so that splitmuxsink names every fragment from its
  * `location` pattern; #GstAuthentaSink:recorded-location tells which file was
@@ -81,6 +86,7 @@
 #include "gstauthentaerrors.h"
 #include "gstauthentamedia.h"
 #include "gstauthentarecording.h"
+#include "gstauthentaspool.h"
 
 #include <authenta/authenta.h>
 #include <errno.h>
@@ -138,6 +144,7 @@ enum
   PROP_RECORDED_LOCATION,
   PROP_ON_ERROR,
   PROP_CHECK_AT_START,
+  PROP_SPOOL_DIR,
 };
 
 /* A copy of the properties, taken when a scan starts so that it runs with
@@ -161,6 +168,7 @@ typedef struct
   gboolean allow_insecure;
   char *ca_file;
   gboolean check_at_start;
+  char *spool_dir;
 } Settings;
 
 struct _GstAuthentaSink
@@ -182,6 +190,9 @@ struct _GstAuthentaSink
   /* Under the object lock: the client start() made, used by every scan
    * until base-url or api-key change (only in READY or NULL). */
   AuthentaClient *client;
+  /* Under the object lock: spool-dir's journal, opened by start() (or by
+   * the next scan after spool-dir changed). */
+  AuthentaJournal *journal;
 
   /* Streaming thread only (and start/stop, when it does not run). */
   GstAuthentaRecording *recording;
@@ -189,6 +200,8 @@ struct _GstAuthentaSink
   AuthentaScanStage last_stage;
   gboolean posted_stage;
   char *mid;
+  /* The journal entry of the scan under way (0: not journaled). */
+  gint64 journal_id;
   /* A write failed, or the stream was refused: the partial recording is
    * kept where the message said, never scanned, renamed nor deleted; later
    * buffers get @refused_flow. */
@@ -321,6 +334,7 @@ settings_clear (Settings *s)
   g_clear_pointer (&s->media_name, g_free);
   g_clear_pointer (&s->content_type, g_free);
   g_clear_pointer (&s->ca_file, g_free);
+  g_clear_pointer (&s->spool_dir, g_free);
 }
 
 static void
@@ -332,6 +346,7 @@ settings_copy (Settings *dest, const Settings *src)
   dest->media_name = g_strdup (src->media_name);
   dest->content_type = g_strdup (src->content_type);
   dest->ca_file = g_strdup (src->ca_file);
+  dest->spool_dir = g_strdup (src->spool_dir);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Settings, settings_clear)
@@ -359,6 +374,8 @@ post_progress (GstAuthentaSink *self, AuthentaScanStage stage,
                          G_TYPE_STRING, mid, "bytes-sent", G_TYPE_UINT64,
                          bytes_sent, "bytes-total", G_TYPE_UINT64, bytes_total,
                          "location", G_TYPE_STRING, location, NULL);
+  if (self->journal_id > 0)
+    gst_structure_set (s, "journal-id", G_TYPE_INT64, self->journal_id, NULL);
   self->last_stage = stage;
   self->posted_stage = TRUE;
   gst_element_post_message (
@@ -371,7 +388,15 @@ on_progress (AuthentaScanStage stage, AuthentaMedia *media, guint64 bytes_sent,
              guint64 bytes_total, gpointer user_data)
 {
   GstAuthentaSink *self = user_data;
+  const char *mid = media ? authenta_media_get_mid (media) : NULL;
 
+  /* The journaled scan makes its records itself (again after an expired
+   * upload URL): the messages and errors name the latest. */
+  if (mid != NULL && g_strcmp0 (mid, self->mid) != 0)
+    {
+      g_free (self->mid);
+      self->mid = g_strdup (mid);
+    }
   /* Only the first poll is news: later ones repeat "processing". */
   if (stage == AUTHENTA_SCAN_STAGE_PROCESSING && self->posted_stage
       && self->last_stage == AUTHENTA_SCAN_STAGE_PROCESSING)
@@ -409,6 +434,8 @@ post_verdict (GstAuthentaSink *self, AuthentaMedia *media,
       G_TYPE_STRING, authenta_media_get_result_url (media), "json",
       G_TYPE_STRING, authenta_media_get_json (media), "location", G_TYPE_STRING,
       location, NULL);
+  if (self->journal_id > 0)
+    gst_structure_set (s, "journal-id", G_TYPE_INT64, self->journal_id, NULL);
 
   GST_INFO_OBJECT (
       self, "verdict for %s: %s, fake %d", authenta_media_get_mid (media),
@@ -640,6 +667,11 @@ gst_authenta_sink_set_property (GObject *object, guint prop_id,
       replace_string (&s->ca_file, value);
       g_clear_object (&self->client);
       break;
+    case PROP_SPOOL_DIR:
+      replace_string (&s->spool_dir, value);
+      /* The next scan opens the new one. */
+      g_clear_object (&self->journal);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -714,6 +746,9 @@ gst_authenta_sink_get_property (GObject *object, guint prop_id, GValue *value,
     case PROP_CA_FILE:
       g_value_set_string (value, s->ca_file);
       break;
+    case PROP_SPOOL_DIR:
+      g_value_set_string (value, s->spool_dir);
+      break;
     default:
       /* api-key is write-only: GObject never asks for it. */
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -757,6 +792,18 @@ check_temp_dir (GstAuthentaSink *self, const char *dir)
       return FALSE;
     }
   return TRUE;
+}
+
+/* temp-dir, else spool-dir (a journaled recording must outlive a reboot,
+ * which a tmpfs /tmp does not), else the system's.  Under the object lock. */
+static const char *
+recording_dir (GstAuthentaSink *self)
+{
+  if (self->temp_dir != NULL)
+    return self->temp_dir;
+  if (self->settings.spool_dir != NULL)
+    return self->settings.spool_dir;
+  return g_get_tmp_dir ();
 }
 
 static gboolean
@@ -803,7 +850,7 @@ ensure_recording (GstAuthentaSink *self)
     }
 
   GST_OBJECT_LOCK (self);
-  dir = g_strdup (self->temp_dir ? self->temp_dir : g_get_tmp_dir ());
+  dir = g_strdup (recording_dir (self));
   /* The streaming thread: the application may rename the element (while it
    * has no parent) at the same time, hence the lock. */
   element_name = g_strdup (GST_OBJECT_NAME (self));
@@ -1190,6 +1237,45 @@ run_scan (GstAuthentaSink *self, AuthentaClient *client, const char *path,
                                           cancellable, error);
 }
 
+/* spool-dir's journal: start()'s, or one opened now if spool-dir changed
+ * since.  NULL without spool-dir (and without @error set). */
+static AuthentaJournal *
+dup_journal (GstAuthentaSink *self, const Settings *s, GError **error)
+{
+  AuthentaJournal *journal = NULL;
+
+  if (s->spool_dir == NULL)
+    return NULL;
+  GST_OBJECT_LOCK (self);
+  if (self->journal != NULL)
+    journal = g_object_ref (self->journal);
+  GST_OBJECT_UNLOCK (self);
+  if (journal == NULL)
+    {
+      journal = authenta_journal_open (s->spool_dir, error);
+      if (journal == NULL)
+        return NULL;
+      GST_OBJECT_LOCK (self);
+      g_set_object (&self->journal, journal);
+      GST_OBJECT_UNLOCK (self);
+    }
+  return journal;
+}
+
+/* The scan through the journal: each stage is committed before the next
+ * request, and a second call (after a pause) goes on from the stage the
+ * journal holds. */
+static AuthentaMedia *
+run_journaled_scan (GstAuthentaSink *self, AuthentaClient *client,
+                    AuthentaJournal *journal, AuthentaJournalEntry *entry,
+                    GError **error)
+{
+  g_autoptr (GCancellable) cancellable = dup_cancellable (self);
+
+  return authenta_client_scan_journaled (client, journal, entry, on_progress,
+                                         self, cancellable, error);
+}
+
 static gboolean
 is_cancelled (GError *error)
 {
@@ -1207,6 +1293,8 @@ handle_eos (GstAuthentaSink *self)
   g_autoptr (GError) error = NULL;
   g_autoptr (AuthentaClient) client = NULL;
   g_autoptr (AuthentaMedia) result = NULL;
+  g_autoptr (AuthentaJournal) journal = NULL;
+  g_autoptr (AuthentaJournalEntry) entry = NULL;
   g_autofree char *content_type = NULL;
   g_autofree char *name = NULL;
   const char *model_type;
@@ -1334,13 +1422,35 @@ handle_eos (GstAuthentaSink *self)
 
   g_clear_pointer (&self->mid, g_free);
   self->posted_stage = FALSE;
+  self->journal_id = 0;
   client = dup_client (self, &settings, &error);
-  while (client != NULL && result == NULL)
+  if (client != NULL && settings.spool_dir != NULL)
+    {
+      /* Journaled before the first request: from now on a kill, an outage
+       * or a stop leaves the scan for `authenta spool run`.  The journal
+       * deletes the file after the verdict unless keep-file=always. */
+      journal = dup_journal (self, &settings, &error);
+      if (journal != NULL)
+        entry = authenta_journal_add (
+            journal, path, name, content_type, model_type,
+            settings.keep_file != GST_AUTHENTA_SINK_KEEP_FILE_ALWAYS, &error);
+      if (entry != NULL)
+        {
+          self->journal_id = authenta_journal_entry_get_id (entry);
+          GST_INFO_OBJECT (self, "journal entry %" G_GINT64_FORMAT,
+                           self->journal_id);
+        }
+    }
+  while (client != NULL && (settings.spool_dir == NULL || entry != NULL)
+         && result == NULL)
     {
       GstFlowReturn flow;
 
-      result = run_scan (self, client, path, name, content_type, model_type,
-                         size, &state, &error);
+      if (entry != NULL)
+        result = run_journaled_scan (self, client, journal, entry, &error);
+      else
+        result = run_scan (self, client, path, name, content_type, model_type,
+                           size, &state, &error);
       if (result != NULL || !is_cancelled (error))
         break;
 
@@ -1352,6 +1462,23 @@ handle_eos (GstAuthentaSink *self)
       flow = gst_base_sink_wait_preroll (GST_BASE_SINK_CAST (self));
       if (flow != GST_FLOW_OK)
         {
+          if (entry != NULL)
+            {
+              /* The journal holds the stage it reached, and needs the file
+               * to finish it, whatever keep-file says. */
+              GST_INFO_OBJECT (self, "journaled scan left (%s)",
+                               gst_flow_get_name (flow));
+              authenta_journal_release (journal, self->journal_id);
+              gst_authenta_spool_post_stopped (
+                  GST_ELEMENT_CAST (self),
+                  "The scan was stopped before a verdict.",
+                  self->posted_stage
+                      ? authenta_scan_stage_to_string (self->last_stage)
+                      : "creating",
+                  self->mid, path, self->journal_id, settings.spool_dir);
+              drop_recording (self, TRUE);
+              return FALSE;
+            }
           keep = settings.keep_file != GST_AUTHENTA_SINK_KEEP_FILE_NEVER;
           GST_INFO_OBJECT (self, "scan abandoned (%s)",
                            gst_flow_get_name (flow));
@@ -1361,6 +1488,23 @@ handle_eos (GstAuthentaSink *self)
           return FALSE;
         }
       GST_DEBUG_OBJECT (self, "resuming the scan");
+    }
+
+  if (entry != NULL)
+    authenta_journal_release (journal, self->journal_id);
+  if (result == NULL && entry != NULL && authenta_error_is_transient (error))
+    {
+      GstAuthentaErrorSettings es = error_settings_from (&settings);
+      const char *mid = authenta_error_get_mid (error);
+
+      /* Not an ERROR, whatever on-error says: nothing is lost, the journal
+       * finishes it later, and the recording (and the pipeline) go on. */
+      GST_WARNING_OBJECT (self, "scan spooled: %s", error->message);
+      gst_authenta_spool_post_spooled (
+          GST_ELEMENT_CAST (self), error, &es, journal, self->journal_id,
+          mid ? mid : self->mid, path, settings.spool_dir);
+      drop_recording (self, TRUE);
+      return TRUE;
     }
 
   if (result == NULL)
@@ -1381,6 +1525,8 @@ handle_eos (GstAuthentaSink *self)
     }
 
   keep = settings.keep_file == GST_AUTHENTA_SINK_KEEP_FILE_ALWAYS;
+  g_free (self->mid);
+  self->mid = g_strdup (authenta_media_get_mid (result));
   post_verdict (self, result, model_type, keep ? path : NULL);
 
   if (settings.delete_remote)
@@ -1576,6 +1722,7 @@ check_setup (GstAuthentaSink *self, AuthentaClient *client, const Settings *s)
   gboolean warn = s->on_error == GST_AUTHENTA_SINK_ON_ERROR_WARNING;
   g_autoptr (GError) error = NULL;
   g_autofree char *service_code = NULL;
+  gboolean offline;
   char *text;
   GQuark domain;
   int code;
@@ -1585,6 +1732,18 @@ check_setup (GstAuthentaSink *self, AuthentaClient *client, const Settings *s)
   if (authenta_client_check_access (client, needed, NULL, &error))
     return TRUE;
   text = gst_authenta_error_describe_start_check (error, &es, &domain, &code);
+  /* A rig must record offline: with spool-dir, a service that cannot be
+   * reached now is a WARNING; a refused key or permission is not. */
+  offline = s->spool_dir != NULL && authenta_error_is_transient (error);
+  if (offline)
+    {
+      char *with_spool
+          = gst_authenta_spool_describe_offline_start (text, s->spool_dir);
+
+      g_free (text);
+      text = with_spool;
+      warn = TRUE;
+    }
   service_code = gst_authenta_error_dup_code (error);
   GST_WARNING_OBJECT (self, "start-time check failed: %s", text);
   gst_authenta_post_failure (
@@ -1602,6 +1761,7 @@ gst_authenta_sink_start (GstBaseSink *bsink)
   g_autofree char *dir = NULL;
   g_auto (Settings) settings = { 0 };
   g_autoptr (AuthentaClient) client = NULL;
+  g_autoptr (AuthentaJournal) journal = NULL;
   g_autoptr (GError) error = NULL;
   gboolean have_key;
   char *env_key = dup_trimmed_key (g_getenv ("AUTHENTA_API_KEY"));
@@ -1610,9 +1770,8 @@ gst_authenta_sink_start (GstBaseSink *bsink)
   have_key = self->settings.api_key != NULL || env_key != NULL;
   free_secret (env_key);
   /* With location set, temp-dir is not used. */
-  dir = self->location
-            ? NULL
-            : g_strdup (self->temp_dir ? self->temp_dir : g_get_tmp_dir ());
+  dir = self->location ? NULL : g_strdup (recording_dir (self));
+  settings_copy (&settings, &self->settings);
   GST_OBJECT_UNLOCK (self);
 
   /* Fail before anything is recorded, not at the end of it. */
@@ -1626,6 +1785,15 @@ gst_authenta_sink_start (GstBaseSink *bsink)
                          (NULL));
       return FALSE;
     }
+  /* A journal that cannot be used fails now, before anything is recorded
+   * (and makes spool-dir, the recording's folder by default). */
+  if (settings.spool_dir != NULL)
+    {
+      journal = gst_authenta_spool_open (GST_ELEMENT_CAST (self),
+                                         settings.spool_dir);
+      if (journal == NULL)
+        return FALSE;
+    }
   if (dir != NULL && !check_temp_dir (self, dir))
     return FALSE;
 
@@ -1633,9 +1801,6 @@ gst_authenta_sink_start (GstBaseSink *bsink)
    * TLS on the application's thread rather than on a streaming thread that
    * may exit.  The scans use this client (dup_client()) unless base-url or
    * api-key change before them. */
-  GST_OBJECT_LOCK (self);
-  settings_copy (&settings, &self->settings);
-  GST_OBJECT_UNLOCK (self);
   client = make_client (self, &settings, &error);
   if (client == NULL)
     {
@@ -1657,6 +1822,7 @@ gst_authenta_sink_start (GstBaseSink *bsink)
     return FALSE;
   GST_OBJECT_LOCK (self);
   g_set_object (&self->client, client);
+  g_set_object (&self->journal, journal);
   GST_OBJECT_UNLOCK (self);
 
   self->last_stage = AUTHENTA_SCAN_STAGE_CREATED;
@@ -1698,6 +1864,7 @@ finish_stream (GstAuthentaSink *self)
   self->refused_caps = FALSE;
   gst_caps_replace (&self->caps, NULL);
   g_clear_pointer (&self->mid, g_free);
+  self->journal_id = 0;
   self->last_stage = AUTHENTA_SCAN_STAGE_CREATED;
   self->posted_stage = FALSE;
 }
@@ -1707,13 +1874,17 @@ gst_authenta_sink_stop (GstBaseSink *bsink)
 {
   GstAuthentaSink *self = GST_AUTHENTA_SINK (bsink);
   AuthentaClient *client;
+  AuthentaJournal *journal;
 
   /* Normally done already on PAUSED -> READY. */
   finish_stream (self);
   GST_OBJECT_LOCK (self);
   client = g_steal_pointer (&self->client);
+  journal = g_steal_pointer (&self->journal);
   GST_OBJECT_UNLOCK (self);
   g_clear_object (&client);
+  /* Its last reference frees any claim it still holds. */
+  g_clear_object (&journal);
   return TRUE;
 }
 
@@ -1775,6 +1946,7 @@ gst_authenta_sink_finalize (GObject *object)
   g_free (self->recorded_location);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->client);
+  g_clear_object (&self->journal);
   gst_caps_replace (&self->caps, NULL);
   g_free (self->mid);
   if (self->recording != NULL)
@@ -2055,6 +2227,32 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
           "PEM file of CA certificates that verify the service's TLS "
           "certificate (NULL: the AUTHENTA_CA_FILE, CURL_CA_BUNDLE or "
           "SSL_CERT_FILE environment variable, else the system's CAs)",
+          NULL, PARAM_FLAGS));
+
+  /**
+   * GstAuthentaSink:spool-dir:
+   *
+   * A folder for a crash-safe journal of scans (an #AuthentaJournal): each
+   * finished recording is journaled, and every stage of its scan committed
+   * before the next request, so that a scan cut short by a kill, a stop or
+   * an outage is finished later by `authenta spool run --spool-dir DIR`,
+   * without a second record.  A failure that may go away by itself
+   * (network, 5xx, no service, time-out) is then a WARNING and an
+   * `authenta-spooled` element message instead of an ERROR, the recording
+   * is kept and the EOS goes through; a service that cannot be reached at
+   * start (check-at-start) is a WARNING too.  The recording is made in this
+   * folder unless temp-dir or location say otherwise.  A journal that
+   * cannot be opened fails the start.  %NULL (the default): no journal.
+   *
+   * Since: 0.3
+   */
+  g_object_class_install_property (
+      gobject_class, PROP_SPOOL_DIR,
+      g_param_spec_string (
+          "spool-dir", "Spool folder",
+          "Folder of a crash-safe journal of scans: a scan the service cannot "
+          "take now (network, 5xx, time-out) is left there with a WARNING for "
+          "`authenta spool run`, instead of an ERROR (NULL: no journal)",
           NULL, PARAM_FLAGS));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);

@@ -8,6 +8,8 @@
  */
 #include "test-emulator.h"
 
+#include <authenta/authenta.h>
+
 #include <curl/curl.h>
 #include <errno.h>
 #include <json-glib/json-glib.h>
@@ -3893,6 +3895,614 @@ GST_START_TEST (test_start_check_skipped_in_running_bin)
 }
 GST_END_TEST;
 
+/* ------------------------------------------------------------------------ */
+/* spool-dir: scans through the library's journal.  A transient failure
+ * stays in the journal (WARNING + authenta-spooled, EOS goes through), a
+ * stop leaves the entry at its stage, and the library finishes either with
+ * exactly one processed record. */
+
+/* The spool folder of a test: a sub-folder of the fixture's. */
+static char *
+spool_dir_of (Fixture *f)
+{
+  return g_build_filename (f->dir, "spool", NULL);
+}
+
+static void
+remove_spool_dir (Fixture *f)
+{
+  g_autofree char *spool = spool_dir_of (f);
+  g_autoptr (GDir) d = g_dir_open (spool, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (spool, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (spool);
+}
+
+static AuthentaJournal *
+open_spool_journal (Fixture *f)
+{
+  g_autofree char *spool = spool_dir_of (f);
+  g_autoptr (GError) error = NULL;
+  AuthentaJournal *journal = authenta_journal_open (spool, &error);
+
+  fail_unless (journal != NULL, "%s", error ? error->message : "");
+  return journal;
+}
+
+/* The journal's one entry (done ones included). */
+static AuthentaJournalEntry *
+only_journal_entry (AuthentaJournal *journal)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) entries = authenta_journal_list (journal, TRUE, &error);
+
+  fail_unless (entries != NULL, "%s", error ? error->message : "");
+  fail_unless_equals_int (entries->len, 1);
+  return authenta_journal_entry_ref (entries->pdata[0]);
+}
+
+/* A client of the emulator, as `authenta spool run` would make. */
+static AuthentaClient *
+emulator_client (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  AuthentaClient *client = g_initable_new (
+      AUTHENTA_TYPE_CLIENT, NULL, &error, "base-url",
+      test_emulator_get_base_url (f->emu), "api-key", EMULATOR_KEY,
+      "poll-interval", 50, "poll-max-interval", 100, "retry-base-delay", 10,
+      "retry-max-delay", 50, "poll-timeout", 30000, NULL);
+
+  fail_unless (client != NULL, "%s", error ? error->message : "");
+  return client;
+}
+
+/* Records on the emulator, all of them or those with @status. */
+static guint
+count_records (Fixture *f, const char *status)
+{
+  g_autoptr (AuthentaClient) client = emulator_client (f);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) page
+      = authenta_client_list_media (client, 100, 0, NULL, NULL, &error);
+  guint n = 0;
+
+  fail_unless (page != NULL, "%s", error ? error->message : "");
+  for (guint i = 0; i < page->len; i++)
+    if (status == NULL
+        || g_strcmp0 (authenta_media_get_status (page->pdata[i]), status) == 0)
+      n++;
+  return n;
+}
+
+/* The element left entry @id unfinished: the library claims it (the
+ * element's claim is gone) and finishes it against the healthy emulator,
+ * with one processed record in all, and the file handled as the entry
+ * says. */
+static void
+resume_entry (Fixture *f, gint64 id)
+{
+  g_autoptr (AuthentaJournal) journal = open_spool_journal (f);
+  g_autoptr (AuthentaClient) client = emulator_client (f);
+  g_autoptr (AuthentaJournalEntry) claimed = NULL;
+  g_autoptr (AuthentaJournalEntry) after = NULL;
+  g_autoptr (AuthentaMedia) verdict = NULL;
+  g_autoptr (GError) error = NULL;
+
+  claimed = authenta_journal_claim (journal, id, FALSE, &error);
+  fail_unless (claimed != NULL, "entry %" G_GINT64_FORMAT " not claimable: %s",
+               id, error ? error->message : "still held");
+  verdict = authenta_client_scan_journaled (client, journal, claimed, NULL,
+                                            NULL, NULL, &error);
+  fail_unless (verdict != NULL, "%s", error ? error->message : "");
+  fail_unless (authenta_media_is_processed (verdict));
+  authenta_journal_release (journal, id);
+
+  after = authenta_journal_lookup (journal, id, &error);
+  fail_unless (after != NULL);
+  fail_unless_equals_int (authenta_journal_entry_get_stage (after),
+                          AUTHENTA_JOURNAL_STAGE_DONE);
+  fail_unless_equals_int (count_records (f, "PROCESSED"), 1);
+  fail_unless_equals_int (count_records (f, NULL), 1);
+  /* delete_after_verdict (keep-file=on-failure): gone now. */
+  fail_if (g_file_test (authenta_journal_entry_get_path (after),
+                        G_FILE_TEST_EXISTS));
+}
+
+static gint64
+structure_journal_id (const GstStructure *s)
+{
+  gint64 id = 0;
+
+  fail_unless (gst_structure_get_int64 (s, "journal-id", &id),
+               "no journal-id in %" GST_PTR_FORMAT, s);
+  fail_unless (id > 0);
+  return id;
+}
+
+/* -- spool-verdict ------------------------------------------------------- */
+
+typedef struct
+{
+  const char *what;
+  const char *extra;
+  gboolean kept;
+  /* temp-dir unset: the recording is made in the spool folder. */
+  gboolean in_spool_dir;
+} SpoolVerdictCase;
+
+static const SpoolVerdictCase spool_verdict_cases[] = {
+  { "keep-file=on-failure", "", FALSE, FALSE },
+  { "keep-file=always", "keep-file=always", TRUE, FALSE },
+  { "keep-file=always, no temp-dir", "keep-file=always temp-dir=\"\"", TRUE,
+    TRUE },
+};
+
+static void
+run_spool_verdict_case (const SpoolVerdictCase *c)
+{
+  Fixture f = { 0 };
+  g_autofree char *spool = NULL;
+  g_autofree char *extra = NULL;
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+  g_autoptr (AuthentaJournal) journal = NULL;
+  g_autoptr (AuthentaJournalEntry) e = NULL;
+  g_autofree char *recorded = NULL;
+  const GstStructure *verdict;
+  const char *location;
+  gint64 id;
+  guint n_progress = 0;
+
+  GST_INFO ("case: %s", c->what);
+  fixture_setup (&f, "--processing-time", "0.2", NULL);
+  /* The default path too: the start-time check against a working service. */
+  f.check_at_start = TRUE;
+  spool = spool_dir_of (&f);
+  extra = g_strdup_printf ("spool-dir=%s %s", spool, c->extra);
+  pipeline = make_pipeline (&f, MP4_PIPELINE, extra);
+  messages = run_pipeline (pipeline, 20);
+  verdict = check_verdict_run (messages);
+  id = structure_journal_id (verdict);
+  for (guint i = 0; i < messages->len; i++)
+    {
+      const GstStructure *s = gst_message_get_structure (messages->pdata[i]);
+
+      fail_unless (GST_MESSAGE_TYPE (messages->pdata[i]) != GST_MESSAGE_WARNING,
+                   "%s: a WARNING", c->what);
+      if (s != NULL && gst_structure_has_name (s, "authenta-progress"))
+        {
+          fail_unless_equals_int64 (structure_journal_id (s), id);
+          n_progress++;
+        }
+    }
+  fail_unless (n_progress >= 4);
+
+  journal = open_spool_journal (&f);
+  e = only_journal_entry (journal);
+  fail_unless_equals_int64 (authenta_journal_entry_get_id (e), id);
+  fail_unless_equals_int (authenta_journal_entry_get_stage (e),
+                          AUTHENTA_JOURNAL_STAGE_DONE);
+  fail_unless_equals_string (authenta_journal_entry_get_mid (e),
+                             gst_structure_get_string (verdict, "mid"));
+  fail_unless (authenta_journal_entry_get_verdict_json (e) != NULL);
+  fail_unless (strstr (authenta_journal_entry_get_verdict_json (e),
+                       gst_structure_get_string (verdict, "mid"))
+               != NULL);
+  fail_unless (strstr (authenta_journal_entry_get_verdict_json (e), "PROCESSED")
+               != NULL);
+  fail_unless_equals_int (authenta_journal_entry_get_delete_after_verdict (e),
+                          !c->kept);
+
+  g_object_get (gst_bin_get_by_name (GST_BIN (pipeline), "sink"),
+                "recorded-location", &recorded, NULL);
+  fail_unless_equals_string (authenta_journal_entry_get_path (e), recorded);
+  location = gst_structure_get_string (verdict, "location");
+  if (c->kept)
+    {
+      fail_unless_equals_string (location, recorded);
+      fail_unless (g_file_test (recorded, G_FILE_TEST_IS_REGULAR));
+    }
+  else
+    {
+      fail_unless (location == NULL);
+      fail_if (g_file_test (recorded, G_FILE_TEST_EXISTS), "%s kept", recorded);
+    }
+  {
+    g_autofree char *folder = g_path_get_dirname (recorded);
+
+    fail_unless_equals_string (folder, c->in_spool_dir ? spool : f.dir);
+  }
+  fail_unless_equals_int (count_records (&f, "PROCESSED"), 1);
+
+  g_clear_object (&journal);
+  remove_spool_dir (&f);
+  fixture_teardown (&f);
+}
+
+GST_START_TEST (test_spool_verdict)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (spool_verdict_cases); i++)
+    run_spool_verdict_case (&spool_verdict_cases[i]);
+}
+GST_END_TEST;
+
+/* -- spool-transient-failure --------------------------------------------- */
+
+typedef struct
+{
+  const char *what;
+  /* A fault queued before the run, or NULL. */
+  const char *fault;
+  /* An emulator configuration set before the run, or NULL. */
+  const char *config;
+  /* base-url at a closed port, check-at-start=true. */
+  gboolean no_service;
+  const char *extra;
+  const char *authenta_code;
+  /* The journal stage the entry is left at. */
+  AuthentaJournalStage stage;
+} SpoolTransientCase;
+
+static const SpoolTransientCase spool_transient_cases[] = {
+  { "create 503 past the retries",
+    "{\"route\": \"create\", \"action\": \"status\", \"status\": 503, "
+    "\"count\": 2}",
+    NULL, FALSE, "retry-attempts=2", "SERVICE_UNAVAILABLE",
+    AUTHENTA_JOURNAL_STAGE_RECORDED },
+  { "upload fails",
+    "{\"route\": \"upload\", \"action\": \"status\", \"status\": 503, "
+    "\"count\": 2}",
+    NULL, FALSE, "retry-attempts=2", NULL, AUTHENTA_JOURNAL_STAGE_CREATED },
+  { "no service", NULL, NULL, TRUE,
+    "retry-attempts=2 check-at-start=true base-url=http://127.0.0.1:9/api",
+    "NETWORK", AUTHENTA_JOURNAL_STAGE_RECORDED },
+  { "poll time-out", NULL, "{\"processing_time_ms\": 4000}", FALSE, "timeout=1",
+    "TIMEOUT", AUTHENTA_JOURNAL_STAGE_PROCESSING },
+};
+
+static void
+run_spool_transient_case (const SpoolTransientCase *c)
+{
+  Fixture f = { 0 };
+  g_autofree char *spool = NULL;
+  g_autofree char *extra = NULL;
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+  g_autoptr (AuthentaJournal) journal = NULL;
+  g_autoptr (AuthentaJournalEntry) e = NULL;
+  g_autoptr (GError) err = NULL;
+  g_autofree char *dbg = NULL;
+  const GstStructure *spooled;
+  const GstStructure *details = NULL;
+  GstMessage *warning = NULL;
+  const char *location;
+  gint64 id, details_id = 0;
+  int index;
+
+  GST_INFO ("case: %s", c->what);
+  fixture_setup (&f, "--processing-time", "0.2", NULL);
+  if (c->fault != NULL)
+    test_emulator_add_fault (f.emu, c->fault);
+  if (c->config != NULL)
+    test_emulator_configure (f.emu, c->config);
+  spool = spool_dir_of (&f);
+  /* on-error=error, the default: spooling is not an error whatever it says. */
+  extra = g_strdup_printf ("spool-dir=%s %s", spool, c->extra);
+  pipeline = make_pipeline (&f, MP4_PIPELINE, extra);
+  messages = run_pipeline (pipeline, 30);
+  dump_messages (messages);
+
+  fail_unless (find_message (messages, "error", 0) < 0, "%s: an ERROR",
+               c->what);
+  fail_unless (find_message (messages, "authenta-verdict", 0) < 0);
+  index = find_message (messages, "authenta-spooled", 0);
+  fail_unless (index >= 0, "%s: no authenta-spooled", c->what);
+  fail_unless (find_message (messages, "eos", index) > index,
+               "%s: no EOS after authenta-spooled", c->what);
+  spooled = message_structure (messages, index);
+  id = structure_journal_id (spooled);
+  fail_unless_equals_string (gst_structure_get_string (spooled, "stage"),
+                             authenta_journal_stage_to_string (c->stage));
+  fail_unless (gst_structure_get_string (spooled, "reason") != NULL);
+  fail_unless (strstr (gst_structure_get_string (spooled, "reason"),
+                       "authenta spool run --spool-dir")
+               != NULL);
+  if (c->stage != AUTHENTA_JOURNAL_STAGE_RECORDED)
+    fail_unless (gst_structure_get_string (spooled, "mid") != NULL);
+  location = gst_structure_get_string (spooled, "location");
+  fail_unless (location != NULL);
+  fail_unless (g_file_test (location, G_FILE_TEST_IS_REGULAR), "%s: %s gone",
+               c->what, location);
+
+  /* The scan's WARNING, with the entry in its details. */
+  for (guint i = 0; i < messages->len; i++)
+    {
+      GstMessage *msg = messages->pdata[i];
+
+      if (GST_MESSAGE_TYPE (msg) != GST_MESSAGE_WARNING)
+        continue;
+      gst_message_parse_warning_details (msg, &details);
+      if (details != NULL && gst_structure_has_field (details, "journal-id"))
+        {
+          warning = msg;
+          break;
+        }
+    }
+  fail_unless (warning != NULL, "%s: no WARNING with a journal-id", c->what);
+  gst_message_parse_warning (warning, &err, &dbg);
+  GST_INFO ("%s: %s | %s | %" GST_PTR_FORMAT, c->what, err->message, dbg,
+            details);
+  fail_unless (gst_structure_get_int64 (details, "journal-id", &details_id));
+  fail_unless_equals_int64 (details_id, id);
+  fail_unless_equals_string (gst_structure_get_string (details, "location"),
+                             location);
+  if (c->authenta_code != NULL)
+    fail_unless_equals_string (
+        gst_structure_get_string (details, "authenta-code"), c->authenta_code);
+  fail_unless (strstr (err->message, location) != NULL, "%s", err->message);
+  if (c->no_service)
+    {
+      /* The start-time check could not reach the service: a WARNING, and
+       * the element started and recorded. */
+      gboolean start_warning = FALSE;
+
+      for (guint i = 0; i < messages->len && !start_warning; i++)
+        {
+          g_autoptr (GError) w = NULL;
+
+          if (GST_MESSAGE_TYPE (messages->pdata[i]) != GST_MESSAGE_WARNING)
+            continue;
+          gst_message_parse_warning (messages->pdata[i], &w, NULL);
+          start_warning
+              = strstr (w->message, "Found by the check") != NULL
+                && strstr (w->message, "The element starts anyway") != NULL;
+        }
+      fail_unless (start_warning, "no start-time WARNING");
+    }
+
+  journal = open_spool_journal (&f);
+  e = only_journal_entry (journal);
+  fail_unless_equals_int64 (authenta_journal_entry_get_id (e), id);
+  fail_unless_equals_int (authenta_journal_entry_get_stage (e), c->stage);
+  fail_unless (authenta_journal_entry_get_attempts (e) >= 1);
+  fail_unless_equals_string (authenta_journal_entry_get_path (e), location);
+  g_clear_object (&journal);
+  fail_unless_equals_int (count_records (&f, "PROCESSED"), 0);
+
+  /* The service is healthy again: the library finishes the entry. */
+  resume_entry (&f, id);
+  if (c->stage != AUTHENTA_JOURNAL_STAGE_RECORDED)
+    fail_unless_equals_int (test_emulator_get_count (f.emu, "create"), 1);
+
+  remove_spool_dir (&f);
+  fixture_teardown (&f);
+}
+
+GST_START_TEST (test_spool_transient_failure)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (spool_transient_cases); i++)
+    run_spool_transient_case (&spool_transient_cases[i]);
+}
+GST_END_TEST;
+
+/* -- spool-permanent-failure --------------------------------------------- */
+
+/* A refused key is no outage: an ERROR as without spool-dir, the entry
+ * failed; and the start-time check with spool-dir still fails on it. */
+GST_START_TEST (test_spool_permanent_failure)
+{
+  Fixture f = { 0 };
+  g_autofree char *spool = NULL;
+  g_autofree char *extra = NULL;
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GstElement) checked = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+  g_autoptr (AuthentaJournal) journal = NULL;
+  g_autoptr (AuthentaJournalEntry) e = NULL;
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) msg = NULL;
+
+  fixture_setup (&f, NULL);
+  spool = spool_dir_of (&f);
+  extra = g_strdup_printf ("spool-dir=%s api-key=%s", spool, WRONG_KEY);
+  pipeline = make_pipeline (&f, MP4_PIPELINE, extra);
+  messages = run_pipeline (pipeline, 20);
+  check_error_run (messages, "INVALID_API_KEY", 401, FALSE, TRUE);
+  fail_unless (find_message (messages, "authenta-spooled", 0) < 0);
+
+  journal = open_spool_journal (&f);
+  e = only_journal_entry (journal);
+  fail_unless_equals_int (authenta_journal_entry_get_stage (e),
+                          AUTHENTA_JOURNAL_STAGE_FAILED);
+  fail_unless_equals_int (authenta_journal_entry_get_http_status (e), 401);
+  g_clear_object (&journal);
+
+  /* check-at-start=true: a wrong key fails the start, spool-dir or not. */
+  g_free (extra);
+  extra = g_strdup_printf ("spool-dir=%s api-key=%s check-at-start=true", spool,
+                           WRONG_KEY);
+  checked = make_pipeline (&f, MP4_PIPELINE, extra);
+  bus = gst_element_get_bus (checked);
+  fail_unless_equals_int (gst_element_set_state (checked, GST_STATE_PLAYING),
+                          GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "no ERROR from the start-time check");
+  gst_element_set_state (checked, GST_STATE_NULL);
+
+  remove_spool_dir (&f);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+/* -- spool-null-while-processing ----------------------------------------- */
+
+/* Stopped while the service processes: authenta-stopped names the entry,
+ * which stays unfinished (and unclaimed) in the journal, and the library
+ * finishes it with the record the element made. */
+GST_START_TEST (test_spool_null_while_processing)
+{
+  Fixture f = { 0 };
+  g_autofree char *spool = NULL;
+  g_autofree char *extra = NULL;
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) stopped = NULL;
+  g_autoptr (GstMessage) warning = NULL;
+  g_autoptr (AuthentaJournal) journal = NULL;
+  g_autoptr (AuthentaJournalEntry) e = NULL;
+  g_autoptr (GError) err = NULL;
+  const GstStructure *s;
+  GstMessage *msg;
+  gint64 id, progress_id = 0;
+  gint64 start, elapsed;
+
+  /* Long enough to stop during it, short enough to resume quickly. */
+  fixture_setup (&f, "--processing-time", "3", NULL);
+  spool = spool_dir_of (&f);
+  extra = g_strdup_printf ("spool-dir=%s", spool);
+  pipeline = make_pipeline (&f, MP4_PIPELINE, extra);
+  bus = gst_element_get_bus (pipeline);
+  /* As an application that reads the bus after NULL must. */
+  gst_pipeline_set_auto_flush_bus (GST_PIPELINE (pipeline), FALSE);
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING)
+               != GST_STATE_CHANGE_FAILURE);
+  for (;;)
+    {
+      g_autoptr (GstMessage) m = gst_bus_timed_pop_filtered (
+          bus, 20 * GST_SECOND,
+          GST_MESSAGE_ELEMENT | GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
+
+      fail_unless (m != NULL, "no processing stage within 20 s");
+      fail_unless (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ELEMENT);
+      s = gst_message_get_structure (m);
+      if (gst_structure_has_name (s, "authenta-progress")
+          && g_str_equal (gst_structure_get_string (s, "stage"), "processing"))
+        {
+          progress_id = structure_journal_id (s);
+          break;
+        }
+    }
+  start = g_get_monotonic_time ();
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
+                          GST_STATE_CHANGE_SUCCESS);
+  /* unlock() ends the journaled scan's wait as it ends the plain one's. */
+  elapsed = g_get_monotonic_time () - start;
+  fail_unless (elapsed < G_USEC_PER_SEC * slowdown (),
+               "NULL took %" G_GINT64_FORMAT " us: the scan was not cancelled",
+               elapsed);
+
+  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT
+                                               | GST_MESSAGE_WARNING)))
+    {
+      if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING && warning == NULL)
+        warning = msg;
+      else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT
+               && gst_structure_has_name (gst_message_get_structure (msg),
+                                          "authenta-stopped"))
+        {
+          fail_unless (stopped == NULL, "two authenta-stopped messages");
+          stopped = msg;
+        }
+      else
+        gst_message_unref (msg);
+    }
+  fail_unless (stopped != NULL, "no authenta-stopped after NULL");
+  fail_unless (warning != NULL, "no WARNING after NULL");
+  s = gst_message_get_structure (stopped);
+  GST_INFO ("stopped: %" GST_PTR_FORMAT, s);
+  id = structure_journal_id (s);
+  fail_unless_equals_int64 (id, progress_id);
+  fail_unless_equals_string (gst_structure_get_string (s, "stage"),
+                             "processing");
+  fail_unless (gst_structure_get_string (s, "mid") != NULL);
+  fail_unless (g_file_test (gst_structure_get_string (s, "location"),
+                            G_FILE_TEST_IS_REGULAR));
+  gst_message_parse_warning (warning, &err, NULL);
+  fail_unless (strstr (err->message, "authenta spool run --spool-dir") != NULL,
+               "%s", err->message);
+  fail_unless (strstr (err->message, spool) != NULL, "%s", err->message);
+
+  journal = open_spool_journal (&f);
+  e = only_journal_entry (journal);
+  fail_unless_equals_int64 (authenta_journal_entry_get_id (e), id);
+  fail_unless (
+      authenta_journal_entry_get_stage (e) == AUTHENTA_JOURNAL_STAGE_UPLOADED
+          || authenta_journal_entry_get_stage (e)
+                 == AUTHENTA_JOURNAL_STAGE_PROCESSING,
+      "stage %s",
+      authenta_journal_stage_to_string (authenta_journal_entry_get_stage (e)));
+  fail_unless_equals_string (authenta_journal_entry_get_mid (e),
+                             gst_structure_get_string (s, "mid"));
+  g_clear_object (&journal);
+
+  resume_entry (&f, id);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "create"), 1);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "upload"), 1);
+
+  remove_spool_dir (&f);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+/* -- spool-bad-journal --------------------------------------------------- */
+
+/* A file that is not a journal where the journal goes: an ERROR at start
+ * that names it, nothing recorded, the file left as it was. */
+GST_START_TEST (test_spool_bad_journal)
+{
+  static const char garbage[] = "this is not an SQLite database, not at all";
+  Fixture f = { 0 };
+  g_autofree char *spool = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *extra = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *dbg = NULL;
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) msg = NULL;
+  g_autoptr (GError) err = NULL;
+  g_autoptr (GError) error = NULL;
+  gsize length = 0;
+
+  fixture_setup (&f, NULL);
+  spool = spool_dir_of (&f);
+  fail_unless (g_mkdir (spool, 0700) == 0);
+  file = g_build_filename (spool, AUTHENTA_JOURNAL_FILE_NAME, NULL);
+  fail_unless (g_file_set_contents (file, garbage, -1, &error), "%s",
+               error ? error->message : "");
+  extra = g_strdup_printf ("spool-dir=%s", spool);
+  pipeline = make_pipeline (&f, MP4_PIPELINE, extra);
+  bus = gst_element_get_bus (pipeline);
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PLAYING),
+                          GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "no ERROR at start");
+  gst_message_parse_error (msg, &err, &dbg);
+  GST_INFO ("error: %s | %s", err->message, dbg);
+  fail_unless (strstr (err->message, file) != NULL, "%s", err->message);
+  fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
+                                GST_RESOURCE_ERROR_OPEN_READ_WRITE));
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
+                          GST_STATE_CHANGE_SUCCESS);
+
+  /* Nothing recorded, nothing sent, the file untouched. */
+  fail_unless_equals_int (count_files (f.dir), 1);
+  fail_unless_equals_int (count_files (spool), 1);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "create"), 0);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "upload"), 0);
+  fail_unless (g_file_get_contents (file, &contents, &length, NULL));
+  fail_unless_equals_string (contents, garbage);
+
+  remove_spool_dir (&f);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
 static Suite *
 authentasink_suite (void)
 {
@@ -3961,6 +4571,11 @@ authentasink_suite (void)
   tcase_add_test (tc, test_splitmuxsink_single_sink_refused);
   tcase_add_test (tc, test_start_check);
   tcase_add_test (tc, test_start_check_skipped_in_running_bin);
+  tcase_add_test (tc, test_spool_verdict);
+  tcase_add_test (tc, test_spool_transient_failure);
+  tcase_add_test (tc, test_spool_permanent_failure);
+  tcase_add_test (tc, test_spool_null_while_processing);
+  tcase_add_test (tc, test_spool_bad_journal);
   return s;
 }
 
