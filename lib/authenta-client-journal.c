@@ -217,6 +217,14 @@ record_failure (AuthentaClient *self, ScanState *s, const GError *failure)
     g_warning ("%s", error->message);
 }
 
+/* The caller's cancellable cancels the scan's own ("cancelled" passes the
+ * cancellable first, so g_cancellable_cancel itself cannot be the handler). */
+static void
+cancel_inner (GCancellable *outer, gpointer inner)
+{
+  g_cancellable_cancel (inner);
+}
+
 /**
  * authenta_client_scan_journaled:
  * @self: a #AuthentaClient
@@ -309,9 +317,8 @@ authenta_client_scan_journaled (AuthentaClient *self, AuthentaJournal *journal,
 
   s.inner = g_cancellable_new ();
   if (cancellable)
-    handler
-        = g_cancellable_connect (cancellable, G_CALLBACK (g_cancellable_cancel),
-                                 g_object_ref (s.inner), g_object_unref);
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_inner),
+                                     g_object_ref (s.inner), g_object_unref);
   fd = authenta_open_for_reading (authenta_journal_entry_get_path (e),
                                   &failure);
   if (fd < 0)
