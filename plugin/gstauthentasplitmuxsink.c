@@ -251,18 +251,29 @@ release_held (Fragment *f, GQueue *out)
     g_queue_push_tail (out, annotate (msg, f));
 }
 
+/* Posts @messages, then @then (a child's message, or NULL), and this
+ * element's EOS, when it is among @messages, last of all: an application
+ * that stops at EOS still sees the last fragment's
+ * splitmuxsink-fragment-closed. */
 static void
-post_all (GstAuthentaSplitMuxSink *self, GQueue *messages)
+post_all (GstAuthentaSplitMuxSink *self, GQueue *messages, GstMessage *then)
 {
-  GstMessage *msg;
+  GstMessage *msg, *eos = NULL;
 
-  /* This element's own EOS goes to its parent: GstBin would count it as
-   * the EOS of a child. */
   while ((msg = g_queue_pop_head (messages)))
     if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS)
-      gst_element_post_message (GST_ELEMENT (self), msg);
+      {
+        g_assert (eos == NULL);
+        eos = msg;
+      }
     else
       GST_BIN_CLASS (parent_class)->handle_message (GST_BIN (self), msg);
+  if (then)
+    GST_BIN_CLASS (parent_class)->handle_message (GST_BIN (self), then);
+  /* This element's own EOS goes to its parent: GstBin would count it as
+   * the EOS of a child. */
+  if (eos)
+    gst_element_post_message (GST_ELEMENT (self), eos);
 }
 
 /* Called with lock held: drops the fragments splitmuxsink is done with. */
@@ -458,7 +469,7 @@ input_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
           start_shutdown (self, &out);
         }
       g_mutex_unlock (&self->lock);
-      post_all (self, &out);
+      post_all (self, &out, NULL);
       break;
     case GST_EVENT_FLUSH_STOP:
       g_mutex_lock (&self->lock);
@@ -546,6 +557,12 @@ on_sink_message (GstAuthentaSplitMuxSink *self, Fragment *f, GstMessage *msg)
       g_free (f->mid);
       f->mid = g_strdup (mid);
     }
+  /* A fragment's scan starts when splitmuxsink has opened the next one, so
+   * the newest fragment's messages after the final EOS are the last one's:
+   * it ends with the last frame in (its progress says so too). */
+  if (!GST_CLOCK_TIME_IS_VALID (f->end) && self->eos_in
+      && f == g_queue_peek_tail (&self->fragments))
+    f->end = self->input_end;
   if (gst_structure_has_name (s, "authenta-progress"))
     {
       g_free (f->stage);
@@ -557,12 +574,6 @@ on_sink_message (GstAuthentaSplitMuxSink *self, Fragment *f, GstMessage *msg)
         }
       return annotate (msg, f);
     }
-  /* A fragment's scan starts when splitmuxsink has opened the next one, so
-   * the newest fragment's verdict after the final EOS is the last one's: it
-   * ends with the last frame in. */
-  if (!GST_CLOCK_TIME_IS_VALID (f->end) && self->eos_in
-      && f == g_queue_peek_tail (&self->fragments))
-    f->end = self->input_end;
   if (!GST_CLOCK_TIME_IS_VALID (f->end))
     {
       g_queue_push_tail (&f->held, msg);
@@ -598,7 +609,8 @@ gst_authenta_split_mux_sink_handle_message (GstBin *bin, GstMessage *msg)
             msg = on_sink_message (self, f, msg);
         }
       g_mutex_unlock (&self->lock);
-      post_all (self, &out);
+      post_all (self, &out, msg);
+      msg = NULL;
       break;
     case GST_MESSAGE_EOS:
       /* This element posts its own EOS, once the scans are over (or the
@@ -676,9 +688,11 @@ gst_authenta_split_mux_sink_request_new_pad (GstElement *element,
                       == gst_element_class_get_pad_template (
                           GST_ELEMENT_GET_CLASS (element), "video");
   g_autoptr (GstPad) inner = NULL;
+  g_autoptr (GstPad) existing = NULL;
   GstPad *pad;
 
-  if (is_video && gst_element_get_static_pad (element, "video"))
+  if (is_video
+      && (existing = gst_element_get_static_pad (element, "video")) != NULL)
     {
       GST_WARNING_OBJECT (self, "there is a video pad already");
       return NULL;
@@ -781,7 +795,7 @@ gst_authenta_split_mux_sink_change_state (GstElement *element,
       reset (self, &out);
       g_mutex_unlock (&self->lock);
     }
-  post_all (self, &out);
+  post_all (self, &out, NULL);
   return ret;
 }
 

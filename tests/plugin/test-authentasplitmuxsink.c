@@ -1,0 +1,1118 @@
+/* authentasplitmuxsink tests: live capture pipelines against
+ * authenta-emulator on loopback.
+ *
+ * Each check function runs as its own meson test (GST_CHECKS=name), with
+ * its own timeout; see tests/plugin/meson.build.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "test-emulator.h"
+
+#include <glib/gstdio.h>
+#include <gst/check/gstcheck.h>
+#include <stdio.h>
+#include <string.h>
+
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
+
+#define EMULATOR_KEY "api_emulator_key"
+#define CANARY_KEY "api_SECRET_canary_123"
+
+#define FPS 30
+#define FRAME_NS (GST_SECOND / FPS)
+
+/* ------------------------------------------------------------------------ */
+/* Helpers */
+
+/* How much slower than usual this build runs: the deadlines of waits are
+ * multiplied by it (meson's timeout multiplier is the outer bound). */
+static gint64
+slowdown (void)
+{
+  if (RUNNING_ON_VALGRIND)
+    return 10;
+#if defined(__SANITIZE_ADDRESS__)
+  return 2;
+#else
+  return 1;
+#endif
+}
+
+typedef struct
+{
+  TestEmulator *emu;
+  char *dir;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, const char *processing_time)
+{
+  g_autoptr (GError) error = NULL;
+
+  f->emu = test_emulator_start ("--processing-time", processing_time, NULL);
+  f->dir = g_dir_make_tmp ("authentasplitmuxsink-test-XXXXXX", &error);
+  fail_unless (f->dir != NULL, "%s", error ? error->message : "");
+}
+
+static void
+fixture_teardown (Fixture *f)
+{
+  g_autoptr (GDir) d = g_dir_open (f->dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+  if (f->emu != NULL)
+    test_emulator_stop (f->emu);
+}
+
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(char *const *)a, *(char *const *)b);
+}
+
+/* The sorted names of the files in @dir. */
+static GPtrArray *
+list_files (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  return names;
+}
+
+/* Demuxes @path and counts its video frames. */
+static guint
+count_demuxed_frames (const char *path)
+{
+  g_autofree char *desc = g_strdup_printf (
+      "filesrc location=\"%s\" ! qtdemux ! fakesink name=out "
+      "signal-handoffs=true",
+      path);
+  g_autoptr (GstElement) pipeline = gst_parse_launch (desc, NULL);
+  g_autoptr (GstElement) out = NULL;
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) msg = NULL;
+  guint frames = 0;
+
+  fail_unless (pipeline != NULL);
+  out = gst_bin_get_by_name (GST_BIN (pipeline), "out");
+  g_signal_connect_swapped (out, "handoff", G_CALLBACK (g_atomic_int_inc),
+                            &frames);
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (bus, 20 * GST_SECOND * slowdown (),
+                                    GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "demuxing %s took over 20 s", path);
+  fail_unless (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS, "demuxing %s failed",
+               path);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  return g_atomic_int_get (&frames);
+}
+
+/* How many lines of @log start with @prefix. */
+static guint
+count_lines (const char *log, const char *prefix)
+{
+  g_auto (GStrv) lines = g_strsplit (log, "\n", -1);
+  guint n = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], prefix))
+      n++;
+  return n;
+}
+
+static gboolean
+is_authentasink (GstElement *e)
+{
+  GstElementFactory *factory = gst_element_get_factory (e);
+
+  return factory != NULL
+         && g_str_equal (GST_OBJECT_NAME (factory), "authentasink");
+}
+
+static const GstStructure *
+element_structure (GstMessage *msg, const char *name)
+{
+  const GstStructure *s;
+
+  if (GST_MESSAGE_TYPE (msg) != GST_MESSAGE_ELEMENT)
+    return NULL;
+  s = gst_message_get_structure (msg);
+  return s && gst_structure_has_name (s, name) ? s : NULL;
+}
+
+static void
+dump_messages (GPtrArray *messages)
+{
+  for (guint i = 0; i < messages->len; i++)
+    {
+      GstMessage *msg = messages->pdata[i];
+
+      if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR
+          || GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING)
+        {
+          g_autoptr (GError) err = NULL;
+          g_autofree char *dbg = NULL;
+
+          if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
+            gst_message_parse_error (msg, &err, &dbg);
+          else
+            gst_message_parse_warning (msg, &err, &dbg);
+          GST_INFO ("%s from %s: %s (%s)", GST_MESSAGE_TYPE_NAME (msg),
+                    GST_MESSAGE_SRC_NAME (msg), err->message, dbg);
+        }
+      else if (gst_message_get_structure (msg))
+        {
+          g_autofree char *s
+              = gst_structure_to_string (gst_message_get_structure (msg));
+
+          /* The verdict's json is long: the start says enough. */
+          GST_INFO ("%s from %s: %.300s", GST_MESSAGE_TYPE_NAME (msg),
+                    GST_MESSAGE_SRC_NAME (msg), s);
+        }
+      else
+        GST_INFO ("%s from %s", GST_MESSAGE_TYPE_NAME (msg),
+                  GST_MESSAGE_SRC_NAME (msg));
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* A capture run */
+
+typedef struct
+{
+  Fixture *fixture;
+  GMutex lock;
+  /* Buffers the source pushed. */
+  guint source_buffers;
+  /* At the element's video pad: running time of the first frame and the
+   * end of the last one, and when the final EOS came (monotonic us). */
+  GstSegment segment;
+  GstClockTime input_start;
+  GstClockTime input_end;
+  gint64 playing_us;
+  gint64 eos_in_us;
+  /* Fragment sinks the element made, and whether each had the element's
+   * settings when it was added. */
+  guint sinks_added;
+  guint sinks_misconfigured;
+  /* How often the failing fragment's create is made to fail. */
+  guint failed_attempts;
+  const char *want_keep_file;
+  /* Bus messages in order, with the monotonic time each was popped. */
+  GPtrArray *messages;
+  GArray *arrivals;
+} Capture;
+
+static void
+capture_init (Capture *c, Fixture *f)
+{
+  memset (c, 0, sizeof *c);
+  c->fixture = f;
+  g_mutex_init (&c->lock);
+  gst_segment_init (&c->segment, GST_FORMAT_TIME);
+  c->input_start = c->input_end = GST_CLOCK_TIME_NONE;
+  c->messages
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)gst_message_unref);
+  c->arrivals = g_array_new (FALSE, FALSE, sizeof (gint64));
+}
+
+static void
+capture_clear (Capture *c)
+{
+  g_ptr_array_unref (c->messages);
+  g_array_unref (c->arrivals);
+  g_mutex_clear (&c->lock);
+}
+
+static GstPadProbeReturn
+count_source_buffers (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  Capture *c = user_data;
+
+  (void)pad;
+  (void)info;
+  g_mutex_lock (&c->lock);
+  c->source_buffers++;
+  g_mutex_unlock (&c->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* What reaches the element: the recording's running-time span, and when
+ * its final EOS arrived. */
+static GstPadProbeReturn
+watch_input (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  Capture *c = user_data;
+
+  (void)pad;
+  g_mutex_lock (&c->lock);
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
+    {
+      GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+      GstClockTime start = gst_segment_to_running_time (
+          &c->segment, GST_FORMAT_TIME, GST_BUFFER_PTS (buf));
+      GstClockTime end = start;
+
+      fail_unless (GST_CLOCK_TIME_IS_VALID (start), "a frame without PTS");
+      if (GST_BUFFER_DURATION_IS_VALID (buf))
+        end += GST_BUFFER_DURATION (buf);
+      if (!GST_CLOCK_TIME_IS_VALID (c->input_start) || start < c->input_start)
+        c->input_start = start;
+      if (!GST_CLOCK_TIME_IS_VALID (c->input_end) || end > c->input_end)
+        c->input_end = end;
+    }
+  else
+    {
+      GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+
+      if (GST_EVENT_TYPE (event) == GST_EVENT_SEGMENT)
+        gst_event_copy_segment (event, &c->segment);
+      else if (GST_EVENT_TYPE (event) == GST_EVENT_EOS)
+        c->eos_in_us = g_get_monotonic_time ();
+    }
+  g_mutex_unlock (&c->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+static gboolean
+enum_property_is (GObject *object, const char *name, const char *nick)
+{
+  GParamSpec *p
+      = g_object_class_find_property (G_OBJECT_GET_CLASS (object), name);
+  GValue v = G_VALUE_INIT;
+  GEnumValue *ev;
+  gboolean same;
+
+  g_value_init (&v, p->value_type);
+  g_object_get_property (object, name, &v);
+  ev = g_enum_get_value (g_type_class_peek (p->value_type),
+                         g_value_get_enum (&v));
+  same = ev != NULL && g_str_equal (ev->value_nick, nick);
+  g_value_unset (&v);
+  return same;
+}
+
+/* Connected to the element itself, so it runs after the element's own
+ * handler has given the new sink its settings.  Checks those, and makes
+ * the sink's retries and polls quick (authentasink's own properties the
+ * element does not take over), as the other plugin tests do. */
+static void
+on_deep_element_added (GstBin *bin, GstBin *sub_bin, GstElement *child,
+                       gpointer user_data)
+{
+  Capture *c = user_data;
+  g_autofree char *base_url = NULL;
+  gboolean ok;
+
+  (void)bin;
+  (void)sub_bin;
+  if (!is_authentasink (child))
+    return;
+  g_object_get (child, "base-url", &base_url, NULL);
+  ok = g_strcmp0 (base_url, test_emulator_get_base_url (c->fixture->emu)) == 0
+       && enum_property_is (G_OBJECT (child), "on-error", "warning")
+       && enum_property_is (G_OBJECT (child), "keep-file", c->want_keep_file);
+  g_object_set (child, "retry-base-delay", 10, "retry-max-delay", 50,
+                "poll-interval", 50, "poll-max-interval", 100, NULL);
+  g_mutex_lock (&c->lock);
+  c->sinks_added++;
+  if (!ok)
+    c->sinks_misconfigured++;
+  g_mutex_unlock (&c->lock);
+}
+
+typedef gboolean (*MessageHook) (Capture *c, GstMessage *msg,
+                                 gpointer user_data);
+
+/* Plays @pipeline until its EOS or an ERROR, at most @timeout_s, calling
+ * @hook (when given) on each message as it arrives. */
+static void
+capture_run (Capture *c, GstElement *pipeline, guint timeout_s,
+             MessageHook hook, gpointer hook_data)
+{
+  g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
+  gint64 deadline
+      = g_get_monotonic_time () + timeout_s * G_USEC_PER_SEC * slowdown ();
+
+  c->playing_us = g_get_monotonic_time ();
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING)
+               != GST_STATE_CHANGE_FAILURE);
+  for (;;)
+    {
+      gint64 now = g_get_monotonic_time ();
+      GstMessage *msg;
+
+      fail_unless (now < deadline, "no EOS within %" G_GINT64_FORMAT " s",
+                   timeout_s * slowdown ());
+      msg = gst_bus_timed_pop_filtered (bus, (deadline - now) * GST_USECOND,
+                                        GST_MESSAGE_EOS | GST_MESSAGE_ERROR
+                                            | GST_MESSAGE_WARNING
+                                            | GST_MESSAGE_ELEMENT);
+      if (msg == NULL)
+        continue;
+      now = g_get_monotonic_time ();
+      g_ptr_array_add (c->messages, msg);
+      g_array_append_val (c->arrivals, now);
+      if (hook)
+        hook (c, msg, hook_data);
+      if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS
+          || GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
+        break;
+    }
+}
+
+static GstElement *
+make_capture_pipeline (Capture *c, guint num_buffers, const char *extra)
+{
+  Fixture *f = c->fixture;
+  g_autofree char *desc = g_strdup_printf (
+      "videotestsrc name=src is-live=true num-buffers=%u ! "
+      "video/x-raw,width=160,height=120,framerate=%u/1 ! "
+      "x264enc tune=zerolatency speed-preset=ultrafast ! "
+      "authentasplitmuxsink name=smux base-url=%s api-key=%s "
+      "max-size-time=3000000000 location=%s/f%%03d.mp4 %s",
+      num_buffers, FPS, test_emulator_get_base_url (f->emu), EMULATOR_KEY,
+      f->dir, extra ? extra : "");
+  g_autoptr (GError) error = NULL;
+  GstElement *pipeline = gst_parse_launch (desc, &error);
+  g_autoptr (GstElement) src = NULL;
+  g_autoptr (GstElement) smux = NULL;
+  g_autoptr (GstPad) src_pad = NULL;
+  g_autoptr (GstPad) video_pad = NULL;
+
+  fail_unless (pipeline != NULL && error == NULL, "%s: %s", desc,
+               error ? error->message : "");
+  src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  smux = gst_bin_get_by_name (GST_BIN (pipeline), "smux");
+  src_pad = gst_element_get_static_pad (src, "src");
+  video_pad = gst_element_get_static_pad (smux, "video");
+  fail_unless (video_pad != NULL, "the encoder was not linked to video");
+  gst_pad_add_probe (src_pad, GST_PAD_PROBE_TYPE_BUFFER, count_source_buffers,
+                     c, NULL);
+  gst_pad_add_probe (video_pad,
+                     GST_PAD_PROBE_TYPE_BUFFER
+                         | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+                     watch_input, c, NULL);
+  g_signal_connect (smux, "deep-element-added",
+                    G_CALLBACK (on_deep_element_added), c);
+  return pipeline;
+}
+
+/* @name is the pattern's name for @index: f%03d.mp4. */
+static int
+index_of_name (const char *name)
+{
+  unsigned index;
+  char tail[8];
+
+  if (sscanf (name, "f%3u%7s", &index, tail) != 2
+      || !g_str_equal (tail, ".mp4"))
+    return -1;
+  return (int)index;
+}
+
+static gint64
+parse_wall_clock (const char *text)
+{
+  g_autoptr (GDateTime) dt
+      = text ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+
+  fail_unless (dt != NULL, "wall-clock-start %s is not ISO 8601",
+               text ? text : "(null)");
+  fail_unless (g_str_has_suffix (text, "Z"), "%s is not UTC", text);
+  return g_date_time_to_unix (dt) * G_USEC_PER_SEC
+         + g_date_time_get_microsecond (dt);
+}
+
+/* The outcome the element reported for one fragment. */
+typedef struct
+{
+  int message;
+  gboolean failed;
+  GstClockTime start, end;
+  gint64 wall_us;
+} Outcome;
+
+/* ------------------------------------------------------------------------ */
+/* Live capture: every frame recorded, one outcome per fragment */
+
+typedef struct
+{
+  /* The fragment whose create fails past the retries, or -1. */
+  int failing_fragment;
+} LiveCase;
+
+/* When fragment @failing_fragment - 1 has its record, the next create is
+ * @failing_fragment's, 3 s later: fail it as often as it is tried. */
+static gboolean
+inject_create_fault (Capture *c, GstMessage *msg, gpointer user_data)
+{
+  const LiveCase *lc = user_data;
+  const GstStructure *s = element_structure (msg, "authenta-progress");
+  guint index, attempts = 0;
+  g_autofree char *fault = NULL;
+
+  if (c->failed_attempts > 0 || s == NULL || lc->failing_fragment < 1
+      || !g_str_equal (gst_structure_get_string (s, "stage"), "created")
+      || !gst_structure_get_uint (s, "fragment-index", &index)
+      || index != (guint)lc->failing_fragment - 1)
+    return FALSE;
+  g_object_get (GST_MESSAGE_SRC (msg), "retry-attempts", &attempts, NULL);
+  fail_unless (attempts >= 1);
+  fault = g_strdup_printf ("{\"route\":\"create\",\"action\":\"status\","
+                           "\"status\":503,\"count\":%u}",
+                           attempts);
+  test_emulator_add_fault (c->fixture->emu, fault);
+  c->failed_attempts = attempts;
+  GST_INFO ("create of fragment %d to fail %u times", lc->failing_fragment,
+            attempts);
+  return TRUE;
+}
+
+static void
+run_live_case (const LiveCase *lc)
+{
+  Fixture f = { 0 };
+  Capture c;
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GPtrArray) files = NULL;
+  g_autoptr (GArray) outcomes = NULL;
+  gint64 real_start_us, real_end_us;
+  guint frames = 0, warnings = 0;
+  GstClockTime sum = 0, span;
+  int eos;
+  guint n;
+
+  fixture_setup (&f, "4");
+  capture_init (&c, &f);
+  c.want_keep_file = "always";
+  pipeline = make_capture_pipeline (&c, 15 * FPS, "keep-file=always");
+
+  real_start_us = g_get_real_time ();
+  capture_run (&c, pipeline, 60, inject_create_fault, (gpointer)lc);
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_NULL)
+               == GST_STATE_CHANGE_SUCCESS);
+  real_end_us = g_get_real_time ();
+  dump_messages (c.messages);
+
+  for (guint i = 0; i < c.messages->len; i++)
+    fail_unless (GST_MESSAGE_TYPE (c.messages->pdata[i]) != GST_MESSAGE_ERROR,
+                 "an ERROR from %s",
+                 GST_MESSAGE_SRC_NAME (c.messages->pdata[i]));
+  eos = c.messages->len - 1;
+  fail_unless (GST_MESSAGE_TYPE (c.messages->pdata[eos]) == GST_MESSAGE_EOS);
+
+  /* Every frame the source made is in a fragment file. */
+  fail_unless_equals_int (c.source_buffers, 15 * FPS);
+  files = list_files (f.dir);
+  n = files->len;
+  fail_unless (n >= 4 && n <= 6, "%u fragments of 3 s in 15 s", n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *path = g_build_filename (f.dir, files->pdata[i], NULL);
+      guint in_file;
+
+      fail_unless_equals_int (index_of_name (files->pdata[i]), i);
+      in_file = count_demuxed_frames (path);
+      GST_INFO ("%s: %u frames", (char *)files->pdata[i], in_file);
+      fail_unless (in_file > 0, "%s is empty", path);
+      frames += in_file;
+    }
+  fail_unless_equals_int (frames, c.source_buffers);
+
+  /* Every fragment had the element's settings. */
+  fail_unless (c.sinks_added >= n, "%u sinks for %u fragments", c.sinks_added,
+               n);
+  fail_unless_equals_int (c.sinks_misconfigured, 0);
+
+  /* One outcome per fragment, before the EOS: a verdict, or for the
+   * failing one a WARNING and authenta-failed from its sink. */
+  outcomes = g_array_new (FALSE, TRUE, sizeof (Outcome));
+  g_array_set_size (outcomes, n);
+  for (guint i = 0; i < n; i++)
+    g_array_index (outcomes, Outcome, i).message = -1;
+  for (int i = 0; i < eos; i++)
+    {
+      GstMessage *msg = c.messages->pdata[i];
+      const GstStructure *s = gst_message_get_structure (msg);
+      gboolean failed = element_structure (msg, "authenta-failed") != NULL;
+      const char *location;
+      g_autofree char *base = NULL;
+      guint index;
+      Outcome *o;
+
+      if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING)
+        {
+          warnings++;
+          continue;
+        }
+      if (element_structure (msg, "authenta-progress"))
+        {
+          GstClockTime start, end;
+
+          fail_unless (gst_structure_get_uint (s, "fragment-index", &index));
+          /* Its start is known.  Its end too for the last fragment (its
+           * scan starts after the final EOS came in); a fragment's scan
+           * can start before splitmuxsink says the next one opened, so
+           * another fragment's progress may still say NONE (its verdict is
+           * held until the end is known). */
+          fail_unless (
+              gst_structure_get_clock_time (s, "running-time-start", &start)
+              && gst_structure_get_clock_time (s, "running-time-end", &end));
+          fail_unless (GST_CLOCK_TIME_IS_VALID (start));
+          fail_unless (GST_CLOCK_TIME_IS_VALID (end) ? end > start
+                                                     : index + 1 < n,
+                       "fragment %u's progress: %" GST_TIME_FORMAT
+                       " to %" GST_TIME_FORMAT,
+                       index, GST_TIME_ARGS (start), GST_TIME_ARGS (end));
+          location = gst_structure_get_string (s, "location");
+          fail_unless (location != NULL, "progress without location");
+          base = g_path_get_basename (location);
+          fail_unless_equals_int (index_of_name (base), index);
+          continue;
+        }
+      if (!failed && !element_structure (msg, "authenta-verdict"))
+        continue;
+      fail_unless (is_authentasink (GST_ELEMENT (GST_MESSAGE_SRC (msg))),
+                   "the outcome's source is %s", GST_MESSAGE_SRC_NAME (msg));
+      fail_unless (gst_structure_get_uint (s, "fragment-index", &index));
+      fail_unless (index < n, "fragment-index %u of %u files", index, n);
+      o = &g_array_index (outcomes, Outcome, index);
+      fail_unless (o->message < 0, "two outcomes for fragment %u", index);
+      o->message = i;
+      o->failed = failed;
+      location = gst_structure_get_string (s, "location");
+      fail_unless (location != NULL);
+      base = g_path_get_basename (location);
+      fail_unless_equals_string (base, files->pdata[index]);
+      fail_unless (
+          gst_structure_get_clock_time (s, "running-time-start", &o->start));
+      fail_unless (
+          gst_structure_get_clock_time (s, "running-time-end", &o->end));
+      fail_unless (GST_CLOCK_TIME_IS_VALID (o->start)
+                       && GST_CLOCK_TIME_IS_VALID (o->end) && o->end > o->start,
+                   "fragment %u: %" GST_TIME_FORMAT " to %" GST_TIME_FORMAT,
+                   index, GST_TIME_ARGS (o->start), GST_TIME_ARGS (o->end));
+      o->wall_us
+          = parse_wall_clock (gst_structure_get_string (s, "wall-clock-start"));
+      fail_unless (o->wall_us >= real_start_us - G_USEC_PER_SEC
+                       && o->wall_us <= real_end_us,
+                   "fragment %u started outside the run", index);
+      if (failed)
+        {
+          /* Its WARNING came from the same sink, before it. */
+          gboolean warned = FALSE;
+
+          for (int j = 0; j < i; j++)
+            if (GST_MESSAGE_TYPE (c.messages->pdata[j]) == GST_MESSAGE_WARNING
+                && GST_MESSAGE_SRC (c.messages->pdata[j])
+                       == GST_MESSAGE_SRC (msg))
+              warned = TRUE;
+          fail_unless (warned, "authenta-failed without a WARNING");
+        }
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      Outcome *o = &g_array_index (outcomes, Outcome, i);
+
+      fail_unless (o->message >= 0, "no outcome for fragment %u", i);
+      fail_unless (o->failed == ((int)i == lc->failing_fragment),
+                   "fragment %u %s", i, o->failed ? "failed" : "was judged");
+      if (i + 1 < n)
+        {
+          Outcome *next = &g_array_index (outcomes, Outcome, i + 1);
+
+          fail_unless_equals_uint64 (o->end, next->start);
+          fail_unless (o->wall_us <= next->wall_us);
+        }
+      sum += o->end - o->start;
+    }
+  /* One record per judged fragment; the failing one's create tried as
+   * often as authentasink tries (the start-time check's create is a 400). */
+  {
+    g_autofree char *log = test_emulator_dup_log (f.emu);
+
+    GST_INFO ("%u sinks; the emulator's log:\n%s", c.sinks_added, log);
+    fail_unless_equals_int (count_lines (log, "POST /api/media 201 "),
+                            lc->failing_fragment >= 0 ? n - 1 : n);
+    fail_unless_equals_int (count_lines (log, "POST /api/media 503 "),
+                            c.failed_attempts);
+  }
+  if (lc->failing_fragment >= 0)
+    {
+      fail_unless (c.failed_attempts > 0, "the fault was never set");
+      fail_unless (warnings >= 1, "no WARNING");
+    }
+  else
+    fail_unless_equals_int (warnings, 0);
+
+  /* The fragments' durations add up to what came in. */
+  fail_unless (GST_CLOCK_TIME_IS_VALID (c.input_start)
+               && GST_CLOCK_TIME_IS_VALID (c.input_end));
+  span = c.input_end - c.input_start;
+  GST_INFO ("fragments sum to %" GST_TIME_FORMAT
+            ", input spans %" GST_TIME_FORMAT,
+            GST_TIME_ARGS (sum), GST_TIME_ARGS (span));
+  fail_unless (sum + FRAME_NS >= span && sum <= span + FRAME_NS,
+               "fragments sum to %" GST_TIME_FORMAT ", input %" GST_TIME_FORMAT,
+               GST_TIME_ARGS (sum), GST_TIME_ARGS (span));
+
+  /* The recording was not held up by the 4 s scans: 15 s of live video in
+   * at most 17 s.  A bound on stalling, not a speed target; under valgrind
+   * the encoder alone cannot keep up with 30 fps, so only this assertion
+   * is skipped there. */
+  fail_unless (c.eos_in_us > 0, "no EOS at the element's pad");
+  GST_INFO ("EOS in %.2f s after PLAYING, EOS message %.2f s",
+            (c.eos_in_us - c.playing_us) / 1e6,
+            (g_array_index (c.arrivals, gint64, eos) - c.playing_us) / 1e6);
+  if (!RUNNING_ON_VALGRIND)
+    fail_unless (c.eos_in_us - c.playing_us <= 17 * G_USEC_PER_SEC,
+                 "15 s of live video took %.2f s to record",
+                 (c.eos_in_us - c.playing_us) / 1e6);
+
+  capture_clear (&c);
+  fixture_teardown (&f);
+}
+
+GST_START_TEST (test_live_fragments)
+{
+  const LiveCase lc = { -1 };
+
+  run_live_case (&lc);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_one_fragment_fails)
+{
+  /* A middle fragment: the recording goes on after it. */
+  const LiveCase lc = { 1 };
+
+  run_live_case (&lc);
+}
+GST_END_TEST;
+
+/* ------------------------------------------------------------------------ */
+/* Shutdown time-out */
+
+GST_START_TEST (test_shutdown_timeout_pending)
+{
+  Fixture f = { 0 };
+  Capture c;
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GPtrArray) files = NULL;
+  const GstStructure *pending = NULL;
+  const GValue *list;
+  gint64 eos_us, null_us;
+  int eos;
+
+  fixture_setup (&f, "30");
+  capture_init (&c, &f);
+  c.want_keep_file = "always";
+  /* 6 s: two fragments, whose scans take 30 s. */
+  pipeline = make_capture_pipeline (&c, 6 * FPS,
+                                    "keep-file=always shutdown-timeout=1");
+  capture_run (&c, pipeline, 25, NULL, NULL);
+  dump_messages (c.messages);
+  eos = c.messages->len - 1;
+  fail_unless (GST_MESSAGE_TYPE (c.messages->pdata[eos]) == GST_MESSAGE_EOS,
+               "ended with %s", GST_MESSAGE_TYPE_NAME (c.messages->pdata[eos]));
+  fail_unless (c.eos_in_us > 0);
+  eos_us = g_array_index (c.arrivals, gint64, eos);
+  GST_INFO ("EOS message %.2f s after the EOS came in",
+            (eos_us - c.eos_in_us) / 1e6);
+  /* About one second: not before the time-out, far from the 30 s scans. */
+  fail_unless (eos_us - c.eos_in_us >= G_USEC_PER_SEC * 9 / 10,
+               "EOS after %.2f s", (eos_us - c.eos_in_us) / 1e6);
+  fail_unless (eos_us - c.eos_in_us < 10 * G_USEC_PER_SEC * slowdown (),
+               "EOS after %.2f s", (eos_us - c.eos_in_us) / 1e6);
+
+  files = list_files (f.dir);
+  fail_unless (files->len >= 2, "%u fragments", files->len);
+
+  for (int i = 0; i < eos; i++)
+    {
+      GstMessage *msg = c.messages->pdata[i];
+
+      fail_unless (element_structure (msg, "authenta-verdict") == NULL,
+                   "a verdict from a 30 s scan");
+      if (element_structure (msg, "authenta-pending"))
+        {
+          fail_unless (pending == NULL, "two authenta-pending");
+          fail_unless (GST_IS_BIN (GST_MESSAGE_SRC (msg))
+                       && g_str_equal (GST_MESSAGE_SRC_NAME (msg), "smux"));
+          pending = gst_message_get_structure (msg);
+        }
+    }
+  fail_unless (pending != NULL, "no authenta-pending before the EOS");
+  list = gst_structure_get_value (pending, "fragments");
+  fail_unless (list != NULL && GST_VALUE_HOLDS_LIST (list));
+  fail_unless_equals_int (gst_value_list_get_size (list), files->len);
+  for (guint i = 0; i < gst_value_list_get_size (list); i++)
+    {
+      const GValue *v = gst_value_list_get_value (list, i);
+      const GstStructure *s;
+      const char *stage, *location;
+      g_autofree char *expected = NULL;
+      guint index;
+
+      fail_unless (GST_VALUE_HOLDS_STRUCTURE (v));
+      s = gst_value_get_structure (v);
+      fail_unless (gst_structure_has_name (s, "fragment"));
+      fail_unless (gst_structure_get_uint (s, "fragment-index", &index));
+      fail_unless_equals_int (index, i);
+      stage = gst_structure_get_string (s, "stage");
+      fail_unless (stage != NULL);
+      location = gst_structure_get_string (s, "location");
+      expected = g_build_filename (f.dir, files->pdata[i], NULL);
+      fail_unless_equals_string (location, expected);
+      fail_unless (gst_structure_has_field (s, "mid"));
+      /* The first fragment's record was made seconds ago; a later one may
+       * still be being created. */
+      if (i == 0 || !g_str_equal (stage, "creating"))
+        fail_unless (gst_structure_get_string (s, "mid") != NULL,
+                     "fragment %u (%s) without mid", i, stage);
+    }
+
+  /* The scans still running are stopped at once, the files kept. */
+  null_us = g_get_monotonic_time ();
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_NULL)
+               == GST_STATE_CHANGE_SUCCESS);
+  null_us = g_get_monotonic_time () - null_us;
+  GST_INFO ("NULL in %.2f s", null_us / 1e6);
+  fail_unless (null_us < 5 * G_USEC_PER_SEC * slowdown (), "NULL took %.2f s",
+               null_us / 1e6);
+  for (guint i = 0; i < files->len; i++)
+    {
+      g_autofree char *path = g_build_filename (f.dir, files->pdata[i], NULL);
+
+      fail_unless (g_file_test (path, G_FILE_TEST_IS_REGULAR), "%s", path);
+    }
+  capture_clear (&c);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+/* ------------------------------------------------------------------------ */
+/* Properties */
+
+typedef struct
+{
+  const char *name;
+  /* As on a launch line. */
+  const char *value;
+  /* Whether each fragment's authentasink gets it. */
+  gboolean to_sink;
+} PropertyCase;
+
+static const PropertyCase property_cases[] = {
+  { "location", "/nonexistent/x%03d.mp4", FALSE },
+  { "max-size-time", "5000000000", FALSE },
+  { "max-size-bytes", "1000000", FALSE },
+  { "muxer-factory", "qtmux", FALSE },
+  { "muxer-properties", "properties,faststart=true", FALSE },
+  { "send-keyframe-requests", "false", FALSE },
+  { "shutdown-timeout", "7", FALSE },
+  { "base-url", "http://127.0.0.1:9/api", TRUE },
+  { "model-type", "DF-1", TRUE },
+  { "keep-file", "always", TRUE },
+  { "on-error", "error", TRUE },
+  { "temp-dir", "/nonexistent", TRUE },
+  { "timeout", "12", TRUE },
+  { "ca-file", "/nonexistent/ca.pem", TRUE },
+  { "delete-remote", "true", TRUE },
+  { "allow-insecure", "true", TRUE },
+  { "check-at-start", "false", TRUE },
+};
+
+static void
+check_property_is (GObject *object, const char *name, const char *value)
+{
+  GParamSpec *p
+      = g_object_class_find_property (G_OBJECT_GET_CLASS (object), name);
+  GValue want = G_VALUE_INIT, got = G_VALUE_INIT;
+
+  fail_unless (p != NULL, "%s has no %s", G_OBJECT_TYPE_NAME (object), name);
+  fail_unless (p->flags & G_PARAM_READABLE, "%s not readable", name);
+  g_value_init (&want, p->value_type);
+  g_value_init (&got, p->value_type);
+  fail_unless (gst_value_deserialize (&want, value), "%s=%s", name, value);
+  g_object_get_property (object, name, &got);
+  fail_unless (gst_value_compare (&want, &got) == GST_VALUE_EQUAL,
+               "%s of %s is %s, not %s", name, G_OBJECT_TYPE_NAME (object),
+               gst_value_serialize (&got), value);
+  g_value_unset (&want);
+  g_value_unset (&got);
+}
+
+/* No readable property of @object holds @secret. */
+static void
+check_no_property_holds (GObject *object, const char *secret)
+{
+  guint n;
+  g_autofree GParamSpec **specs
+      = g_object_class_list_properties (G_OBJECT_GET_CLASS (object), &n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      GValue v = G_VALUE_INIT;
+      g_autofree char *text = NULL;
+
+      if (!(specs[i]->flags & G_PARAM_READABLE))
+        continue;
+      g_value_init (&v, specs[i]->value_type);
+      g_object_get_property (object, specs[i]->name, &v);
+      if (G_VALUE_HOLDS_STRING (&v))
+        text = g_value_dup_string (&v);
+      else if (G_VALUE_HOLDS (&v, GST_TYPE_STRUCTURE)
+               && gst_value_get_structure (&v))
+        text = gst_structure_to_string (gst_value_get_structure (&v));
+      fail_unless (text == NULL || strstr (text, secret) == NULL,
+                   "%s's %s shows the key", GST_OBJECT_NAME (object),
+                   specs[i]->name);
+      g_value_unset (&v);
+    }
+}
+
+GST_START_TEST (test_properties)
+{
+  g_autoptr (GstElement) pipeline = gst_pipeline_new (NULL);
+  GstElement *smux = gst_element_factory_make ("authentasplitmuxsink", "smux");
+  GParamSpec *key;
+  GstIterator *it;
+  GValue item = G_VALUE_INIT;
+  g_autofree char *dot = NULL;
+  guint sinks = 0;
+
+  fail_unless (smux != NULL);
+  /* Defaults. */
+  check_property_is (G_OBJECT (smux), "on-error", "warning");
+  check_property_is (G_OBJECT (smux), "max-size-time", "60000000000");
+  check_property_is (G_OBJECT (smux), "muxer-factory", "mp4mux");
+  check_property_is (G_OBJECT (smux), "shutdown-timeout", "30");
+  check_property_is (G_OBJECT (smux), "max-size-bytes", "0");
+  check_property_is (G_OBJECT (smux), "send-keyframe-requests", "true");
+  check_property_is (G_OBJECT (smux), "keep-file", "on-failure");
+
+  /* The key: write-only. */
+  key = g_object_class_find_property (G_OBJECT_GET_CLASS (smux), "api-key");
+  fail_unless (key != NULL);
+  fail_unless (key->flags & G_PARAM_WRITABLE);
+  fail_unless (!(key->flags & G_PARAM_READABLE), "api-key is readable");
+  g_object_set (smux, "api-key", CANARY_KEY, NULL);
+
+  /* Round trips. */
+  for (guint i = 0; i < G_N_ELEMENTS (property_cases); i++)
+    {
+      gst_util_set_object_arg (G_OBJECT (smux), property_cases[i].name,
+                               property_cases[i].value);
+      check_property_is (G_OBJECT (smux), property_cases[i].name,
+                         property_cases[i].value);
+    }
+
+  /* The first fragment's sink is made at READY: it has the values, and
+   * nothing shows the key. */
+  fail_unless (gst_bin_add (GST_BIN (pipeline), smux));
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_READY)
+               == GST_STATE_CHANGE_SUCCESS);
+  it = gst_bin_iterate_recurse (GST_BIN (pipeline));
+  while (gst_iterator_next (it, &item) == GST_ITERATOR_OK)
+    {
+      GstElement *e = g_value_get_object (&item);
+
+      check_no_property_holds (G_OBJECT (e), CANARY_KEY);
+      if (is_authentasink (e))
+        {
+          GParamSpec *sink_key = g_object_class_find_property (
+              G_OBJECT_GET_CLASS (e), "api-key");
+
+          sinks++;
+          fail_unless (!(sink_key->flags & G_PARAM_READABLE));
+          for (guint i = 0; i < G_N_ELEMENTS (property_cases); i++)
+            if (property_cases[i].to_sink)
+              check_property_is (G_OBJECT (e), property_cases[i].name,
+                                 property_cases[i].value);
+        }
+      g_value_reset (&item);
+    }
+  g_value_unset (&item);
+  gst_iterator_free (it);
+  fail_unless (sinks >= 1, "no fragment sink at READY");
+
+  dot = gst_debug_bin_to_dot_data (GST_BIN (pipeline),
+                                   GST_DEBUG_GRAPH_SHOW_ALL
+                                       | GST_DEBUG_GRAPH_SHOW_FULL_PARAMS);
+  fail_unless (strstr (dot, "authentasink") != NULL,
+               "the dump does not show the fragment sink");
+  fail_unless (strstr (dot, CANARY_KEY) == NULL, "the dump shows the key");
+
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_NULL)
+               == GST_STATE_CHANGE_SUCCESS);
+}
+GST_END_TEST;
+
+/* ------------------------------------------------------------------------ */
+/* Location pattern */
+
+typedef struct
+{
+  const char *pattern;
+  const char *muxer;
+  /* The names it gives: prefix, index in so many digits, suffix. */
+  const char *prefix;
+  int digits;
+  const char *suffix;
+} LocationCase;
+
+static const LocationCase location_cases[] = {
+  { "f%03d.mp4", "mp4mux", "f", 3, ".mp4" },
+  { "door-%05d.mov", "qtmux", "door-", 5, ".mov" },
+};
+
+static void
+run_location_case (const LocationCase *lc)
+{
+  Fixture f = { 0 };
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GstElement) smux = NULL;
+  g_autoptr (GPtrArray) files = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *desc = NULL;
+  g_autofree gboolean *judged = NULL;
+  g_autofree gboolean *closed = NULL;
+  Capture c;
+
+  fixture_setup (&f, "0.05");
+  capture_init (&c, &f);
+  c.want_keep_file = "always";
+  desc = g_strdup_printf (
+      "videotestsrc num-buffers=60 ! "
+      "video/x-raw,width=160,height=120,framerate=30/1 ! "
+      "x264enc speed-preset=ultrafast key-int-max=15 ! "
+      "authentasplitmuxsink name=smux base-url=%s api-key=%s "
+      "max-size-time=1000000000 keep-file=always muxer-factory=%s "
+      "location=%s/%s",
+      test_emulator_get_base_url (f.emu), EMULATOR_KEY, lc->muxer, f.dir,
+      lc->pattern);
+  pipeline = gst_parse_launch (desc, &error);
+  fail_unless (pipeline != NULL && error == NULL, "%s: %s", desc,
+               error ? error->message : "");
+  smux = gst_bin_get_by_name (GST_BIN (pipeline), "smux");
+  g_signal_connect (smux, "deep-element-added",
+                    G_CALLBACK (on_deep_element_added), &c);
+  capture_run (&c, pipeline, 60, NULL, NULL);
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_NULL)
+               == GST_STATE_CHANGE_SUCCESS);
+  dump_messages (c.messages);
+  fail_unless (GST_MESSAGE_TYPE (c.messages->pdata[c.messages->len - 1])
+               == GST_MESSAGE_EOS);
+
+  /* The files are the pattern's, from 0, and nothing else. */
+  files = list_files (f.dir);
+  fail_unless (files->len >= 2, "%u fragments", files->len);
+  for (guint i = 0; i < files->len; i++)
+    {
+      g_autofree char *name
+          = g_strdup_printf ("%s%0*u%s", lc->prefix, lc->digits, i, lc->suffix);
+
+      fail_unless_equals_string (files->pdata[i], name);
+    }
+  fail_unless_equals_int (c.sinks_misconfigured, 0);
+
+  /* Each verdict and progress names its fragment's file. */
+  judged = g_new0 (gboolean, files->len);
+  closed = g_new0 (gboolean, files->len);
+  for (guint i = 0; i < c.messages->len; i++)
+    {
+      GstMessage *msg = c.messages->pdata[i];
+      const GstStructure *s = gst_message_get_structure (msg);
+      gboolean verdict = element_structure (msg, "authenta-verdict") != NULL;
+      g_autofree char *expected = NULL;
+      guint index;
+
+      fail_unless (GST_MESSAGE_TYPE (msg) != GST_MESSAGE_ERROR
+                       && GST_MESSAGE_TYPE (msg) != GST_MESSAGE_WARNING,
+                   "a %s", GST_MESSAGE_TYPE_NAME (msg));
+      /* splitmuxsink's own messages come through, each fragment's closing
+       * before the EOS. */
+      if (element_structure (msg, "splitmuxsink-fragment-closed"))
+        {
+          g_autofree char *base
+              = g_path_get_basename (gst_structure_get_string (s, "location"));
+
+          for (guint j = 0; j < files->len; j++)
+            if (g_str_equal (base, files->pdata[j]))
+              closed[j] = TRUE;
+          continue;
+        }
+      if (!verdict && !element_structure (msg, "authenta-progress"))
+        continue;
+      fail_unless (gst_structure_get_uint (s, "fragment-index", &index));
+      fail_unless (index < files->len);
+      expected = g_build_filename (f.dir, files->pdata[index], NULL);
+      fail_unless_equals_string (gst_structure_get_string (s, "location"),
+                                 expected);
+      if (verdict)
+        {
+          fail_unless (!judged[index], "two verdicts for %u", index);
+          judged[index] = TRUE;
+        }
+    }
+  for (guint i = 0; i < files->len; i++)
+    {
+      fail_unless (judged[i], "no verdict for %s", (char *)files->pdata[i]);
+      fail_unless (closed[i], "%s not closed before the EOS",
+                   (char *)files->pdata[i]);
+    }
+
+  capture_clear (&c);
+  fixture_teardown (&f);
+}
+
+GST_START_TEST (test_location_pattern)
+{
+  run_location_case (&location_cases[__i__]);
+}
+GST_END_TEST;
+
+/* ------------------------------------------------------------------------ */
+
+static Suite *
+authentasplitmuxsink_suite (void)
+{
+  Suite *s = suite_create ("authentasplitmuxsink");
+  TCase *tc = tcase_create ("general");
+
+  /* meson's per-test timeout is the real bound; this one catches a hang
+   * when the program is run by hand. */
+  tcase_set_timeout (tc, 120);
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_live_fragments);
+  tcase_add_test (tc, test_one_fragment_fails);
+  tcase_add_test (tc, test_shutdown_timeout_pending);
+  tcase_add_test (tc, test_properties);
+  tcase_add_loop_test (tc, test_location_pattern, 0,
+                       G_N_ELEMENTS (location_cases));
+  return s;
+}
+
+GST_CHECK_MAIN (authentasplitmuxsink);
