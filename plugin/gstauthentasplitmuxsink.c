@@ -95,7 +95,7 @@ enum
 static const char *const sink_properties[] = {
   "api-key",       "base-url",       "model-type",     "keep-file",
   "on-error",      "temp-dir",       "timeout",        "ca-file",
-  "delete-remote", "allow-insecure", "check-at-start",
+  "delete-remote", "allow-insecure", "check-at-start", "spool-dir",
 };
 #define N_SINK_PROPERTIES G_N_ELEMENTS (sink_properties)
 
