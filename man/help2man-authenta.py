@@ -6,8 +6,11 @@
 # drift from it.  A command added to the "Commands:" list of `authenta
 # --help` gets its section here without a change to this file.
 #
-#   authenta-help --help      the whole text for help2man
-#   authenta-help --version   authenta --version
+#   help2man-authenta.py --help      the whole text for help2man
+#   help2man-authenta.py --version   authenta --version
+#
+# With AUTHENTA_MAN_SIMPLE set, --help lays out a program with no commands
+# (authenta-emulator) the same way.
 import os
 import re
 import subprocess
@@ -105,7 +108,34 @@ def command_section(args, global_options):
     return "\n\n".join(paragraphs) + "\n"
 
 
+def simple():
+    """A program with one level of GOption help (authenta-emulator):
+    "Usage:\n  NAME [OPTION…] - SUMMARY" becomes help2man's one-line usage,
+    the rest its description and options."""
+    blocks = sections(run("--help"))
+    by_name = {h: l for h, l in blocks if h}
+    usage = strip_blank(by_name["Usage"])
+    print("Usage: " + usage[0].strip().split(" - ", 1)[0])
+    print()
+    print("\n\n".join(paragraphize(usage[1:])))
+    print()
+    print("Options:")
+    for heading, lines in blocks:
+        if heading and heading.endswith("Options"):
+            print("\n".join(l for l in lines if l.strip()))
+    for heading, lines in blocks:
+        if heading and not heading.endswith("Options") and heading != "Usage":
+            print(f"\n*{heading}*")
+            print("\n".join(l for l in lines if l.strip()))
+
+
 def main():
+    if os.environ.get("AUTHENTA_MAN_SIMPLE"):
+        if sys.argv[1:] == ["--help"]:
+            simple()
+        else:  # no --version of its own: the project's, from the build
+            print(os.path.basename(EXE), os.environ["AUTHENTA_MAN_VERSION"])
+        return
     if sys.argv[1:] == ["--version"]:
         sys.stdout.write(run("--version"))
         return
