@@ -11,6 +11,7 @@
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 #include <errno.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,6 +150,8 @@ main (int argc, char **argv)
   gboolean private_storage = FALSE;
   EmuStoreConfig config;
 
+  /* GOption's help is UTF-8 ("OPTION…"): the locale says how to print it. */
+  setlocale (LC_ALL, "");
   context = g_option_context_new ("- local stand-in for the Authenta service");
   g_option_context_set_summary (
       context, "Serves the Authenta media API under /api and the S3 upload "
