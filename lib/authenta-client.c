@@ -582,13 +582,14 @@ authenta_client_initable_iface_init (GInitableIface *iface)
 }
 
 /**
- * authenta_secret_wipe:
+ * authenta_secret_wipe: (skip)
  * @secret: (nullable): a NUL-terminated string holding a secret
  *
  * Overwrites @secret with zeros, in a way the compiler may not optimise
  * away as it may a memset() before free().  The library wipes its own
  * copies of the key; applications that read the key into memory of their
- * own can wipe it with this once the client holds it.
+ * own can wipe it with this once the client holds it.  Not for bindings:
+ * their strings are copies that this cannot reach.
  *
  * Since: 0.2
  */
@@ -1159,8 +1160,10 @@ list_page (AuthentaClient *self, guint limit, guint offset, gint64 *out_total,
  *
  * Fetches one page of the caller's records (`GET /media`).
  *
- * Returns: (transfer full) (element-type AuthentaMedia): the records, or
- *   %NULL with @error set.  Free with g_ptr_array_unref().
+ * Returns: (transfer container) (element-type AuthentaMedia): the records,
+ *   or %NULL with @error set.  The array holds a reference to each record
+ *   and drops it when freed: free it with g_ptr_array_unref() (bindings
+ *   take their own references to the records).
  */
 GPtrArray *
 authenta_client_list_media (AuthentaClient *self, guint limit, guint offset,

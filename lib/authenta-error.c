@@ -17,23 +17,127 @@ typedef struct
   guint http_status;
 } AuthentaErrorPrivate;
 
+/* Bindings (PyGObject, GJS) turn a GError into an exception of their own
+ * that keeps only its domain, code and message, and turn it back into a
+ * fresh GError when it is passed in again: the details would be lost on
+ * the way.  So the details of the last few errors freed are remembered by
+ * code and message, and the getters fall back on them for an error that
+ * carries none.  Messages name the status, the service's code and the mid,
+ * so two errors with one message have the same details. */
+#define REMEMBERED_MAX 64
+
+typedef struct
+{
+  int code;
+  char *message;
+  AuthentaErrorPrivate details;
+} Remembered;
+
+static GMutex remembered_lock;
+static GQueue remembered = G_QUEUE_INIT; /* of Remembered, newest first */
+
+static gboolean
+details_empty (const AuthentaErrorPrivate *priv)
+{
+  return priv->service_code == NULL && priv->mid == NULL
+         && priv->http_status == 0;
+}
+
 static void
-authenta_error_private_init (AuthentaErrorPrivate *priv)
+remembered_free (Remembered *r)
+{
+  g_free (r->message);
+  g_free (r->details.service_code);
+  g_free (r->details.mid);
+  g_free (r);
+}
+
+static void
+remember (const GError *error, const AuthentaErrorPrivate *priv)
+{
+  Remembered *r;
+
+  if (details_empty (priv) || error->message == NULL)
+    return;
+  r = g_new0 (Remembered, 1);
+  r->code = error->code;
+  r->message = g_strdup (error->message);
+  r->details.service_code = g_strdup (priv->service_code);
+  r->details.mid = g_strdup (priv->mid);
+  r->details.http_status = priv->http_status;
+
+  g_mutex_lock (&remembered_lock);
+  g_queue_push_head (&remembered, r);
+  while (remembered.length > REMEMBERED_MAX)
+    remembered_free (g_queue_pop_tail (&remembered));
+  g_mutex_unlock (&remembered_lock);
+}
+
+/* The details remembered for an error with @error's code and message;
+ * the strings stay valid for the life of the process (interned). */
+static gboolean
+recall (const GError *error, AuthentaErrorPrivate *out)
+{
+  gboolean found = FALSE;
+  GList *l;
+
+  if (error->message == NULL)
+    return FALSE;
+  g_mutex_lock (&remembered_lock);
+  for (l = remembered.head; l != NULL; l = l->next)
+    {
+      Remembered *r = l->data;
+
+      if (r->code == error->code && strcmp (r->message, error->message) == 0)
+        {
+          out->service_code = (char *)g_intern_string (r->details.service_code);
+          out->mid = (char *)g_intern_string (r->details.mid);
+          out->http_status = r->details.http_status;
+          found = TRUE;
+          break;
+        }
+    }
+  g_mutex_unlock (&remembered_lock);
+  return found;
+}
+
+/* The extended domain by hand (what G_DEFINE_EXTENDED_ERROR does), because
+ * the clear function needs the GError itself, not only its private part. */
+static GQuark authenta_error_quark_value;
+
+static AuthentaErrorPrivate *
+authenta_error_get_private (const GError *error)
+{
+  const gsize sa = 2 * sizeof (gsize);
+  const gsize as = (sizeof (AuthentaErrorPrivate) + (sa - 1)) & -sa;
+
+  g_return_val_if_fail (error != NULL, NULL);
+  g_return_val_if_fail (error->domain == authenta_error_quark (), NULL);
+  return (AuthentaErrorPrivate *)(((guint8 *)error) - as);
+}
+
+static void
+authenta_error_private_init (GError *error)
 {
 }
 
 static void
-authenta_error_private_copy (const AuthentaErrorPrivate *src,
-                             AuthentaErrorPrivate *dest)
+authenta_error_private_copy (const GError *src_error, GError *dest_error)
 {
+  const AuthentaErrorPrivate *src = authenta_error_get_private (src_error);
+  AuthentaErrorPrivate *dest = authenta_error_get_private (dest_error);
+
   dest->service_code = g_strdup (src->service_code);
   dest->mid = g_strdup (src->mid);
   dest->http_status = src->http_status;
 }
 
 static void
-authenta_error_private_clear (AuthentaErrorPrivate *priv)
+authenta_error_private_clear (GError *error)
 {
+  AuthentaErrorPrivate *priv = authenta_error_get_private (error);
+
+  remember (error, priv);
   g_clear_pointer (&priv->service_code, g_free);
   g_clear_pointer (&priv->mid, g_free);
 }
@@ -43,17 +147,56 @@ authenta_error_private_clear (AuthentaErrorPrivate *priv)
  *
  * Returns: the #GQuark of %AUTHENTA_ERROR.
  */
-G_DEFINE_EXTENDED_ERROR (AuthentaError, authenta_error)
+GQuark
+authenta_error_quark (void)
+{
+  static gsize initialized = 0;
 
-const char *
-authenta_error_get_service_code (const GError *error)
+  if (g_once_init_enter (&initialized))
+    {
+      authenta_error_quark_value = g_error_domain_register_static (
+          "AuthentaError", sizeof (AuthentaErrorPrivate),
+          authenta_error_private_init, authenta_error_private_copy,
+          authenta_error_private_clear);
+      g_once_init_leave (&initialized, 1);
+    }
+  return authenta_error_quark_value;
+}
+
+/* Registered when the library is loaded rather than at first use: a binding
+ * may make an error in this domain by name (a Python GLib.Error passed in)
+ * before any call of ours has, and an error made before its extended domain
+ * was registered has no room for the details (GLib would free it wrongly). */
+__attribute__ ((constructor)) static void
+authenta_error_register (void)
+{
+  (void)authenta_error_quark ();
+}
+
+/* The details of @error: its own, else those remembered for its code and
+ * message (an error that went through a binding); NULL when none. */
+static gboolean
+get_details (const GError *error, AuthentaErrorPrivate *out)
 {
   AuthentaErrorPrivate *priv;
 
   if (error == NULL || error->domain != AUTHENTA_ERROR)
-    return NULL;
+    return FALSE;
   priv = authenta_error_get_private (error);
-  return priv ? priv->service_code : NULL;
+  if (priv != NULL && !details_empty (priv))
+    {
+      *out = *priv;
+      return TRUE;
+    }
+  return recall (error, out);
+}
+
+const char *
+authenta_error_get_service_code (const GError *error)
+{
+  AuthentaErrorPrivate details;
+
+  return get_details (error, &details) ? details.service_code : NULL;
 }
 
 gboolean
@@ -78,23 +221,17 @@ authenta_error_is_transient (const GError *error)
 guint
 authenta_error_get_http_status (const GError *error)
 {
-  AuthentaErrorPrivate *priv;
+  AuthentaErrorPrivate details;
 
-  if (error == NULL || error->domain != AUTHENTA_ERROR)
-    return 0;
-  priv = authenta_error_get_private (error);
-  return priv ? priv->http_status : 0;
+  return get_details (error, &details) ? details.http_status : 0;
 }
 
 const char *
 authenta_error_get_mid (const GError *error)
 {
-  AuthentaErrorPrivate *priv;
+  AuthentaErrorPrivate details;
 
-  if (error == NULL || error->domain != AUTHENTA_ERROR)
-    return NULL;
-  priv = authenta_error_get_private (error);
-  return priv ? priv->mid : NULL;
+  return get_details (error, &details) ? details.mid : NULL;
 }
 
 GError *

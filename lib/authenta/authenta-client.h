@@ -250,9 +250,9 @@ AuthentaMedia *authenta_client_get_media (AuthentaClient *self, const char *mid,
                                           GCancellable *cancellable,
                                           GError **error);
 
-/* GET /media: one page.  Returns (transfer full) (element-type
- * AuthentaMedia) a GPtrArray owning its records; out_total (optional) gets
- * the service's total. */
+/* GET /media: one page.  Returns a GPtrArray (transfer container) holding
+ * a reference to each AuthentaMedia; out_total (optional) gets the
+ * service's total. */
 AUTHENTA_AVAILABLE_IN_ALL
 GPtrArray *authenta_client_list_media (AuthentaClient *self, guint limit,
                                        guint offset, guint *out_total,

@@ -19,6 +19,13 @@ G_BEGIN_DECLS
  * authenta_error_get_mid().  Cancellation is reported as
  * %G_IO_ERROR_CANCELLED, and local file problems in %G_IO_ERROR or
  * %G_FILE_ERROR.
+ *
+ * Bindings: a Python `GLib.Error` (or a GJS `GLib.Error`) keeps only the
+ * domain, code and message of the #GError it came from, and becomes a new
+ * #GError when passed back in.  So that the getters work on it too, the
+ * details of the last 64 errors freed are remembered by code and message
+ * (messages name the status, the service's code and the mid, so errors with
+ * one message have the same details).
  */
 #define AUTHENTA_ERROR (authenta_error_quark ())
 
@@ -101,7 +108,7 @@ GQuark authenta_error_quark (void);
 
 /**
  * authenta_error_get_service_code:
- * @error: a #GError
+ * @error: a #GError, or one a binding handed back (see %AUTHENTA_ERROR)
  *
  * Returns: (transfer none) (nullable): the service's own error code, such as
  *   "INVALID_API_KEY", or S3's ("SignatureDoesNotMatch"), when @error is in
@@ -112,7 +119,7 @@ const char *authenta_error_get_service_code (const GError *error);
 
 /**
  * authenta_error_get_http_status:
- * @error: a #GError
+ * @error: a #GError, or one a binding handed back (see %AUTHENTA_ERROR)
  *
  * Returns: the HTTP status of the answer behind @error, or 0 when there was
  *   no answer (a network failure) or @error is not in %AUTHENTA_ERROR.  An
@@ -124,7 +131,7 @@ guint authenta_error_get_http_status (const GError *error);
 
 /**
  * authenta_error_get_mid:
- * @error: a #GError
+ * @error: a #GError, or one a binding handed back (see %AUTHENTA_ERROR)
  *
  * Returns: (transfer none) (nullable): the media id the failed call was
  *   about, when there was one.
