@@ -386,7 +386,7 @@ typedef struct
   AuthentaJournal *journal;
   GArray *ids; /* empty: every entry */
   GCancellable *cancellable;
-  GMainLoop *loop;
+  gint finished; /* atomic: the drain thread is done */
   gboolean any_fake;
   CliExit status; /* the first failure's */
   gboolean interrupted;
@@ -545,7 +545,10 @@ drain_thread (gpointer data)
         break;
       drain_once (run);
     }
-  g_main_loop_quit (run->loop);
+  /* Not g_main_loop_quit(): it would be lost if the loop had not started
+   * running yet. */
+  g_atomic_int_set (&run->finished, 1);
+  g_main_context_wakeup (NULL);
   return NULL;
 }
 
@@ -568,7 +571,6 @@ spool_run (int argc, char **argv)
   g_autoptr (AuthentaClient) client = NULL;
   g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr (GMainLoop) loop = NULL;
   SpoolRun run = { 0 };
   GThread *thread;
   guint sources[2];
@@ -605,17 +607,16 @@ spool_run (int argc, char **argv)
   if (!journal)
     return status;
 
-  loop = g_main_loop_new (NULL, FALSE);
   run.client = client;
   run.journal = journal;
   run.ids = ids;
   run.cancellable = cancellable;
-  run.loop = loop;
   run.status = CLI_EXIT_AUTHENTIC;
   sources[0] = g_unix_signal_add (SIGINT, on_stop_signal, &run);
   sources[1] = g_unix_signal_add (SIGTERM, on_stop_signal, &run);
   thread = g_thread_new ("spool-run", drain_thread, &run);
-  g_main_loop_run (loop);
+  while (!g_atomic_int_get (&run.finished))
+    g_main_context_iteration (NULL, TRUE);
   g_thread_join (thread);
   g_source_remove (sources[0]);
   g_source_remove (sources[1]);
