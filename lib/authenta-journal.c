@@ -761,7 +761,19 @@ authenta_journal_open (const char *dir, GError **error)
   stmt = prepare (self, "PRAGMA journal_mode = WAL", error);
   if (stmt == NULL)
     return NULL;
-  rc = sqlite3_step (stmt);
+  /* Two processes making a new journal at once: the switch to WAL takes an
+   * exclusive lock, and SQLite may answer BUSY at once rather than through
+   * the busy handler, so wait for the other one here. */
+  for (gint64 deadline = g_get_monotonic_time () + BUSY_TIMEOUT_MS * 1000;;)
+    {
+      rc = sqlite3_step (stmt);
+      if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+        break;
+      if (g_get_monotonic_time () >= deadline)
+        break;
+      sqlite3_reset (stmt);
+      g_usleep (10 * 1000);
+    }
   if (rc != SQLITE_ROW
       || g_ascii_strcasecmp ((const char *)sqlite3_column_text (stmt, 0), "wal")
              != 0)
