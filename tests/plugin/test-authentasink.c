@@ -4053,6 +4053,7 @@ run_spool_verdict_case (const SpoolVerdictCase *c)
   g_autoptr (AuthentaJournal) journal = NULL;
   g_autoptr (AuthentaJournalEntry) e = NULL;
   g_autofree char *recorded = NULL;
+  g_autoptr (GstElement) sink = NULL;
   const GstStructure *verdict;
   const char *location;
   gint64 id;
@@ -4098,8 +4099,8 @@ run_spool_verdict_case (const SpoolVerdictCase *c)
   fail_unless_equals_int (authenta_journal_entry_get_delete_after_verdict (e),
                           !c->kept);
 
-  g_object_get (gst_bin_get_by_name (GST_BIN (pipeline), "sink"),
-                "recorded-location", &recorded, NULL);
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  g_object_get (sink, "recorded-location", &recorded, NULL);
   fail_unless_equals_string (authenta_journal_entry_get_path (e), recorded);
   location = gst_structure_get_string (verdict, "location");
   if (c->kept)
