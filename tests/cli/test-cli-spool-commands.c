@@ -240,6 +240,47 @@ test_newer_schema (void)
   g_assert_cmpuint (cli_test_total_requests (), ==, 0);
 }
 
+static guint
+count_stdin_copies (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)))
+    if (g_str_has_prefix (name, "authenta-stdin-"))
+      n++;
+  return n;
+}
+
+/* Standard input is copied into the spool folder, not $TMPDIR, and that
+ * copy is deleted once its verdict is journaled. */
+static void
+test_stdin_copy_in_spool_dir (void)
+{
+  g_autofree char *dir = journal_dir ();
+  g_autofree char *opt = g_strdup_printf ("--spool-dir=%s", dir);
+  g_autoptr (GBytes) input = cli_test_media_bytes ("mp4", 3000);
+  g_auto (GStrv) offline = cli_test_environ (NULL);
+  const char *argv[] = { "scan", "--retries=0", opt, "-", NULL };
+  g_autoptr (CliResult) spooled = NULL;
+  g_autoptr (CliResult) run = NULL;
+
+  cli_test_reset ();
+  offline = g_environ_setenv (offline, "AUTHENTA_BASE_URL",
+                              "http://127.0.0.1:1/api", TRUE);
+  spooled = cli_runv (offline, input, argv);
+  cli_assert_status (spooled, 9);
+  g_assert_nonnull (strstr (spooled->err, "stdin: spooled as entry 1"));
+  g_assert_cmpuint (count_stdin_copies (dir), ==, 1);
+  g_assert_cmpuint (cli_test_count_spool_files (), ==, 0);
+  run = cli_run (NULL, NULL, "spool", "run", opt, NULL);
+  cli_assert_status (run, 0);
+  g_assert_nonnull (strstr (run->out, ": AUTHENTIC"));
+  g_assert_cmpuint (count_stdin_copies (dir), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -250,5 +291,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/spool/needs-spool-dir", test_missing_dir);
   g_test_add_func ("/cli/spool/corrupt-journal-exit-3", test_corrupt_journal);
   g_test_add_func ("/cli/spool/newer-schema-exit-3", test_newer_schema);
+  g_test_add_func ("/cli/spool/stdin-copied-into-spool-dir",
+                   test_stdin_copy_in_spool_dir);
   return cli_test_finish (g_test_run ());
 }
