@@ -17,127 +17,23 @@ typedef struct
   guint http_status;
 } AuthentaErrorPrivate;
 
-/* Bindings (PyGObject, GJS) turn a GError into an exception of their own
- * that keeps only its domain, code and message, and turn it back into a
- * fresh GError when it is passed in again: the details would be lost on
- * the way.  So the details of the last few errors freed are remembered by
- * code and message, and the getters fall back on them for an error that
- * carries none.  Messages name the status, the service's code and the mid,
- * so two errors with one message have the same details. */
-#define REMEMBERED_MAX 64
-
-typedef struct
-{
-  int code;
-  char *message;
-  AuthentaErrorPrivate details;
-} Remembered;
-
-static GMutex remembered_lock;
-static GQueue remembered = G_QUEUE_INIT; /* of Remembered, newest first */
-
-static gboolean
-details_empty (const AuthentaErrorPrivate *priv)
-{
-  return priv->service_code == NULL && priv->mid == NULL
-         && priv->http_status == 0;
-}
-
 static void
-remembered_free (Remembered *r)
-{
-  g_free (r->message);
-  g_free (r->details.service_code);
-  g_free (r->details.mid);
-  g_free (r);
-}
-
-static void
-remember (const GError *error, const AuthentaErrorPrivate *priv)
-{
-  Remembered *r;
-
-  if (details_empty (priv) || error->message == NULL)
-    return;
-  r = g_new0 (Remembered, 1);
-  r->code = error->code;
-  r->message = g_strdup (error->message);
-  r->details.service_code = g_strdup (priv->service_code);
-  r->details.mid = g_strdup (priv->mid);
-  r->details.http_status = priv->http_status;
-
-  g_mutex_lock (&remembered_lock);
-  g_queue_push_head (&remembered, r);
-  while (remembered.length > REMEMBERED_MAX)
-    remembered_free (g_queue_pop_tail (&remembered));
-  g_mutex_unlock (&remembered_lock);
-}
-
-/* The details remembered for an error with @error's code and message;
- * the strings stay valid for the life of the process (interned). */
-static gboolean
-recall (const GError *error, AuthentaErrorPrivate *out)
-{
-  gboolean found = FALSE;
-  GList *l;
-
-  if (error->message == NULL)
-    return FALSE;
-  g_mutex_lock (&remembered_lock);
-  for (l = remembered.head; l != NULL; l = l->next)
-    {
-      Remembered *r = l->data;
-
-      if (r->code == error->code && strcmp (r->message, error->message) == 0)
-        {
-          out->service_code = (char *)g_intern_string (r->details.service_code);
-          out->mid = (char *)g_intern_string (r->details.mid);
-          out->http_status = r->details.http_status;
-          found = TRUE;
-          break;
-        }
-    }
-  g_mutex_unlock (&remembered_lock);
-  return found;
-}
-
-/* The extended domain by hand (what G_DEFINE_EXTENDED_ERROR does), because
- * the clear function needs the GError itself, not only its private part. */
-static GQuark authenta_error_quark_value;
-
-static AuthentaErrorPrivate *
-authenta_error_get_private (const GError *error)
-{
-  const gsize sa = 2 * sizeof (gsize);
-  const gsize as = (sizeof (AuthentaErrorPrivate) + (sa - 1)) & -sa;
-
-  g_return_val_if_fail (error != NULL, NULL);
-  g_return_val_if_fail (error->domain == authenta_error_quark (), NULL);
-  return (AuthentaErrorPrivate *)(((guint8 *)error) - as);
-}
-
-static void
-authenta_error_private_init (GError *error)
+authenta_error_private_init (AuthentaErrorPrivate *priv)
 {
 }
 
 static void
-authenta_error_private_copy (const GError *src_error, GError *dest_error)
+authenta_error_private_copy (const AuthentaErrorPrivate *src,
+                             AuthentaErrorPrivate *dest)
 {
-  const AuthentaErrorPrivate *src = authenta_error_get_private (src_error);
-  AuthentaErrorPrivate *dest = authenta_error_get_private (dest_error);
-
   dest->service_code = g_strdup (src->service_code);
   dest->mid = g_strdup (src->mid);
   dest->http_status = src->http_status;
 }
 
 static void
-authenta_error_private_clear (GError *error)
+authenta_error_private_clear (AuthentaErrorPrivate *priv)
 {
-  AuthentaErrorPrivate *priv = authenta_error_get_private (error);
-
-  remember (error, priv);
   g_clear_pointer (&priv->service_code, g_free);
   g_clear_pointer (&priv->mid, g_free);
 }
@@ -147,21 +43,7 @@ authenta_error_private_clear (GError *error)
  *
  * Returns: the #GQuark of %AUTHENTA_ERROR.
  */
-GQuark
-authenta_error_quark (void)
-{
-  static gsize initialized = 0;
-
-  if (g_once_init_enter (&initialized))
-    {
-      authenta_error_quark_value = g_error_domain_register_static (
-          "AuthentaError", sizeof (AuthentaErrorPrivate),
-          authenta_error_private_init, authenta_error_private_copy,
-          authenta_error_private_clear);
-      g_once_init_leave (&initialized, 1);
-    }
-  return authenta_error_quark_value;
-}
+G_DEFINE_EXTENDED_ERROR (AuthentaError, authenta_error)
 
 /* Registered when the library is loaded rather than at first use: a binding
  * may make an error in this domain by name (a Python GLib.Error passed in)
@@ -173,8 +55,62 @@ authenta_error_register (void)
   (void)authenta_error_quark ();
 }
 
-/* The details of @error: its own, else those remembered for its code and
- * message (an error that went through a binding); NULL when none. */
+/* Group @group of @regex's last match in @text, or NULL. */
+static char *
+last_group (GRegex *regex, const char *text, int group)
+{
+  g_autoptr (GMatchInfo) info = NULL;
+  char *found = NULL;
+
+  g_regex_match (regex, text, 0, &info);
+  while (g_match_info_matches (info))
+    {
+      char *g = g_match_info_fetch (info, group);
+
+      if (g != NULL && *g != '\0')
+        {
+          g_free (found);
+          found = g;
+        }
+      else
+        g_free (g);
+      g_match_info_next (info, NULL);
+    }
+  return found;
+}
+
+/* An error that went through a binding (a Python GLib.Error passed back in)
+ * has only its domain, code and message.  Every message of this library
+ * that has details ends by naming them ("… (code X, HTTP status N, mid M)"),
+ * so they are read back from it, as GDBus reads a remote error's name from
+ * its message; the last match wins, after anything the service wrote. */
+static void
+parse_details (GError *error, AuthentaErrorPrivate *priv)
+{
+  static GRegex *status_re, *code_re, *mid_re;
+  g_autofree char *status = NULL;
+
+  if (g_once_init_enter (&mid_re))
+    {
+      status_re = g_regex_new ("HTTP status ([1-5][0-9][0-9])\\b",
+                               G_REGEX_OPTIMIZE, 0, NULL);
+      code_re = g_regex_new ("\\((?:code|status) ([^,()\\s]{1,64})[,)]",
+                             G_REGEX_OPTIMIZE, 0, NULL);
+      g_once_init_leave (&mid_re,
+                         g_regex_new ("\\bmid ([0-9A-Za-z_-]{1,64})\\b",
+                                      G_REGEX_OPTIMIZE, 0, NULL));
+    }
+  if (error->message == NULL)
+    return;
+  status = last_group (status_re, error->message, 1);
+  if (status != NULL)
+    priv->http_status = (guint)g_ascii_strtoull (status, NULL, 10);
+  priv->service_code = last_group (code_re, error->message, 1);
+  priv->mid = last_group (mid_re, error->message, 1);
+}
+
+/* The details of @error: its own, else those its message names (filled in
+ * once, and then owned by @error like its own); FALSE when none. */
 static gboolean
 get_details (const GError *error, AuthentaErrorPrivate *out)
 {
@@ -183,12 +119,12 @@ get_details (const GError *error, AuthentaErrorPrivate *out)
   if (error == NULL || error->domain != AUTHENTA_ERROR)
     return FALSE;
   priv = authenta_error_get_private (error);
-  if (priv != NULL && !details_empty (priv))
-    {
-      *out = *priv;
-      return TRUE;
-    }
-  return recall (error, out);
+  if (priv == NULL)
+    return FALSE;
+  if (priv->service_code == NULL && priv->mid == NULL && priv->http_status == 0)
+    parse_details ((GError *)error, priv);
+  *out = *priv;
+  return TRUE;
 }
 
 const char *
@@ -234,6 +170,29 @@ authenta_error_get_mid (const GError *error)
   return get_details (error, &details) ? details.mid : NULL;
 }
 
+/* Every detail an error carries is named in its message too, where the
+ * getters find it for an error that went through a binding (see
+ * parse_details()); most messages name them already. */
+static void
+name_details (GError *error, const AuthentaErrorPrivate *priv)
+{
+  g_autoptr (GString) missing = g_string_new (NULL);
+  char *message;
+
+  if (priv->service_code && !strstr (error->message, priv->service_code))
+    g_string_append_printf (missing, "code %s, ", priv->service_code);
+  if (priv->http_status != 0 && !strstr (error->message, "HTTP status "))
+    g_string_append_printf (missing, "HTTP status %u, ", priv->http_status);
+  if (priv->mid && !strstr (error->message, priv->mid))
+    g_string_append_printf (missing, "mid %s, ", priv->mid);
+  if (missing->len == 0)
+    return;
+  g_string_truncate (missing, missing->len - 2);
+  message = g_strdup_printf ("%s (%s)", error->message, missing->str);
+  g_free (error->message);
+  error->message = message;
+}
+
 GError *
 authenta_error_new_full (AuthentaError code, guint http_status,
                          const char *service_code, const char *mid,
@@ -251,6 +210,7 @@ authenta_error_new_full (AuthentaError code, guint http_status,
   priv->http_status = http_status;
   priv->service_code = g_strdup (service_code);
   priv->mid = g_strdup (mid);
+  name_details (error, priv);
   return error;
 }
 
@@ -287,7 +247,10 @@ authenta_error_set_http_status (GError *error, guint http_status)
     return;
   priv = authenta_error_get_private (error);
   if (priv && priv->http_status == 0)
-    priv->http_status = http_status;
+    {
+      priv->http_status = http_status;
+      name_details (error, priv);
+    }
 }
 
 /* Text between <tag> and </tag>, XML entities for the five predefined

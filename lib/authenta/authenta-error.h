@@ -22,10 +22,10 @@ G_BEGIN_DECLS
  *
  * Bindings: a Python `GLib.Error` (or a GJS `GLib.Error`) keeps only the
  * domain, code and message of the #GError it came from, and becomes a new
- * #GError when passed back in.  So that the getters work on it too, the
- * details of the last 64 errors freed are remembered by code and message
- * (messages name the status, the service's code and the mid, so errors with
- * one message have the same details).
+ * #GError when passed back in.  Every message with details ends by naming
+ * them ("… (code INVALID_API_KEY, HTTP status 401, mid …)"), so the getters
+ * read them back from the message of such an error, as GDBus reads a remote
+ * error's name from its message.
  */
 #define AUTHENTA_ERROR (authenta_error_quark ())
 
