@@ -138,6 +138,8 @@ put_file (AuthentaClient *self, AuthentaMedia *media, int fd, const char *path,
  * Returns: (transfer full): the record the file went to: a new reference
  *   to @media, or, after an expired URL, the fresh record, whose mid is the
  *   one to poll.  %NULL with @error set.
+ *
+ * Since: 0.1
  */
 AuthentaMedia *
 authenta_client_upload_file (AuthentaClient *self, AuthentaMedia *media,

@@ -54,8 +54,12 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (
  * authenta_scan_stage_to_string:
  * @stage: a stage
  *
+ * Names a scan stage.
+ *
  * Returns: (transfer none): "created", "uploading", "uploaded" or
  *   "processing", the names used in bus messages and logs.
+ *
+ * Since: 0.1
  */
 const char *
 authenta_scan_stage_to_string (AuthentaScanStage stage)
@@ -253,6 +257,8 @@ authenta_client_class_init (AuthentaClientClass *klass)
    * %NULL: `AUTHENTA_BASE_URL` from the environment, else
    * %AUTHENTA_DEFAULT_BASE_URL.  Must be https unless the host is loopback
    * or #AuthentaClient:allow-insecure is set.
+   *
+   * Since: 0.1
    */
   properties[PROP_BASE_URL] = g_param_spec_string ("base-url", NULL, NULL, NULL,
                                                    G_PARAM_READWRITE | co);
@@ -261,6 +267,8 @@ authenta_client_class_init (AuthentaClientClass *klass)
    *
    * The API key, sent as a bearer token to the service (never to storage).
    * Write-only.  %NULL: `AUTHENTA_API_KEY` from the environment.
+   *
+   * Since: 0.1
    */
   properties[PROP_API_KEY] = g_param_spec_string ("api-key", NULL, NULL, NULL,
                                                   G_PARAM_WRITABLE | co);
@@ -269,6 +277,8 @@ authenta_client_class_init (AuthentaClientClass *klass)
    *
    * Accept a plain-http base URL on a host that is not loopback.  The key
    * then travels in clear text: for test set-ups only.
+   *
+   * Since: 0.1
    */
   properties[PROP_ALLOW_INSECURE] = g_param_spec_boolean (
       "allow-insecure", NULL, NULL, FALSE, G_PARAM_READWRITE | co);
@@ -290,6 +300,8 @@ authenta_client_class_init (AuthentaClientClass *klass)
    *
    * Milliseconds to establish a connection (0: curl's default).
    * Default: 10000.
+   *
+   * Since: 0.1
    */
   properties[PROP_CONNECT_TIMEOUT] = g_param_spec_uint (
       "connect-timeout", NULL, NULL, 0, G_MAXUINT,
@@ -300,6 +312,8 @@ authenta_client_class_init (AuthentaClientClass *klass)
    * Milliseconds (rounded up to seconds) a transfer may move no byte
    * before it is abandoned (0: no bound).  This is what bounds an upload,
    * whose total time depends on the file.  Default: 30000.
+   *
+   * Since: 0.1
    */
   properties[PROP_STALL_TIMEOUT] = g_param_spec_uint (
       "stall-timeout", NULL, NULL, 0, G_MAXUINT,
@@ -309,6 +323,8 @@ authenta_client_class_init (AuthentaClientClass *klass)
    *
    * Milliseconds one API request may take in all (0: no bound); not
    * applied to uploads.  Default: 60000.
+   *
+   * Since: 0.1
    */
   properties[PROP_REQUEST_TIMEOUT] = g_param_spec_uint (
       "request-timeout", NULL, NULL, 0, G_MAXUINT,
@@ -318,6 +334,8 @@ authenta_client_class_init (AuthentaClientClass *klass)
    *
    * Tries per request in all, the first included (1: no retry).
    * Default: 4.
+   *
+   * Since: 0.1
    */
   properties[PROP_RETRY_ATTEMPTS] = g_param_spec_uint (
       "retry-attempts", NULL, NULL, 1, 100, AUTHENTA_DEFAULT_RETRY_ATTEMPTS,
@@ -327,6 +345,8 @@ authenta_client_class_init (AuthentaClientClass *klass)
    *
    * Milliseconds before the first retry; doubled for each next one.
    * Default: 500.
+   *
+   * Since: 0.1
    */
   properties[PROP_RETRY_BASE_DELAY] = g_param_spec_uint (
       "retry-base-delay", NULL, NULL, 0, G_MAXUINT,
@@ -335,6 +355,8 @@ authenta_client_class_init (AuthentaClientClass *klass)
    * AuthentaClient:retry-max-delay:
    *
    * The longest delay between two tries, in milliseconds.  Default: 15000.
+   *
+   * Since: 0.1
    */
   properties[PROP_RETRY_MAX_DELAY] = g_param_spec_uint (
       "retry-max-delay", NULL, NULL, 0, G_MAXUINT,
@@ -344,6 +366,8 @@ authenta_client_class_init (AuthentaClientClass *klass)
    *
    * The share (0–1) of each delay that is random, so that many clients do
    * not retry in step.  Default: 0.5.
+   *
+   * Since: 0.1
    */
   properties[PROP_RETRY_JITTER] = g_param_spec_double (
       "retry-jitter", NULL, NULL, 0, 1, AUTHENTA_DEFAULT_RETRY_JITTER,
@@ -353,6 +377,8 @@ authenta_client_class_init (AuthentaClientClass *klass)
    *
    * Milliseconds between the first two polls for a verdict.
    * Default: 500.
+   *
+   * Since: 0.1
    */
   properties[PROP_POLL_INTERVAL] = g_param_spec_uint (
       "poll-interval", NULL, NULL, 1, G_MAXUINT,
@@ -362,6 +388,8 @@ authenta_client_class_init (AuthentaClientClass *klass)
    *
    * The longest interval between two polls, in milliseconds.
    * Default: 10000.
+   *
+   * Since: 0.1
    */
   properties[PROP_POLL_MAX_INTERVAL] = g_param_spec_uint (
       "poll-max-interval", NULL, NULL, 1, G_MAXUINT,
@@ -371,6 +399,8 @@ authenta_client_class_init (AuthentaClientClass *klass)
    *
    * The factor by which the poll interval grows after each poll.
    * Default: 1.25.
+   *
+   * Since: 0.1
    */
   properties[PROP_POLL_GROWTH] = g_param_spec_double (
       "poll-growth", NULL, NULL, 1.0, 100.0, AUTHENTA_DEFAULT_POLL_GROWTH,
@@ -380,6 +410,8 @@ authenta_client_class_init (AuthentaClientClass *klass)
    *
    * The longest total wait for a verdict, in milliseconds; past it,
    * %AUTHENTA_ERROR_TIMEOUT.  0: no bound.  Default: 900000 (15 minutes).
+   *
+   * Since: 0.1
    */
   properties[PROP_POLL_TIMEOUT] = g_param_spec_uint (
       "poll-timeout", NULL, NULL, 0, G_MAXUINT,
@@ -614,6 +646,8 @@ authenta_secret_wipe (char *secret)
  * Returns: (transfer full): a new client, or %NULL with
  *   %AUTHENTA_ERROR_INVALID_ARGUMENT (bad URL) or
  *   %AUTHENTA_ERROR_INVALID_API_KEY (no key).
+ *
+ * Since: 0.1
  */
 AuthentaClient *
 authenta_client_new (const char *base_url, const char *api_key, GError **error)
@@ -628,7 +662,11 @@ authenta_client_new (const char *base_url, const char *api_key, GError **error)
  * authenta_client_get_base_url:
  * @self: a #AuthentaClient
  *
+ * Gets the base URL the client sends its requests to.
+ *
  * Returns: (transfer none): the base URL in use, without a trailing slash.
+ *
+ * Since: 0.1
  */
 const char *
 authenta_client_get_base_url (AuthentaClient *self)
@@ -645,6 +683,8 @@ authenta_client_get_base_url (AuthentaClient *self)
  * @request_ms: #AuthentaClient:request-timeout
  *
  * Sets the three time-outs at once; 0 leaves one unbounded.
+ *
+ * Since: 0.1
  */
 void
 authenta_client_set_timeouts (AuthentaClient *self, guint connect_ms,
@@ -667,6 +707,8 @@ authenta_client_set_timeouts (AuthentaClient *self, guint connect_ms,
  * 429 answers (honouring `Retry-After`), failed or reset connections and
  * time-outs; never after other 4xx or 5xx answers (such as S3's 501
  * NotImplemented).
+ *
+ * Since: 0.1
  */
 void
 authenta_client_set_retry_policy (AuthentaClient *self, guint attempts,
@@ -689,6 +731,8 @@ authenta_client_set_retry_policy (AuthentaClient *self, guint attempts,
  * @total_timeout_ms: the longest total wait; 0: no bound
  *
  * Sets how authenta_client_wait_for_result() polls.
+ *
+ * Since: 0.1
  */
 void
 authenta_client_set_poll_policy (AuthentaClient *self, guint first_interval_ms,
@@ -965,6 +1009,8 @@ check_content_type (const char *content_type, GError **error)
  * (%AUTHENTA_ERROR_INVALID_ARGUMENT).
  *
  * Returns: (transfer full): the new record, or %NULL with @error set.
+ *
+ * Since: 0.1
  */
 AuthentaMedia *
 authenta_client_create_media (AuthentaClient *self, const char *name,
@@ -1109,6 +1155,8 @@ static AuthentaMedia *get_media_until (AuthentaClient *self, const char *mid,
  *
  * Returns: (transfer full): the record, or %NULL with @error set
  *   (%AUTHENTA_ERROR_NOT_FOUND for an unknown @mid).
+ *
+ * Since: 0.1
  */
 AuthentaMedia *
 authenta_client_get_media (AuthentaClient *self, const char *mid,
@@ -1164,6 +1212,8 @@ list_page (AuthentaClient *self, guint limit, guint offset, gint64 *out_total,
  *   or %NULL with @error set.  The array holds a reference to each record
  *   and drops it when freed: free it with g_ptr_array_unref() (bindings
  *   take their own references to the records).
+ *
+ * Since: 0.1
  */
 GPtrArray *
 authenta_client_list_media (AuthentaClient *self, guint limit, guint offset,
@@ -1290,6 +1340,8 @@ authenta_client_list_page (AuthentaClient *self,
  *
  * Returns: %TRUE when the walk ended without error (also when @func
  *   stopped it).
+ *
+ * Since: 0.1
  */
 gboolean
 authenta_client_foreach_media (AuthentaClient *self, guint page_size,
@@ -1344,6 +1396,8 @@ authenta_client_foreach_media (AuthentaClient *self, guint page_size,
  * Deletes a record (`DELETE /media/{mid}`).
  *
  * Returns: %TRUE when the service accepted.
+ *
+ * Since: 0.1
  */
 gboolean
 authenta_client_delete_media (AuthentaClient *self, const char *mid,
@@ -1449,6 +1503,8 @@ describe_duration (guint ms)
  *   %AUTHENTA_ERROR_TIMEOUT (no verdict within #AuthentaClient:poll-timeout;
  *   its message names the mid, says the file was uploaded and gives the
  *   last error seen, if the last poll failed) or another error.
+ *
+ * Since: 0.1
  */
 AuthentaMedia *
 authenta_client_wait_for_result (AuthentaClient *self, const char *mid,
@@ -1611,6 +1667,8 @@ authenta_client_wait_for_result (AuthentaClient *self, const char *mid,
  * Returns: (transfer full): the processed record, or %NULL with @error set;
  *   the error's mid (authenta_error_get_mid()) names the record when one
  *   was made.
+ *
+ * Since: 0.1
  */
 AuthentaMedia *
 authenta_client_scan_file (AuthentaClient *self, const char *path,
@@ -1823,6 +1881,8 @@ get_scan_pool (void)
  * authenta_client_scan_file() in a worker thread (from a pool of at most 64
  * shared by all clients; more scans at once wait for a free thread).
  * Finish with authenta_client_scan_file_finish().
+ *
+ * Since: 0.1
  */
 void
 authenta_client_scan_file_async (
@@ -1862,7 +1922,11 @@ authenta_client_scan_file_async (
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
+ * Finishes a scan started with authenta_client_scan_file_async().
+ *
  * Returns: (transfer full): the processed record, or %NULL with @error set.
+ *
+ * Since: 0.1
  */
 AuthentaMedia *
 authenta_client_scan_file_finish (AuthentaClient *self, GAsyncResult *result,

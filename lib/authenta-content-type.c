@@ -43,6 +43,8 @@ contains (const guint8 *data, gsize length, const char *needle)
  *
  * Returns: (transfer none) (nullable): "video/mp4", "video/quicktime",
  *   "video/webm", "video/x-matroska", "image/jpeg" or "image/png", or %NULL.
+ *
+ * Since: 0.1
  */
 const char *
 authenta_content_type_sniff_data (const guint8 *data, gsize length)
@@ -98,6 +100,8 @@ authenta_content_type_sniff_data (const guint8 *data, gsize length)
  * Returns: (transfer none) (nullable): a static content type, or %NULL with
  *   %AUTHENTA_ERROR_UNSUPPORTED_MEDIA, or a %G_IO_ERROR when the file cannot
  *   be read.
+ *
+ * Since: 0.1
  */
 const char *
 authenta_content_type_sniff_file (const char *path, GError **error)
@@ -176,8 +180,12 @@ authenta_content_type_sniff_fd (int fd, const char *path, GError **error)
  * authenta_content_type_default_model:
  * @content_type: a content type, such as "video/mp4"
  *
+ * Gets the model the service scans a content type with by default.
+ *
  * Returns: (transfer none) (nullable): "DF-1" for video types, "AC-1" for
  *   images, %NULL otherwise.
+ *
+ * Since: 0.1
  */
 const char *
 authenta_content_type_default_model (const char *content_type)

@@ -41,7 +41,11 @@ authenta_error_private_clear (AuthentaErrorPrivate *priv)
 /**
  * authenta_error_quark:
  *
+ * Gets the error domain of libauthenta's errors.
+ *
  * Returns: the #GQuark of %AUTHENTA_ERROR.
+ *
+ * Since: 0.1
  */
 G_DEFINE_EXTENDED_ERROR (AuthentaError, authenta_error)
 

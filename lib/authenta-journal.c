@@ -66,6 +66,8 @@ static const char *const stage_names[] = {
  * authenta_journal_stage_to_string:
  * @stage: a stage
  *
+ * Names a journal stage, as the journal stores it.
+ *
  * Returns: "recorded", "created", "uploaded", "processing", "done" or
  *   "failed"; "unknown" for anything else.
  *
@@ -94,6 +96,8 @@ stage_from_string (const char *s)
  * authenta_journal_entry_ref:
  * @e: an entry
  *
+ * Takes a reference to a journal entry.
+ *
  * Returns: (transfer full): @e
  *
  * Since: 0.3
@@ -109,6 +113,8 @@ authenta_journal_entry_ref (AuthentaJournalEntry *e)
 /**
  * authenta_journal_entry_unref:
  * @e: (transfer full): an entry
+ *
+ * Drops a reference to a journal entry; the last one frees it.
  *
  * Since: 0.3
  */
@@ -135,6 +141,8 @@ authenta_journal_entry_unref (AuthentaJournalEntry *e)
  * authenta_journal_entry_get_id:
  * @e: an entry
  *
+ * Gets the entry's id.
+ *
  * Returns: the entry's id in its journal (never 0).
  *
  * Since: 0.3
@@ -149,6 +157,8 @@ authenta_journal_entry_get_id (AuthentaJournalEntry *e)
 /**
  * authenta_journal_entry_get_path:
  * @e: an entry
+ *
+ * Gets the path of the entry's recording.
  *
  * Returns: (type filename): the recording's absolute path.
  *
@@ -165,6 +175,8 @@ authenta_journal_entry_get_path (AuthentaJournalEntry *e)
  * authenta_journal_entry_get_name:
  * @e: an entry
  *
+ * Gets the name the entry's record is created with.
+ *
  * Returns: the record's name.
  *
  * Since: 0.3
@@ -179,6 +191,8 @@ authenta_journal_entry_get_name (AuthentaJournalEntry *e)
 /**
  * authenta_journal_entry_get_content_type:
  * @e: an entry
+ *
+ * Gets the content type of the entry's recording.
  *
  * Returns: the recording's content type, such as "video/mp4".
  *
@@ -195,6 +209,8 @@ authenta_journal_entry_get_content_type (AuthentaJournalEntry *e)
  * authenta_journal_entry_get_model_type:
  * @e: an entry
  *
+ * Gets the model the entry is scanned with.
+ *
  * Returns: the model to scan with, such as "DF-1".
  *
  * Since: 0.3
@@ -209,6 +225,8 @@ authenta_journal_entry_get_model_type (AuthentaJournalEntry *e)
 /**
  * authenta_journal_entry_get_sha256:
  * @e: an entry
+ *
+ * Gets the digest of the recording, taken when it was journaled.
  *
  * Returns: the SHA-256 of the recording when it was journaled, in
  *   lower-case hex.
@@ -226,6 +244,8 @@ authenta_journal_entry_get_sha256 (AuthentaJournalEntry *e)
  * authenta_journal_entry_get_size:
  * @e: an entry
  *
+ * Gets the size of the recording, taken when it was journaled.
+ *
  * Returns: the recording's size in bytes when it was journaled.
  *
  * Since: 0.3
@@ -240,6 +260,8 @@ authenta_journal_entry_get_size (AuthentaJournalEntry *e)
 /**
  * authenta_journal_entry_get_stage:
  * @e: an entry
+ *
+ * Gets how far the entry's scan has come.
  *
  * Returns: the stage committed last.
  *
@@ -256,6 +278,8 @@ authenta_journal_entry_get_stage (AuthentaJournalEntry *e)
  * authenta_journal_entry_get_mid:
  * @e: an entry
  *
+ * Gets the media id of the entry's record.
+ *
  * Returns: (nullable): the record's mid, once created.
  *
  * Since: 0.3
@@ -270,6 +294,8 @@ authenta_journal_entry_get_mid (AuthentaJournalEntry *e)
 /**
  * authenta_journal_entry_get_upload_expires:
  * @e: an entry
+ *
+ * Gets when the upload URL of the entry's record expires.
  *
  * Returns: when the record's upload URL expires (unix seconds), 0 when
  *   unknown or there is none.
@@ -287,6 +313,8 @@ authenta_journal_entry_get_upload_expires (AuthentaJournalEntry *e)
  * authenta_journal_entry_get_attempts:
  * @e: an entry
  *
+ * Gets how many times the entry's scan failed.
+ *
  * Returns: how many scans of the entry failed so far.
  *
  * Since: 0.3
@@ -301,6 +329,8 @@ authenta_journal_entry_get_attempts (AuthentaJournalEntry *e)
 /**
  * authenta_journal_entry_get_error_code:
  * @e: an entry
+ *
+ * Gets the code of the entry's last failure.
  *
  * Returns: (nullable): the last failure's code: the nick of its
  *   #AuthentaError ("server", "network", "file-changed", …), or
@@ -319,6 +349,8 @@ authenta_journal_entry_get_error_code (AuthentaJournalEntry *e)
  * authenta_journal_entry_get_http_status:
  * @e: an entry
  *
+ * Gets the HTTP status of the entry's last failure.
+ *
  * Returns: the HTTP status of the last failure, 0 when none.
  *
  * Since: 0.3
@@ -333,6 +365,8 @@ authenta_journal_entry_get_http_status (AuthentaJournalEntry *e)
 /**
  * authenta_journal_entry_get_error_message:
  * @e: an entry
+ *
+ * Gets the message of the entry's last failure.
  *
  * Returns: (nullable): the last failure's message (never with the API key,
  *   nor a URL's query).
@@ -350,6 +384,8 @@ authenta_journal_entry_get_error_message (AuthentaJournalEntry *e)
  * authenta_journal_entry_get_verdict_json:
  * @e: an entry
  *
+ * Gets the verdict journaled for the entry.
+ *
  * Returns: (nullable): the processed record as the service sent it, once
  *   %AUTHENTA_JOURNAL_STAGE_DONE; authenta_media_new_from_json() reads it.
  *
@@ -366,6 +402,8 @@ authenta_journal_entry_get_verdict_json (AuthentaJournalEntry *e)
  * authenta_journal_entry_get_delete_after_verdict:
  * @e: an entry
  *
+ * Gets whether the recording is deleted after its verdict.
+ *
  * Returns: whether the recording is deleted once its verdict is journaled.
  *
  * Since: 0.3
@@ -381,6 +419,8 @@ authenta_journal_entry_get_delete_after_verdict (AuthentaJournalEntry *e)
  * authenta_journal_entry_get_created:
  * @e: an entry
  *
+ * Gets when the entry was journaled.
+ *
  * Returns: when the entry was journaled (unix seconds).
  *
  * Since: 0.3
@@ -395,6 +435,8 @@ authenta_journal_entry_get_created (AuthentaJournalEntry *e)
 /**
  * authenta_journal_entry_get_updated:
  * @e: an entry
+ *
+ * Gets when the entry last changed.
  *
  * Returns: when the entry last changed (unix seconds).
  *
@@ -806,6 +848,8 @@ authenta_journal_open (const char *dir, GError **error)
  * authenta_journal_get_path:
  * @self: a journal
  *
+ * Gets the path of the journal's database file.
+ *
  * Returns: (type filename): the database file.
  *
  * Since: 0.3
@@ -1011,6 +1055,8 @@ authenta_journal_add (AuthentaJournal *self, const char *path, const char *name,
  *   too (failed ones are always listed)
  * @error: return location for a #GError
  *
+ * Lists the journal's entries.
+ *
  * Returns: (transfer container) (element-type AuthentaJournalEntry): the
  *   entries, oldest first, or %NULL with @error set.
  *
@@ -1055,6 +1101,8 @@ authenta_journal_list (AuthentaJournal *self, gboolean include_finished,
  * @self: a journal
  * @id: an entry's id
  * @error: return location for a #GError
+ *
+ * Reads one entry of the journal afresh.
  *
  * Returns: (transfer full): the entry as it is on disk now, or %NULL with
  *   @error set (%AUTHENTA_ERROR_JOURNAL for an unknown @id).

@@ -216,6 +216,8 @@ authenta_media_new_from_node (JsonNode *node, const char *raw_json,
  * Returns: (transfer full): the record, or %NULL with
  *   %AUTHENTA_ERROR_PROTOCOL when @json is not a JSON object or a known
  *   field has the wrong type.
+ *
+ * Since: 0.1
  */
 AuthentaMedia *
 authenta_media_new_from_json (const char *json, gssize length, GError **error)
@@ -244,7 +246,11 @@ authenta_media_new_from_json (const char *json, gssize length, GError **error)
  * authenta_media_get_mid:
  * @self: a #AuthentaMedia
  *
+ * Gets the record's media id (`mid`).
+ *
  * Returns: (transfer none) (nullable): the media id.
+ *
+ * Since: 0.1
  */
 const char *
 authenta_media_get_mid (AuthentaMedia *self)
@@ -257,7 +263,11 @@ authenta_media_get_mid (AuthentaMedia *self)
  * authenta_media_get_name:
  * @self: a #AuthentaMedia
  *
+ * Gets the record's name.
+ *
  * Returns: (transfer none) (nullable): the name given at creation.
+ *
+ * Since: 0.1
  */
 const char *
 authenta_media_get_name (AuthentaMedia *self)
@@ -270,8 +280,12 @@ authenta_media_get_name (AuthentaMedia *self)
  * authenta_media_get_media_type:
  * @self: a #AuthentaMedia
  *
+ * Gets the record's media type.
+ *
  * Returns: (transfer none) (nullable): "Video" or "Image", as the service
  *   says it (the record's `type`).
+ *
+ * Since: 0.1
  */
 const char *
 authenta_media_get_media_type (AuthentaMedia *self)
@@ -284,8 +298,12 @@ authenta_media_get_media_type (AuthentaMedia *self)
  * authenta_media_get_status:
  * @self: a #AuthentaMedia
  *
+ * Gets the record's status.
+ *
  * Returns: (transfer none) (nullable): "INITED", "UPLOADED", "PROCESSED",
  *   "FAILED", … exactly as sent.
+ *
+ * Since: 0.1
  */
 const char *
 authenta_media_get_status (AuthentaMedia *self)
@@ -298,7 +316,11 @@ authenta_media_get_status (AuthentaMedia *self)
  * authenta_media_get_model_type:
  * @self: a #AuthentaMedia
  *
+ * Gets the model the record is scanned with.
+ *
  * Returns: (transfer none) (nullable): the model, such as "DF-1".
+ *
+ * Since: 0.1
  */
 const char *
 authenta_media_get_model_type (AuthentaMedia *self)
@@ -311,7 +333,11 @@ authenta_media_get_model_type (AuthentaMedia *self)
  * authenta_media_get_created_at:
  * @self: a #AuthentaMedia
  *
+ * Gets the record's creation time as text.
+ *
  * Returns: (transfer none) (nullable): the creation time as sent (ISO 8601).
+ *
+ * Since: 0.1
  */
 const char *
 authenta_media_get_created_at (AuthentaMedia *self)
@@ -324,8 +350,12 @@ authenta_media_get_created_at (AuthentaMedia *self)
  * authenta_media_dup_created_at_datetime:
  * @self: a #AuthentaMedia
  *
+ * Gets the record's creation time.
+ *
  * Returns: (transfer full) (nullable): the creation time, or %NULL when
  *   absent or not ISO 8601; free with g_date_time_unref().
+ *
+ * Since: 0.1
  */
 GDateTime *
 authenta_media_dup_created_at_datetime (AuthentaMedia *self)
@@ -340,8 +370,12 @@ authenta_media_dup_created_at_datetime (AuthentaMedia *self)
  * authenta_media_get_upload_url:
  * @self: a #AuthentaMedia
  *
+ * Gets the URL to upload the record's file to.
+ *
  * Returns: (transfer none) (nullable): the pre-signed upload URL.  Its query
  *   is a credential until it expires: never log it whole.
+ *
+ * Since: 0.1
  */
 const char *
 authenta_media_get_upload_url (AuthentaMedia *self)
@@ -354,7 +388,11 @@ authenta_media_get_upload_url (AuthentaMedia *self)
  * authenta_media_get_expires_in:
  * @self: a #AuthentaMedia
  *
+ * Gets how long the upload URL stays valid.
+ *
  * Returns: the seconds the upload URL stays valid, or -1 when absent.
+ *
+ * Since: 0.1
  */
 gint64
 authenta_media_get_expires_in (AuthentaMedia *self)
@@ -367,9 +405,13 @@ authenta_media_get_expires_in (AuthentaMedia *self)
  * authenta_media_get_content_type:
  * @self: a #AuthentaMedia
  *
+ * Gets the content type the record was created with.
+ *
  * Returns: (transfer none) (nullable): the content type the record was
  *   created with: from the record when the service echoes it, else from the
  *   create call.
+ *
+ * Since: 0.1
  */
 const char *
 authenta_media_get_content_type (AuthentaMedia *self)
@@ -382,8 +424,12 @@ authenta_media_get_content_type (AuthentaMedia *self)
  * authenta_media_get_size:
  * @self: a #AuthentaMedia
  *
+ * Gets the size the record was created with.
+ *
  * Returns: the size in bytes the record was created with, or 0 when
  *   unknown.
+ *
+ * Since: 0.1
  */
 guint64
 authenta_media_get_size (AuthentaMedia *self)
@@ -396,7 +442,11 @@ authenta_media_get_size (AuthentaMedia *self)
  * authenta_media_is_terminal:
  * @self: a #AuthentaMedia
  *
+ * Tells whether the record's status is final.
+ *
  * Returns: %TRUE when the status is `PROCESSED`, `FAILED` or `ERROR`.
+ *
+ * Since: 0.1
  */
 gboolean
 authenta_media_is_terminal (AuthentaMedia *self)
@@ -411,7 +461,11 @@ authenta_media_is_terminal (AuthentaMedia *self)
  * authenta_media_is_processed:
  * @self: a #AuthentaMedia
  *
+ * Tells whether the record has its verdict.
+ *
  * Returns: %TRUE when the status is `PROCESSED`: the verdict is there.
+ *
+ * Since: 0.1
  */
 gboolean
 authenta_media_is_processed (AuthentaMedia *self)
@@ -427,6 +481,8 @@ authenta_media_is_processed (AuthentaMedia *self)
  * The verdict: for a video, `deepFakes > 0`; for an image, `fake`.
  *
  * Returns: %TRUE when the media was judged fake.
+ *
+ * Since: 0.1
  */
 gboolean
 authenta_media_is_fake (AuthentaMedia *self)
@@ -443,7 +499,11 @@ authenta_media_is_fake (AuthentaMedia *self)
  * authenta_media_get_faces:
  * @self: a #AuthentaMedia
  *
+ * Gets the number of faces found in a video.
+ *
  * Returns: the faces found in a video, or -1 when absent.
+ *
+ * Since: 0.1
  */
 gint64
 authenta_media_get_faces (AuthentaMedia *self)
@@ -456,8 +516,12 @@ authenta_media_get_faces (AuthentaMedia *self)
  * authenta_media_get_deepfakes:
  * @self: a #AuthentaMedia
  *
+ * Gets the number of faces judged fake in a video.
+ *
  * Returns: the faces judged fake in a video (`deepFakes`), or -1 when
  *   absent.
+ *
+ * Since: 0.1
  */
 gint64
 authenta_media_get_deepfakes (AuthentaMedia *self)
@@ -470,8 +534,12 @@ authenta_media_get_deepfakes (AuthentaMedia *self)
  * authenta_media_get_confidence:
  * @self: a #AuthentaMedia
  *
+ * Gets the confidence of the verdict.
+ *
  * Returns: the confidence of the verdict (scale not documented by the
  *   service; 0–1 in its SDKs), or -1 when absent.
+ *
+ * Since: 0.1
  */
 double
 authenta_media_get_confidence (AuthentaMedia *self)
@@ -484,8 +552,12 @@ authenta_media_get_confidence (AuthentaMedia *self)
  * authenta_media_get_result_url:
  * @self: a #AuthentaMedia
  *
+ * Gets the link to the detailed result.
+ *
  * Returns: (transfer none) (nullable): a pre-signed link to the detailed
  *   result (`resultURL`).
+ *
+ * Since: 0.1
  */
 const char *
 authenta_media_get_result_url (AuthentaMedia *self)
@@ -498,8 +570,12 @@ authenta_media_get_result_url (AuthentaMedia *self)
  * authenta_media_get_src_url:
  * @self: a #AuthentaMedia
  *
+ * Gets the link to the original file.
+ *
  * Returns: (transfer none) (nullable): a pre-signed link to the original
  *   (`srcURL`).
+ *
+ * Since: 0.1
  */
 const char *
 authenta_media_get_src_url (AuthentaMedia *self)
@@ -512,8 +588,12 @@ authenta_media_get_src_url (AuthentaMedia *self)
  * authenta_media_get_heatmap_url:
  * @self: a #AuthentaMedia
  *
+ * Gets the link to the heatmap.
+ *
  * Returns: (transfer none) (nullable): a pre-signed link to a heatmap
  *   (`heatmapURL`).
+ *
+ * Since: 0.1
  */
 const char *
 authenta_media_get_heatmap_url (AuthentaMedia *self)
@@ -526,7 +606,11 @@ authenta_media_get_heatmap_url (AuthentaMedia *self)
  * authenta_media_get_n_participants:
  * @self: a #AuthentaMedia
  *
+ * Gets the number of per-face verdicts.
+ *
  * Returns: the number of per-face verdicts (`participants`).
+ *
+ * Since: 0.1
  */
 guint
 authenta_media_get_n_participants (AuthentaMedia *self)
@@ -540,7 +624,11 @@ authenta_media_get_n_participants (AuthentaMedia *self)
  * @self: a #AuthentaMedia
  * @index: from 0 to authenta_media_get_n_participants() - 1
  *
+ * Gets one per-face verdict.
+ *
  * Returns: (transfer none): one per-face verdict.
+ *
+ * Since: 0.1
  */
 AuthentaParticipant *
 authenta_media_get_participant (AuthentaMedia *self, guint index)
@@ -554,8 +642,12 @@ authenta_media_get_participant (AuthentaMedia *self, guint index)
  * authenta_media_get_json:
  * @self: a #AuthentaMedia
  *
+ * Gets the record exactly as the service sent it.
+ *
  * Returns: (transfer none): the record as the service sent it, unknown
  *   fields included.
+ *
+ * Since: 0.1
  */
 const char *
 authenta_media_get_json (AuthentaMedia *self)

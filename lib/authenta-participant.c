@@ -64,7 +64,11 @@ authenta_participant_new_from_object (JsonObject *obj, GError **error)
  * authenta_participant_get_id:
  * @self: a #AuthentaParticipant
  *
+ * Gets the participant's id.
+ *
  * Returns: the participant's id within its video, or -1 when absent.
+ *
+ * Since: 0.1
  */
 gint64
 authenta_participant_get_id (AuthentaParticipant *self)
@@ -77,7 +81,11 @@ authenta_participant_get_id (AuthentaParticipant *self)
  * authenta_participant_get_fake:
  * @self: a #AuthentaParticipant
  *
+ * Tells whether this face was judged fake.
+ *
  * Returns: %TRUE when this face was judged fake.
+ *
+ * Since: 0.1
  */
 gboolean
 authenta_participant_get_fake (AuthentaParticipant *self)
@@ -90,8 +98,12 @@ authenta_participant_get_fake (AuthentaParticipant *self)
  * authenta_participant_get_confidence:
  * @self: a #AuthentaParticipant
  *
+ * Gets the confidence of this face's verdict.
+ *
  * Returns: the confidence of the verdict for this face, or -1 when the
  *   service sent none.
+ *
+ * Since: 0.1
  */
 double
 authenta_participant_get_confidence (AuthentaParticipant *self)
@@ -104,8 +116,12 @@ authenta_participant_get_confidence (AuthentaParticipant *self)
  * authenta_participant_get_heatmap_url:
  * @self: a #AuthentaParticipant
  *
+ * Gets the link to this face's heatmap.
+ *
  * Returns: (transfer none) (nullable): a pre-signed link to this face's
  *   heatmap; its query is a secret until it expires.
+ *
+ * Since: 0.1
  */
 const char *
 authenta_participant_get_heatmap_url (AuthentaParticipant *self)

@@ -10,6 +10,8 @@
  * newer than %AUTHENTA_VERSION_STRING, the one the caller was compiled with.
  *
  * Returns: (transfer none): the version, such as "0.1.0".
+ *
+ * Since: 0.1
  */
 const char *
 authenta_get_version (void)

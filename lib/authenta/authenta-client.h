@@ -17,6 +17,8 @@ G_BEGIN_DECLS
  *
  * The public service, used when neither the caller nor `AUTHENTA_BASE_URL`
  * names another.
+ *
+ * Since: 0.1
  */
 #define AUTHENTA_DEFAULT_BASE_URL "https://platform.authenta.ai/api"
 
@@ -27,6 +29,8 @@ G_BEGIN_DECLS
  * in one PUT to a pre-signed URL.  authenta_client_create_media() and
  * authenta_client_upload_file() refuse a larger size with
  * %AUTHENTA_ERROR_INVALID_ARGUMENT before any request.
+ *
+ * Since: 0.1
  */
 #define AUTHENTA_MAX_UPLOAD_SIZE (G_GUINT64_CONSTANT (5) * 1024 * 1024 * 1024)
 
@@ -35,6 +39,8 @@ G_BEGIN_DECLS
  *
  * The default of #AuthentaClient:connect-timeout: 10 s to establish a
  * connection.
+ *
+ * Since: 0.1
  */
 #define AUTHENTA_DEFAULT_CONNECT_TIMEOUT_MS 10000
 /**
@@ -42,6 +48,8 @@ G_BEGIN_DECLS
  *
  * The default of #AuthentaClient:stall-timeout: a transfer that moves no
  * byte for 30 s is abandoned.
+ *
+ * Since: 0.1
  */
 #define AUTHENTA_DEFAULT_STALL_TIMEOUT_MS 30000
 /**
@@ -49,6 +57,8 @@ G_BEGIN_DECLS
  *
  * The default of #AuthentaClient:request-timeout: 60 s for one API request
  * in all (not applied to uploads).
+ *
+ * Since: 0.1
  */
 #define AUTHENTA_DEFAULT_REQUEST_TIMEOUT_MS 60000
 /**
@@ -56,6 +66,8 @@ G_BEGIN_DECLS
  *
  * The default of #AuthentaClient:retry-attempts: 4 tries per request in
  * all, the first included.
+ *
+ * Since: 0.1
  */
 #define AUTHENTA_DEFAULT_RETRY_ATTEMPTS 4
 /**
@@ -63,6 +75,8 @@ G_BEGIN_DECLS
  *
  * The default of #AuthentaClient:retry-base-delay: 500 ms before the first
  * retry, doubled for each next one.
+ *
+ * Since: 0.1
  */
 #define AUTHENTA_DEFAULT_RETRY_BASE_DELAY_MS 500
 /**
@@ -70,6 +84,8 @@ G_BEGIN_DECLS
  *
  * The default of #AuthentaClient:retry-max-delay: no delay between two
  * tries is longer than 15 s.
+ *
+ * Since: 0.1
  */
 #define AUTHENTA_DEFAULT_RETRY_MAX_DELAY_MS 15000
 /**
@@ -77,6 +93,8 @@ G_BEGIN_DECLS
  *
  * The default of #AuthentaClient:retry-jitter: half of each delay is
  * random.
+ *
+ * Since: 0.1
  */
 #define AUTHENTA_DEFAULT_RETRY_JITTER 0.5
 /**
@@ -86,6 +104,8 @@ G_BEGIN_DECLS
  * two polls.  With %AUTHENTA_DEFAULT_POLL_GROWTH, a verdict is seen within
  * about a quarter of its processing time (+0.64 s at 5 s, 14 polls for
  * 30 s; docs/performance.md).
+ *
+ * Since: 0.1
  */
 #define AUTHENTA_DEFAULT_POLL_INTERVAL_MS 500
 /**
@@ -93,6 +113,8 @@ G_BEGIN_DECLS
  *
  * The default of #AuthentaClient:poll-growth: the interval grows by a
  * quarter after each poll.
+ *
+ * Since: 0.1
  */
 #define AUTHENTA_DEFAULT_POLL_GROWTH 1.25
 /**
@@ -100,6 +122,8 @@ G_BEGIN_DECLS
  *
  * The default of #AuthentaClient:poll-max-interval: polls are at most 10 s
  * apart.
+ *
+ * Since: 0.1
  */
 #define AUTHENTA_DEFAULT_POLL_MAX_INTERVAL_MS 10000
 /**
@@ -107,6 +131,8 @@ G_BEGIN_DECLS
  *
  * The default of #AuthentaClient:poll-timeout: the wait for a verdict ends
  * after 15 minutes.
+ *
+ * Since: 0.1
  */
 #define AUTHENTA_DEFAULT_POLL_TIMEOUT_MS (15 * 60 * 1000)
 /**
@@ -128,6 +154,8 @@ G_BEGIN_DECLS
  *   each poll.
  *
  * The stages of a scan, as reported to an #AuthentaProgressFunc.
+ *
+ * Since: 0.1
  */
 typedef enum
 {
@@ -151,6 +179,8 @@ const char *authenta_scan_stage_to_string (AuthentaScanStage stage);
  *
  * Called, in the thread that runs the call, as a scan or upload goes on.
  * %AUTHENTA_SCAN_STAGE_UPLOADING is reported at most every 100 ms.
+ *
+ * Since: 0.1
  */
 typedef void (*AuthentaProgressFunc) (AuthentaScanStage stage,
                                       AuthentaMedia *media, guint64 bytes_sent,
@@ -161,7 +191,11 @@ typedef void (*AuthentaProgressFunc) (AuthentaScanStage stage,
  * @media: one record
  * @user_data: the data given with the function
  *
+ * Called by authenta_client_foreach_media() for each record.
+ *
  * Returns: %TRUE to go on, %FALSE to stop the walk.
+ *
+ * Since: 0.1
  */
 typedef gboolean (*AuthentaMediaFunc) (AuthentaMedia *media,
                                        gpointer user_data);
@@ -202,6 +236,8 @@ typedef enum /*< flags >*/
  * `poll-interval`, `poll-max-interval` (ms), `poll-growth` (factor),
  * `poll-timeout` (ms, the longest total wait for a verdict; 0: no bound),
  * `upload-seen-timeout` (ms a record may stay INITED after its upload).
+ *
+ * Since: 0.1
  */
 AUTHENTA_AVAILABLE_IN_ALL
 G_DECLARE_FINAL_TYPE (AuthentaClient, authenta_client, AUTHENTA, CLIENT,

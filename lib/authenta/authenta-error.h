@@ -80,6 +80,8 @@ G_BEGIN_DECLS
  *   entry.  Since: 0.3
  *
  * Codes are only ever appended.
+ *
+ * Since: 0.1
  */
 typedef enum
 {
@@ -110,9 +112,13 @@ GQuark authenta_error_quark (void);
  * authenta_error_get_service_code:
  * @error: a #GError, or one a binding handed back (see %AUTHENTA_ERROR)
  *
+ * Gets the service's error code behind an error.
+ *
  * Returns: (transfer none) (nullable): the service's own error code, such as
  *   "INVALID_API_KEY", or S3's ("SignatureDoesNotMatch"), when @error is in
  *   %AUTHENTA_ERROR and the service sent one.
+ *
+ * Since: 0.1
  */
 AUTHENTA_AVAILABLE_IN_ALL
 const char *authenta_error_get_service_code (const GError *error);
@@ -121,10 +127,14 @@ const char *authenta_error_get_service_code (const GError *error);
  * authenta_error_get_http_status:
  * @error: a #GError, or one a binding handed back (see %AUTHENTA_ERROR)
  *
+ * Gets the HTTP status behind an error.
+ *
  * Returns: the HTTP status of the answer behind @error, or 0 when there was
  *   no answer (a network failure) or @error is not in %AUTHENTA_ERROR.  An
  *   answer that arrived but could not be understood
  *   (%AUTHENTA_ERROR_PROTOCOL) keeps its status, such as 200.
+ *
+ * Since: 0.1
  */
 AUTHENTA_AVAILABLE_IN_ALL
 guint authenta_error_get_http_status (const GError *error);
@@ -133,8 +143,12 @@ guint authenta_error_get_http_status (const GError *error);
  * authenta_error_get_mid:
  * @error: a #GError, or one a binding handed back (see %AUTHENTA_ERROR)
  *
+ * Gets the media id an error is about.
+ *
  * Returns: (transfer none) (nullable): the media id the failed call was
  *   about, when there was one.
+ *
+ * Since: 0.1
  */
 AUTHENTA_AVAILABLE_IN_ALL
 const char *authenta_error_get_mid (const GError *error);

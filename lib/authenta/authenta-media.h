@@ -21,6 +21,8 @@ G_BEGIN_DECLS
  * field is optional; getters return %NULL or -1 for what the service did
  * not send, and authenta_media_get_json() keeps the record exactly as sent,
  * unknown fields included.
+ *
+ * Since: 0.1
  */
 AUTHENTA_AVAILABLE_IN_ALL
 G_DECLARE_FINAL_TYPE (AuthentaMedia, authenta_media, AUTHENTA, MEDIA, GObject)

@@ -16,6 +16,8 @@ G_BEGIN_DECLS
  * AuthentaParticipant:
  *
  * One face found in a processed video, with its own verdict.  Immutable.
+ *
+ * Since: 0.1
  */
 AUTHENTA_AVAILABLE_IN_ALL
 G_DECLARE_FINAL_TYPE (AuthentaParticipant, authenta_participant, AUTHENTA,
