@@ -8,6 +8,7 @@
  */
 #include "emu-api.h"
 
+#include "emu-jobs.h"
 #include "emu-response.h"
 
 #include "authenta-json-depth.h"
@@ -56,6 +57,8 @@ is_collection (const char *path)
 EmuRoute
 emu_api_classify (const char *method, const char *path)
 {
+  if (emu_jobs_is_path (path))
+    return emu_jobs_classify (method, path);
   if (is_collection (path))
     {
       if (g_str_equal (method, "POST"))
@@ -75,15 +78,17 @@ emu_api_classify (const char *method, const char *path)
   return EMU_ROUTE_NONE;
 }
 
-static guint
-fail (char **body, guint status, const char *message)
+guint
+emu_api_fail (char **body, guint status, const char *message)
 {
   *body = emu_error_json (status, NULL, message);
   return status;
 }
+#define fail emu_api_fail
+#define require_string emu_api_require_string
 
-static guint
-check_auth (EmuRequest *req, EmuPerms needed, char **body)
+guint
+emu_api_check_auth (EmuRequest *req, EmuPerms needed, char **body)
 {
   const char *auth = emu_request_header (req, MHD_HTTP_HEADER_AUTHORIZATION);
   g_autofree char *key = NULL;
@@ -108,8 +113,9 @@ check_auth (EmuRequest *req, EmuPerms needed, char **body)
 }
 
 /* A string member, NULL with @body set when it is absent or not one. */
-static const char *
-require_string (JsonObject *obj, const char *name, char **body, guint *status)
+const char *
+emu_api_require_string (JsonObject *obj, const char *name, char **body,
+                        guint *status)
 {
   JsonNode *node = json_object_get_member (obj, name);
 
@@ -129,10 +135,43 @@ require_string (JsonObject *obj, const char *name, char **body, guint *status)
   return json_node_get_string (node);
 }
 
+JsonNode *
+emu_api_parse_object (EmuRequest *req, char **body, guint *status)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+
+  if (req->body_too_large)
+    {
+      *status = fail (body, 413, "Request body too large");
+      return NULL;
+    }
+  /* json-glib recurses once per level: refuse a deep body before it can
+   * overflow the stack. */
+  if (!authenta_json_depth_ok (req->body->str, req->body->len,
+                               AUTHENTA_JSON_MAX_DEPTH))
+    {
+      *status = fail (body, 400,
+                      "Request body nests too deep (more than " G_STRINGIFY (
+                          AUTHENTA_JSON_MAX_DEPTH) " levels)");
+      return NULL;
+    }
+  /* An empty body parses to no root at all. */
+  if (!json_parser_load_from_data (parser, req->body->str, req->body->len,
+                                   &error)
+      || json_parser_get_root (parser) == NULL
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      *status = fail (body, 400, "Request body must be a JSON object");
+      return NULL;
+    }
+  return json_parser_steal_root (parser);
+}
+
 static guint
 handle_create (EmuRequest *req, char **body)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonNode) root = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) record = NULL;
   const char *name, *content_type, *model_type;
@@ -141,23 +180,9 @@ handle_create (EmuRequest *req, char **body)
   guint status = 0;
   gint64 size;
 
-  if (req->body_too_large)
-    return fail (body, 413, "Request body too large");
-  /* json-glib recurses once per level: refuse a deep body before it can
-   * overflow the stack. */
-  if (!authenta_json_depth_ok (req->body->str, req->body->len,
-                               AUTHENTA_JSON_MAX_DEPTH))
-    return fail (body, 400,
-                 "Request body nests too deep (more than " G_STRINGIFY (
-                     AUTHENTA_JSON_MAX_DEPTH) " levels)");
-  /* An empty body parses to no root at all. */
-  if (!json_parser_load_from_data (parser, req->body->str, req->body->len,
-                                   &error)
-      || json_parser_get_root (parser) == NULL
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return fail (body, 400, "Request body must be a JSON object");
-  obj = json_node_get_object (json_parser_get_root (parser));
-
+  if ((root = emu_api_parse_object (req, body, &status)) == NULL)
+    return status;
+  obj = json_node_get_object (root);
   if ((name = require_string (obj, "name", body, &status)) == NULL)
     return status;
   if (*name == '\0')
@@ -283,19 +308,22 @@ handle_delete (EmuRequest *req, const char *mid, char **body)
 guint
 emu_api_handle (EmuRequest *req, char **body)
 {
-  static const EmuPerms needed[EMU_N_ROUTES]
+  static const EmuPerms needed[EMU_ROUTE_UPLOAD + 1]
       = { EMU_PERM_WRITE, EMU_PERM_READ, EMU_PERM_READ, EMU_PERM_DELETE, 0 };
   const char *mid;
   guint status;
 
-  if (req->route == EMU_ROUTE_NONE || req->route == EMU_ROUTE_UPLOAD)
+  if (emu_jobs_is_path (req->path))
+    return emu_jobs_handle (req, body);
+  if (req->route == EMU_ROUTE_NONE || req->route == EMU_ROUTE_UPLOAD
+      || req->route >= EMU_ROUTE_JOB_CREATE)
     {
       if (is_collection (req->path) || path_mid (req->path) != NULL)
         return fail (body, 405, "Method not allowed");
       return fail (body, 404, "No such endpoint");
     }
 
-  if ((status = check_auth (req, needed[req->route], body)) != 0)
+  if ((status = emu_api_check_auth (req, needed[req->route], body)) != 0)
     return status;
 
   switch (req->route)

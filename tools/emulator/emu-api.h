@@ -6,6 +6,8 @@
 
 #include "emu-request.h"
 
+#include <json-glib/json-glib.h>
+
 G_BEGIN_DECLS
 
 /* Which counted route a request is, from its method and path. */
@@ -15,5 +17,16 @@ EmuRoute emu_api_classify (const char *method, const char *path);
  * sets @body to the JSON answer.  Sends nothing: the caller may still
  * mangle the answer for a fault. */
 guint emu_api_handle (EmuRequest *req, char **body);
+
+/* Shared with the Jobs API (emu-jobs.c). */
+guint emu_api_fail (char **body, guint status, const char *message);
+/* 0, or the status of the error set in @body (401, 403). */
+guint emu_api_check_auth (EmuRequest *req, EmuPerms needed, char **body);
+/* The request body as a JSON object, refused (NULL, @body and @status set)
+ * when too large, nested too deep, or not an object. */
+JsonNode *emu_api_parse_object (EmuRequest *req, char **body, guint *status);
+/* A string member, NULL with @body and @status set when absent or not one. */
+const char *emu_api_require_string (JsonObject *obj, const char *name,
+                                    char **body, guint *status);
 
 G_END_DECLS

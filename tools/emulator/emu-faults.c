@@ -28,7 +28,9 @@ struct _EmuFaults
 G_DEFINE_FINAL_TYPE (EmuFaults, emu_faults, G_TYPE_OBJECT)
 
 static const char *const route_names[EMU_N_ROUTES]
-    = { "create", "list", "get", "delete", "upload" };
+    = { "create",       "list",       "get",       "delete",
+        "upload",       "job-create", "job-list",  "job-get",
+        "job-finalize", "job-cancel", "job-delete" };
 
 static const char *const action_names[]
     = { "status",     "delay",    "drop",   "truncate", "malformed",
@@ -230,7 +232,8 @@ emu_faults_add_from_json (EmuFaults *self, JsonNode *node, GError **error)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    "'route' must be one of create, list, get, delete, "
-                   "upload");
+                   "upload, job-create, job-list, job-get, job-finalize, "
+                   "job-cancel, job-delete");
       return FALSE;
     }
   action_s = json_object_get_string_member_with_default (obj, "action", NULL);
@@ -254,10 +257,11 @@ emu_faults_add_from_json (EmuFaults *self, JsonNode *node, GError **error)
                    action_s);
       return FALSE;
     }
-  if (route != EMU_ROUTE_LIST && action == EMU_FAULT_NO_TOTAL)
+  if (route != EMU_ROUTE_LIST && route != EMU_ROUTE_JOB_LIST
+      && action == EMU_FAULT_NO_TOTAL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "action 'no-total' applies to list only");
+                   "action 'no-total' applies to list and job-list only");
       return FALSE;
     }
   if (route != EMU_ROUTE_UPLOAD && action == EMU_FAULT_EXPIRE)

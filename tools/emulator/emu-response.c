@@ -127,9 +127,21 @@ emu_wrong_type_json (EmuRoute route)
         "\"status\":{\"value\":\"PROCESSED\"},\"modelType\":\"DF-1\","
         "\"createdAt\":\"2025-12-02T19:39:27.525Z\"}";
 
+  /* The same for a job: jobId an object, status a number. */
+  static const char job[]
+      = "{\"jobId\":{\"id\":469},\"taskTypeId\":\"two\","
+        "\"taskTypeSlug\":2,\"status\":7,"
+        "\"createdAt\":\"2025-12-02T19:39:27.525Z\",\"result\":\"fake\"}";
+
   if (route == EMU_ROUTE_LIST)
     return g_strdup_printf (
         "{\"limit\":20,\"offset\":0,\"total\":1,\"data\":[%s]}", record);
+  if (route == EMU_ROUTE_JOB_LIST)
+    return g_strdup_printf ("{\"data\":[%s],\"pagination\":{\"page\":1,"
+                            "\"limit\":10,\"total\":1,\"pages\":1}}",
+                            job);
+  if (route >= EMU_ROUTE_JOB_CREATE)
+    return g_strdup (job);
   return g_strdup (record);
 }
 

@@ -277,7 +277,15 @@ without_total (const char *body)
     return g_strdup (body);
   root = json_parser_get_root (parser);
   if (root && JSON_NODE_HOLDS_OBJECT (root))
-    json_object_remove_member (json_node_get_object (root), "total");
+    {
+      JsonObject *obj = json_node_get_object (root);
+      JsonNode *pagination = json_object_get_member (obj, "pagination");
+
+      json_object_remove_member (obj, "total");
+      /* The Jobs API's list keeps its total in "pagination". */
+      if (pagination && JSON_NODE_HOLDS_OBJECT (pagination))
+        json_object_remove_member (json_node_get_object (pagination), "total");
+    }
   return json_to_string (root, FALSE);
 }
 
@@ -304,7 +312,11 @@ handle_api (EmuRequest *req)
   if (fault == NULL)
     {
       status = emu_api_handle (req, &body);
-      emu_request_answer (req, status, emu_response_json (body), NULL);
+      /* 204 (a deleted job) has no body at all. */
+      emu_request_answer (req, status,
+                          status == 204 ? emu_response_empty ()
+                                        : emu_response_json (body),
+                          NULL);
       return;
     }
 
@@ -330,6 +342,8 @@ handle_api (EmuRequest *req)
   /* The other actions mangle the real answer: the request has its
    * effects (a record is created, deleted) but the client cannot tell. */
   status = emu_api_handle (req, &body);
+  if (body == NULL) /* a 204: nothing to mangle but nothing */
+    body = g_strdup ("");
   switch (fault->action)
     {
     case EMU_FAULT_DROP:
@@ -359,7 +373,10 @@ handle_api (EmuRequest *req)
         break;
       }
     default:
-      emu_request_answer (req, status, emu_response_json (body), note);
+      emu_request_answer (req, status,
+                          status == 204 ? emu_response_empty ()
+                                        : emu_response_json (body),
+                          note);
       break;
     }
 }

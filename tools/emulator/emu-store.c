@@ -18,12 +18,28 @@
  */
 #include "emu-store.h"
 
+#include "emu-tasks.h"
+
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <time.h>
 
 #define LINK_EXPIRY 3600
+
+/* A job of the Jobs API: a Record (keyed by a mid-shaped upload key, so
+ * that the S3 endpoint serves it unchanged) with these fields set. */
+typedef struct
+{
+  gint64 id;
+  const EmuTask *task;
+  char *slot_name;
+  JsonNode *parameters;
+  gint64 finalized_us;  /* 0: not finalized */
+  gint64 processing_us; /* queued until then */
+  gint64 done_us;
+  gint64 cancelled_us; /* 0: not cancelled */
+} Job;
 
 typedef struct
 {
@@ -43,6 +59,7 @@ typedef struct
   char *intermediate; /* NULL: UPLOADED until done */
   char *etag;
   char *path;
+  Job *job; /* NULL: a media record */
 } Record;
 
 struct _EmuStore
@@ -57,6 +74,8 @@ struct _EmuStore
   EmuStoreConfig config;
   GHashTable *records;       /* mid → Record */
   GPtrArray *order;          /* Records, oldest first; borrowed from @records */
+  GPtrArray *jobs;           /* job Records, oldest first; borrowed too */
+  gint64 next_job_id;        /* never reset: an old id never names a new job */
   char *intermediate_status; /* NULL: none; config.intermediate_status unused */
 };
 
@@ -82,6 +101,13 @@ record_free (gpointer data)
   g_free (r->intermediate);
   g_free (r->etag);
   g_free (r->path);
+  if (r->job)
+    {
+      g_free (r->job->slot_name);
+      if (r->job->parameters)
+        json_node_unref (r->job->parameters);
+      g_free (r->job);
+    }
   g_free (r);
 }
 
@@ -91,6 +117,7 @@ emu_store_finalize (GObject *object)
   EmuStore *self = EMU_STORE (object);
 
   g_ptr_array_unref (self->order);
+  g_ptr_array_unref (self->jobs);
   g_hash_table_unref (self->records);
   g_free (self->root_url);
   g_free (self->storage_dir);
@@ -112,6 +139,8 @@ emu_store_init (EmuStore *self)
   self->records
       = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, record_free);
   self->order = g_ptr_array_new ();
+  self->jobs = g_ptr_array_new ();
+  self->next_job_id = 1;
   self->root_url = g_strdup ("http://127.0.0.1");
 }
 
@@ -162,15 +191,20 @@ emu_store_configure (EmuStore *self, const EmuStoreConfig *config)
 void
 emu_store_clear (EmuStore *self)
 {
+  GHashTableIter iter;
+  gpointer value;
+
   g_mutex_lock (&self->lock);
-  for (guint i = 0; i < self->order->len; i++)
+  g_hash_table_iter_init (&iter, self->records);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
     {
-      Record *r = g_ptr_array_index (self->order, i);
+      Record *r = value;
 
       if (r->path)
         g_unlink (r->path);
     }
   g_ptr_array_set_size (self->order, 0);
+  g_ptr_array_set_size (self->jobs, 0);
   g_hash_table_remove_all (self->records);
   g_mutex_unlock (&self->lock);
 }
@@ -400,7 +434,7 @@ emu_store_get (EmuStore *self, const char *mid)
 
   g_mutex_lock (&self->lock);
   r = g_hash_table_lookup (self->records, mid);
-  if (r)
+  if (r && r->job == NULL)
     node = record_to_json (self, r, g_get_real_time (), FALSE);
   g_mutex_unlock (&self->lock);
   return node;
@@ -444,6 +478,8 @@ emu_store_delete (EmuStore *self, const char *mid)
 
   g_mutex_lock (&self->lock);
   r = g_hash_table_lookup (self->records, mid);
+  if (r && r->job)
+    r = NULL; /* a job's upload key is not a mid */
   if (r)
     {
       if (r->path)
@@ -492,6 +528,17 @@ emu_store_commit_upload (EmuStore *self, const char *mid, const char *part_path,
           r->etag = g_strdup (etag);
           r->uploaded = TRUE;
           r->uploaded_us = now;
+          ok = TRUE;
+        }
+      else
+        {
+          g_warning ("cannot store upload for %s: %s", mid, g_strerror (errno));
+          g_unlink (part_path);
+        }
+      /* A job is processed once finalized, not on upload; a later upload
+       * only replaces the file. */
+      if (ok && r->job == NULL)
+        {
           r->done_us = now + self->config.processing_time_ms * 1000;
           /* Fixed at the upload, like the processing time. */
           r->intermediate_us = now + self->config.processing_time_ms * 1000 / 3;
@@ -500,12 +547,6 @@ emu_store_commit_upload (EmuStore *self, const char *mid, const char *part_path,
           /* Processing starts now: that is when a credit is spent. */
           if (self->config.balance > 0)
             self->config.balance--;
-          ok = TRUE;
-        }
-      else
-        {
-          g_warning ("cannot store upload for %s: %s", mid, g_strerror (errno));
-          g_unlink (part_path);
         }
     }
   g_mutex_unlock (&self->lock);
@@ -535,7 +576,7 @@ emu_store_dup_result (EmuStore *self, const char *mid)
 
   g_mutex_lock (&self->lock);
   r = g_hash_table_lookup (self->records, mid);
-  if (r == NULL
+  if (r == NULL || r->job != NULL
       || !g_str_equal (record_status (r, g_get_real_time ()), "PROCESSED"))
     {
       g_mutex_unlock (&self->lock);
@@ -572,4 +613,349 @@ emu_store_dup_result (EmuStore *self, const char *mid)
   g_mutex_unlock (&self->lock);
   root = json_builder_get_root (b);
   return json_to_string (root, FALSE);
+}
+
+/* The Jobs API */
+
+#define JOB_FAIL_MESSAGE                                                       \
+  "Processing failed: the emulator fails every job whose fileName "            \
+  "contains \"fail\""
+
+static const char *const job_statuses[] = { "created",   "waiting_for_finalize",
+                                            "queued",    "processing",
+                                            "completed", "failed",
+                                            "cancelled" };
+
+gboolean
+emu_job_status_is_known (const char *status)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (job_statuses); i++)
+    if (g_strcmp0 (job_statuses[i], status) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static const char *
+job_status (Record *r, gint64 now)
+{
+  Job *j = r->job;
+
+  if (j->cancelled_us)
+    return "cancelled";
+  if (!j->finalized_us)
+    return "waiting_for_finalize";
+  if (now < j->processing_us)
+    return "queued";
+  if (now < j->done_us)
+    return "processing";
+  return name_has (r->name, "fail") ? "failed" : "completed";
+}
+
+static Record *
+lookup_job (EmuStore *self, gint64 id)
+{
+  for (guint i = 0; i < self->jobs->len; i++)
+    {
+      Record *r = g_ptr_array_index (self->jobs, i);
+
+      if (r->job->id == id)
+        return r;
+    }
+  return NULL;
+}
+
+static void
+add_time (JsonBuilder *b, const char *name, gint64 us)
+{
+  g_autofree char *text = iso8601 (us);
+
+  json_builder_set_member_name (b, name);
+  json_builder_add_string_value (b, text);
+}
+
+/* The job as the service shows it; call locked. */
+static JsonNode *
+job_to_json (EmuStore *self, Record *r, gint64 now, gboolean created)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  Job *j = r->job;
+  const char *status = job_status (r, now);
+  gboolean done
+      = g_str_equal (status, "completed") || g_str_equal (status, "failed");
+  gint64 updated = r->created_us;
+
+  if (r->uploaded)
+    updated = MAX (updated, r->uploaded_us);
+  if (j->finalized_us)
+    updated = MAX (updated, j->finalized_us);
+  if (j->cancelled_us)
+    updated = MAX (updated, j->cancelled_us);
+  else if (j->finalized_us && now >= j->done_us)
+    updated = MAX (updated, j->done_us);
+  else if (j->finalized_us && now >= j->processing_us)
+    updated = MAX (updated, j->processing_us);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "jobId");
+  json_builder_add_int_value (b, j->id);
+  json_builder_set_member_name (b, "taskTypeId");
+  json_builder_add_int_value (b, j->task->id);
+  json_builder_set_member_name (b, "taskTypeSlug");
+  json_builder_add_string_value (b, j->task->slug);
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, status);
+  add_time (b, "createdAt", r->created_us);
+  add_time (b, "updatedAt", updated);
+  if (j->finalized_us)
+    add_time (b, "queuedAt", j->finalized_us);
+  if (done)
+    add_time (b, "completedAt", j->done_us);
+  json_builder_set_member_name (b, "inputs");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "slotName");
+  json_builder_add_string_value (b, j->slot_name);
+  if (created)
+    {
+      g_autofree char *path
+          = g_strdup_printf (EMU_S3_PREFIX "%s/original.media", r->mid);
+      g_autofree char *size = g_strdup_printf ("%" G_GINT64_FORMAT, r->size);
+      g_autofree char *url = emu_signer_presign (
+          self->signer, self->root_url, "PUT", path,
+          (guint)self->config.upload_expiry, r->content_type, size);
+
+      json_builder_set_member_name (b, "uploadUrl");
+      json_builder_add_string_value (b, url);
+    }
+  json_builder_set_member_name (b, "contentType");
+  json_builder_add_string_value (b, r->content_type);
+  json_builder_set_member_name (b, "fileName");
+  json_builder_add_string_value (b, r->name);
+  json_builder_set_member_name (b, "sizeBytes");
+  json_builder_add_int_value (b, r->size);
+  json_builder_set_member_name (b, "uploaded");
+  json_builder_add_boolean_value (b, r->uploaded);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  if (j->parameters)
+    {
+      json_builder_set_member_name (b, "parameters");
+      json_builder_add_value (b, json_node_copy (j->parameters));
+    }
+  if (g_str_equal (status, "completed"))
+    {
+      json_builder_set_member_name (b, "result");
+      json_builder_begin_object (b);
+      emu_task_add_result (b, j->task, name_has (r->name, "fake"));
+      json_builder_end_object (b);
+    }
+  else if (g_str_equal (status, "failed"))
+    {
+      json_builder_set_member_name (b, "errorMessage");
+      json_builder_add_string_value (b, JOB_FAIL_MESSAGE);
+    }
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+JsonNode *
+emu_store_create_job (EmuStore *self, const EmuTask *task,
+                      const char *slot_name, const char *file_name,
+                      const char *content_type, gint64 size,
+                      JsonNode *parameters, GError **error)
+{
+  Record *r;
+  JsonNode *node;
+
+  g_mutex_lock (&self->lock);
+  if (self->config.balance <= 0)
+    {
+      g_mutex_unlock (&self->lock);
+      g_set_error (error, EMU_STORE_ERROR, EMU_STORE_ERROR_INSUFFICIENT_BALANCE,
+                   "Insufficient balance: no credits left");
+      return NULL;
+    }
+  r = g_new0 (Record, 1);
+  r->created_us = g_get_real_time ();
+  do
+    {
+      g_free (r->mid);
+      r->mid = g_strdup_printf ("%08x%08x%08x",
+                                (guint)(r->created_us / G_USEC_PER_SEC),
+                                g_random_int (), g_random_int ());
+    }
+  while (g_hash_table_contains (self->records, r->mid));
+  r->name = g_strdup (file_name);
+  r->content_type = g_strdup (content_type);
+  r->model_type = g_strdup (task->slug);
+  r->size = size;
+  r->video = g_str_has_prefix (content_type, "video/");
+  r->job = g_new0 (Job, 1);
+  r->job->id = self->next_job_id++;
+  r->job->task = task;
+  r->job->slot_name = g_strdup (slot_name);
+  r->job->parameters = parameters ? json_node_copy (parameters) : NULL;
+  g_hash_table_insert (self->records, r->mid, r);
+  g_ptr_array_add (self->jobs, r);
+
+  node = job_to_json (self, r, r->created_us, TRUE);
+  g_mutex_unlock (&self->lock);
+  return node;
+}
+
+JsonNode *
+emu_store_get_job (EmuStore *self, gint64 id)
+{
+  JsonNode *node = NULL;
+  Record *r;
+
+  g_mutex_lock (&self->lock);
+  if ((r = lookup_job (self, id)) != NULL)
+    node = job_to_json (self, r, g_get_real_time (), FALSE);
+  g_mutex_unlock (&self->lock);
+  return node;
+}
+
+JsonNode *
+emu_store_list_jobs (EmuStore *self, guint page, guint limit,
+                     const char *status)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  gint64 now = g_get_real_time ();
+  guint64 first = (guint64)(page - 1) * limit;
+  guint total = 0;
+
+  g_mutex_lock (&self->lock);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "data");
+  json_builder_begin_array (b);
+  /* Newest first. */
+  for (guint i = self->jobs->len; i-- > 0;)
+    {
+      Record *r = g_ptr_array_index (self->jobs, i);
+
+      if (status && !g_str_equal (job_status (r, now), status))
+        continue;
+      if (total >= first && total < first + limit)
+        json_builder_add_value (b, job_to_json (self, r, now, FALSE));
+      total++;
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "pagination");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "page");
+  json_builder_add_int_value (b, page);
+  json_builder_set_member_name (b, "limit");
+  json_builder_add_int_value (b, limit);
+  json_builder_set_member_name (b, "total");
+  json_builder_add_int_value (b, total);
+  json_builder_set_member_name (b, "pages");
+  json_builder_add_int_value (b, (total + limit - 1) / limit);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  g_mutex_unlock (&self->lock);
+  return json_builder_get_root (b);
+}
+
+static JsonNode *
+job_answer (Record *r, const char *status, const char *message)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "jobId");
+  json_builder_add_int_value (b, r->job->id);
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, status);
+  if (g_str_equal (status, "queued"))
+    add_time (b, "queuedAt", r->job->finalized_us);
+  json_builder_set_member_name (b, "message");
+  json_builder_add_string_value (b, message);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+EmuJobOutcome
+emu_store_finalize_job (EmuStore *self, gint64 id, JsonNode **answer)
+{
+  EmuJobOutcome outcome = EMU_JOB_OK;
+  gint64 now = g_get_real_time ();
+  Record *r;
+
+  g_mutex_lock (&self->lock);
+  r = lookup_job (self, id);
+  if (r == NULL)
+    outcome = EMU_JOB_NOT_FOUND;
+  else if (r->job->cancelled_us)
+    outcome = EMU_JOB_CANCELLED;
+  else if (r->job->finalized_us)
+    outcome = EMU_JOB_ALREADY_FINALIZED;
+  else if (!r->uploaded)
+    outcome = EMU_JOB_NOT_UPLOADED;
+  else
+    {
+      gint64 span = self->config.processing_time_ms * 1000;
+
+      /* Queued for the first third of the processing time, processing for
+       * the rest, as the Media API's intermediate status. */
+      r->job->finalized_us = now;
+      r->job->processing_us = now + span / 3;
+      r->job->done_us = now + span;
+      /* Processing starts now: that is when a credit is spent. */
+      if (self->config.balance > 0)
+        self->config.balance--;
+      *answer = job_answer (r, "queued",
+                            "Job finalized and queued for "
+                            "processing");
+    }
+  g_mutex_unlock (&self->lock);
+  return outcome;
+}
+
+EmuJobOutcome
+emu_store_cancel_job (EmuStore *self, gint64 id, JsonNode **answer)
+{
+  EmuJobOutcome outcome = EMU_JOB_OK;
+  gint64 now = g_get_real_time ();
+  Record *r;
+
+  g_mutex_lock (&self->lock);
+  r = lookup_job (self, id);
+  if (r == NULL)
+    outcome = EMU_JOB_NOT_FOUND;
+  else
+    {
+      const char *status = job_status (r, now);
+
+      if (g_str_equal (status, "cancelled"))
+        outcome = EMU_JOB_CANCELLED;
+      else if (!g_str_equal (status, "waiting_for_finalize")
+               && !g_str_equal (status, "queued"))
+        outcome = EMU_JOB_TOO_LATE;
+      else
+        {
+          r->job->cancelled_us = now;
+          *answer = job_answer (r, "cancelled", "Job cancelled");
+        }
+    }
+  g_mutex_unlock (&self->lock);
+  return outcome;
+}
+
+gboolean
+emu_store_delete_job (EmuStore *self, gint64 id)
+{
+  Record *r;
+
+  g_mutex_lock (&self->lock);
+  r = lookup_job (self, id);
+  if (r)
+    {
+      if (r->path)
+        g_unlink (r->path);
+      g_ptr_array_remove (self->jobs, r);
+      g_hash_table_remove (self->records, r->mid);
+    }
+  g_mutex_unlock (&self->lock);
+  return r != NULL;
 }

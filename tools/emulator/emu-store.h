@@ -5,6 +5,7 @@
 #pragma once
 
 #include "emu-signer.h"
+#include "emu-tasks.h"
 
 #include <glib-object.h>
 #include <json-glib/json-glib.h>
@@ -65,5 +66,36 @@ gboolean emu_store_commit_upload (EmuStore *store, const char *mid,
 /* What the verdict's pre-signed links serve. */
 char *emu_store_dup_media_path (EmuStore *store, const char *mid);
 char *emu_store_dup_result (EmuStore *store, const char *mid);
+
+/* The Jobs API.  A job's upload goes through the same S3 endpoint (and
+ * emu_store_commit_upload()) as a record's, under a mid-shaped key. */
+typedef enum
+{
+  EMU_JOB_OK,
+  EMU_JOB_NOT_FOUND,
+  EMU_JOB_NOT_UPLOADED,      /* finalize before the upload */
+  EMU_JOB_ALREADY_FINALIZED, /* finalize twice */
+  EMU_JOB_CANCELLED,         /* finalize after cancel; cancel twice */
+  EMU_JOB_TOO_LATE,          /* cancel once processing or done */
+} EmuJobOutcome;
+
+/* One of created, waiting_for_finalize, queued, processing, completed,
+ * failed, cancelled. */
+gboolean emu_job_status_is_known (const char *status);
+
+JsonNode *emu_store_create_job (EmuStore *store, const EmuTask *task,
+                                const char *slot_name, const char *file_name,
+                                const char *content_type, gint64 size,
+                                JsonNode *parameters, GError **error);
+JsonNode *emu_store_get_job (EmuStore *store, gint64 id);
+/* @page from 1; @status NULL: any. */
+JsonNode *emu_store_list_jobs (EmuStore *store, guint page, guint limit,
+                               const char *status);
+/* *answer set on EMU_JOB_OK. */
+EmuJobOutcome emu_store_finalize_job (EmuStore *store, gint64 id,
+                                      JsonNode **answer);
+EmuJobOutcome emu_store_cancel_job (EmuStore *store, gint64 id,
+                                    JsonNode **answer);
+gboolean emu_store_delete_job (EmuStore *store, gint64 id);
 
 G_END_DECLS
