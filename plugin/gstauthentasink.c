@@ -1999,6 +1999,8 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
    *
    * The key for the Authenta service.  Write-only, so that it never shows
    * in `gst-launch-1.0 -v` output, pipeline dumps or logs.
+   *
+   * Since: 0.1
    */
   g_object_class_install_property (
       gobject_class, PROP_API_KEY,
@@ -2010,6 +2012,17 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
           NULL,
           G_PARAM_WRITABLE | GST_PARAM_MUTABLE_READY | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * GstAuthentaSink:base-url:
+   *
+   * The Authenta API the recording is sent to, such as
+   * `https://platform.authenta.ai/api` (the default).  %NULL takes the
+   * `AUTHENTA_BASE_URL` environment variable, else the library's
+   * %AUTHENTA_DEFAULT_BASE_URL.  Plain `http://` is refused unless the host is
+   * a loopback address or #GstAuthentaSink:allow-insecure is set.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (
       gobject_class, PROP_BASE_URL,
       g_param_spec_string (
@@ -2018,12 +2031,31 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
           "environment variable, else " AUTHENTA_DEFAULT_BASE_URL ")",
           NULL, PARAM_FLAGS));
 
+  /**
+   * GstAuthentaSink:model-type:
+   *
+   * The detection model the service runs: `DF-1` (deepfake
+   * video), `AC-1` (AI-generated images), `FD-1`, or `auto` (the default),
+   * which picks DF-1 for a video and AC-1 for an image from the caps.  Caps the
+   * model cannot take are refused when they arrive.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (
       gobject_class, PROP_MODEL_TYPE,
       g_param_spec_enum ("model-type", "Model type", "Detection model to run",
                          GST_TYPE_AUTHENTA_SINK_MODEL_TYPE, DEFAULT_MODEL_TYPE,
                          PARAM_FLAGS));
 
+  /**
+   * GstAuthentaSink:media-name:
+   *
+   * The name of the media record the service creates, as it shows
+   * in the service's listing.  %NULL (the default) names it after the
+   * recording's file.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (
       gobject_class, PROP_MEDIA_NAME,
       g_param_spec_string ("media-name", "Media name",
@@ -2031,6 +2063,16 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
                            "file name)",
                            NULL, PARAM_FLAGS));
 
+  /**
+   * GstAuthentaSink:content-type:
+   *
+   * The content type declared to the service when neither the
+   * caps nor the first bytes of the recording tell it (`video/mp4`,
+   * `video/quicktime`, `video/webm`, `image/jpeg`, `image/png`).  A value that
+   * is not a `type/subtype` token is refused with a warning.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (
       gobject_class, PROP_CONTENT_TYPE,
       g_param_spec_string (
@@ -2041,6 +2083,16 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
           "with a warning",
           NULL, PARAM_FLAGS));
 
+  /**
+   * GstAuthentaSink:temp-dir:
+   *
+   * The folder the recording is written to when
+   * #GstAuthentaSink:location is not set: a private file (mode 0600) there.
+   * %NULL (the default) is the system's temporary folder (`$TMPDIR`, else
+   * `/tmp`).
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (
       gobject_class, PROP_TEMP_DIR,
       g_param_spec_string ("temp-dir", "Temporary folder",
@@ -2105,6 +2157,17 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
                          GST_TYPE_AUTHENTA_SINK_ON_ERROR, DEFAULT_ON_ERROR,
                          PARAM_FLAGS));
 
+  /**
+   * GstAuthentaSink:keep-file:
+   *
+   * What becomes of the recording once its scan is over: `never`
+   * kept (deleted even after a failure, so a failed scan loses it),
+   * `on-failure` (the default: kept only when the scan failed, so that it can
+   * be scanned again) or `always` kept.  The kept file's path is in the
+   * messages' `location` field.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (
       gobject_class, PROP_KEEP_FILE,
       g_param_spec_enum (
@@ -2113,6 +2176,15 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
           "it after a failure, losing it)",
           GST_TYPE_AUTHENTA_SINK_KEEP_FILE, DEFAULT_KEEP_FILE, PARAM_FLAGS));
 
+  /**
+   * GstAuthentaSink:delete-remote:
+   *
+   * Whether the media record is deleted from the service once the
+   * verdict has been posted, so that neither the file nor its results stay
+   * there.  A failed deletion is a WARNING, never a failed scan.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (
       gobject_class, PROP_DELETE_REMOTE,
       g_param_spec_boolean ("delete-remote", "Delete remote",
@@ -2120,6 +2192,15 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
                             "the verdict is posted",
                             DEFAULT_DELETE_REMOTE, PARAM_FLAGS));
 
+  /**
+   * GstAuthentaSink:timeout:
+   *
+   * The longest wait for the verdict once the file is uploaded, in
+   * seconds; 0 waits without a limit.  When it runs out the scan fails with
+   * `authenta-code` `timeout`.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (
       gobject_class, PROP_TIMEOUT,
       g_param_spec_uint ("timeout", "Timeout",
@@ -2127,6 +2208,16 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
                          "seconds (0: no limit)",
                          0, MAX_TIMEOUT, DEFAULT_TIMEOUT, PARAM_FLAGS));
 
+  /**
+   * GstAuthentaSink:retry-attempts:
+   *
+   * How many times each request is tried in all, the first
+   * try included (1: no retry).  Only transient failures are retried: HTTP
+   * 500, 502, 503, 504, 408 and 429, connection failures and transfer
+   * time-outs.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (
       gobject_class, PROP_RETRY_ATTEMPTS,
       g_param_spec_uint ("retry-attempts", "Retry attempts",
@@ -2136,6 +2227,15 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
                          "are retried",
                          1, 100, DEFAULT_RETRY_ATTEMPTS, PARAM_FLAGS));
 
+  /**
+   * GstAuthentaSink:retry-base-delay:
+   *
+   * The wait before the first retry, in milliseconds; it doubles
+   * at each retry, with jitter, up to #GstAuthentaSink:retry-max-delay.  A
+   * `Retry-After` header of the service is honoured.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (
       gobject_class, PROP_RETRY_BASE_DELAY,
       g_param_spec_uint ("retry-base-delay", "Retry base delay",
@@ -2144,12 +2244,29 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
                          0, MAX_DELAY_MS, DEFAULT_RETRY_BASE_DELAY,
                          PARAM_FLAGS));
 
+  /**
+   * GstAuthentaSink:retry-max-delay:
+   *
+   * The longest wait between two tries of a request, in
+   * milliseconds.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (
       gobject_class, PROP_RETRY_MAX_DELAY,
       g_param_spec_uint ("retry-max-delay", "Retry maximum delay",
                          "Longest wait between retries, in milliseconds", 0,
                          MAX_DELAY_MS, DEFAULT_RETRY_MAX_DELAY, PARAM_FLAGS));
 
+  /**
+   * GstAuthentaSink:poll-interval:
+   *
+   * The wait between the first two looks for the verdict (the
+   * first comes right after the upload), in milliseconds.  It grows by a
+   * quarter per look, up to #GstAuthentaSink:poll-max-interval.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (
       gobject_class, PROP_POLL_INTERVAL,
       g_param_spec_uint ("poll-interval", "Poll interval",
@@ -2159,6 +2276,14 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
                          "poll-max-interval",
                          1, MAX_DELAY_MS, DEFAULT_POLL_INTERVAL, PARAM_FLAGS));
 
+  /**
+   * GstAuthentaSink:poll-max-interval:
+   *
+   * The longest wait between two looks for the verdict, in
+   * milliseconds.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (
       gobject_class, PROP_POLL_MAX_INTERVAL,
       g_param_spec_uint ("poll-max-interval", "Poll maximum interval",
@@ -2173,6 +2298,8 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
    * Accept a plain-http base URL to a host that is not loopback.  The API
    * key then travels in clear text: for test rigs and private networks
    * only.
+   *
+   * Since: 0.1
    */
   g_object_class_install_property (
       gobject_class, PROP_ALLOW_INSECURE,
