@@ -20,6 +20,9 @@
 #define EXPIRY_MARGIN_S 60
 /* A URL of unknown expiry is not used again after this long. */
 #define UNKNOWN_EXPIRY_MAX_AGE_S 3600
+/* The service's clock may be behind ours by this much: a record it says
+ * it made up to this long before a create began may be that create's. */
+#define CLOCK_SKEW_S 300
 
 typedef struct
 {
@@ -244,11 +247,17 @@ cancel_inner (GCancellable *outer, gpointer inner)
  * First the file is checked against the journal (size and SHA-256); a
  * file gone or changed gives %AUTHENTA_ERROR_FILE_CHANGED, naming the
  * entry, and the entry becomes FAILED.  Then, by stage:
- * RECORDED: create the record (CREATED, with its mid, upload URL and
- * expiry), upload (UPLOADED), poll (PROCESSING at the first poll), verdict
- * (DONE).  CREATED: upload again to the journaled URL while it has more
- * than a minute left (an unknown expiry: for an hour after the record was
- * made), else delete the old record (best effort) and create a new one.
+ * RECORDED: mark the create as begun, create the record (CREATED, with
+ * its mid, upload URL and expiry), upload (UPLOADED), poll (PROCESSING at
+ * the first poll), verdict (DONE); a RECORDED entry already marked (killed
+ * before the create's answer was journaled) first has the INITED records
+ * that create may have made deleted (same name, type and size, made since
+ * the mark).  CREATED: look at the record first: one past INITED already
+ * has its file (UPLOADED is committed, and it is polled); one gone is made
+ * anew; one INITED is uploaded again to the journaled URL while it has
+ * more than a minute left (an unknown expiry: for an hour after the record
+ * was made), else the old record is deleted (best effort) and a new one
+ * created.
  * UPLOADED, PROCESSING: poll the record; one still `INITED` never got its
  * file and is uploaded again as CREATED.  FAILED (claimed with
  * `include_failed`): from the stage it failed at.  DONE: the journaled
@@ -278,6 +287,7 @@ authenta_client_scan_journaled (AuthentaClient *self, AuthentaJournal *journal,
   ScanState s = { 0 };
   AuthentaJournalStage stage;
   gboolean resumed_poll;
+  gboolean known_inited = FALSE; /* the record was just seen INITED */
   gulong handler = 0;
   int fd = -1;
 
@@ -347,6 +357,31 @@ authenta_client_scan_journaled (AuthentaClient *self, AuthentaJournal *journal,
         {
         case AUTHENTA_JOURNAL_STAGE_RECORDED:
           g_clear_object (&media);
+          g_clear_pointer (&e, authenta_journal_entry_unref);
+          e = reload (&s, &failure);
+          if (e == NULL)
+            goto failed;
+          if (authenta_journal_entry_get_create_started (e) > 0)
+            {
+              /* A create was begun and its answer never journaled (killed
+               * in between): the record it may have made is deleted before
+               * another is made, or it would stay INITED for ever. */
+              g_debug ("journal entry %" G_GINT64_FORMAT
+                       ": a create begun at %" G_GINT64_FORMAT
+                       " was never journaled; deleting what it made",
+                       s.id, authenta_journal_entry_get_create_started (e));
+              if (!authenta_client_reclaim_lost_create (
+                      self, authenta_journal_entry_get_name (e),
+                      authenta_journal_entry_get_content_type (e),
+                      authenta_journal_entry_get_size (e),
+                      authenta_journal_entry_get_create_started (e)
+                          - CLOCK_SKEW_S,
+                      s.inner, &failure))
+                goto failed;
+            }
+          if (!authenta_journal_commit_create_started (
+                  journal, s.id, g_get_real_time () / G_USEC_PER_SEC, &failure))
+            goto failed;
           media = authenta_client_create_media (
               self, authenta_journal_entry_get_name (e),
               authenta_journal_entry_get_content_type (e),
@@ -380,6 +415,51 @@ authenta_client_scan_journaled (AuthentaClient *self, AuthentaJournal *journal,
                 e = reload (&s, &failure);
                 if (e == NULL)
                   goto failed;
+                if (!known_inited && authenta_journal_entry_get_mid (e))
+                  {
+                    /* A kill after storage took the file but before
+                     * UPLOADED was committed: the record says so, and the
+                     * file is not sent (nor paid for) twice. */
+                    g_autoptr (AuthentaMedia) now = NULL;
+                    g_autoptr (GError) get_error = NULL;
+
+                    now = authenta_client_get_media (
+                        self, authenta_journal_entry_get_mid (e), s.inner,
+                        &get_error);
+                    if (now == NULL
+                        && g_error_matches (get_error, AUTHENTA_ERROR,
+                                            AUTHENTA_ERROR_NOT_FOUND))
+                      {
+                        /* Gone: a new record. */
+                        if (!authenta_journal_commit_stage (
+                                journal, s.id, AUTHENTA_JOURNAL_STAGE_RECORDED,
+                                NULL, &failure))
+                          goto failed;
+                        stage = AUTHENTA_JOURNAL_STAGE_RECORDED;
+                        break;
+                      }
+                    if (now == NULL)
+                      {
+                        failure = g_steal_pointer (&get_error);
+                        goto failed;
+                      }
+                    if (g_strcmp0 (authenta_media_get_status (now), "INITED")
+                        != 0)
+                      {
+                        g_debug ("journal entry %" G_GINT64_FORMAT
+                                 ": mid %s already has its file (%s)",
+                                 s.id, authenta_journal_entry_get_mid (e),
+                                 authenta_media_get_status (now));
+                        if (!authenta_journal_commit_stage (
+                                journal, s.id, AUTHENTA_JOURNAL_STAGE_UPLOADED,
+                                NULL, &failure))
+                          goto failed;
+                        stage = AUTHENTA_JOURNAL_STAGE_UPLOADED;
+                        resumed_poll = FALSE;
+                        break;
+                      }
+                  }
+                known_inited = FALSE;
                 if (!upload_url_usable (e))
                   {
                     /* Delete first, then forget: a kill in between leaves
@@ -464,6 +544,7 @@ authenta_client_scan_journaled (AuthentaClient *self, AuthentaJournal *journal,
                             &failure))
                       goto failed;
                     stage = AUTHENTA_JOURNAL_STAGE_CREATED;
+                    known_inited = TRUE; /* just seen: not asked again */
                     break;
                   }
               }

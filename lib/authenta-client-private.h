@@ -67,6 +67,14 @@ GPtrArray *authenta_client_list_page (AuthentaClient *self,
                                       gint64 *out_total, guint *out_limit,
                                       GCancellable *cancellable,
                                       GError **error);
+/* After a create whose answer was lost: deletes the INITED records with
+ * this name, type and size among the newest, made no earlier than
+ * not_before (unix s; 0: any).  FALSE with error when they cannot be
+ * listed.  See authenta-client.c. */
+G_GNUC_INTERNAL
+gboolean authenta_client_reclaim_lost_create (
+    AuthentaClient *self, const char *name, const char *content_type,
+    guint64 size, gint64 not_before, GCancellable *cancellable, GError **error);
 /* Deletes a record this client made and gives up on; best effort. */
 G_GNUC_INTERNAL
 void authenta_client_delete_abandoned (AuthentaClient *self, const char *mid);

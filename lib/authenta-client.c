@@ -939,38 +939,64 @@ model_is_known (const char *model)
   return FALSE;
 }
 
-/* After a create whose answer was lost: deletes the records it may have
- * made, those still INITED with its name, type and size among the newest.
- * A record of another client scanning a file of the same name and size at
- * the same moment would match too; that client's upload then fails and is
- * reported, which is better than a record left for ever.  FALSE when the
- * listing itself fails: the record, if any, stays (the caller says so). */
+/* After a create whose answer was lost (here, or in a scan killed between
+ * its POST and the journal's commit): deletes the records it may have
+ * made, those still INITED with its name, type and size among the 50
+ * newest, and, with not_before (unix s; 0: any), made no earlier than that
+ * (a record without a readable createdAt is taken to match).  They are
+ * deleted, not adopted: a listing carries no upload URL, so such a record
+ * could never get its file.  A record of another client scanning a file
+ * of the same name and size at the same moment would match too; that
+ * client's upload then fails and is reported, which is better than a
+ * record left for ever.  FALSE with error when the listing itself fails:
+ * the record, if any, stays (the caller says so). */
+gboolean
+authenta_client_reclaim_lost_create (AuthentaClient *self, const char *name,
+                                     const char *content_type, guint64 size,
+                                     gint64 not_before,
+                                     GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GPtrArray) page = NULL;
+
+  page = authenta_client_list_media (self, 50, 0, NULL, cancellable, error);
+  if (page == NULL)
+    return FALSE;
+  for (guint i = 0; i < page->len; i++)
+    {
+      AuthentaMedia *m = page->pdata[i];
+
+      if (g_strcmp0 (authenta_media_get_status (m), "INITED") != 0
+          || g_strcmp0 (authenta_media_get_name (m), name) != 0
+          || g_strcmp0 (authenta_media_get_content_type (m), content_type) != 0
+          || authenta_media_get_size (m) != size)
+        continue;
+      if (not_before > 0)
+        {
+          g_autoptr (GDateTime) at = authenta_media_dup_created_at_datetime (m);
+
+          if (at != NULL && g_date_time_to_unix (at) < not_before)
+            continue;
+        }
+      g_debug ("deleting mid %s, left INITED by a create whose answer was "
+               "lost",
+               authenta_media_get_mid (m));
+      authenta_client_delete_abandoned (self, authenta_media_get_mid (m));
+    }
+  return TRUE;
+}
+
 static gboolean
 reclaim_lost_create (AuthentaClient *self, const char *name,
                      const char *content_type, guint64 size,
                      GCancellable *cancellable)
 {
-  g_autoptr (GPtrArray) page = NULL;
   g_autoptr (GError) error = NULL;
 
-  page = authenta_client_list_media (self, 50, 0, NULL, cancellable, &error);
-  if (page == NULL)
-    {
-      g_debug ("cannot look for the record of a lost create: %s",
-               error->message);
-      return FALSE;
-    }
-  for (guint i = 0; i < page->len; i++)
-    {
-      AuthentaMedia *m = page->pdata[i];
-
-      if (g_strcmp0 (authenta_media_get_status (m), "INITED") == 0
-          && g_strcmp0 (authenta_media_get_name (m), name) == 0
-          && g_strcmp0 (authenta_media_get_content_type (m), content_type) == 0
-          && authenta_media_get_size (m) == size)
-        authenta_client_delete_abandoned (self, authenta_media_get_mid (m));
-    }
-  return TRUE;
+  if (authenta_client_reclaim_lost_create (self, name, content_type, size, 0,
+                                           cancellable, &error))
+    return TRUE;
+  g_debug ("cannot look for the record of a lost create: %s", error->message);
+  return FALSE;
 }
 
 /* Every content type a caller gives goes into a header (the PUT's

@@ -19,6 +19,10 @@ gint64 authenta_journal_entry_get_mid_time (AuthentaJournalEntry *e);
 G_GNUC_INTERNAL
 AuthentaJournalStage
 authenta_journal_entry_get_failed_stage (AuthentaJournalEntry *e);
+/* Unix time a create was begun whose answer is not journaled (a kill
+ * between the POST and the commit of CREATED); 0: none. */
+G_GNUC_INTERNAL
+gint64 authenta_journal_entry_get_create_started (AuthentaJournalEntry *e);
 
 /* Whether the entry is claimed by this object (and so may be scanned). */
 G_GNUC_INTERNAL
@@ -31,6 +35,12 @@ gboolean authenta_journal_commit_created (AuthentaJournal *self, gint64 id,
                                           const char *upload_url,
                                           gint64 upload_expires,
                                           GError **error);
+/* Marks a create as begun (when: unix s; 0 clears the mark), before its
+ * POST; committing CREATED clears it. */
+G_GNUC_INTERNAL
+gboolean authenta_journal_commit_create_started (AuthentaJournal *self,
+                                                 gint64 id, gint64 when,
+                                                 GError **error);
 /* Another stage without new data: RECORDED forgets the mid and URL,
  * UPLOADED may give a mid (NULL keeps it). */
 G_GNUC_INTERNAL

@@ -31,6 +31,7 @@ struct _AuthentaJournalEntry
   AuthentaJournalStage stage, failed_stage;
   char *mid, *upload_url;
   gint64 upload_expires, mid_time;
+  gint64 create_started; /* unix s a create was begun, 0: none pending */
   guint attempts, http_status;
   char *error_code, *error_message, *verdict_json;
   gboolean delete_after_verdict;
@@ -467,6 +468,12 @@ authenta_journal_entry_get_failed_stage (AuthentaJournalEntry *e)
   return e->failed_stage;
 }
 
+gint64
+authenta_journal_entry_get_create_started (AuthentaJournalEntry *e)
+{
+  return e->create_started;
+}
+
 /* ---- the database ---- */
 
 /* Each migration takes the schema from version i to i + 1; append only. */
@@ -487,6 +494,10 @@ static const char *const migrations[] = {
   " owner_start INTEGER NOT NULL DEFAULT 0, owner_token TEXT,"
   " lease_until INTEGER NOT NULL DEFAULT 0);"
   "CREATE INDEX entries_stage ON entries (stage, id);",
+  /* 1 → 2: when a create was begun whose answer is not journaled yet, so
+   * that a resume first deletes the record it may have made. */
+  "ALTER TABLE entries"
+  " ADD COLUMN create_started INTEGER NOT NULL DEFAULT 0;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AUTHENTA_JOURNAL_SCHEMA_VERSION);
@@ -495,7 +506,7 @@ G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AUTHENTA_JOURNAL_SCHEMA_VERSION);
   "id, path, name, content_type, model_type, size, sha256, stage,"             \
   " failed_stage, mid, upload_url, upload_expires, mid_time, attempts,"        \
   " error_code, http_status, error_message, verdict_json,"                     \
-  " delete_after_verdict, created, updated"
+  " delete_after_verdict, created, updated, create_started"
 
 static char *
 column_dup (sqlite3_stmt *stmt, int i)
@@ -534,6 +545,7 @@ entry_from_row (sqlite3_stmt *stmt)
   e->delete_after_verdict = sqlite3_column_int64 (stmt, 18) != 0;
   e->created = sqlite3_column_int64 (stmt, 19);
   e->updated = sqlite3_column_int64 (stmt, 20);
+  e->create_started = sqlite3_column_int64 (stmt, 21);
   return e;
 }
 
@@ -1495,8 +1507,24 @@ authenta_journal_commit_created (AuthentaJournal *self, gint64 id,
 
   return commit (self, id,
                  "stage = 'created', mid = ?3, upload_url = ?4,"
-                 " upload_expires = ?5, mid_time = ?6",
+                 " upload_expires = ?5, mid_time = ?6, create_started = 0",
                  bind_created, &p, error);
+}
+
+static void
+bind_time (sqlite3_stmt *stmt, gconstpointer data)
+{
+  const Params *p = data;
+  sqlite3_bind_int64 (stmt, 3, p->n);
+}
+
+gboolean
+authenta_journal_commit_create_started (AuthentaJournal *self, gint64 id,
+                                        gint64 when, GError **error)
+{
+  Params p = { NULL, NULL, NULL, when, 0 };
+
+  return commit (self, id, "create_started = ?3", bind_time, &p, error);
 }
 
 static void

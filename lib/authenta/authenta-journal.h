@@ -57,7 +57,7 @@ const char *authenta_journal_stage_to_string (AuthentaJournalStage stage);
  *
  * Since: 0.3
  */
-#define AUTHENTA_JOURNAL_SCHEMA_VERSION 1
+#define AUTHENTA_JOURNAL_SCHEMA_VERSION 2
 
 /**
  * AUTHENTA_JOURNAL_LEASE_S:

@@ -679,6 +679,10 @@ typedef enum
   KILLED_AFTER_UPLOAD,         /* UPLOADED */
   KILLED_WHILE_POLLING,        /* PROCESSING */
   UPLOADED_BUT_NEVER_LANDED,   /* UPLOADED, but the record is INITED */
+  /* CREATED, but storage took the file: killed before UPLOADED was
+   * committed (URL still valid, or since expired). */
+  KILLED_BEFORE_UPLOADED_COMMIT,
+  KILLED_BEFORE_UPLOADED_COMMIT_EXPIRED,
 } Killed;
 
 typedef struct
@@ -695,6 +699,11 @@ static const ResumeRow resume_rows[] = {
   { "uploaded-only-polls", KILLED_AFTER_UPLOAD, 1, 1, 0 },
   { "processing-only-polls", KILLED_WHILE_POLLING, 1, 1, 0 },
   { "uploaded-but-inited-uploads-again", UPLOADED_BUT_NEVER_LANDED, 1, 1, 0 },
+  /* The test's own upload counts as one: never a second. */
+  { "created-but-upload-landed-only-polls", KILLED_BEFORE_UPLOADED_COMMIT, 1, 1,
+    0 },
+  { "created-expired-but-upload-landed-only-polls",
+    KILLED_BEFORE_UPLOADED_COMMIT_EXPIRED, 1, 1, 0 },
 };
 
 static void
@@ -715,16 +724,22 @@ test_scan_resume (Fixture *f, gconstpointer data)
   created = authenta_client_create_media (f->client, "clip.mp4", "video/mp4",
                                           4096, NULL, NULL, &error);
   g_assert_no_error (error);
-  if (row->killed == KILLED_AFTER_UPLOAD || row->killed == KILLED_WHILE_POLLING)
+  if (row->killed == KILLED_AFTER_UPLOAD || row->killed == KILLED_WHILE_POLLING
+      || row->killed == KILLED_BEFORE_UPLOADED_COMMIT
+      || row->killed == KILLED_BEFORE_UPLOADED_COMMIT_EXPIRED)
     {
       g_autoptr (AuthentaMedia) up = authenta_client_upload_file (
           f->client, created, f->file, NULL, NULL, NULL, &error);
       g_assert_no_error (error);
-      stage = row->killed == KILLED_AFTER_UPLOAD ? "uploaded" : "processing";
+      if (row->killed == KILLED_AFTER_UPLOAD)
+        stage = "uploaded";
+      else if (row->killed == KILLED_WHILE_POLLING)
+        stage = "processing";
     }
   if (row->killed == UPLOADED_BUT_NEVER_LANDED)
     stage = "uploaded";
-  if (row->killed == KILLED_AFTER_CREATE_EXPIRED)
+  if (row->killed == KILLED_AFTER_CREATE_EXPIRED
+      || row->killed == KILLED_BEFORE_UPLOADED_COMMIT_EXPIRED)
     expires = now - 5;
   url_sql = sqlite3_mprintf ("%Q", authenta_media_get_upload_url (created));
   sql = g_strdup_printf (
@@ -758,6 +773,217 @@ test_scan_resume (Fixture *f, gconstpointer data)
   g_assert_cmpstr (authenta_journal_entry_get_mid (after), ==,
                    authenta_media_get_mid (verdict));
   g_assert_true (g_file_test (f->file, G_FILE_TEST_EXISTS)); /* kept */
+}
+
+/* One integer from the journal's file, read as another process would. */
+static gint64
+sql_int (const char *dir, const char *sql)
+{
+  g_autofree char *path
+      = g_build_filename (dir, AUTHENTA_JOURNAL_FILE_NAME, NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 v;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  v = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return v;
+}
+
+/* Killed while creating: the create's marker is on disk, the POST reached
+ * the service (which made a record), its answer never reached the
+ * journal.  The resume deletes that record before it makes its own. */
+static void
+test_scan_resume_lost_create (Fixture *f, gconstpointer data)
+{
+  g_autoptr (AuthentaJournalEntry) e = add_entry (f, f->file, FALSE);
+  g_autoptr (AuthentaJournalEntry) after = NULL;
+  g_autoptr (AuthentaMedia) lost = NULL;
+  g_autoptr (AuthentaMedia) other = NULL;
+  g_autoptr (AuthentaMedia) verdict = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *q = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 id = authenta_journal_entry_get_id (e);
+
+  /* Another recording's record, INITED too: not this entry's, kept. */
+  other = authenta_client_create_media (f->client, "other.mp4", "video/mp4",
+                                        4096, NULL, NULL, &error);
+  g_assert_no_error (error);
+  sql = g_strdup_printf ("UPDATE entries SET create_started = %" G_GINT64_FORMAT
+                         " WHERE id = %" G_GINT64_FORMAT,
+                         now, id);
+  run_sql (f->dir, sql);
+  lost = authenta_client_create_media (f->client, "clip.mp4", "video/mp4", 4096,
+                                       NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&lost); /* the answer that never reached the journal */
+  g_assert_cmpuint (count_records (f->client, "INITED"), ==, 2);
+
+  verdict = authenta_client_scan_journaled (f->client, f->journal, e, NULL,
+                                            NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (authenta_media_is_processed (verdict));
+  g_assert_cmpuint (test_emulator_get_count (emu, "create"), ==, 3);
+  g_assert_cmpuint (test_emulator_get_count (emu, "upload"), ==, 1);
+  g_assert_cmpuint (test_emulator_get_count (emu, "delete"), ==, 1);
+  /* No orphan of this entry; the other recording's record untouched. */
+  g_assert_cmpuint (count_records (f->client, "PROCESSED"), ==, 1);
+  g_assert_cmpuint (count_records (f->client, "INITED"), ==, 1);
+  g_assert_cmpuint (count_records (f->client, NULL), ==, 2);
+  {
+    g_autoptr (AuthentaMedia) still = authenta_client_get_media (
+        f->client, authenta_media_get_mid (other), NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (authenta_media_get_status (still), ==, "INITED");
+  }
+  after = lookup (f, e);
+  g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
+                   AUTHENTA_JOURNAL_STAGE_DONE);
+  g_assert_cmpstr (authenta_journal_entry_get_mid (after), ==,
+                   authenta_media_get_mid (verdict));
+  /* The marker was cleared once the record's mid was journaled. */
+  q = g_strdup_printf (
+      "SELECT create_started FROM entries WHERE id = %" G_GINT64_FORMAT, id);
+  g_assert_cmpint (sql_int (f->dir, q), ==, 0);
+}
+
+/* The marker is on disk before the POST: a create that fails (here for
+ * now, a 503) leaves it, for the next resume to look. */
+static void
+test_scan_marks_create_before_post (Fixture *f, gconstpointer data)
+{
+  g_autoptr (AuthentaJournalEntry) e = add_entry (f, f->file, FALSE);
+  g_autoptr (AuthentaMedia) verdict = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *q = NULL;
+  gint64 before = g_get_real_time () / G_USEC_PER_SEC;
+
+  test_emulator_add_fault (emu, "{\"route\":\"create\",\"action\":"
+                                "\"status\",\"status\":503,\"count\":2}");
+  verdict = authenta_client_scan_journaled (f->client, f->journal, e, NULL,
+                                            NULL, NULL, &error);
+  g_assert_null (verdict);
+  g_assert_nonnull (error);
+  q = g_strdup_printf (
+      "SELECT create_started FROM entries WHERE id = %" G_GINT64_FORMAT,
+      authenta_journal_entry_get_id (e));
+  g_assert_cmpint (sql_int (f->dir, q), >=, before);
+}
+
+/* The version-1 schema, exactly as libauthenta 0.3 wrote it. */
+static const char v1_schema[]
+    = "CREATE TABLE entries ("
+      " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+      " path TEXT NOT NULL, name TEXT NOT NULL, content_type TEXT NOT NULL,"
+      " model_type TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL,"
+      " stage TEXT NOT NULL, failed_stage TEXT,"
+      " mid TEXT, upload_url TEXT, upload_expires INTEGER NOT NULL DEFAULT 0,"
+      " mid_time INTEGER NOT NULL DEFAULT 0,"
+      " attempts INTEGER NOT NULL DEFAULT 0, error_code TEXT,"
+      " http_status INTEGER NOT NULL DEFAULT 0, error_message TEXT,"
+      " verdict_json TEXT, delete_after_verdict INTEGER NOT NULL DEFAULT 0,"
+      " created INTEGER NOT NULL, updated INTEGER NOT NULL,"
+      " owner_boot TEXT, owner_pid INTEGER NOT NULL DEFAULT 0,"
+      " owner_start INTEGER NOT NULL DEFAULT 0, owner_token TEXT,"
+      " lease_until INTEGER NOT NULL DEFAULT 0);"
+      "CREATE INDEX entries_stage ON entries (stage, id);"
+      "PRAGMA user_version = 1;";
+
+static void
+test_migrate_v1 (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (AuthentaJournalEntry) claimed = NULL;
+  g_autoptr (AuthentaMedia) verdict = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *sha = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *db
+      = g_build_filename (f->dir, AUTHENTA_JOURNAL_FILE_NAME, NULL);
+  g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+  gsize len = 0;
+  gint64 id;
+
+  /* A journal a version-1 library left: one entry to scan, one done. */
+  g_clear_object (&f->journal);
+  g_unlink (db);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_assert_true (g_file_get_contents (f->file, &contents, &len, NULL));
+  sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (guchar *)contents,
+                                     len);
+  run_sql (f->dir, v1_schema);
+  sql = g_strdup_printf (
+      "INSERT INTO entries (path, name, content_type, model_type, size,"
+      " sha256, stage, attempts, created, updated) VALUES"
+      " ('%s', 'clip.mp4', 'video/mp4', 'DF-1', %" G_GSIZE_FORMAT
+      ", '%s', 'recorded', 2, 1000, 1001);"
+      "INSERT INTO entries (path, name, content_type, model_type, size,"
+      " sha256, stage, mid, verdict_json, created, updated) VALUES"
+      " ('/nowhere/old.mp4', 'old.mp4', 'video/mp4', 'DF-1', 7, '%s',"
+      " 'done', 'old-mid', '{\"mid\":\"old-mid\"}', 900, 901);",
+      f->file, len, sha, sha);
+  run_sql (f->dir, sql);
+  g_assert_cmpint (sql_int (f->dir, "PRAGMA user_version"), ==, 1);
+
+  f->journal = authenta_journal_open (f->dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sql_int (f->dir, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (AUTHENTA_JOURNAL_SCHEMA_VERSION, ==, 2);
+  /* Every entry kept, every field as it was. */
+  list = authenta_journal_list (f->journal, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 2);
+  g_assert_cmpstr (authenta_journal_entry_get_path (list->pdata[0]), ==,
+                   f->file);
+  g_assert_cmpstr (authenta_journal_entry_get_sha256 (list->pdata[0]), ==, sha);
+  g_assert_cmpuint (authenta_journal_entry_get_attempts (list->pdata[0]), ==,
+                    2);
+  g_assert_cmpint (authenta_journal_entry_get_created (list->pdata[0]), ==,
+                   1000);
+  g_assert_cmpint (authenta_journal_entry_get_stage (list->pdata[1]), ==,
+                   AUTHENTA_JOURNAL_STAGE_DONE);
+  g_assert_cmpstr (authenta_journal_entry_get_mid (list->pdata[1]), ==,
+                   "old-mid");
+  g_assert_cmpstr (authenta_journal_entry_get_verdict_json (list->pdata[1]), ==,
+                   "{\"mid\":\"old-mid\"}");
+  g_assert_cmpint (sql_int (f->dir, "SELECT count(*) FROM entries"
+                                    " WHERE create_started = 0"),
+                   ==, 2);
+
+  /* The v2 field works on a migrated entry: a lost create found by its
+   * marker, and no orphan. */
+  id = authenta_journal_entry_get_id (list->pdata[0]);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("UPDATE entries SET create_started = %" G_GINT64_FORMAT
+                         " WHERE id = %" G_GINT64_FORMAT,
+                         g_get_real_time () / G_USEC_PER_SEC, id);
+  run_sql (f->dir, sql);
+  {
+    g_autoptr (AuthentaMedia) lost = authenta_client_create_media (
+        f->client, "clip.mp4", "video/mp4", len, NULL, NULL, &error);
+    g_assert_no_error (error);
+  }
+  claimed = authenta_journal_claim (f->journal, id, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (claimed);
+  verdict = authenta_client_scan_journaled (f->client, f->journal, claimed,
+                                            NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (authenta_media_is_processed (verdict));
+  g_assert_cmpuint (count_records (f->client, "INITED"), ==, 0);
+  g_assert_cmpuint (count_records (f->client, "PROCESSED"), ==, 1);
+  g_assert_cmpuint (count_records (f->client, NULL), ==, 1);
 }
 
 typedef enum
@@ -996,6 +1222,11 @@ main (int argc, char **argv)
       g_test_add (p, Fixture, &resume_rows[i], fixture_setup, test_scan_resume,
                   fixture_teardown);
     }
+  ADD ("/journal/scan/resume/lost-create-leaves-no-orphan",
+       test_scan_resume_lost_create);
+  ADD ("/journal/scan/create-marked-before-its-post",
+       test_scan_marks_create_before_post);
+  ADD ("/journal/migrate-v1-keeps-entries", test_migrate_v1);
   for (guint i = 0; i < G_N_ELEMENTS (change_rows); i++)
     {
       g_autofree char *p = g_strdup_printf (
