@@ -39,6 +39,30 @@
  * write-only here as there, and never shown by `gst-launch-1.0 -v` or a
  * pipeline dump.
  *
+ * These properties are authentasink's, with its names, types, ranges and
+ * descriptions, set once here and given to every fragment's authentasink
+ * (see #GstAuthentaSink for each):
+ *
+ * - `api-key` (write-only), `base-url`, `model-type`, `ca-file`,
+ *   `allow-insecure`, `timeout`: the service and how it is reached;
+ * - `keep-file`: what becomes of a fragment's file after its verdict;
+ * - `on-error`: `warning` by default here (authentasink's is `error`): a
+ *   fragment whose scan failed costs its verdict, never the recording;
+ * - `temp-dir`: where fragments are recorded without `location`;
+ * - `delete-remote`: delete each fragment's record after its verdict;
+ * - `check-at-start`: the first fragment's sink checks the key and the
+ *   service when the pipeline starts;
+ * - `spool-dir` (since 0.3): every fragment is journaled there before its
+ *   first request; a fragment whose scan fails for a transient reason posts
+ *   a WARNING and `authenta-spooled` (not `authenta-failed`), and
+ *   `authenta spool run --spool-dir DIR` finishes it.
+ *
+ * With #GstAuthentaSplitMuxSink:spool-dir set, `authenta-pending` also
+ * has a `spool-dir` field, and each of its `fragments` a `journal-id`
+ * (gint64: the fragment's journal entry, from its sink's messages; 0 when
+ * its sink has not posted one yet), so that the listing says what
+ * `authenta spool run` will finish.
+ *
  * ## Example launch line
  * |[
  * export AUTHENTA_API_KEY=...
@@ -111,6 +135,9 @@ typedef struct
   char *mid;
   char *location;
   char *stage;
+  /* The fragment's journal entry (with spool-dir), from its sink's
+   * messages; 0 until one said it. */
+  gint64 journal_id;
   /* The verdict or authenta-failed message, held until the end is known. */
   GQueue held;
   gboolean closed;
@@ -342,7 +369,17 @@ static GstMessage *
 make_pending_message (GstAuthentaSplitMuxSink *self)
 {
   GValue list = G_VALUE_INIT;
+  g_autofree char *spool_dir = NULL;
   GstStructure *s;
+
+  GST_OBJECT_LOCK (self);
+  for (guint i = 0; i < N_SINK_PROPERTIES; i++)
+    if (g_str_equal (sink_properties[i], "spool-dir")
+        && G_IS_VALUE (&self->sink_values[i]))
+      spool_dir = g_value_dup_string (&self->sink_values[i]);
+  GST_OBJECT_UNLOCK (self);
+  if (spool_dir != NULL && *spool_dir == '\0')
+    g_clear_pointer (&spool_dir, g_free);
 
   gst_value_list_init (&list, self->fragments.length);
   for (GList *l = self->fragments.head; l; l = l->next)
@@ -359,10 +396,18 @@ make_pending_message (GstAuthentaSplitMuxSink *self)
                              f->index, "mid", G_TYPE_STRING, f->mid, "location",
                              G_TYPE_STRING, f->location, "stage", G_TYPE_STRING,
                              f->stage ? f->stage : STAGE_NOT_STARTED, NULL));
+      /* 0 for a fragment whose sink has not said its entry yet (it is
+       * journaled all the same, before its first request). */
+      if (spool_dir != NULL)
+        gst_structure_set (g_value_get_boxed (&v), "journal-id", G_TYPE_INT64,
+                           f->journal_id, NULL);
       gst_value_list_append_and_take_value (&list, &v);
     }
   s = gst_structure_new_empty ("authenta-pending");
   gst_structure_take_value (s, "fragments", &list);
+  /* Where `authenta spool run --spool-dir DIR` will finish them. */
+  if (spool_dir != NULL)
+    gst_structure_set (s, "spool-dir", G_TYPE_STRING, spool_dir, NULL);
   return gst_message_new_element (GST_OBJECT (self), s);
 }
 
@@ -551,7 +596,10 @@ on_sink_message (GstAuthentaSplitMuxSink *self, Fragment *f, GstMessage *msg)
 {
   const GstStructure *s = gst_message_get_structure (msg);
   const char *mid = gst_structure_get_string (s, "mid");
+  gint64 journal_id;
 
+  if (gst_structure_get_int64 (s, "journal-id", &journal_id) && journal_id > 0)
+    f->journal_id = journal_id;
   if (mid && g_strcmp0 (mid, f->mid) != 0)
     {
       g_free (f->mid);
@@ -1002,6 +1050,16 @@ gst_authenta_split_mux_sink_class_init (GstAuthentaSplitMuxSinkClass *klass)
                          "still running, in seconds (0: for ever); then "
                          "authenta-pending lists them and the EOS goes on",
                          0, G_MAXUINT / 1000, DEFAULT_SHUTDOWN_TIMEOUT, rw));
+  /**
+   * GstAuthentaSplitMuxSink:location:
+   *
+   * Where to record the fragments: a pattern with one `%d` for the fragment
+   * index, as splitmuxsink's (`frag%05d.mp4`); NULL records temporary
+   * files in #GstAuthentaSplitMuxSink:temp-dir.  An existing file is never
+   * overwritten.
+   *
+   * Since: 0.3
+   */
   g_object_class_install_property (
       gobject_class, PROP_LOCATION,
       g_param_spec_string (
@@ -1011,6 +1069,15 @@ gst_authenta_split_mux_sink_class_init (GstAuthentaSplitMuxSinkClass *klass)
           "temporary files in temp-dir); an existing file is never "
           "overwritten",
           NULL, rw));
+  /**
+   * GstAuthentaSplitMuxSink:start-index:
+   *
+   * The first fragment's index, in the #GstAuthentaSplitMuxSink:location
+   * pattern and in `fragment-index`: a restarted recording goes on from
+   * where it stopped.
+   *
+   * Since: 0.3
+   */
   g_object_class_install_property (
       gobject_class, PROP_START_INDEX,
       g_param_spec_int ("start-index", "Start index",
@@ -1018,6 +1085,14 @@ gst_authenta_split_mux_sink_class_init (GstAuthentaSplitMuxSinkClass *klass)
                         "and fragment-index (a restarted recording goes on "
                         "from where it stopped)",
                         0, G_MAXINT, 0, rw));
+  /**
+   * GstAuthentaSplitMuxSink:max-size-time:
+   *
+   * A new fragment is cut at the first key frame after this much running
+   * time, in nanoseconds (0: no limit).
+   *
+   * Since: 0.3
+   */
   g_object_class_install_property (
       gobject_class, PROP_MAX_SIZE_TIME,
       g_param_spec_uint64 ("max-size-time", "Maximum fragment duration",
@@ -1025,23 +1100,56 @@ gst_authenta_split_mux_sink_class_init (GstAuthentaSplitMuxSinkClass *klass)
                            "this much running time, in nanoseconds (0: no "
                            "limit)",
                            0, G_MAXUINT64, DEFAULT_MAX_SIZE_TIME, rw));
+  /**
+   * GstAuthentaSplitMuxSink:max-size-bytes:
+   *
+   * A new fragment is cut at the first key frame after this many bytes
+   * (0: no limit).
+   *
+   * Since: 0.3
+   */
   g_object_class_install_property (
       gobject_class, PROP_MAX_SIZE_BYTES,
       g_param_spec_uint64 ("max-size-bytes", "Maximum fragment size",
                            "Cut a new fragment at the first key frame after "
                            "this many bytes (0: no limit)",
                            0, G_MAXUINT64, DEFAULT_MAX_SIZE_BYTES, rw));
+  /**
+   * GstAuthentaSplitMuxSink:muxer-factory:
+   *
+   * The muxer of each fragment: `mp4mux`, `qtmux`, `webmmux` or
+   * `matroskamux`.
+   *
+   * Since: 0.3
+   */
   g_object_class_install_property (
       gobject_class, PROP_MUXER_FACTORY,
       g_param_spec_string ("muxer-factory", "Muxer factory",
                            "The muxer of each fragment (mp4mux, qtmux, "
                            "webmmux, matroskamux)",
                            DEFAULT_MUXER_FACTORY, rw));
+  /**
+   * GstAuthentaSplitMuxSink:muxer-properties:
+   *
+   * Properties to set on each fragment's muxer, as a #GstStructure
+   * (`properties,faststart=true`).
+   *
+   * Since: 0.3
+   */
   g_object_class_install_property (
       gobject_class, PROP_MUXER_PROPERTIES,
       g_param_spec_boxed ("muxer-properties", "Muxer properties",
                           "Properties to set on each fragment's muxer",
                           GST_TYPE_STRUCTURE, rw));
+  /**
+   * GstAuthentaSplitMuxSink:send-keyframe-requests:
+   *
+   * Ask the encoder for a key frame at each
+   * #GstAuthentaSplitMuxSink:max-size-time, so that fragments are not
+   * longer (needs #GstAuthentaSplitMuxSink:max-size-bytes to be 0).
+   *
+   * Since: 0.3
+   */
   g_object_class_install_property (
       gobject_class, PROP_SEND_KEYFRAME_REQUESTS,
       g_param_spec_boolean ("send-keyframe-requests", "Send key frame requests",

@@ -10,6 +10,8 @@
 
 #include <glib/gstdio.h>
 #include <gst/check/gstcheck.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -61,18 +63,25 @@ fixture_setup (Fixture *f, const char *processing_time)
   fail_unless (f->dir != NULL, "%s", error ? error->message : "");
 }
 
+/* Removes @dir and the files in it. */
 static void
-fixture_teardown (Fixture *f)
+remove_dir (const char *dir)
 {
-  g_autoptr (GDir) d = g_dir_open (f->dir, 0, NULL);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
   const char *name;
 
   while (d != NULL && (name = g_dir_read_name (d)) != NULL)
     {
-      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
       g_unlink (path);
     }
-  g_rmdir (f->dir);
+  g_rmdir (dir);
+}
+
+static void
+fixture_teardown (Fixture *f)
+{
+  remove_dir (f->dir);
   g_free (f->dir);
   if (f->emu != NULL)
     test_emulator_stop (f->emu);
@@ -381,18 +390,22 @@ capture_run (Capture *c, GstElement *pipeline, guint timeout_s,
     }
 }
 
+/* A live capture of @num_buffers frames into 3 s fragments (@extra can set
+ * another max-size-time), @encoder_extra added to x264enc's settings. */
 static GstElement *
-make_capture_pipeline (Capture *c, guint num_buffers, const char *extra)
+make_capture_pipeline_full (Capture *c, guint num_buffers,
+                            const char *encoder_extra, const char *extra)
 {
   Fixture *f = c->fixture;
   g_autofree char *desc = g_strdup_printf (
       "videotestsrc name=src is-live=true num-buffers=%u ! "
       "video/x-raw,width=160,height=120,framerate=%u/1 ! "
-      "x264enc tune=zerolatency speed-preset=ultrafast ! "
+      "x264enc tune=zerolatency speed-preset=ultrafast %s ! "
       "authentasplitmuxsink name=smux base-url=%s api-key=%s "
       "max-size-time=3000000000 location=%s/f%%03d.mp4 %s",
-      num_buffers, FPS, test_emulator_get_base_url (f->emu), EMULATOR_KEY,
-      f->dir, extra ? extra : "");
+      num_buffers, FPS, encoder_extra ? encoder_extra : "",
+      test_emulator_get_base_url (f->emu), EMULATOR_KEY, f->dir,
+      extra ? extra : "");
   g_autoptr (GError) error = NULL;
   GstElement *pipeline = gst_parse_launch (desc, &error);
   g_autoptr (GstElement) src = NULL;
@@ -416,6 +429,12 @@ make_capture_pipeline (Capture *c, guint num_buffers, const char *extra)
   g_signal_connect (smux, "deep-element-added",
                     G_CALLBACK (on_deep_element_added), c);
   return pipeline;
+}
+
+static GstElement *
+make_capture_pipeline (Capture *c, guint num_buffers, const char *extra)
+{
+  return make_capture_pipeline_full (c, num_buffers, NULL, extra);
 }
 
 /* @name is the pattern's name for @index: f%03d.mp4. */
@@ -813,6 +832,379 @@ GST_START_TEST (test_shutdown_timeout_pending)
 GST_END_TEST;
 
 /* ------------------------------------------------------------------------ */
+/* An outage, recorded offline and finished by `authenta spool run --watch` */
+
+#define OUTAGE_FRAGMENTS 12
+#define OUTAGE_FIRST 1
+#define OUTAGE_LAST 3
+
+typedef struct
+{
+  char *spool_dir;
+  char *watch_out;
+  char *watch_err;
+  GSubprocess *watcher;
+  gboolean down;
+  gboolean back;
+  /* "POST /api/media 201" lines the first emulator logged before it went. */
+  guint creates_before;
+} Outage;
+
+static const char *
+cli_path (void)
+{
+  const char *path = g_getenv ("AUTHENTA_CLI");
+
+  fail_unless (path != NULL && *path != '\0',
+               "AUTHENTA_CLI is not set (run through meson test)");
+  return path;
+}
+
+/* The CLI, with the emulator's key and URL; stdout and stderr to files. */
+static GSubprocess *
+spawn_cli (Fixture *f, const char *out, const char *err,
+           const char *const *argv)
+{
+  g_autoptr (GSubprocessLauncher) launcher
+      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  GSubprocess *proc;
+
+  g_subprocess_launcher_setenv (launcher, "AUTHENTA_API_KEY", EMULATOR_KEY,
+                                TRUE);
+  g_subprocess_launcher_setenv (launcher, "AUTHENTA_BASE_URL",
+                                test_emulator_get_base_url (f->emu), TRUE);
+  g_subprocess_launcher_set_stdout_file_path (launcher, out);
+  g_subprocess_launcher_set_stderr_file_path (launcher, err);
+  g_ptr_array_add (args, (char *)cli_path ());
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (args, (char *)argv[i]);
+  g_ptr_array_add (args, NULL);
+  proc = g_subprocess_launcher_spawnv (
+      launcher, (const char *const *)args->pdata, &error);
+  fail_unless (proc != NULL, "cannot run %s: %s", cli_path (),
+               error ? error->message : "");
+  return proc;
+}
+
+static void
+wait_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  GAsyncResult **result = user_data;
+
+  (void)source;
+  *result = g_object_ref (res);
+}
+
+/* Waits at most @timeout_ms for @proc; its exit status, or -1 when it was
+ * still running (it is killed then). */
+static int
+wait_cli (GSubprocess *proc, gint64 timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_ms * 1000;
+  GAsyncResult *result = NULL;
+  int status;
+
+  g_subprocess_wait_async (proc, NULL, wait_done, &result);
+  while (result == NULL && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (10000);
+  if (result == NULL)
+    {
+      /* Let the pending wait finish before @proc may go. */
+      g_subprocess_force_exit (proc);
+      while (result == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      g_object_unref (result);
+      return -1;
+    }
+  fail_unless (g_subprocess_wait_finish (proc, result, NULL));
+  g_object_unref (result);
+  status = g_subprocess_get_if_exited (proc)
+               ? g_subprocess_get_exit_status (proc)
+               : 128 + g_subprocess_get_term_sig (proc);
+  return status;
+}
+
+/* The verdict lines `spool run` printed: "f001.mp4: AUTHENTIC (…)". */
+static GPtrArray *
+verdict_lines (const char *path)
+{
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return found;
+  lines = g_strsplit (text, "\n", -1);
+  /* The last one may be half written. */
+  for (guint i = 0; lines[i] != NULL && lines[i + 1] != NULL; i++)
+    if (strstr (lines[i], ": AUTHENTIC") || strstr (lines[i], ": FAKE"))
+      g_ptr_array_add (found, g_strdup (lines[i]));
+  return found;
+}
+
+/* The emulator goes when fragment 0 has its verdict (before fragment 1's
+ * scan starts, when fragment 2 opens), and the watcher starts; it comes
+ * back once fragment OUTAGE_LAST is spooled (before fragment
+ * OUTAGE_LAST + 1's scan starts): the scans of fragments OUTAGE_FIRST to
+ * OUTAGE_LAST, and those only, find no service. */
+static gboolean
+drive_outage (Capture *c, GstMessage *msg, gpointer user_data)
+{
+  Outage *o = user_data;
+  Fixture *f = c->fixture;
+  const GstStructure *s;
+  guint index;
+
+  if ((s = element_structure (msg, "authenta-verdict")) && !o->down
+      && gst_structure_get_uint (s, "fragment-index", &index) && index == 0)
+    {
+      g_autofree char *opt = g_strdup_printf ("--spool-dir=%s", o->spool_dir);
+      const char *argv[] = { "spool", "run", "--watch", opt, NULL };
+      g_autofree char *log = test_emulator_dup_log (f->emu);
+
+      o->creates_before = count_lines (log, "POST /api/media 201 ");
+      test_emulator_pause (f->emu);
+      o->down = TRUE;
+      GST_INFO ("emulator stopped after fragment 0's verdict");
+      o->watcher = spawn_cli (f, o->watch_out, o->watch_err, argv);
+      return TRUE;
+    }
+  if ((s = element_structure (msg, "authenta-spooled")) && o->down && !o->back
+      && gst_structure_get_uint (s, "fragment-index", &index)
+      && index == OUTAGE_LAST)
+    {
+      test_emulator_resume (f->emu);
+      o->back = TRUE;
+      GST_INFO ("emulator back after fragment %u was spooled", index);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+GST_START_TEST (test_outage_spooled)
+{
+  Fixture f = { 0 };
+  Capture c;
+  Outage o = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GPtrArray) files = NULL;
+  g_autoptr (GPtrArray) verdicts = NULL;
+  g_autofree char *extra = NULL;
+  g_autofree char *watch_text = NULL;
+  g_autofree int *outcome = NULL;
+  g_autofree gint64 *journal_ids = NULL;
+  guint frames = 0, n, spooled = 0;
+  gint64 deadline, term_us;
+  int eos, status;
+
+  fixture_setup (&f, "0.1");
+  capture_init (&c, &f);
+  c.want_keep_file = "always";
+  o.spool_dir = g_dir_make_tmp ("authentasplitmuxsink-spool-XXXXXX", &error);
+  fail_unless (o.spool_dir != NULL, "%s", error ? error->message : "");
+  o.watch_out = g_build_filename (o.spool_dir, "watch.out", NULL);
+  o.watch_err = g_build_filename (o.spool_dir, "watch.err", NULL);
+  extra = g_strdup_printf (
+      "max-size-time=2000000000 keep-file=always spool-dir=%s", o.spool_dir);
+  pipeline = make_capture_pipeline_full (&c, OUTAGE_FRAGMENTS * FPS,
+                                         "key-int-max=30", extra);
+  capture_run (&c, pipeline, 60, drive_outage, &o);
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_NULL)
+               == GST_STATE_CHANGE_SUCCESS);
+  dump_messages (c.messages);
+  fail_unless (o.down, "fragment 0 had no verdict: the emulator never went");
+  fail_unless (o.back, "fragment %d was never spooled", OUTAGE_LAST);
+  fail_unless_equals_int (o.creates_before, 1);
+
+  for (guint i = 0; i < c.messages->len; i++)
+    fail_unless (GST_MESSAGE_TYPE (c.messages->pdata[i]) != GST_MESSAGE_ERROR,
+                 "an ERROR from %s",
+                 GST_MESSAGE_SRC_NAME (c.messages->pdata[i]));
+  eos = c.messages->len - 1;
+  fail_unless (GST_MESSAGE_TYPE (c.messages->pdata[eos]) == GST_MESSAGE_EOS);
+
+  /* The recording went on: every frame is in a fragment file. */
+  fail_unless_equals_int (c.source_buffers, OUTAGE_FRAGMENTS * FPS);
+  files = list_files (f.dir);
+  n = files->len;
+  fail_unless (n >= 5 && n <= 7, "%u fragments of 2 s in 12 s", n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *path = g_build_filename (f.dir, files->pdata[i], NULL);
+      guint in_file;
+
+      fail_unless_equals_int (index_of_name (files->pdata[i]), i);
+      in_file = count_demuxed_frames (path);
+      GST_INFO ("%s: %u frames", (char *)files->pdata[i], in_file);
+      fail_unless (in_file > 0, "%s is empty", path);
+      frames += in_file;
+    }
+  fail_unless_equals_int (frames, c.source_buffers);
+  fail_unless_equals_int (c.sinks_misconfigured, 0);
+
+  /* One outcome per fragment before the EOS: the outage's spooled, each
+   * after a WARNING from its sink, the others judged; none failed. */
+  outcome = g_new (int, n);
+  journal_ids = g_new0 (gint64, n);
+  for (guint i = 0; i < n; i++)
+    outcome[i] = -1;
+  for (int i = 0; i < eos; i++)
+    {
+      GstMessage *msg = c.messages->pdata[i];
+      const GstStructure *s = gst_message_get_structure (msg);
+      gboolean is_spooled = element_structure (msg, "authenta-spooled") != NULL;
+      g_autofree char *base = NULL;
+      guint index;
+
+      fail_unless (element_structure (msg, "authenta-failed") == NULL,
+                   "authenta-failed from %s", GST_MESSAGE_SRC_NAME (msg));
+      fail_unless (element_structure (msg, "authenta-pending") == NULL,
+                   "authenta-pending: a scan outlived the shutdown time-out");
+      if (!is_spooled && !element_structure (msg, "authenta-verdict"))
+        continue;
+      fail_unless (is_authentasink (GST_ELEMENT (GST_MESSAGE_SRC (msg))));
+      fail_unless (gst_structure_get_uint (s, "fragment-index", &index));
+      fail_unless (index < n, "fragment-index %u of %u files", index, n);
+      fail_unless (outcome[index] < 0, "two outcomes for fragment %u", index);
+      outcome[index] = is_spooled;
+      fail_unless (
+          gst_structure_get_int64 (s, "journal-id", &journal_ids[index])
+              && journal_ids[index] > 0,
+          "fragment %u's outcome without journal-id", index);
+      base = g_path_get_basename (gst_structure_get_string (s, "location"));
+      fail_unless_equals_string (base, files->pdata[index]);
+      if (is_spooled)
+        {
+          gboolean warned = FALSE;
+
+          spooled++;
+          /* gstauthentaspool.c posts it just before the WARNING (the
+           * element guide says after): either order is taken. */
+          for (int j = 0; j < eos; j++)
+            if (GST_MESSAGE_TYPE (c.messages->pdata[j]) == GST_MESSAGE_WARNING
+                && GST_MESSAGE_SRC (c.messages->pdata[j])
+                       == GST_MESSAGE_SRC (msg))
+              warned = TRUE;
+          fail_unless (warned, "fragment %u spooled without a WARNING", index);
+        }
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      fail_unless (outcome[i] >= 0, "no outcome for fragment %u", i);
+      fail_unless (outcome[i] == (i >= OUTAGE_FIRST && i <= OUTAGE_LAST),
+                   "fragment %u %s", i, outcome[i] ? "spooled" : "judged");
+      for (guint j = 0; j < i; j++)
+        fail_unless (journal_ids[i] != journal_ids[j]);
+    }
+  fail_unless_equals_int (spooled, OUTAGE_LAST - OUTAGE_FIRST + 1);
+
+  /* The watcher, started while the service was away, delivers the spooled
+   * fragments' verdicts, one each, then stops on SIGTERM with status 0. */
+  fail_unless (o.watcher != NULL);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC * slowdown ();
+  for (;;)
+    {
+      g_clear_pointer (&verdicts, g_ptr_array_unref);
+      verdicts = verdict_lines (o.watch_out);
+      if (verdicts->len >= spooled || g_get_monotonic_time () > deadline)
+        break;
+      /* Its identifier goes once GLib has reaped it. */
+      fail_unless (g_subprocess_get_identifier (o.watcher) != NULL,
+                   "spool run --watch exited before the verdicts");
+      g_usleep (20 * G_TIME_SPAN_MILLISECOND);
+    }
+  term_us = g_get_monotonic_time ();
+  g_subprocess_send_signal (o.watcher, SIGTERM);
+  status = wait_cli (o.watcher, 5000 * slowdown ());
+  GST_INFO ("the watcher exited %d %.2f s after SIGTERM", status,
+            (g_get_monotonic_time () - term_us) / 1e6);
+  g_file_get_contents (o.watch_out, &watch_text, NULL, NULL);
+  GST_INFO ("spool run --watch printed:\n%s", watch_text ? watch_text : "");
+  {
+    g_autofree char *err_text = NULL;
+
+    g_file_get_contents (o.watch_err, &err_text, NULL, NULL);
+    GST_INFO ("and on stderr:\n%s", err_text ? err_text : "");
+  }
+  fail_unless_equals_int (status, 0);
+  g_clear_pointer (&verdicts, g_ptr_array_unref);
+  verdicts = verdict_lines (o.watch_out);
+  fail_unless_equals_int (verdicts->len, spooled);
+  for (guint i = OUTAGE_FIRST; i <= OUTAGE_LAST; i++)
+    {
+      /* The journaled path, as `scan` names its file. */
+      g_autofree char *prefix
+          = g_strdup_printf ("%s/%s: ", f.dir, (char *)files->pdata[i]);
+      guint found = 0;
+
+      for (guint j = 0; j < verdicts->len; j++)
+        if (g_str_has_prefix (verdicts->pdata[j], prefix))
+          found++;
+      fail_unless_equals_int (found, 1);
+    }
+
+  /* The emulator back (a new process: fragment 0's record went with the
+   * old one) holds one PROCESSED record per later fragment, each made
+   * once. */
+  {
+    g_autofree char *out = g_build_filename (o.spool_dir, "list.out", NULL);
+    g_autofree char *err = g_build_filename (o.spool_dir, "list.err", NULL);
+    g_autofree char *text = NULL;
+    g_autofree char *log = test_emulator_dup_log (f.emu);
+    g_auto (GStrv) lines = NULL;
+    const char *argv[] = { "list", "--all", "--json", NULL };
+    g_autoptr (GSubprocess) list = spawn_cli (&f, out, err, argv);
+    g_autofree guint *records = g_new0 (guint, n);
+    guint total = 0;
+
+    GST_INFO ("the emulator's log since it came back:\n%s", log);
+    fail_unless_equals_int (count_lines (log, "POST /api/media 201 "), n - 1);
+    fail_unless_equals_int (test_emulator_get_count (f.emu, "create"), n - 1);
+    fail_unless_equals_int (wait_cli (list, 10000 * slowdown ()), 0);
+    fail_unless (g_file_get_contents (out, &text, NULL, NULL));
+    lines = g_strsplit (text, "\n", -1);
+    for (guint i = 0; lines[i] != NULL; i++)
+      {
+        g_autoptr (JsonParser) parser = json_parser_new ();
+        JsonObject *record;
+        const char *name;
+
+        if (*lines[i] == '\0')
+          continue;
+        fail_unless (json_parser_load_from_data (parser, lines[i], -1, NULL),
+                     "not JSON: %s", lines[i]);
+        record = json_node_get_object (json_parser_get_root (parser));
+        fail_unless_equals_string (
+            json_object_get_string_member (record, "status"), "PROCESSED");
+        name = json_object_get_string_member (record, "name");
+        fail_unless (name != NULL && index_of_name (name) >= 1
+                         && (guint)index_of_name (name) < n,
+                     "a record for %s", name ? name : "(null)");
+        records[index_of_name (name)]++;
+        total++;
+      }
+    fail_unless_equals_int (total, n - 1);
+    for (guint i = 1; i < n; i++)
+      fail_unless_equals_int (records[i], 1);
+    g_unlink (out);
+    g_unlink (err);
+  }
+
+  g_clear_object (&o.watcher);
+  remove_dir (o.spool_dir);
+  g_free (o.spool_dir);
+  g_free (o.watch_out);
+  g_free (o.watch_err);
+  capture_clear (&c);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
+/* ------------------------------------------------------------------------ */
 /* Properties */
 
 typedef struct
@@ -1109,6 +1501,7 @@ authentasplitmuxsink_suite (void)
   tcase_add_test (tc, test_live_fragments);
   tcase_add_test (tc, test_one_fragment_fails);
   tcase_add_test (tc, test_shutdown_timeout_pending);
+  tcase_add_test (tc, test_outage_spooled);
   tcase_add_test (tc, test_properties);
   tcase_add_loop_test (tc, test_location_pattern, 0,
                        G_N_ELEMENTS (location_cases));

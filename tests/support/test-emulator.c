@@ -18,6 +18,8 @@ struct _TestEmulator
   GDataInputStream *out;
   char *base_url;
   char *root_url;
+  /* The extra arguments it was started with, for test_emulator_resume(). */
+  GStrv args;
 
   /* stderr is drained by a thread into @log, so that the emulator never
    * blocks on a full pipe and tests can read its request log. */
@@ -117,17 +119,17 @@ child_setup (gpointer data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
-TestEmulator *
-test_emulator_start (const char *first_arg, ...)
+/* Spawns the emulator on @port (0: a free one) with emu->args; NULL and
+ * @error when it exited without its base URL line (e.g. the port is
+ * taken). */
+static gboolean
+spawn (TestEmulator *emu, guint port, GError **error)
 {
   g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
   g_autofree char *line = NULL;
   const char *path = g_getenv ("AUTHENTA_EMULATOR");
-  const char *arg;
-  TestEmulator *emu;
-  va_list ap;
 
   if (path == NULL || *path == '\0')
     g_error ("test-emulator: AUTHENTA_EMULATOR is not set (run through meson "
@@ -135,50 +137,77 @@ test_emulator_start (const char *first_arg, ...)
 
   g_ptr_array_add (argv, (char *)path);
   g_ptr_array_add (argv, (char *)"--port");
-  g_ptr_array_add (argv, (char *)"0");
-  va_start (ap, first_arg);
-  for (arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (char *)arg);
-  va_end (ap);
+  g_ptr_array_add (argv, port_text);
+  for (guint i = 0; emu->args[i] != NULL; i++)
+    g_ptr_array_add (argv, emu->args[i]);
   g_ptr_array_add (argv, NULL);
 
-  emu = g_new0 (TestEmulator, 1);
-  g_mutex_init (&emu->lock);
-  g_cond_init (&emu->cond);
-  emu->log = g_string_new (NULL);
-
+  g_string_truncate (emu->log, 0);
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
                                         | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
   emu->proc = g_subprocess_launcher_spawnv (
-      launcher, (const char *const *)argv->pdata, &error);
+      launcher, (const char *const *)argv->pdata, error);
   if (emu->proc == NULL)
-    g_error ("test-emulator: cannot start %s: %s", path, error->message);
+    g_error ("test-emulator: cannot start %s: %s", path, (*error)->message);
 
   emu->err = g_object_ref (g_subprocess_get_stderr_pipe (emu->proc));
   emu->err_thread = g_thread_new ("emulator-stderr", drain_stderr, emu);
 
   emu->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (emu->proc));
-  line = g_data_input_stream_read_line (emu->out, NULL, NULL, &error);
+  line = g_data_input_stream_read_line (emu->out, NULL, NULL, NULL);
   if (line == NULL || !g_str_has_prefix (line, "http://127.0.0.1:")
       || !g_str_has_suffix (line, "/api"))
     {
       g_subprocess_wait (emu->proc, NULL, NULL);
       g_thread_join (emu->err_thread);
-      g_error ("test-emulator: no base URL from the emulator (got '%s'): %s",
-               line ? line : "(nothing)", emu->log->str);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "no base URL from the emulator (got '%s'): %s",
+                   line ? line : "(nothing)", emu->log->str);
+      g_clear_object (&emu->out);
+      g_clear_object (&emu->err);
+      g_clear_object (&emu->proc);
+      return FALSE;
     }
-  emu->base_url = g_strdup (line);
-  emu->root_url = g_strndup (line, strlen (line) - strlen ("/api"));
+  if (emu->base_url == NULL)
+    {
+      emu->base_url = g_strdup (line);
+      emu->root_url = g_strndup (line, strlen (line) - strlen ("/api"));
+    }
+  else
+    g_assert_cmpstr (line, ==, emu->base_url);
+  return TRUE;
+}
+
+TestEmulator *
+test_emulator_start (const char *first_arg, ...)
+{
+  g_autoptr (GStrvBuilder) args = g_strv_builder_new ();
+  g_autoptr (GError) error = NULL;
+  const char *arg;
+  TestEmulator *emu;
+  va_list ap;
+
+  va_start (ap, first_arg);
+  for (arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
+    g_strv_builder_add (args, arg);
+  va_end (ap);
+
+  emu = g_new0 (TestEmulator, 1);
+  g_mutex_init (&emu->lock);
+  g_cond_init (&emu->cond);
+  emu->log = g_string_new (NULL);
+  emu->args = g_strv_builder_end (args);
+  if (!spawn (emu, 0, &error))
+    g_error ("test-emulator: %s", error->message);
   return emu;
 }
 
-void
-test_emulator_stop (TestEmulator *emu)
+/* SIGTERM, wait for exit, assert a clean exit status. */
+static void
+terminate (TestEmulator *emu)
 {
   g_autoptr (GError) error = NULL;
-
-  g_return_if_fail (emu != NULL);
 
   g_subprocess_send_signal (emu->proc, SIGTERM);
   if (!g_subprocess_wait (emu->proc, NULL, &error))
@@ -193,10 +222,47 @@ test_emulator_stop (TestEmulator *emu)
                  ? g_subprocess_get_exit_status (emu->proc)
                  : g_subprocess_get_term_sig (emu->proc),
              emu->log->str);
+  g_clear_object (&emu->out);
+  g_clear_object (&emu->err);
+  g_clear_object (&emu->proc);
+}
 
-  g_object_unref (emu->out);
-  g_object_unref (emu->err);
-  g_object_unref (emu->proc);
+void
+test_emulator_pause (TestEmulator *emu)
+{
+  g_return_if_fail (emu != NULL && emu->proc != NULL);
+  terminate (emu);
+}
+
+void
+test_emulator_resume (TestEmulator *emu)
+{
+  g_autoptr (GError) error = NULL;
+  guint port;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+
+  g_return_if_fail (emu != NULL && emu->proc == NULL);
+  port = (guint)g_ascii_strtoull (emu->root_url + strlen ("http://127.0.0.1:"),
+                                  NULL, 10);
+  /* The port may be in use for a moment yet. */
+  while (!spawn (emu, port, &error))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("test-emulator: cannot restart on port %u: %s", port,
+                 error->message);
+      g_clear_error (&error);
+      g_usleep (50 * G_TIME_SPAN_MILLISECOND);
+    }
+}
+
+void
+test_emulator_stop (TestEmulator *emu)
+{
+  g_return_if_fail (emu != NULL);
+
+  if (emu->proc != NULL)
+    terminate (emu);
+  g_strfreev (emu->args);
   g_free (emu->base_url);
   g_free (emu->root_url);
   g_string_free (emu->log, TRUE);

@@ -20,6 +20,15 @@ TestEmulator *test_emulator_start (const char *first_arg,
 /* SIGTERM, wait for exit, assert a clean exit status, free. */
 void test_emulator_stop (TestEmulator *emu);
 
+/* An outage: SIGTERM the emulator and wait for its clean exit, keeping
+ * @emu (its records are gone with the process).  Until
+ * test_emulator_resume() nothing listens on its port; the controls below
+ * must not be used. */
+void test_emulator_pause (TestEmulator *emu);
+/* Start it again on the same port, with the same arguments: a fresh
+ * emulator (no records, counters at 0) at the same base URL. */
+void test_emulator_resume (TestEmulator *emu);
+
 /* "http://127.0.0.1:PORT/api" */
 const char *test_emulator_get_base_url (TestEmulator *emu);
 /* "http://127.0.0.1:PORT" */
