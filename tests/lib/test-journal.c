@@ -402,6 +402,10 @@ test_claim_two_objects (Fixture *f, gconstpointer data)
   }
 }
 
+/* The forked child's journal, holding its claims until it exits (not
+ * static: a store into a static nothing reads may be optimised away). */
+AuthentaJournal *child_journal;
+
 /* A child process claims as fast as it can while the parent does too:
  * every entry is claimed once, by one of them. */
 static void
@@ -444,7 +448,13 @@ test_claim_forked_child (Fixture *f, gconstpointer data)
           g_usleep (500);
         }
       /* Claims held until the process ends: not released here, so that
-       * the parent cannot claim them after the child finishes. */
+       * the parent cannot claim them after the child finishes.  The journal
+       * stays referenced from a static; the child's copies of the parent's
+       * data are freed, as _exit() skips the autoptr cleanups (memcheck
+       * follows the child). */
+      child_journal = j;
+      g_hash_table_unref (g_steal_pointer (&seen));
+      g_ptr_array_unref (g_steal_pointer (&ids));
       _exit (0);
     }
   close (fds[1]);
