@@ -116,20 +116,14 @@ delete_unexpected_record (AuthentaClient *self, GBytes *body)
   g_autoptr (GError) error = NULL;
   g_autofree char *url = NULL;
   const char *data = NULL;
-  const char *mid = NULL;
+  g_autofree char *mid = NULL;
   gsize length = 0;
 
   if (body)
     data = g_bytes_get_data (body, &length);
   root = authenta_json_parse (data, length, NULL);
   if (root && JSON_NODE_HOLDS_OBJECT (root))
-    {
-      JsonNode *node
-          = json_object_get_member (json_node_get_object (root), "mid");
-      if (node && JSON_NODE_HOLDS_VALUE (node)
-          && json_node_get_value_type (node) == G_TYPE_STRING)
-        mid = json_node_get_string (node);
-    }
+    authenta_json_get_string (json_node_get_object (root), "mid", &mid, NULL);
   if (!authenta_mid_is_valid (mid))
     {
       g_message ("access check: POST /media with an empty body was "

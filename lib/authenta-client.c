@@ -1482,18 +1482,11 @@ authenta_client_delete_abandoned (AuthentaClient *self, const char *mid)
 static gboolean
 poll_error_is_transient (const GError *error)
 {
-  if (error == NULL || error->domain != AUTHENTA_ERROR)
-    return FALSE;
-  switch (error->code)
-    {
-    case AUTHENTA_ERROR_NETWORK:
-    case AUTHENTA_ERROR_SERVER:
-    case AUTHENTA_ERROR_RATE_LIMITED:
-    case AUTHENTA_ERROR_PROTOCOL:
-      return TRUE;
-    default:
-      return FALSE;
-    }
+  /* The library's transient kinds, less the two a poll cannot outwait: its
+   * own time-out, and a base URL that is not the API. */
+  return authenta_error_is_transient (error)
+         && error->code != AUTHENTA_ERROR_TIMEOUT
+         && error->code != AUTHENTA_ERROR_NO_SERVICE;
 }
 
 static char *

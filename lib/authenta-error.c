@@ -115,29 +115,27 @@ parse_details (GError *error, AuthentaErrorPrivate *priv)
 }
 
 /* The details of @error: its own, else those its message names (filled in
- * once, and then owned by @error like its own); FALSE when none. */
-static gboolean
-get_details (const GError *error, AuthentaErrorPrivate *out)
+ * once, and then owned by @error like its own); NULL outside the domain. */
+static const AuthentaErrorPrivate *
+get_details (const GError *error)
 {
   AuthentaErrorPrivate *priv;
 
   if (error == NULL || error->domain != AUTHENTA_ERROR)
-    return FALSE;
+    return NULL;
   priv = authenta_error_get_private (error);
-  if (priv == NULL)
-    return FALSE;
-  if (priv->service_code == NULL && priv->mid == NULL && priv->http_status == 0)
+  if (priv != NULL && priv->service_code == NULL && priv->mid == NULL
+      && priv->http_status == 0)
     parse_details ((GError *)error, priv);
-  *out = *priv;
-  return TRUE;
+  return priv;
 }
 
 const char *
 authenta_error_get_service_code (const GError *error)
 {
-  AuthentaErrorPrivate details;
+  const AuthentaErrorPrivate *details = get_details (error);
 
-  return get_details (error, &details) ? details.service_code : NULL;
+  return details ? details->service_code : NULL;
 }
 
 gboolean
@@ -162,17 +160,17 @@ authenta_error_is_transient (const GError *error)
 guint
 authenta_error_get_http_status (const GError *error)
 {
-  AuthentaErrorPrivate details;
+  const AuthentaErrorPrivate *details = get_details (error);
 
-  return get_details (error, &details) ? details.http_status : 0;
+  return details ? details->http_status : 0;
 }
 
 const char *
 authenta_error_get_mid (const GError *error)
 {
-  AuthentaErrorPrivate details;
+  const AuthentaErrorPrivate *details = get_details (error);
 
-  return get_details (error, &details) ? details.mid : NULL;
+  return details ? details->mid : NULL;
 }
 
 /* Every detail an error carries is named in its message too, where the

@@ -1483,7 +1483,7 @@ commit (AuthentaJournal *self, gint64 id, const char *set, Binder bind,
 
 typedef struct
 {
-  const char *a, *b, *c;
+  const char *a, *b;
   gint64 n, m;
 } Params;
 
@@ -1502,7 +1502,7 @@ authenta_journal_commit_created (AuthentaJournal *self, gint64 id,
                                  const char *mid, const char *upload_url,
                                  gint64 upload_expires, GError **error)
 {
-  Params p = { mid, upload_url, NULL, upload_expires,
+  Params p = { mid, upload_url, upload_expires,
                g_get_real_time () / G_USEC_PER_SEC };
 
   return commit (self, id,
@@ -1522,13 +1522,14 @@ gboolean
 authenta_journal_commit_create_started (AuthentaJournal *self, gint64 id,
                                         gint64 when, GError **error)
 {
-  Params p = { NULL, NULL, NULL, when, 0 };
+  Params p = { NULL, NULL, when, 0 };
 
   return commit (self, id, "create_started = ?3", bind_time, &p, error);
 }
 
+/* ?3 and ?4: two texts. */
 static void
-bind_stage (sqlite3_stmt *stmt, gconstpointer data)
+bind_texts (sqlite3_stmt *stmt, gconstpointer data)
 {
   const Params *p = data;
   bind_text (stmt, 3, p->a);
@@ -1540,37 +1541,29 @@ authenta_journal_commit_stage (AuthentaJournal *self, gint64 id,
                                AuthentaJournalStage stage, const char *mid,
                                GError **error)
 {
-  Params p = { authenta_journal_stage_to_string (stage), mid, NULL, 0, 0 };
+  Params p = { authenta_journal_stage_to_string (stage), mid, 0, 0 };
 
   if (stage == AUTHENTA_JOURNAL_STAGE_RECORDED)
     return commit (self, id,
                    "stage = ?3, mid = NULL, upload_url = NULL,"
                    " upload_expires = 0, mid_time = 0",
-                   bind_stage, &p, error);
-  return commit (self, id, "stage = ?3, mid = coalesce (?4, mid)", bind_stage,
+                   bind_texts, &p, error);
+  return commit (self, id, "stage = ?3, mid = coalesce (?4, mid)", bind_texts,
                  &p, error);
-}
-
-static void
-bind_done (sqlite3_stmt *stmt, gconstpointer data)
-{
-  const Params *p = data;
-  bind_text (stmt, 3, p->a);
-  bind_text (stmt, 4, p->b);
 }
 
 gboolean
 authenta_journal_commit_done (AuthentaJournal *self, gint64 id, const char *mid,
                               const char *verdict_json, GError **error)
 {
-  Params p = { mid, verdict_json, NULL, 0, 0 };
+  Params p = { mid, verdict_json, 0, 0 };
 
   /* The upload URL is no longer needed: not kept on disk. */
   return commit (self, id,
                  "stage = 'done', mid = coalesce (?3, mid), verdict_json = ?4,"
                  " upload_url = NULL, error_code = NULL, http_status = 0,"
                  " error_message = NULL",
-                 bind_done, &p, error);
+                 bind_texts, &p, error);
 }
 
 static void
@@ -1608,8 +1601,7 @@ authenta_journal_commit_error (AuthentaJournal *self, gint64 id,
    * query; made safe once more as they go to disk. */
   g_autofree char *message = authenta_sanitize_service_text (
       failure->message, 4 * AUTHENTA_MAX_SERVICE_TEXT, secret);
-  Params p
-      = { code, message, NULL, authenta_error_get_http_status (failure), 0 };
+  Params p = { code, message, authenta_error_get_http_status (failure), 0 };
 
   if (permanent)
     return commit (self, id,

@@ -224,12 +224,6 @@ gst_authenta_recording_write (GstAuthentaRecording *rec, GstBuffer *buffer,
 }
 
 gboolean
-gst_authenta_recording_has_failed (GstAuthentaRecording *rec)
-{
-  return rec->failed;
-}
-
-gboolean
 gst_authenta_recording_seek (GstAuthentaRecording *rec, guint64 offset,
                              GError **error)
 {

@@ -42,8 +42,6 @@ guint64 gst_authenta_recording_get_size (GstAuthentaRecording *rec);
  * name and its content. */
 gboolean gst_authenta_recording_write (GstAuthentaRecording *rec,
                                        GstBuffer *buffer, GError **error);
-/* TRUE once a write failed. */
-gboolean gst_authenta_recording_has_failed (GstAuthentaRecording *rec);
 gboolean gst_authenta_recording_seek (GstAuthentaRecording *rec, guint64 offset,
                                       GError **error);
 /* Empties the file, for a new stream after a flush. */

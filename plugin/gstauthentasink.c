@@ -497,15 +497,21 @@ post_scan_error (GstAuthentaSink *self, const GError *error,
                              location, __FILE__, GST_FUNCTION, __LINE__);
 }
 
-/* NULL @stage: the scan's ("creating" until the record exists). */
+/* Where the scan is: "creating" until the record exists. */
+static const char *
+current_stage (GstAuthentaSink *self)
+{
+  return self->posted_stage ? authenta_scan_stage_to_string (self->last_stage)
+                            : "creating";
+}
+
+/* NULL @stage: the scan's (current_stage()). */
 static void
 post_stopped (GstAuthentaSink *self, const char *what, const char *stage,
               const char *location)
 {
   if (stage == NULL)
-    stage = self->posted_stage
-                ? authenta_scan_stage_to_string (self->last_stage)
-                : "creating";
+    stage = current_stage (self);
   gst_authenta_post_stopped (GST_ELEMENT_CAST (self), what, stage, self->mid,
                              location);
 }
@@ -1472,10 +1478,8 @@ handle_eos (GstAuthentaSink *self)
               gst_authenta_spool_post_stopped (
                   GST_ELEMENT_CAST (self),
                   "The scan was stopped before a verdict.",
-                  self->posted_stage
-                      ? authenta_scan_stage_to_string (self->last_stage)
-                      : "creating",
-                  self->mid, path, self->journal_id, settings.spool_dir);
+                  current_stage (self), self->mid, path, self->journal_id,
+                  settings.spool_dir);
               drop_recording (self, TRUE);
               return FALSE;
             }

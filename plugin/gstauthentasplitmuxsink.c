@@ -468,10 +468,9 @@ static GstPadProbeReturn
 input_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 {
   GstAuthentaSplitMuxSink *self = user_data;
-  gboolean is_video
-      = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (pad), "authenta-video"));
   GQueue out = G_QUEUE_INIT;
 
+  /* Buffers are watched on the video pad only. */
   if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
     {
       GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
@@ -479,7 +478,7 @@ input_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
                                                       : GST_BUFFER_DTS (buf);
       GstClockTime rt;
 
-      if (!is_video || !GST_CLOCK_TIME_IS_VALID (ts))
+      if (!GST_CLOCK_TIME_IS_VALID (ts))
         return GST_PAD_PROBE_OK;
       if (GST_BUFFER_DURATION_IS_VALID (buf))
         ts += GST_BUFFER_DURATION (buf);
@@ -496,7 +495,7 @@ input_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   switch (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)))
     {
     case GST_EVENT_SEGMENT:
-      if (is_video)
+      if (g_object_get_data (G_OBJECT (pad), "authenta-video"))
         {
           g_mutex_lock (&self->lock);
           gst_event_copy_segment (GST_PAD_PROBE_INFO_EVENT (info),
@@ -673,6 +672,18 @@ gst_authenta_split_mux_sink_handle_message (GstBin *bin, GstMessage *msg)
     GST_BIN_CLASS (parent_class)->handle_message (bin, msg);
 }
 
+/* Unsets a copy of one of sink_properties[], wiping a string first: it
+ * may be the API key. */
+static void
+sink_value_clear (GValue *v)
+{
+  if (!G_IS_VALUE (v))
+    return;
+  if (G_VALUE_HOLDS_STRING (v))
+    authenta_secret_wipe ((char *)g_value_get_string (v));
+  g_value_unset (v);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Fragment sinks */
 
@@ -705,9 +716,7 @@ gst_authenta_split_mux_sink_deep_element_added (GstBin *bin, GstBin *sub_bin,
       {
         g_object_set_property (G_OBJECT (child), sink_properties[i],
                                &values[i]);
-        if (G_VALUE_HOLDS_STRING (&values[i]))
-          authenta_secret_wipe ((char *)g_value_get_string (&values[i]));
-        g_value_unset (&values[i]);
+        sink_value_clear (&values[i]);
       }
 
   f = g_new0 (Fragment, 1);
@@ -753,9 +762,10 @@ gst_authenta_split_mux_sink_request_new_pad (GstElement *element,
       is_video ? "video" : GST_PAD_NAME (inner), inner, templ);
   g_object_set_data (G_OBJECT (pad), "authenta-video",
                      GINT_TO_POINTER (is_video));
-  gst_pad_add_probe (
-      pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
-      input_probe, self, NULL);
+  gst_pad_add_probe (pad,
+                     (is_video ? GST_PAD_PROBE_TYPE_BUFFER : 0)
+                         | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+                     input_probe, self, NULL);
   g_mutex_lock (&self->lock);
   self->n_pads++;
   g_mutex_unlock (&self->lock);
@@ -915,12 +925,7 @@ gst_authenta_split_mux_sink_set_property (GObject *object, guint prop_id,
       GValue *stored = &self->sink_values[prop_id - PROP_FIRST_SINK_PROPERTY];
 
       GST_OBJECT_LOCK (self);
-      if (G_IS_VALUE (stored))
-        {
-          if (G_VALUE_HOLDS_STRING (stored))
-            authenta_secret_wipe ((char *)g_value_get_string (stored));
-          g_value_unset (stored);
-        }
+      sink_value_clear (stored);
       g_value_init (stored, G_VALUE_TYPE (value));
       g_value_copy (value, stored);
       GST_OBJECT_UNLOCK (self);
@@ -973,13 +978,7 @@ gst_authenta_split_mux_sink_finalize (GObject *object)
   while ((msg = g_queue_pop_head (&out)))
     gst_message_unref (msg);
   for (guint i = 0; i < N_SINK_PROPERTIES; i++)
-    if (G_IS_VALUE (&self->sink_values[i]))
-      {
-        if (G_VALUE_HOLDS_STRING (&self->sink_values[i]))
-          authenta_secret_wipe (
-              (char *)g_value_get_string (&self->sink_values[i]));
-        g_value_unset (&self->sink_values[i]);
-      }
+    sink_value_clear (&self->sink_values[i]);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
