@@ -3,11 +3,16 @@
 
 /* What the files of AuthentaClient share: the instance and the helpers
  * every call goes through.  authenta-client.c holds the object, its
- * properties and the API calls; authenta-client-upload.c the upload;
- * authenta-client-access.c the start-time set-up check. */
+ * properties and the API call; authenta-client-media.c the Media API flow
+ * (/media); authenta-client-jobs.c the Jobs API flow (/v1/jobs);
+ * authenta-client-scan.c what both share (answers, checks, the poll loop,
+ * the scan); authenta-client-upload.c the upload; authenta-client-access.c
+ * the start-time set-up check. */
 #include <authenta/authenta-client.h>
 
 #include "authenta-http-private.h"
+
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -57,6 +62,70 @@ gboolean authenta_client_api_call (AuthentaClient *self,
                                    const char *body, const char *mid,
                                    AuthentaHttpResponse *response,
                                    GCancellable *cancellable, GError **error);
+/* authenta_client_api_call() under the client's policy, giving up at
+ * deadline_us (monotonic; 0: none). */
+G_GNUC_INTERNAL
+gboolean authenta_client_call_until (AuthentaClient *self, const char *method,
+                                     const char *url, const char *body,
+                                     const char *mid, gint64 deadline_us,
+                                     AuthentaHttpResponse *response,
+                                     GCancellable *cancellable, GError **error);
+/* The same without a deadline. */
+G_GNUC_INTERNAL
+gboolean authenta_client_call (AuthentaClient *self, const char *method,
+                               const char *url, const char *body,
+                               const char *mid, AuthentaHttpResponse *response,
+                               GCancellable *cancellable, GError **error);
+
+/* The answer's JSON, or AUTHENTA_ERROR_PROTOCOL saying what was wrong
+ * (what: the request, such as "GET …/media/x") and carrying the answer's
+ * HTTP status. */
+G_GNUC_INTERNAL
+JsonNode *authenta_client_parse_answer (const char *what, const char *mid,
+                                        guint status, GBytes *body,
+                                        GError **error);
+/* Adds what, mid and status to local_error and propagates it. */
+G_GNUC_INTERNAL
+void authenta_client_set_answer_error (GError **error, GError *local_error,
+                                       const char *what, const char *mid,
+                                       guint status);
+/* A Media API record from an answer (see authenta_media_new_from_node()). */
+G_GNUC_INTERNAL
+AuthentaMedia *authenta_client_media_from_answer (const char *what,
+                                                  const char *mid, guint status,
+                                                  GBytes *body,
+                                                  const char *content_type,
+                                                  guint64 size, GError **error);
+/* FALSE, with INVALID_ARGUMENT, for a content type that is not a bare
+ * type/subtype token. */
+G_GNUC_INTERNAL
+gboolean authenta_client_check_content_type (const char *content_type,
+                                             GError **error);
+
+/* One poll: the record, giving up at deadline_us (monotonic; 0: none). */
+typedef AuthentaMedia *(*AuthentaPollGetFunc) (AuthentaClient *self,
+                                               const char *id,
+                                               gint64 deadline_us,
+                                               GCancellable *cancellable,
+                                               GError **error);
+/* What a flow gives the shared poll loop. */
+typedef struct
+{
+  const char *noun; /* "mid" or "job", in messages */
+  AuthentaPollGetFunc get;
+  /* The error for a terminal record that is not processed. */
+  GError *(*failure) (AuthentaMedia *media);
+} AuthentaPollFlow;
+/* Polls flow->get with the client's poll policy until the record is
+ * processed (see authenta_client_wait_for_result()); id is checked. */
+G_GNUC_INTERNAL
+AuthentaMedia *authenta_client_poll (AuthentaClient *self,
+                                     const AuthentaPollFlow *flow,
+                                     const char *id,
+                                     AuthentaProgressFunc progress,
+                                     gpointer progress_data,
+                                     GCancellable *cancellable, GError **error);
+
 /* One page of GET /media under policy (NULL: the client's); *out_total is
  * the service's total, -1 when it sent none, and *out_limit (optional) the
  * page size it says it used, 0 when it said none. */
