@@ -5,6 +5,7 @@
 
 #include <authenta/authenta-client.h>
 #include <authenta/authenta-content-type.h>
+#include <authenta/authenta-task.h>
 
 #include "authenta-client-private.h"
 #include "authenta-error-private.h"
@@ -156,6 +157,16 @@ authenta_client_create_media (AuthentaClient *self, const char *name,
                                         content_type));
           return NULL;
         }
+    }
+  else if (authenta_task_get_api (model_type) == AUTHENTA_TASK_API_JOBS)
+    {
+      g_propagate_error (error,
+                         authenta_error_new_full (
+                             AUTHENTA_ERROR_INVALID_ARGUMENT, 0, NULL, NULL,
+                             "“%s” is a task of the Jobs API, not a Media API "
+                             "model: use authenta_client_create_job()",
+                             authenta_task_get_name (model_type)));
+      return NULL;
     }
   else if (!model_is_known (model_type))
     {
@@ -560,7 +571,7 @@ authenta_client_delete_abandoned (AuthentaClient *self, const char *mid)
 }
 
 static GError *
-media_failure (AuthentaMedia *media)
+media_failure (AuthentaClient *self, AuthentaMedia *media)
 {
   const char *mid = authenta_media_get_mid (media);
   const char *status = authenta_media_get_status (media);

@@ -114,7 +114,7 @@ typedef struct
   const char *noun; /* "mid" or "job", in messages */
   AuthentaPollGetFunc get;
   /* The error for a terminal record that is not processed. */
-  GError *(*failure) (AuthentaMedia *media);
+  GError *(*failure) (AuthentaClient *self, AuthentaMedia *media);
 } AuthentaPollFlow;
 /* Polls flow->get with the client's poll policy until the record is
  * processed (see authenta_client_wait_for_result()); id is checked. */
@@ -147,5 +147,29 @@ gboolean authenta_client_reclaim_lost_create (
 /* Deletes a record this client made and gives up on; best effort. */
 G_GNUC_INTERNAL
 void authenta_client_delete_abandoned (AuthentaClient *self, const char *mid);
+
+/* The Jobs API (authenta-client-jobs.c). */
+/* FALSE, with INVALID_ARGUMENT naming every task, for an unknown task;
+ * with UNSUPPORTED_MEDIA for a content type (NULL: not checked) a Jobs
+ * API task does not take. */
+G_GNUC_INTERNAL
+gboolean authenta_client_check_task (const char *task, const char *content_type,
+                                     GError **error);
+/* Deletes a job this client made and gives up on; best effort. */
+G_GNUC_INTERNAL
+void authenta_client_delete_abandoned_job (AuthentaClient *self,
+                                           const char *job_id);
+/* Cancels a job whose scan was cancelled before its finalize: a request
+ * of its own, not cancellable, bounded to a few seconds; best effort. */
+G_GNUC_INTERNAL
+void authenta_client_cancel_abandoned_job (AuthentaClient *self,
+                                           const char *job_id);
+/* The scan's Jobs flow: create, upload, finalize, wait. */
+G_GNUC_INTERNAL
+AuthentaMedia *authenta_client_scan_job_fd (
+    AuthentaClient *self, int fd, const char *path, const char *name,
+    const char *content_type, const char *task, guint64 size,
+    AuthentaProgressFunc progress, gpointer progress_data,
+    GCancellable *cancellable, GError **error);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 
 #include <authenta/authenta-client.h>
 #include <authenta/authenta-content-type.h>
+#include <authenta/authenta-task.h>
 
 #include "authenta-client-private.h"
 #include "authenta-error-private.h"
@@ -211,7 +212,7 @@ authenta_client_poll (AuthentaClient *self, const AuthentaPollFlow *flow,
             }
           if (authenta_media_is_terminal (media))
             {
-              g_propagate_error (error, flow->failure (media));
+              g_propagate_error (error, flow->failure (self, media));
               return NULL;
             }
           seen |= g_strcmp0 (status, "INITED") != 0;
@@ -359,6 +360,7 @@ authenta_client_scan_fd (AuthentaClient *self, int fd, const char *path,
   g_autoptr (AuthentaMedia) uploaded = NULL;
   g_autofree char *basename = NULL;
   const char *shown = path ? path : "the file";
+  const char *task;
   GError *local_error = NULL;
   struct stat st;
 
@@ -379,6 +381,10 @@ authenta_client_scan_fd (AuthentaClient *self, int fd, const char *path,
                    "“%s” is not a regular file", shown);
       return NULL;
     }
+  /* An unknown task is refused before the file is even looked at. */
+  if (model_type != NULL
+      && !authenta_client_check_task (model_type, NULL, error))
+    return NULL;
   if (content_type == NULL)
     {
       content_type = authenta_content_type_sniff_fd (fd, path, error);
@@ -387,6 +393,16 @@ authenta_client_scan_fd (AuthentaClient *self, int fd, const char *path,
     }
   if (name == NULL)
     name = basename = path ? g_path_get_basename (path) : g_strdup ("upload");
+
+  /* A Jobs API task, named or the default for the type (audio), takes the
+   * Jobs flow; the Media API's models, and no task for video and images,
+   * the Media flow as before. */
+  task = model_type ? model_type
+                    : authenta_task_default_for_content_type (content_type);
+  if (task != NULL && authenta_task_get_api (task) == AUTHENTA_TASK_API_JOBS)
+    return authenta_client_scan_job_fd (
+        self, fd, path, name, content_type, authenta_task_get_name (task),
+        st.st_size, progress, progress_data, cancellable, error);
 
   created = authenta_client_create_media (self, name, content_type, st.st_size,
                                           model_type, cancellable, error);

@@ -7,6 +7,7 @@
 
 #include "authenta-client-private.h"
 #include "authenta-error-private.h"
+#include "authenta-media-private.h"
 #include "authenta-util-private.h"
 
 #include <errno.h>
@@ -133,7 +134,8 @@ put_file (AuthentaClient *self, AuthentaMedia *media, int fd, const char *path,
  * before anything is sent (%AUTHENTA_ERROR_INVALID_ARGUMENT).  If storage says
  * the URL has expired, one fresh record is created and the file uploaded to it;
  * the old record is deleted (best effort: a failure to delete it is only
- * logged).
+ * logged).  For a job of the Jobs API (since 0.4) the same, with a fresh
+ * job; the job must then be finalized (authenta_client_finalize_job()).
  *
  * Returns: (transfer full): the record the file went to: a new reference
  *   to @media, or, after an expired URL, the fresh record, whose mid is the
@@ -197,6 +199,7 @@ authenta_client_upload_fd (AuthentaClient *self, AuthentaMedia *media, int fd,
   guint64 size;
   struct stat st;
   gboolean ok;
+  gboolean is_job;
 
   g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
   g_return_val_if_fail (AUTHENTA_IS_MEDIA (media), NULL);
@@ -206,6 +209,7 @@ authenta_client_upload_fd (AuthentaClient *self, AuthentaMedia *media, int fd,
   shown_path = path ? g_strdup (path) : g_strdup_printf ("descriptor %d", fd);
   path = shown_path;
   mid = authenta_media_get_mid (media);
+  is_job = authenta_media_is_job (media);
   if (authenta_media_get_upload_url (media) == NULL)
     {
       g_propagate_error (
@@ -254,17 +258,31 @@ authenta_client_upload_fd (AuthentaClient *self, AuthentaMedia *media, int fd,
       const char *name = authenta_media_get_name (media);
       g_autofree char *basename = g_path_get_basename (path);
 
-      g_debug ("upload URL of mid %s expired: creating a fresh record", mid);
-      fresh = authenta_client_create_media (
-          self, name ? name : basename, content_type, size,
-          authenta_media_get_model_type (media), cancellable, error);
+      if (is_job)
+        {
+          g_debug ("upload URL of job %s expired: creating a fresh job", mid);
+          fresh = authenta_client_create_job (
+              self, name ? name : basename, content_type, size,
+              authenta_media_get_task (media), cancellable, error);
+        }
+      else
+        {
+          g_debug ("upload URL of mid %s expired: creating a fresh record",
+                   mid);
+          fresh = authenta_client_create_media (
+              self, name ? name : basename, content_type, size,
+              authenta_media_get_model_type (media), cancellable, error);
+        }
       if (fresh == NULL)
         return NULL;
       /* The old record can never receive its file: left alone it would
        * stay INITED in the caller's list.  Best effort: the upload matters
        * more than the clean-up. */
-      authenta_client_delete_abandoned (self, mid);
-      g_debug ("uploading again to mid %s (was %s)",
+      if (is_job)
+        authenta_client_delete_abandoned_job (self, mid);
+      else
+        authenta_client_delete_abandoned (self, mid);
+      g_debug ("uploading again to %s %s (was %s)", is_job ? "job" : "mid",
                authenta_media_get_mid (fresh), mid ? mid : "none");
       if (progress)
         progress (AUTHENTA_SCAN_STAGE_CREATED, fresh, 0, size, progress_data);
@@ -274,6 +292,17 @@ authenta_client_upload_fd (AuthentaClient *self, AuthentaMedia *media, int fd,
     }
   if (!ok)
     {
+      /* The caller knows only the first job, gone: the fresh one is
+       * cleaned up here (a fresh record is left, as it always was). */
+      if (fresh != NULL && is_job)
+        {
+          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            authenta_client_cancel_abandoned_job (
+                self, authenta_media_get_mid (fresh));
+          else
+            authenta_client_delete_abandoned_job (
+                self, authenta_media_get_mid (fresh));
+        }
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }

@@ -39,10 +39,12 @@ contains (const guint8 *data, gsize length, const char *needle)
  * @data: (array length=length): the first bytes of a file
  * @length: how many
  *
- * Recognises MP4, QuickTime, WebM, Matroska, JPEG and PNG.
+ * Recognises MP4, QuickTime, WebM, Matroska, JPEG and PNG, and (since 0.4)
+ * MP3, WAV and M4A audio.
  *
  * Returns: (transfer none) (nullable): "video/mp4", "video/quicktime",
- *   "video/webm", "video/x-matroska", "image/jpeg" or "image/png", or %NULL.
+ *   "video/webm", "video/x-matroska", "image/jpeg", "image/png",
+ *   "audio/mpeg", "audio/wav" or "audio/mp4", or %NULL.
  *
  * Since: 0.1
  */
@@ -65,8 +67,23 @@ authenta_content_type_sniff_data (const guint8 *data, gsize length)
         return "video/x-matroska";
       return NULL;
     }
+  if (has_bytes (data, length, 0, "RIFF", 4)
+      && has_bytes (data, length, 8, "WAVE", 4))
+    return "audio/wav";
+  /* MP3: an ID3v2 tag, or an MPEG audio frame header (11 sync bits, a
+   * layer, a bit rate index other than "bad"). */
+  if (has_bytes (data, length, 0, "ID3", 3))
+    return "audio/mpeg";
+  if (length >= 3 && data[0] == 0xff && (data[1] & 0xe0) == 0xe0
+      && (data[1] & 0x06) != 0 && (data[1] & 0x18) != 0x08
+      && (data[2] & 0xf0) != 0xf0 && (data[2] & 0x0c) != 0x0c)
+    return "audio/mpeg";
   if (has_bytes (data, length, 4, "ftyp", 4))
     {
+      /* M4A (mp4mux and iTunes write brand "M4A "; audiobooks "M4B "). */
+      if (has_bytes (data, length, 8, "M4A ", 4)
+          || has_bytes (data, length, 8, "M4B ", 4))
+        return "audio/mp4";
       if (has_bytes (data, length, 8, "qt  ", 4))
         return "video/quicktime";
       /* HEIF/AVIF images are ISO BMFF too, and not videos. */
@@ -170,8 +187,9 @@ authenta_content_type_sniff_fd (int fd, const char *path, GError **error)
                        authenta_error_new_full (
                            AUTHENTA_ERROR_UNSUPPORTED_MEDIA, 0, NULL, NULL,
                            "“%s” is not a recognised media file (MP4, "
-                           "QuickTime, WebM, Matroska, JPEG or PNG); name "
-                           "its content type explicitly if it is one",
+                           "QuickTime, WebM, Matroska, JPEG, PNG, MP3, WAV "
+                           "or M4A); name its content type explicitly if it "
+                           "is one",
                            path));
   return type;
 }

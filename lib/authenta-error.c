@@ -410,6 +410,9 @@ code_for_service_code (const char *service_code, AuthentaError fallback)
     { "INSUFFICIENT_BALANCE", AUTHENTA_ERROR_INSUFFICIENT_BALANCE },
     { "NOT_FOUND", AUTHENTA_ERROR_NOT_FOUND },
     { "MEDIA_NOT_FOUND", AUTHENTA_ERROR_NOT_FOUND },
+    /* The Jobs API's: a finalize of an unknown job is a 400. */
+    { "JOB_NOT_FOUND", AUTHENTA_ERROR_NOT_FOUND },
+    { "UNSUPPORTED_MEDIA_TYPE", AUTHENTA_ERROR_UNSUPPORTED_MEDIA },
   };
 
   if (service_code == NULL)

@@ -310,6 +310,39 @@ gboolean authenta_client_delete_media (AuthentaClient *self, const char *mid,
                                        GCancellable *cancellable,
                                        GError **error);
 
+/* The Jobs API (/v1/jobs), since 0.4.  task: a slug such as
+ * "ai-audio-detection" or its numeric id; see authenta-task.h.  A job is an
+ * AuthentaMedia whose id (authenta_media_get_id()) is the job id. */
+AUTHENTA_AVAILABLE_IN_ALL
+AuthentaMedia *authenta_client_create_job (
+    AuthentaClient *self, const char *name, const char *content_type,
+    guint64 size, const char *task, GCancellable *cancellable, GError **error);
+AUTHENTA_AVAILABLE_IN_ALL
+gboolean authenta_client_finalize_job (AuthentaClient *self, const char *job_id,
+                                       GCancellable *cancellable,
+                                       GError **error);
+AUTHENTA_AVAILABLE_IN_ALL
+AuthentaMedia *authenta_client_get_job (AuthentaClient *self,
+                                        const char *job_id,
+                                        GCancellable *cancellable,
+                                        GError **error);
+AUTHENTA_AVAILABLE_IN_ALL
+GPtrArray *authenta_client_list_jobs (AuthentaClient *self, guint page,
+                                      guint limit, const char *status,
+                                      guint *out_total,
+                                      GCancellable *cancellable,
+                                      GError **error);
+AUTHENTA_AVAILABLE_IN_ALL
+gboolean authenta_client_cancel_job (AuthentaClient *self, const char *job_id,
+                                     GCancellable *cancellable, GError **error);
+AUTHENTA_AVAILABLE_IN_ALL
+gboolean authenta_client_delete_job (AuthentaClient *self, const char *job_id,
+                                     GCancellable *cancellable, GError **error);
+AUTHENTA_AVAILABLE_IN_ALL
+AuthentaMedia *authenta_client_wait_for_job (
+    AuthentaClient *self, const char *job_id, AuthentaProgressFunc progress,
+    gpointer progress_data, GCancellable *cancellable, GError **error);
+
 /* Whether the key, the base URL and the permissions will work, without
  * creating a record or spending a credit.  Since: 0.3 */
 AUTHENTA_AVAILABLE_IN_ALL
@@ -345,7 +378,9 @@ AuthentaMedia *authenta_client_wait_for_result (
     gpointer progress_data, GCancellable *cancellable, GError **error);
 
 /* The whole flow: create, upload, wait.  name NULL: the file's basename;
- * content_type NULL: sniffed; model_type NULL: the default for the type. */
+ * content_type NULL: sniffed; model_type NULL: the default for the type.
+ * Since 0.4, model_type may name a Jobs API task: create, upload,
+ * finalize, wait on /v1/jobs. */
 AUTHENTA_AVAILABLE_IN_ALL
 AuthentaMedia *authenta_client_scan_file (
     AuthentaClient *self, const char *path, const char *name,

@@ -10,7 +10,8 @@
 
 G_BEGIN_DECLS
 
-/* Recognise MP4, QuickTime, WebM, Matroska, JPEG and PNG from a file's first
+/* Recognise MP4, QuickTime, WebM, Matroska, JPEG, PNG, MP3, WAV and M4A from
+ * a file's first
  * bytes.  Returns a static string such as "video/mp4", or NULL with
  * AUTHENTA_ERROR_UNSUPPORTED_MEDIA (or a G_IO_ERROR for an unreadable
  * file). */

@@ -7,6 +7,7 @@
 
 #include <authenta/authenta-version.h>
 #include <authenta/authenta-participant.h>
+#include <authenta/authenta-task.h>
 #include <glib-object.h>
 
 G_BEGIN_DECLS
@@ -16,7 +17,9 @@ G_BEGIN_DECLS
 /**
  * AuthentaMedia:
  *
- * A media record of the service, as one answer described it.  Immutable:
+ * A media record of the service, as one answer described it: a record of
+ * the Media API or (since 0.4) a job of the Jobs API, whose status and
+ * verdict are given in the same terms.  Immutable:
  * a later answer about the same record gives a new #AuthentaMedia.  Every
  * field is optional; getters return %NULL or -1 for what the service did
  * not send, and authenta_media_get_json() keeps the record exactly as sent,
@@ -87,6 +90,18 @@ guint authenta_media_get_n_participants (AuthentaMedia *self);
 AUTHENTA_AVAILABLE_IN_ALL
 AuthentaParticipant *authenta_media_get_participant (AuthentaMedia *self,
                                                      guint index);
+
+/* Since 0.4: both APIs. */
+AUTHENTA_AVAILABLE_IN_ALL
+gboolean authenta_media_has_verdict (AuthentaMedia *self);
+AUTHENTA_AVAILABLE_IN_ALL
+const char *authenta_media_get_id (AuthentaMedia *self);
+AUTHENTA_AVAILABLE_IN_ALL
+AuthentaTaskApi authenta_media_get_api (AuthentaMedia *self);
+AUTHENTA_AVAILABLE_IN_ALL
+const char *authenta_media_get_task (AuthentaMedia *self);
+AUTHENTA_AVAILABLE_IN_ALL
+const char *authenta_media_get_error_message (AuthentaMedia *self);
 
 /* The record exactly as the service sent it. */
 AUTHENTA_AVAILABLE_IN_ALL

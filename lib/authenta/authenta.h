@@ -11,6 +11,7 @@
 #include <authenta/authenta-participant.h>
 #include <authenta/authenta-media.h>
 #include <authenta/authenta-content-type.h>
+#include <authenta/authenta-task.h>
 #include <authenta/authenta-journal.h>
 #include <authenta/authenta-client.h>
 #include <authenta/authenta-enum-types.h>
