@@ -390,6 +390,13 @@ authenta_client_scan_fd (AuthentaClient *self, int fd, const char *path,
       content_type = authenta_content_type_sniff_fd (fd, path, error);
       if (content_type == NULL)
         return NULL;
+      /* An M4A file written by mp4mux carries the brand of any MP4
+       * ("mp42"): its first bytes cannot tell it from a video.  For a task
+       * that takes M4A and no MP4 video, it is M4A. */
+      if (model_type != NULL && g_str_equal (content_type, "video/mp4")
+          && !authenta_task_accepts (model_type, content_type)
+          && authenta_task_accepts (model_type, "audio/mp4"))
+        content_type = "audio/mp4";
     }
   if (name == NULL)
     name = basename = path ? g_path_get_basename (path) : g_strdup ("upload");

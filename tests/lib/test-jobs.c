@@ -497,6 +497,69 @@ test_scan (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* Files as GStreamer's encoders and muxers write them: what an audio
+ * pipeline ending in a file (or authentasink) hands over. */
+typedef struct
+{
+  const char *file_name;
+  const char *pipeline; /* before "! filesink" */
+  const char *task;
+  const char *content_type; /* as sent */
+} EncodedCase;
+
+static const EncodedCase encoded_cases[] = {
+  { "voice.mp3", "audiotestsrc num-buffers=20 ! lamemp3enc", NULL,
+    "audio/mpeg" },
+  { "voice.wav", "audiotestsrc num-buffers=20 ! wavenc", "ai-audio-detection",
+    "audio/wav" },
+  /* mp4mux writes the brand of any MP4: named as M4A for an audio task. */
+  { "fake-voice.m4a",
+    "audiotestsrc num-buffers=20 ! lamemp3enc ! mpegaudioparse ! mp4mux",
+    "ai-audio-detection", "audio/mp4" },
+};
+
+static void
+test_scan_encoded (Fixture *f, gconstpointer data)
+{
+  const EncodedCase *c = data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (tmpdir, c->file_name, NULL);
+  g_autofree char *registry = g_build_filename (tmpdir, "registry.bin", NULL);
+  g_autofree char *command = NULL;
+  g_autofree char *gst = g_find_program_in_path ("gst-launch-1.0");
+  g_auto (GStrv) argv = NULL;
+  g_auto (GStrv) envp = g_get_environ ();
+  g_autoptr (AuthentaMedia) job = NULL;
+  int status = 0;
+
+  if (gst == NULL)
+    {
+      g_test_skip ("no gst-launch-1.0");
+      return;
+    }
+  command = g_strdup_printf ("%s -q %s ! filesink location=%s", gst,
+                             c->pipeline, path);
+  g_assert_true (g_shell_parse_argv (command, NULL, &argv, NULL));
+  envp = g_environ_setenv (envp, "GST_REGISTRY", registry, TRUE);
+  if (!g_spawn_sync (NULL, argv, envp, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                     NULL, NULL, &status, NULL)
+      || !g_spawn_check_wait_status (status, NULL))
+    {
+      g_test_skip ("the encoder or muxer is not installed");
+      return;
+    }
+
+  job = authenta_client_scan_file (f->client, path, NULL, NULL, c->task, NULL,
+                                   NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (authenta_media_get_task (job), ==, "ai-audio-detection");
+  g_assert_cmpstr (authenta_media_get_content_type (job), ==, c->content_type);
+  g_assert_true (authenta_media_has_verdict (job));
+  g_assert_true (authenta_media_is_fake (job)
+                 == (strstr (c->file_name, "fake") != NULL));
+  g_assert_cmpuint (count ("job-finalize"), ==, 1);
+}
+
 static void
 test_scan_failed_job (Fixture *f, gconstpointer data)
 {
@@ -572,7 +635,9 @@ test_scan_type_refused_before_any_request (Fixture *f, gconstpointer data)
   } cases[] = {
     { FILE_MP3, NULL, "ai-image-detection", "ai-audio-detection" },
     { FILE_PNG, NULL, "ai-audio-detection", "audio/mpeg" },
-    { FILE_MP4, NULL, "2", "audio/wav" },
+    /* Named: an MP4 sniffed would be taken as M4A (see encoded/). */
+    { FILE_MP4, "video/mp4", "2", "audio/wav" },
+    { FILE_WAV, NULL, "ai-video-detection", "video/mp4" },
     { FILE_MP3, "audio/ogg", "ai-audio-detection", "audio/x-m4a" },
     { FILE_MP4, "video/webm", "ai-video-detection", "video/quicktime" },
   };
@@ -946,6 +1011,13 @@ main (int argc, char **argv)
           scan_cases[i].task ? scan_cases[i].task : "default");
       g_test_add (name, Fixture, &scan_cases[i], fixture_setup, test_scan,
                   fixture_teardown);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (encoded_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/jobs/scan/encoded/%s",
+                                               encoded_cases[i].file_name);
+      g_test_add (name, Fixture, &encoded_cases[i], fixture_setup,
+                  test_scan_encoded, fixture_teardown);
     }
   ADD ("scan/failed-job-gives-its-error-message", test_scan_failed_job);
   ADD ("scan/completed-without-result-is-unknown-fakeness",
