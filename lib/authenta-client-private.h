@@ -151,7 +151,7 @@ void authenta_client_delete_abandoned (AuthentaClient *self, const char *mid);
 /* The Jobs API (authenta-client-jobs.c). */
 /* FALSE, with INVALID_ARGUMENT naming every task, for an unknown task;
  * with UNSUPPORTED_MEDIA for a content type (NULL: not checked) a Jobs
- * API task does not take. */
+ * API task does not take, or for audio given to a Media API model. */
 G_GNUC_INTERNAL
 gboolean authenta_client_check_task (const char *task, const char *content_type,
                                      GError **error);

@@ -406,6 +406,9 @@ authenta_client_scan_fd (AuthentaClient *self, int fd, const char *path,
    * the Media flow as before. */
   task = model_type ? model_type
                     : authenta_task_default_for_content_type (content_type);
+  if (model_type != NULL
+      && !authenta_client_check_task (model_type, content_type, error))
+    return NULL;
   if (task != NULL && authenta_task_get_api (task) == AUTHENTA_TASK_API_JOBS)
     return authenta_client_scan_job_fd (
         self, fd, path, name, content_type, authenta_task_get_name (task),

@@ -638,6 +638,9 @@ test_scan_type_refused_before_any_request (Fixture *f, gconstpointer data)
     /* Named: an MP4 sniffed would be taken as M4A (see encoded/). */
     { FILE_MP4, "video/mp4", "2", "audio/wav" },
     { FILE_WAV, NULL, "ai-video-detection", "video/mp4" },
+    /* No Media API model takes sound. */
+    { FILE_MP3, NULL, "DF-1", "ai-audio-detection" },
+    { FILE_WAV, NULL, "AC-1", "ai-audio-detection" },
     { FILE_MP3, "audio/ogg", "ai-audio-detection", "audio/x-m4a" },
     { FILE_MP4, "video/webm", "ai-video-detection", "video/quicktime" },
   };
