@@ -821,6 +821,95 @@ test_transient_fault (Fixture *f, gconstpointer data)
                     g_str_equal (c->route, "job-create") ? c->n + 1 : 1);
 }
 
+/* Scans that give up: the job is never left behind waiting. */
+typedef struct
+{
+  const char *route, *action;
+  guint n;
+  const char *extra;
+  gint code; /* AuthentaError */
+  guint deletes;
+} GiveUpCase;
+
+static const GiveUpCase give_up_cases[] = {
+  /* Created, its answer lost: not resent; the job is found and deleted. */
+  { "job-create", "drop", 1, NULL, AUTHENTA_ERROR_NETWORK, 1 },
+  { "upload", "status", 1, "\"status\":403,\"code\":\"SignatureDoesNotMatch\"",
+    AUTHENTA_ERROR_UPLOAD_REJECTED, 1 },
+  { "job-finalize", "status", 1, "\"status\":402",
+    AUTHENTA_ERROR_INSUFFICIENT_BALANCE, 1 },
+  { "job-create", "status", 1, "\"status\":400,\"code\":\"INVALID_TASK_TYPE\"",
+    AUTHENTA_ERROR_BAD_REQUEST, 0 },
+  { "job-create", "status", 1,
+    "\"status\":400,\"code\":\"UNSUPPORTED_MEDIA_TYPE\"",
+    AUTHENTA_ERROR_UNSUPPORTED_MEDIA, 0 },
+};
+
+static void
+test_give_up (Fixture *f, gconstpointer data)
+{
+  const GiveUpCase *c = data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = make_file ("voice.mp3", FILE_MP3);
+  g_autoptr (AuthentaMedia) job = NULL;
+  g_autoptr (GPtrArray) left = NULL;
+
+  add_fault (c->route, c->action, c->n, c->extra);
+  job = authenta_client_scan_file (f->client, path, NULL, NULL, NULL, NULL,
+                                   NULL, NULL, &error);
+  g_assert_null (job);
+  g_assert_error (error, AUTHENTA_ERROR, c->code);
+  g_clear_error (&error);
+  g_assert_cmpuint (count ("job-delete"), ==, c->deletes);
+  g_assert_cmpuint (count ("job-cancel"), ==, 0);
+  left
+      = authenta_client_list_jobs (f->client, 1, 100, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (left->len, ==, 0);
+}
+
+/* After the finalize the credit is spent: a cancel leaves the job to
+ * finish, and asks nothing more of the service. */
+static void
+test_cancel_after_finalize (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = make_file ("voice.wav", FILE_WAV);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (AuthentaMedia) job = NULL;
+  Progress p = { ids, cancellable, AUTHENTA_SCAN_STAGE_PROCESSING };
+
+  test_emulator_configure (emu, "{\"processing_time_ms\":60000}");
+  job = authenta_client_scan_file (f->client, path, NULL, NULL, NULL,
+                                   on_progress, &p, cancellable, &error);
+  g_assert_null (job);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (count ("job-finalize"), ==, 1);
+  g_assert_cmpuint (count ("job-cancel"), ==, 0);
+  g_assert_cmpuint (count ("job-delete"), ==, 0);
+}
+
+static void
+test_poll_timeout_names_the_job (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = make_file ("voice.mp3", FILE_MP3);
+  g_autoptr (AuthentaMedia) job = NULL;
+  const char *id;
+
+  test_emulator_configure (emu, "{\"processing_time_ms\":60000}");
+  authenta_client_set_poll_policy (f->client, 10, 1.5, 40, 300);
+  job = authenta_client_scan_file (f->client, path, NULL, NULL, NULL, NULL,
+                                   NULL, NULL, &error);
+  g_assert_null (job);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_TIMEOUT);
+  id = authenta_error_get_mid (error);
+  g_assert_nonnull (id);
+  g_assert_nonnull (strstr (error->message, "No verdict for job"));
+  g_assert_nonnull (strstr (error->message, id));
+}
+
 static void
 on_scan_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -1047,6 +1136,16 @@ main (int argc, char **argv)
       g_test_add (name, Fixture, &fault_cases[i], fixture_setup,
                   test_transient_fault, fixture_teardown);
     }
+  for (guint i = 0; i < G_N_ELEMENTS (give_up_cases); i++)
+    {
+      g_autofree char *name
+          = g_strdup_printf ("/jobs/give-up/%s-%s-%u", give_up_cases[i].route,
+                             give_up_cases[i].action, i);
+      g_test_add (name, Fixture, &give_up_cases[i], fixture_setup, test_give_up,
+                  fixture_teardown);
+    }
+  ADD ("cancel/after-finalize-asks-nothing-more", test_cancel_after_finalize);
+  ADD ("wait/poll-timeout-names-the-job", test_poll_timeout_names_the_job);
   ADD ("both-apis-in-one-process", test_both_apis);
   ADD ("calls/list-cancel-finalize-delete", test_list_cancel_delete);
   ADD ("logs/no-key-nor-signed-query", test_no_secret_in_logs);
