@@ -280,14 +280,22 @@ authenta_client_poll (AuthentaClient *self, const AuthentaPollFlow *flow,
  * @name: (nullable): the record's name; %NULL: the file's basename
  * @content_type: (nullable): the file's type; %NULL: sniffed from its first
  *   bytes
- * @model_type: (nullable): the model; %NULL: the default for the type
+ * @model_type: (nullable): the task: a Media API model such as "DF-1" or
+ *   (since 0.4) a Jobs API task such as "ai-audio-detection" or its number;
+ *   %NULL: the default for the type (authenta_task_default_for_content_type())
  * @progress: (nullable) (scope call): called at each stage
  * @progress_data: data for @progress
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
  * The whole flow: creates a record, uploads the file and waits for the
- * verdict.
+ * verdict.  With a Jobs API task (since 0.4; audio files by default) the
+ * flow is the Jobs API's: creates a job, uploads the file, finalizes the
+ * job and waits for it; the result is a job (authenta_media_get_api()).
+ * An unknown task is %AUTHENTA_ERROR_INVALID_ARGUMENT and a content type
+ * the task does not take %AUTHENTA_ERROR_UNSUPPORTED_MEDIA, before any
+ * request.  A job given up before its finalize is deleted, or cancelled
+ * when the scan was.
  *
  * Returns: (transfer full): the processed record, or %NULL with @error set;
  *   the error's mid (authenta_error_get_mid()) names the record when one
@@ -334,7 +342,9 @@ authenta_client_scan_file (AuthentaClient *self, const char *path,
  *   ("upload" without @path)
  * @content_type: (nullable): the file's type; %NULL: sniffed from its first
  *   bytes
- * @model_type: (nullable): the model; %NULL: the default for the type
+ * @model_type: (nullable): the task: a Media API model such as "DF-1" or
+ *   (since 0.4) a Jobs API task such as "ai-audio-detection" or its number;
+ *   %NULL: the default for the type (authenta_task_default_for_content_type())
  * @progress: (nullable) (scope call): called at each stage
  * @progress_data: data for @progress
  * @cancellable: (nullable): a #GCancellable
@@ -520,7 +530,9 @@ get_scan_pool (void)
  * @path: (type filename): the file to scan
  * @name: (nullable): the record's name
  * @content_type: (nullable): the file's type; %NULL: sniffed
- * @model_type: (nullable): the model; %NULL: the default for the type
+ * @model_type: (nullable): the task: a Media API model such as "DF-1" or
+ *   (since 0.4) a Jobs API task such as "ai-audio-detection" or its number;
+ *   %NULL: the default for the type (authenta_task_default_for_content_type())
  * @progress: (nullable) (scope notified): called from the worker thread
  * @progress_data: data for @progress
  * @progress_destroy: (nullable): frees @progress_data when the scan is over
