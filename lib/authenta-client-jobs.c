@@ -67,8 +67,8 @@ job_from_answer (const char *what, const char *job_id, guint status,
 }
 
 gboolean
-authenta_client_check_task (const char *task, const char *content_type,
-                            GError **error)
+authenta_client_check_task (AuthentaClient *self, const char *task,
+                            const char *content_type, GError **error)
 {
   g_autofree char *shown = NULL;
   g_autofree char *all = NULL;
@@ -77,7 +77,9 @@ authenta_client_check_task (const char *task, const char *content_type,
 
   if (authenta_task_get_api (task) == AUTHENTA_TASK_API_NONE)
     {
-      shown = authenta_sanitize_service_text (task, 64, NULL);
+      /* Quoted, but cleaned first: it may be anything, even the key by
+       * mistake. */
+      shown = authenta_sanitize_service_text (task, 64, self->api_key);
       all = authenta_task_describe_all ();
       g_propagate_error (error,
                          authenta_error_new_full (
@@ -193,7 +195,7 @@ authenta_client_create_job (AuthentaClient *self, const char *name,
 
   if (!authenta_client_check_size (size, NULL, error)
       || !authenta_client_check_content_type (content_type, error)
-      || !authenta_client_check_task (task, content_type, error))
+      || !authenta_client_check_task (self, task, content_type, error))
     return NULL;
   if (authenta_task_get_api (task) != AUTHENTA_TASK_API_JOBS)
     {

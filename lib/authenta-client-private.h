@@ -151,10 +151,11 @@ void authenta_client_delete_abandoned (AuthentaClient *self, const char *mid);
 /* The Jobs API (authenta-client-jobs.c). */
 /* FALSE, with INVALID_ARGUMENT naming every task, for an unknown task;
  * with UNSUPPORTED_MEDIA for a content type (NULL: not checked) a Jobs
- * API task does not take, or for audio given to a Media API model. */
+ * API task does not take, or for audio given to a Media API model.  The
+ * task is quoted with the client's key redacted. */
 G_GNUC_INTERNAL
-gboolean authenta_client_check_task (const char *task, const char *content_type,
-                                     GError **error);
+gboolean authenta_client_check_task (AuthentaClient *self, const char *task,
+                                     const char *content_type, GError **error);
 /* Deletes a job this client made and gives up on; best effort. */
 G_GNUC_INTERNAL
 void authenta_client_delete_abandoned_job (AuthentaClient *self,

@@ -393,7 +393,7 @@ authenta_client_scan_fd (AuthentaClient *self, int fd, const char *path,
     }
   /* An unknown task is refused before the file is even looked at. */
   if (model_type != NULL
-      && !authenta_client_check_task (model_type, NULL, error))
+      && !authenta_client_check_task (self, model_type, NULL, error))
     return NULL;
   if (content_type == NULL)
     {
@@ -417,7 +417,7 @@ authenta_client_scan_fd (AuthentaClient *self, int fd, const char *path,
   task = model_type ? model_type
                     : authenta_task_default_for_content_type (content_type);
   if (model_type != NULL
-      && !authenta_client_check_task (model_type, content_type, error))
+      && !authenta_client_check_task (self, model_type, content_type, error))
     return NULL;
   if (task != NULL && authenta_task_get_api (task) == AUTHENTA_TASK_API_JOBS)
     return authenta_client_scan_job_fd (

@@ -604,7 +604,8 @@ test_scan_unknown_task (Fixture *f, gconstpointer data)
                                        "0",
                                        "9",
                                        "ai-audio-detection ",
-                                       "ai-audio-detection\r\nX: 1" };
+                                       "ai-audio-detection\r\nX: 1",
+                                       KEY };
   g_autofree char *path = make_file ("voice.mp3", FILE_MP3);
 
   for (guint i = 0; i < G_N_ELEMENTS (tasks); i++)
@@ -619,6 +620,7 @@ test_scan_unknown_task (Fixture *f, gconstpointer data)
       g_assert_nonnull (strstr (error->message, "ai-audio-detection"));
       g_assert_nonnull (strstr (error->message, "DF-1"));
       g_assert_null (strchr (error->message, '\r'));
+      g_assert_null (strstr (error->message, KEY));
     }
   g_assert_cmpuint (count_all (), ==, 0);
 }
