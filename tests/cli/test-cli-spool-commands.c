@@ -159,7 +159,8 @@ test_missing_dir (void)
   const char *list[] = { "spool", "list", NULL };
   const char *run[] = { "spool", "run", NULL };
   const char *forget[] = { "spool", "forget", "1", NULL };
-  const char *const *cases[] = { list, run, forget };
+  const char *prune[] = { "spool", "prune", NULL };
+  const char *const *cases[] = { list, run, forget, prune };
   g_autofree char *nowhere
       = g_build_filename (cli_test_files_dir (), "nowhere", NULL);
   g_autofree char *opt = g_strdup_printf ("--spool-dir=%s", nowhere);
@@ -281,6 +282,104 @@ test_stdin_copy_in_spool_dir (void)
   g_assert_cmpuint (count_stdin_copies (dir), ==, 0);
 }
 
+/* Moves every entry's last change @days into the past. */
+static void
+age_entries (const char *dir, const char *ids, int days)
+{
+  g_autofree char *db = g_build_filename (dir, "authenta-journal.sqlite", NULL);
+  g_autofree char *sql = g_strdup_printf (
+      "UPDATE entries SET updated = updated - %d WHERE id IN (%s)",
+      days * 24 * 3600, ids);
+  sqlite3 *handle = NULL;
+
+  g_assert_cmpint (sqlite3_open (db, &handle), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (handle, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (handle);
+}
+
+/* The ids `spool list --all` shows, as "1 3 4". */
+static char *
+listed_ids (const char *opt)
+{
+  g_autoptr (CliResult) all
+      = cli_run (NULL, NULL, "spool", "list", "--all", "--json", opt, NULL);
+  g_auto (GStrv) lines = NULL;
+  GString *ids = g_string_new (NULL);
+
+  cli_assert_status (all, 0);
+  lines = cli_result_lines (all);
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_autoptr (JsonNode) node = json_from_string (lines[i], NULL);
+
+      g_assert_nonnull (node);
+      g_string_append_printf (
+          ids, "%s%" G_GINT64_FORMAT, ids->len ? " " : "",
+          json_object_get_int_member (json_node_get_object (node), "id"));
+    }
+  return g_string_free (ids, FALSE);
+}
+
+/* Done entries are forgotten once older than the retention (spool run's
+ * --retention, after each pass; spool prune's --older-than); entries not
+ * done are kept whatever their age. */
+static void
+test_prune (void)
+{
+  g_autofree char *dir = journal_dir ();
+  g_autofree char *opt = g_strdup_printf ("--spool-dir=%s", dir);
+  g_autoptr (CliResult) run = NULL;
+  g_autoptr (CliResult) idle = NULL;
+  g_autoptr (CliResult) prune = NULL;
+  g_autoptr (CliResult) bad = NULL;
+  char *ids;
+
+  cli_test_reset ();
+  spool_offline (dir, 4);
+  run = cli_run (NULL, NULL, "spool", "run", opt, "1", "2", "3", NULL);
+  cli_assert_status (run, 0);
+  /* Done 40, 10 and 0 days ago; entry 4, never scanned, 100 days old. */
+  age_entries (dir, "1", 40);
+  age_entries (dir, "2", 10);
+  age_entries (dir, "4", 100);
+  ids = listed_ids (opt);
+  g_assert_cmpstr (ids, ==, "1 2 3 4");
+  g_free (ids);
+
+  /* A pass with nothing to scan (entry 3 is done) still prunes, unless
+   * --retention=0; the default keeps 30 days. */
+  idle = cli_run (NULL, NULL, "spool", "run", opt, "3", "--retention=0", NULL);
+  cli_assert_status (idle, 0);
+  ids = listed_ids (opt);
+  g_assert_cmpstr (ids, ==, "1 2 3 4");
+  g_free (ids);
+  g_clear_pointer (&idle, cli_result_free);
+  idle = cli_run (NULL, NULL, "spool", "run", opt, "3", NULL);
+  cli_assert_status (idle, 0);
+  ids = listed_ids (opt);
+  g_assert_cmpstr (ids, ==, "2 3 4");
+  g_free (ids);
+
+  prune = cli_run (NULL, NULL, "spool", "prune", "--older-than=5", opt, NULL);
+  cli_assert_status (prune, 0);
+  g_assert_nonnull (strstr (prune->err, "forgot 1 done entry"));
+  ids = listed_ids (opt);
+  g_assert_cmpstr (ids, ==, "3 4");
+  g_free (ids);
+
+  g_clear_pointer (&prune, cli_result_free);
+  prune = cli_run (NULL, NULL, "spool", "prune", "--older-than=0", opt, NULL);
+  cli_assert_status (prune, 0);
+  g_assert_nonnull (strstr (prune->err, "forgot 1 done entry"));
+  ids = listed_ids (opt);
+  g_assert_cmpstr (ids, ==, "4");
+  g_free (ids);
+
+  bad = cli_run (NULL, NULL, "spool", "prune", "--older-than=-1", opt, NULL);
+  cli_assert_status (bad, 2);
+  g_assert_nonnull (strstr (bad->err, "number of days"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -293,5 +392,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/spool/newer-schema-exit-3", test_newer_schema);
   g_test_add_func ("/cli/spool/stdin-copied-into-spool-dir",
                    test_stdin_copy_in_spool_dir);
+  g_test_add_func ("/cli/spool/prune-keeps-retention", test_prune);
   return cli_test_finish (g_test_run ());
 }

@@ -81,6 +81,10 @@ static char *opt_spool_dir;
 static gboolean opt_all;
 static gboolean opt_watch;
 static gboolean opt_retry_failed;
+/* Days a done entry is kept for `spool list --all` before it is pruned. */
+#define DEFAULT_RETENTION_DAYS 30
+static int opt_retention_days = DEFAULT_RETENTION_DAYS;
+static int opt_older_than_days = DEFAULT_RETENTION_DAYS;
 
 static const GOptionEntry dir_entry[]
     = { { "spool-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_spool_dir,
@@ -105,6 +109,19 @@ static const GOptionEntry run_entries[]
           "Also try again the entries that failed for a reason retrying "
           "does not change by itself (a refused key, a changed file)",
           NULL },
+        { "retention", 0, 0, G_OPTION_ARG_INT, &opt_retention_days,
+          "After each pass, forget the done entries older than DAYS "
+          "(default 30; 0: keep them)",
+          "DAYS" },
+        { NULL } };
+
+static const GOptionEntry prune_entries[]
+    = { { "spool-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_spool_dir,
+          "The journal's folder (default: $AUTHENTA_SPOOL_DIR)", "DIR" },
+        { "older-than", 0, 0, G_OPTION_ARG_INT, &opt_older_than_days,
+          "Forget the done entries unchanged for DAYS days or more (default "
+          "30; 0: every done entry)",
+          "DAYS" },
         { NULL } };
 
 static const char *
@@ -378,6 +395,66 @@ spool_forget (int argc, char **argv)
   return result;
 }
 
+/* Forgets the done entries older than @days: an exit status (reported). */
+static CliExit
+prune_done (const char *command, AuthentaJournal *journal, int days,
+            guint *out_n)
+{
+  g_autoptr (GError) error = NULL;
+  guint n = authenta_journal_prune (journal, (gint64)days * 24 * 3600, &error);
+
+  if (error)
+    {
+      cli_report_error (command, error);
+      return cli_error_exit_code (error);
+    }
+  g_debug ("pruned %u done entries older than %d days", n, days);
+  if (out_n)
+    *out_n = n;
+  return CLI_EXIT_AUTHENTIC;
+}
+
+static int
+spool_prune (int argc, char **argv)
+{
+  g_autoptr (AuthentaJournal) journal = NULL;
+  g_autoptr (GOptionContext) context = NULL;
+  const char *dir;
+  guint n = 0;
+  int status;
+
+  context = cli_subcommand_context (
+      "", "Forget the done entries (their verdicts) older than the retention.",
+      "Entries not done, failed ones included, are never pruned; 'spool run' "
+      "prunes after each pass as its --retention says.",
+      prune_entries);
+  status = cli_parse_subcommand (context, "spool prune", &argc, &argv);
+  if (status >= 0)
+    return status;
+  if (argc > 1)
+    {
+      cli_usage_error ("spool prune", "no arguments expected");
+      return CLI_EXIT_USAGE;
+    }
+  if (opt_older_than_days < 0)
+    {
+      cli_usage_error ("spool prune", "--older-than takes a number of days "
+                                      "from 0");
+      return CLI_EXIT_USAGE;
+    }
+  if (!(dir = require_dir ("spool prune")))
+    return CLI_EXIT_USAGE;
+  journal = cli_open_journal ("spool prune", dir, TRUE, &status);
+  if (!journal)
+    return status;
+  status = prune_done ("spool prune", journal, opt_older_than_days, &n);
+  if (status != CLI_EXIT_AUTHENTIC)
+    return status;
+  if (!cli_global.quiet)
+    g_printerr ("authenta: forgot %u done entr%s\n", n, n == 1 ? "y" : "ies");
+  return CLI_EXIT_AUTHENTIC;
+}
+
 /* spool run: one drain at a time, in a worker thread; the main thread
  * waits for SIGINT/SIGTERM, which cancel it. */
 typedef struct
@@ -523,6 +600,9 @@ drain_once (SpoolRun *run)
     }
   for (guint i = 0; i < held->len; i++)
     authenta_journal_release (run->journal, g_array_index (held, gint64, i));
+  if (opt_retention_days > 0)
+    note_exit (
+        run, prune_done ("spool run", run->journal, opt_retention_days, NULL));
 }
 
 static gpointer
@@ -597,6 +677,12 @@ spool_run (int argc, char **argv)
                                     "every entry, new ones too");
       return CLI_EXIT_USAGE;
     }
+  if (opt_retention_days < 0)
+    {
+      cli_usage_error ("spool run", "--retention takes a number of days from "
+                                    "0 (0: keep the done entries)");
+      return CLI_EXIT_USAGE;
+    }
   if (!(dir = require_dir ("spool run")))
     return CLI_EXIT_USAGE;
   client = cli_make_client (&status);
@@ -639,13 +725,16 @@ cli_cmd_spool (int argc, char **argv)
     return spool_run (argc - 1, argv + 1);
   if (sub && g_str_equal (sub, "forget"))
     return spool_forget (argc - 1, argv + 1);
+  if (sub && g_str_equal (sub, "prune"))
+    return spool_prune (argc - 1, argv + 1);
   if (sub && (g_str_equal (sub, "--help") || g_str_equal (sub, "-h")))
     {
-      g_print ("Usage:\n  authenta spool list|run|forget [OPTION…]\n\n"
+      g_print ("Usage:\n  authenta spool list|run|forget|prune [OPTION…]\n\n"
                "  list [--all]                the journal's entries\n"
-               "  run [ID…] [--watch] [--retry-failed]\n"
+               "  run [ID…] [--watch] [--retry-failed] [--retention DAYS]\n"
                "                              finish the journaled scans\n"
-               "  forget ID…                  remove entries\n\n"
+               "  forget ID…                  remove entries\n"
+               "  prune [--older-than DAYS]   forget old done entries\n\n"
                "The journal is the folder given with --spool-dir or "
                "AUTHENTA_SPOOL_DIR\n(see 'authenta scan --spool-dir').  "
                "'authenta spool COMMAND --help' for more.\n");
@@ -655,9 +744,11 @@ cli_cmd_spool (int argc, char **argv)
     {
       g_autofree char *shown = cli_sanitize (sub);
       cli_usage_error (
-          "spool", "unknown command '%s' (commands: list, run, forget)", shown);
+          "spool", "unknown command '%s' (commands: list, run, forget, prune)",
+          shown);
     }
   else
-    cli_usage_error ("spool", "a command is needed: list, run or forget");
+    cli_usage_error ("spool",
+                     "a command is needed: list, run, forget or prune");
   return CLI_EXIT_USAGE;
 }

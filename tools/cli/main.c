@@ -404,7 +404,7 @@ main (int argc, char **argv)
       "  get MID        print one record and its verdict\n"
       "  list           list your records (--limit, --offset, --all)\n"
       "  delete MID     delete a record\n"
-      "  spool list|run|forget\n"
+      "  spool list|run|forget|prune\n"
       "                 the journal of scans --spool-dir keeps\n"
       "  help COMMAND   the options of COMMAND (also: authenta COMMAND "
       "--help)");
