@@ -30,9 +30,13 @@
  * At the final EOS the element waits for the scans still running, at most
  * #GstAuthentaSplitMuxSink:shutdown-timeout seconds; then, if some did not
  * finish, it posts an `authenta-pending` element message whose `fragments`
- * field lists them (`fragment-index`, `mid`, `location`, `stage`) and lets
- * the EOS through.  Those scans go on until the pipeline is set to NULL;
- * each stopped one is reported by its authentasink, with the kept file.
+ * field lists them (`fragment-index`, `mid`, `location`, `stage`), with
+ * `reason` "shutdown-timeout", and lets the EOS through.  Those scans go on
+ * until the pipeline is set to NULL; each stopped one is reported by its
+ * authentasink, with the kept file.  Stopped (set to READY or NULL) before
+ * its EOS was posted, the element posts one `authenta-pending` with
+ * `reason` "stopped", listing every fragment not judged yet, the one being
+ * recorded included (stage "recording").
  *
  * The API key, base URL, model and the other scan settings are set once on
  * this element and given to every fragment's authentasink; the key is
@@ -96,7 +100,10 @@ GST_DEBUG_CATEGORY_STATIC (gst_authenta_split_mux_sink_debug);
 /* A camera's recording goes on when one fragment's scan fails. */
 #define DEFAULT_ON_ERROR GST_AUTHENTA_SINK_ON_ERROR_WARNING
 
-/* The stage of a fragment whose authentasink has not posted progress yet. */
+/* The stage of a fragment whose authentasink has not posted progress yet:
+ * still being recorded (its end unknown), or recorded, its record being
+ * created. */
+#define STAGE_RECORDING "recording"
 #define STAGE_NOT_STARTED "creating"
 
 enum
@@ -363,10 +370,25 @@ take_eos (GstAuthentaSplitMuxSink *self)
   return eos;
 }
 
+/* Called with lock held: how far @f's scan got. */
+static const char *
+fragment_stage (GstAuthentaSplitMuxSink *self, const Fragment *f)
+{
+  if (f->stage != NULL)
+    return f->stage;
+  /* Its end is known once the next fragment opened, or the final EOS came
+   * in for the newest one. */
+  if (GST_CLOCK_TIME_IS_VALID (f->end)
+      || (self->eos_in && f == g_queue_peek_tail (&self->fragments)))
+    return STAGE_NOT_STARTED;
+  return STAGE_RECORDING;
+}
+
 /* Called with lock held: the authenta-pending message listing the fragments
- * whose scans are still running. */
+ * whose scans are still running; @reason says why they stop being waited
+ * for ("shutdown-timeout", "stopped"). */
 static GstMessage *
-make_pending_message (GstAuthentaSplitMuxSink *self)
+make_pending_message (GstAuthentaSplitMuxSink *self, const char *reason)
 {
   GValue list = G_VALUE_INIT;
   g_autofree char *spool_dir = NULL;
@@ -391,11 +413,10 @@ make_pending_message (GstAuthentaSplitMuxSink *self)
         continue;
       g_value_init (&v, GST_TYPE_STRUCTURE);
       g_value_take_boxed (
-          &v,
-          gst_structure_new ("fragment", "fragment-index", G_TYPE_UINT,
-                             f->index, "mid", G_TYPE_STRING, f->mid, "location",
-                             G_TYPE_STRING, f->location, "stage", G_TYPE_STRING,
-                             f->stage ? f->stage : STAGE_NOT_STARTED, NULL));
+          &v, gst_structure_new (
+                  "fragment", "fragment-index", G_TYPE_UINT, f->index, "mid",
+                  G_TYPE_STRING, f->mid, "location", G_TYPE_STRING, f->location,
+                  "stage", G_TYPE_STRING, fragment_stage (self, f), NULL));
       /* 0 for a fragment whose sink has not said its entry yet (it is
        * journaled all the same, before its first request). */
       if (spool_dir != NULL)
@@ -403,7 +424,8 @@ make_pending_message (GstAuthentaSplitMuxSink *self)
                            f->journal_id, NULL);
       gst_value_list_append_and_take_value (&list, &v);
     }
-  s = gst_structure_new_empty ("authenta-pending");
+  s = gst_structure_new ("authenta-pending", "reason", G_TYPE_STRING, reason,
+                         NULL);
   gst_structure_take_value (s, "fragments", &list);
   /* Where `authenta spool run --spool-dir DIR` will finish them. */
   if (spool_dir != NULL)
@@ -423,7 +445,7 @@ on_shutdown_timeout (GstClock *clock, GstClockTime time, GstClockID id,
     {
       GST_WARNING_OBJECT (self, "scans still running after %u s: EOS anyway",
                           self->shutdown_timeout);
-      pending = make_pending_message (self);
+      pending = make_pending_message (self, "shutdown-timeout");
       eos = take_eos (self);
     }
   g_mutex_unlock (&self->lock);
@@ -843,6 +865,21 @@ gst_authenta_split_mux_sink_change_state (GstElement *element,
       reset (self, &out);
       self->next_index = (guint)MAX (start_index, 0);
       g_mutex_unlock (&self->lock);
+    }
+
+  /* Stopped before every fragment was judged (no EOS, or the EOS still
+   * waiting for scans): one message lists what is left, before the
+   * fragments' sinks stop. */
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+    {
+      GstMessage *pending = NULL;
+
+      g_mutex_lock (&self->lock);
+      if (!self->eos_posted && !all_closed (self))
+        pending = make_pending_message (self, "stopped");
+      g_mutex_unlock (&self->lock);
+      if (pending)
+        gst_element_post_message (element, pending);
     }
 
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);

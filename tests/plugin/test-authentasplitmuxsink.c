@@ -733,6 +733,92 @@ GST_END_TEST;
 /* ------------------------------------------------------------------------ */
 /* Shutdown time-out */
 
+/* Stopped while the first fragment's scan runs and the second is being
+ * recorded: one authenta-pending ("stopped") lists both. */
+GST_START_TEST (test_stop_lists_pending)
+{
+  Fixture f = { 0 };
+  Capture c;
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) pending_msg = NULL;
+  const GstStructure *pending;
+  const GValue *list;
+  const GstStructure *oldest, *last;
+  gint64 deadline;
+  guint n_pending = 0;
+
+  fixture_setup (&f, "30");
+  capture_init (&c, &f);
+  c.want_keep_file = "always";
+  /* 60 s of frames: the recording is still going when it is stopped. */
+  pipeline = make_capture_pipeline (&c, 60 * FPS, "keep-file=always");
+  bus = gst_element_get_bus (pipeline);
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING)
+               != GST_STATE_CHANGE_FAILURE);
+  /* Until the first fragment's record is made (its 30 s scan then waits). */
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC * slowdown ();
+  for (;;)
+    {
+      g_autoptr (GstMessage) msg = NULL;
+      const GstStructure *s;
+      const char *stage;
+      guint index;
+
+      fail_unless (g_get_monotonic_time () < deadline,
+                   "the first fragment's record was never made");
+      msg = gst_bus_timed_pop_filtered (
+          bus, 100 * GST_MSECOND, GST_MESSAGE_ELEMENT | GST_MESSAGE_ERROR);
+      if (msg == NULL)
+        continue;
+      fail_if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR, "an ERROR");
+      s = element_structure (msg, "authenta-progress");
+      if (s && gst_structure_get_uint (s, "fragment-index", &index)
+          && index == 0 && (stage = gst_structure_get_string (s, "stage"))
+          && g_str_equal (stage, "processing"))
+        break;
+    }
+
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_READY)
+               == GST_STATE_CHANGE_SUCCESS);
+  for (;;)
+    {
+      g_autoptr (GstMessage) msg
+          = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT);
+
+      if (msg == NULL)
+        break;
+      if (element_structure (msg, "authenta-pending"))
+        {
+          n_pending++;
+          gst_message_replace (&pending_msg, msg);
+        }
+    }
+  fail_unless_equals_int (n_pending, 1);
+  fail_unless_equals_string (GST_MESSAGE_SRC_NAME (pending_msg), "smux");
+  pending = gst_message_get_structure (pending_msg);
+  fail_unless_equals_string (gst_structure_get_string (pending, "reason"),
+                             "stopped");
+  list = gst_structure_get_value (pending, "fragments");
+  fail_unless (list != NULL && GST_VALUE_HOLDS_LIST (list));
+  fail_unless (gst_value_list_get_size (list) >= 2, "%u fragments listed",
+               gst_value_list_get_size (list));
+  oldest = gst_value_get_structure (gst_value_list_get_value (list, 0));
+  last = gst_value_get_structure (
+      gst_value_list_get_value (list, gst_value_list_get_size (list) - 1));
+  fail_unless_equals_string (gst_structure_get_string (oldest, "stage"),
+                             "processing");
+  fail_unless (gst_structure_get_string (oldest, "mid") != NULL);
+  fail_unless_equals_string (gst_structure_get_string (last, "stage"),
+                             "recording");
+
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_NULL)
+               == GST_STATE_CHANGE_SUCCESS);
+  capture_clear (&c);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
 GST_START_TEST (test_shutdown_timeout_pending)
 {
   Fixture f = { 0 };
@@ -783,6 +869,8 @@ GST_START_TEST (test_shutdown_timeout_pending)
         }
     }
   fail_unless (pending != NULL, "no authenta-pending before the EOS");
+  fail_unless_equals_string (gst_structure_get_string (pending, "reason"),
+                             "shutdown-timeout");
   list = gst_structure_get_value (pending, "fragments");
   fail_unless (list != NULL && GST_VALUE_HOLDS_LIST (list));
   fail_unless_equals_int (gst_value_list_get_size (list), files->len);
@@ -1501,6 +1589,7 @@ authentasplitmuxsink_suite (void)
   tcase_add_test (tc, test_live_fragments);
   tcase_add_test (tc, test_one_fragment_fails);
   tcase_add_test (tc, test_shutdown_timeout_pending);
+  tcase_add_test (tc, test_stop_lists_pending);
   tcase_add_test (tc, test_outage_spooled);
   tcase_add_test (tc, test_properties);
   tcase_add_loop_test (tc, test_location_pattern, 0,
