@@ -42,7 +42,9 @@
  * With #GstAuthentaSink:spool-dir every recording is scanned through a
  * crash-safe journal: a scan the service cannot take now (an outage) is a
  * WARNING and an `authenta-spooled` message, not an ERROR, and
- * `authenta spool run` finishes it later with the same record.
+ * `authenta spool run` finishes it later with the same record.  With
+ * #GstAuthentaSink:spool-resume too, the element itself finishes the scans
+ * earlier runs left there, beside the recording.
  *
  * #GstAuthentaSink:location records to a given file instead of a temporary
  * one, as filesink's does, so that splitmuxsink names every fragment from its
@@ -86,7 +88,9 @@
 #include "gstauthentaerrors.h"
 #include "gstauthentamedia.h"
 #include "gstauthentarecording.h"
+#include "gstauthentaresume.h"
 #include "gstauthentaspool.h"
+#include "gstauthentaverdict.h"
 
 #include <authenta/authenta.h>
 #include <errno.h>
@@ -145,6 +149,7 @@ enum
   PROP_ON_ERROR,
   PROP_CHECK_AT_START,
   PROP_SPOOL_DIR,
+  PROP_SPOOL_RESUME,
 };
 
 /* A copy of the properties, taken when a scan starts so that it runs with
@@ -169,6 +174,7 @@ typedef struct
   char *ca_file;
   gboolean check_at_start;
   char *spool_dir;
+  gboolean spool_resume;
 } Settings;
 
 struct _GstAuthentaSink
@@ -193,6 +199,9 @@ struct _GstAuthentaSink
   /* Under the object lock: spool-dir's journal, opened by start() (or by
    * the next scan after spool-dir changed). */
   AuthentaJournal *journal;
+  /* spool-resume's pass over spool-dir's older entries: made by start(),
+   * stopped by stop(); the EOS waits for it. */
+  GstAuthentaResume *resume;
 
   /* Streaming thread only (and start/stop, when it does not run). */
   GstAuthentaRecording *recording;
@@ -407,33 +416,13 @@ on_progress (AuthentaScanStage stage, AuthentaMedia *media, guint64 bytes_sent,
   post_progress (self, stage, media, bytes_sent, bytes_total);
 }
 
-static int
-clamp_count (gint64 value)
-{
-  if (value < 0)
-    return -1;
-  return (int)MIN (value, (gint64)G_MAXINT);
-}
-
 static void
 post_verdict (GstAuthentaSink *self, AuthentaMedia *media,
               const char *model_type, const char *location)
 {
-  const char *model = authenta_media_get_model_type (media);
-  GstStructure *s;
+  GstStructure *s
+      = gst_authenta_verdict_structure_new (media, model_type, location);
 
-  s = gst_structure_new (
-      "authenta-verdict", "mid", G_TYPE_STRING, authenta_media_get_mid (media),
-      "status", G_TYPE_STRING, authenta_media_get_status (media), "model-type",
-      G_TYPE_STRING, model ? model : model_type, "media-type", G_TYPE_STRING,
-      authenta_media_get_media_type (media), "fake", G_TYPE_BOOLEAN,
-      authenta_media_is_fake (media), "confidence", G_TYPE_DOUBLE,
-      authenta_media_get_confidence (media), "faces", G_TYPE_INT,
-      clamp_count (authenta_media_get_faces (media)), "deepfakes", G_TYPE_INT,
-      clamp_count (authenta_media_get_deepfakes (media)), "result-url",
-      G_TYPE_STRING, authenta_media_get_result_url (media), "json",
-      G_TYPE_STRING, authenta_media_get_json (media), "location", G_TYPE_STRING,
-      location, NULL);
   if (self->journal_id > 0)
     gst_structure_set (s, "journal-id", G_TYPE_INT64, self->journal_id, NULL);
 
@@ -678,6 +667,9 @@ gst_authenta_sink_set_property (GObject *object, guint prop_id,
       /* The next scan opens the new one. */
       g_clear_object (&self->journal);
       break;
+    case PROP_SPOOL_RESUME:
+      s->spool_resume = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -754,6 +746,9 @@ gst_authenta_sink_get_property (GObject *object, guint prop_id, GValue *value,
       break;
     case PROP_SPOOL_DIR:
       g_value_set_string (value, s->spool_dir);
+      break;
+    case PROP_SPOOL_RESUME:
+      g_value_set_boolean (value, s->spool_resume);
       break;
     default:
       /* api-key is write-only: GObject never asks for it. */
@@ -1119,6 +1114,21 @@ apply_settings (AuthentaClient *client, const Settings *s)
                 "poll-interval", s->poll_interval, "poll-max-interval",
                 MAX (s->poll_max_interval, s->poll_interval), "poll-timeout",
                 s->timeout * 1000, NULL);
+}
+
+AuthentaClient *
+gst_authenta_sink_make_client (GstAuthentaSink *self, GError **error)
+{
+  g_auto (Settings) settings = { 0 };
+  AuthentaClient *client;
+
+  GST_OBJECT_LOCK (self);
+  settings_copy (&settings, &self->settings);
+  GST_OBJECT_UNLOCK (self);
+  client = make_client (self, &settings, error);
+  if (client != NULL)
+    apply_settings (client, &settings);
+  return client;
 }
 
 /* start()'s client, or a new one if base-url or api-key changed since. */
@@ -1613,6 +1623,16 @@ gst_authenta_sink_event (GstBaseSink *bsink, GstEvent *event)
     case GST_EVENT_EOS:
       if (!handle_eos (self))
         goto failed;
+      /* The EOS goes on once spool-resume's pass is over too; unlock()
+       * ends the wait. */
+      if (self->resume != NULL)
+        {
+          g_autoptr (GCancellable) cancellable = dup_cancellable (self);
+
+          GST_DEBUG_OBJECT (self, "waiting for the resumed scans");
+          if (!gst_authenta_resume_wait (self->resume, cancellable))
+            goto failed;
+        }
       break;
     default:
       break;
@@ -1828,6 +1848,10 @@ gst_authenta_sink_start (GstBaseSink *bsink)
   g_set_object (&self->client, client);
   g_set_object (&self->journal, journal);
   GST_OBJECT_UNLOCK (self);
+  /* Recording does not wait for it: the pass runs beside the stream. */
+  if (journal != NULL && settings.spool_resume)
+    self->resume = gst_authenta_resume_start (GST_ELEMENT_CAST (self), client,
+                                              settings.spool_dir, NULL, NULL);
 
   self->last_stage = AUTHENTA_SCAN_STAGE_CREATED;
   self->posted_stage = FALSE;
@@ -1882,6 +1906,8 @@ gst_authenta_sink_stop (GstBaseSink *bsink)
 
   /* Normally done already on PAUSED -> READY. */
   finish_stream (self);
+  /* Its scan under way stays journaled at its stage. */
+  g_clear_pointer (&self->resume, gst_authenta_resume_stop);
   GST_OBJECT_LOCK (self);
   client = g_steal_pointer (&self->client);
   journal = g_steal_pointer (&self->journal);
@@ -2385,6 +2411,30 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
           "take now (network, 5xx, time-out) is left there with a WARNING for "
           "`authenta spool run`, instead of an ERROR (NULL: no journal)",
           NULL, PARAM_FLAGS));
+
+  /**
+   * GstAuthentaSink:spool-resume:
+   *
+   * With #GstAuthentaSink:spool-dir: when the element starts, finish in the
+   * background the scans that earlier runs left unfinished in the journal
+   * (a crash, a power cut, an outage longer than the retries), each on its
+   * record, as `authenta spool run` does.  The recording never waits for
+   * them; the EOS does.  Each verdict is an `authenta-verdict` message with
+   * `journal-id` and `resumed` (%TRUE) and the entry's file as `location`
+   * (unless it was deleted); an entry that cannot be finished is a WARNING
+   * naming it, and stays journaled.  Scans another live process holds are
+   * left to it.  Stopping the element leaves the scan under way in the
+   * journal, at its stage.
+   *
+   * Since: 0.4
+   */
+  g_object_class_install_property (
+      gobject_class, PROP_SPOOL_RESUME,
+      g_param_spec_boolean (
+          "spool-resume", "Resume journaled scans",
+          "At start, finish in the background the scans earlier runs left in "
+          "spool-dir's journal (verdicts have resumed=true)",
+          FALSE, PARAM_FLAGS));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_set_static_metadata (

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include <authenta/authenta.h>
 #include <gst/base/gstbasesink.h>
 #include <gst/gst.h>
 
@@ -77,5 +78,12 @@ G_DECLARE_FINAL_TYPE (GstAuthentaSink, gst_authenta_sink, GST, AUTHENTA_SINK,
                       GstBaseSink)
 
 GST_ELEMENT_REGISTER_DECLARE (authentasink);
+
+/* A client made from @self's settings (key, base URL, TLS, retries, polls)
+ * as its scans use them: authentasplitmuxsink's resumed scans have the
+ * settings it gives its fragments. */
+G_GNUC_INTERNAL
+AuthentaClient *gst_authenta_sink_make_client (GstAuthentaSink *self,
+                                               GError **error);
 
 G_END_DECLS

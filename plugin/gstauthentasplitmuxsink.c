@@ -84,6 +84,7 @@
 #endif
 
 #include "gstauthentasplitmuxsink.h"
+#include "gstauthentaresume.h"
 #include "gstauthentasink.h"
 
 #include <authenta/authenta.h>
@@ -117,6 +118,7 @@ enum
   PROP_MUXER_FACTORY,
   PROP_MUXER_PROPERTIES,
   PROP_SEND_KEYFRAME_REQUESTS,
+  PROP_SPOOL_RESUME,
   /* Then one for each of sink_properties[], in order. */
   PROP_FIRST_SINK_PROPERTY,
 };
@@ -158,6 +160,8 @@ struct _GstAuthentaSplitMuxSink
 
   /* Properties, under the object lock. */
   guint shutdown_timeout;
+  /* Not given to the fragments' sinks: this element resumes, once. */
+  gboolean spool_resume;
   /* The values of sink_properties[] set on this element (unset GValues are
    * authentasink's defaults, but on-error, whose default differs). */
   GValue sink_values[N_SINK_PROPERTIES];
@@ -177,6 +181,11 @@ struct _GstAuthentaSplitMuxSink
   gboolean eos_in;
   gboolean eos_posted;
   GstClockID shutdown_id;
+  /* spool-resume's pass is under way: the final EOS waits for it too. */
+  gboolean resume_running;
+
+  /* State changes only: spool-resume's pass, READY to PAUSED and back. */
+  GstAuthentaResume *resume;
 };
 
 #define gst_authenta_split_mux_sink_parent_class parent_class
@@ -353,6 +362,13 @@ all_closed (GstAuthentaSplitMuxSink *self)
   return TRUE;
 }
 
+/* Called with lock held: what the final EOS waits for is over. */
+static gboolean
+scans_over (GstAuthentaSplitMuxSink *self)
+{
+  return all_closed (self) && !self->resume_running;
+}
+
 /* Called with lock held: the EOS message, once every fragment's scan is
  * over or the shutdown time-out is up; NULL when it was already posted. */
 static GstMessage *
@@ -368,6 +384,23 @@ take_eos (GstAuthentaSplitMuxSink *self)
   if (self->eos_seqnum != GST_SEQNUM_INVALID)
     gst_message_set_seqnum (eos, self->eos_seqnum);
   return eos;
+}
+
+/* The spool-dir given to the fragments' sinks, or NULL. */
+static char *
+dup_spool_dir (GstAuthentaSplitMuxSink *self)
+{
+  char *spool_dir = NULL;
+
+  GST_OBJECT_LOCK (self);
+  for (guint i = 0; i < N_SINK_PROPERTIES; i++)
+    if (g_str_equal (sink_properties[i], "spool-dir")
+        && G_IS_VALUE (&self->sink_values[i]))
+      spool_dir = g_value_dup_string (&self->sink_values[i]);
+  GST_OBJECT_UNLOCK (self);
+  if (spool_dir != NULL && *spool_dir == '\0')
+    g_clear_pointer (&spool_dir, g_free);
+  return spool_dir;
 }
 
 /* Called with lock held: how far @f's scan got. */
@@ -391,17 +424,8 @@ static GstMessage *
 make_pending_message (GstAuthentaSplitMuxSink *self, const char *reason)
 {
   GValue list = G_VALUE_INIT;
-  g_autofree char *spool_dir = NULL;
+  g_autofree char *spool_dir = dup_spool_dir (self);
   GstStructure *s;
-
-  GST_OBJECT_LOCK (self);
-  for (guint i = 0; i < N_SINK_PROPERTIES; i++)
-    if (g_str_equal (sink_properties[i], "spool-dir")
-        && G_IS_VALUE (&self->sink_values[i]))
-      spool_dir = g_value_dup_string (&self->sink_values[i]);
-  GST_OBJECT_UNLOCK (self);
-  if (spool_dir != NULL && *spool_dir == '\0')
-    g_clear_pointer (&spool_dir, g_free);
 
   gst_value_list_init (&list, self->fragments.length);
   for (GList *l = self->fragments.head; l; l = l->next)
@@ -463,7 +487,7 @@ start_shutdown (GstAuthentaSplitMuxSink *self, GQueue *out)
   guint timeout;
   GstClock *clock;
 
-  if (all_closed (self))
+  if (scans_over (self))
     {
       GstMessage *eos = take_eos (self);
 
@@ -601,7 +625,7 @@ on_fragment_closed (GstAuthentaSplitMuxSink *self, const GstStructure *s,
   /* Its messages were held for its end; never for longer than this. */
   release_held (f, out);
   drop_closed_fragments (self);
-  if (self->eos_in && all_closed (self))
+  if (self->eos_in && scans_over (self))
     {
       GstMessage *eos = take_eos (self);
 
@@ -709,19 +733,11 @@ sink_value_clear (GValue *v)
 /* ------------------------------------------------------------------------ */
 /* Fragment sinks */
 
-/* splitmuxsink made the authentasink of a new fragment: it gets this
- * element's settings, and a place in the list of fragments. */
+/* Sets this element's values of sink_properties[] on @sink. */
 static void
-gst_authenta_split_mux_sink_deep_element_added (GstBin *bin, GstBin *sub_bin,
-                                                GstElement *child)
+give_sink_settings (GstAuthentaSplitMuxSink *self, GstElement *sink)
 {
-  GstAuthentaSplitMuxSink *self = GST_AUTHENTA_SPLIT_MUX_SINK (bin);
   GValue values[N_SINK_PROPERTIES] = { G_VALUE_INIT };
-  Fragment *f;
-
-  GST_BIN_CLASS (parent_class)->deep_element_added (bin, sub_bin, child);
-  if (!GST_IS_AUTHENTA_SINK (child))
-    return;
 
   /* Copied under the lock, set without it: setting them notifies, and
    * deep-notify takes the locks of the sink's parents, this one too. */
@@ -736,11 +752,25 @@ gst_authenta_split_mux_sink_deep_element_added (GstBin *bin, GstBin *sub_bin,
   for (guint i = 0; i < N_SINK_PROPERTIES; i++)
     if (G_IS_VALUE (&values[i]))
       {
-        g_object_set_property (G_OBJECT (child), sink_properties[i],
-                               &values[i]);
+        g_object_set_property (G_OBJECT (sink), sink_properties[i], &values[i]);
         sink_value_clear (&values[i]);
       }
+}
 
+/* splitmuxsink made the authentasink of a new fragment: it gets this
+ * element's settings, and a place in the list of fragments. */
+static void
+gst_authenta_split_mux_sink_deep_element_added (GstBin *bin, GstBin *sub_bin,
+                                                GstElement *child)
+{
+  GstAuthentaSplitMuxSink *self = GST_AUTHENTA_SPLIT_MUX_SINK (bin);
+  Fragment *f;
+
+  GST_BIN_CLASS (parent_class)->deep_element_added (bin, sub_bin, child);
+  if (!GST_IS_AUTHENTA_SINK (child))
+    return;
+
+  give_sink_settings (self, child);
   f = g_new0 (Fragment, 1);
   f->sink = gst_object_ref (child);
   f->start = f->end = GST_CLOCK_TIME_NONE;
@@ -836,6 +866,73 @@ reset (GstAuthentaSplitMuxSink *self, GQueue *out)
   self->eos_posted = FALSE;
 }
 
+/* spool-resume's pass ended: the final EOS may have waited for it. */
+static void
+on_resume_done (gpointer data)
+{
+  GstAuthentaSplitMuxSink *self = data;
+  GstMessage *eos = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->resume_running)
+    {
+      self->resume_running = FALSE;
+      if (self->eos_in && scans_over (self))
+        eos = take_eos (self);
+    }
+  g_mutex_unlock (&self->lock);
+  if (eos)
+    gst_element_post_message (GST_ELEMENT (self), eos);
+}
+
+/* With spool-resume and spool-dir: the pass over the journal's older
+ * entries, with a client made as the fragments' sinks make theirs. */
+static void
+start_resume (GstAuthentaSplitMuxSink *self)
+{
+  g_autofree char *spool_dir = dup_spool_dir (self);
+  g_autoptr (GstElement) settings_sink = NULL;
+  g_autoptr (AuthentaClient) client = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean wanted;
+
+  GST_OBJECT_LOCK (self);
+  wanted = self->spool_resume;
+  GST_OBJECT_UNLOCK (self);
+  if (!wanted || spool_dir == NULL)
+    return;
+  /* An authentasink never added to a pipeline: it only reads the settings
+   * as every fragment's sink does. */
+  settings_sink = gst_object_ref_sink (
+      gst_element_factory_make ("authentasink", "resume-settings"));
+  give_sink_settings (self, settings_sink);
+  client = gst_authenta_sink_make_client (GST_AUTHENTA_SINK (settings_sink),
+                                          &error);
+  if (client == NULL)
+    {
+      /* The first fragment's sink posts the ERROR that says what to fix. */
+      GST_WARNING_OBJECT (self, "no resume: %s", error->message);
+      return;
+    }
+  g_mutex_lock (&self->lock);
+  self->resume_running = TRUE;
+  g_mutex_unlock (&self->lock);
+  self->resume = gst_authenta_resume_start (GST_ELEMENT (self), client,
+                                            spool_dir, on_resume_done, self);
+}
+
+static void
+stop_resume (GstAuthentaSplitMuxSink *self)
+{
+  if (self->resume == NULL)
+    return;
+  /* Stopped, not over: no EOS comes of it. */
+  g_mutex_lock (&self->lock);
+  self->resume_running = FALSE;
+  g_mutex_unlock (&self->lock);
+  g_clear_pointer (&self->resume, gst_authenta_resume_stop);
+}
+
 static GstStateChangeReturn
 gst_authenta_split_mux_sink_change_state (GstElement *element,
                                           GstStateChange transition)
@@ -880,7 +977,10 @@ gst_authenta_split_mux_sink_change_state (GstElement *element,
       g_mutex_unlock (&self->lock);
       if (pending)
         gst_element_post_message (element, pending);
+      stop_resume (self);
     }
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
+    start_resume (self);
 
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
 
@@ -951,6 +1051,12 @@ gst_authenta_split_mux_sink_set_property (GObject *object, guint prop_id,
       self->shutdown_timeout = g_value_get_uint (value);
       GST_OBJECT_UNLOCK (self);
     }
+  else if (prop_id == PROP_SPOOL_RESUME)
+    {
+      GST_OBJECT_LOCK (self);
+      self->spool_resume = g_value_get_boolean (value);
+      GST_OBJECT_UNLOCK (self);
+    }
   else if (forwarded_to_splitmux (prop_id))
     {
       if (self->splitmux)
@@ -981,6 +1087,12 @@ gst_authenta_split_mux_sink_get_property (GObject *object, guint prop_id,
     {
       GST_OBJECT_LOCK (self);
       g_value_set_uint (value, self->shutdown_timeout);
+      GST_OBJECT_UNLOCK (self);
+    }
+  else if (prop_id == PROP_SPOOL_RESUME)
+    {
+      GST_OBJECT_LOCK (self);
+      g_value_set_boolean (value, self->spool_resume);
       GST_OBJECT_UNLOCK (self);
     }
   else if (forwarded_to_splitmux (prop_id))
@@ -1193,6 +1305,27 @@ gst_authenta_split_mux_sink_class_init (GstAuthentaSplitMuxSinkClass *klass)
                             "max-size-time, so fragments are not longer "
                             "(needs max-size-bytes=0)",
                             DEFAULT_SEND_KEYFRAME_REQUESTS, rw));
+  /**
+   * GstAuthentaSplitMuxSink:spool-resume:
+   *
+   * With #GstAuthentaSplitMuxSink:spool-dir: when the pipeline starts,
+   * finish in the background the scans earlier runs left unfinished in the
+   * journal (a crash, a power cut, an outage), as `authenta spool run`
+   * does, beside the recording, which never waits for them.  Each verdict
+   * is an `authenta-verdict` from this element with `journal-id` and
+   * `resumed` (%TRUE), without `fragment-index`; an entry that cannot be
+   * finished is a WARNING naming it.  The final EOS waits for them too
+   * (within #GstAuthentaSplitMuxSink:shutdown-timeout).
+   *
+   * Since: 0.4
+   */
+  g_object_class_install_property (
+      gobject_class, PROP_SPOOL_RESUME,
+      g_param_spec_boolean (
+          "spool-resume", "Resume journaled scans",
+          "At start, finish in the background the scans earlier runs left in "
+          "spool-dir's journal (verdicts have resumed=true)",
+          FALSE, rw));
 
   for (guint i = 0; i < N_SINK_PROPERTIES; i++)
     {

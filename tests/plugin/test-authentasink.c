@@ -4166,8 +4166,71 @@ static const SpoolTransientCase spool_transient_cases[] = {
     "TIMEOUT", AUTHENTA_JOURNAL_STAGE_PROCESSING },
 };
 
+/* A second run on the same spool-dir with spool-resume: the element
+ * finishes entry @id beside its own recording, on the entry's record when
+ * it had one, and its EOS waits for both verdicts. */
 static void
-run_spool_transient_case (const SpoolTransientCase *c)
+resume_in_element (Fixture *f, gint64 id, AuthentaJournalStage stage)
+{
+  g_autofree char *spool = spool_dir_of (f);
+  g_autofree char *extra
+      = g_strdup_printf ("spool-dir=%s spool-resume=true", spool);
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+  g_autoptr (AuthentaJournal) journal = NULL;
+  g_autoptr (AuthentaJournalEntry) after = NULL;
+  guint creates = test_emulator_get_count (f->emu, "create");
+  guint resumed = 0, live = 0;
+
+  test_emulator_configure (f->emu, "{\"processing_time_ms\": 200}");
+  pipeline = make_pipeline (f, MP4_PIPELINE, extra);
+  messages = run_pipeline (pipeline, 30);
+  dump_messages (messages);
+  fail_unless (find_message (messages, "error", 0) < 0, "an ERROR");
+  fail_unless (find_message (messages, "warning", 0) < 0, "a WARNING");
+  for (int i = find_message (messages, "authenta-verdict", 0); i >= 0;
+       i = find_message (messages, "authenta-verdict", i + 1))
+    {
+      const GstStructure *v = message_structure (messages, i);
+      gboolean was_resumed = FALSE;
+
+      gst_structure_get_boolean (v, "resumed", &was_resumed);
+      if (was_resumed)
+        {
+          resumed++;
+          fail_unless_equals_int64 (structure_journal_id (v), id);
+          /* keep-file=on-failure: the resumed file went with its verdict. */
+          fail_unless (gst_structure_get_string (v, "location") == NULL);
+        }
+      else
+        {
+          live++;
+          fail_if (structure_journal_id (v) == id);
+        }
+    }
+  /* Both before the EOS (run_pipeline ends there). */
+  fail_unless_equals_int (resumed, 1);
+  fail_unless_equals_int (live, 1);
+  /* A new record for the new recording, and for the entry only if its
+   * record had not been made. */
+  fail_unless_equals_int (test_emulator_get_count (f->emu, "create") - creates,
+                          stage == AUTHENTA_JOURNAL_STAGE_RECORDED ? 2 : 1);
+  fail_unless_equals_int (count_records (f, "PROCESSED"), 2);
+
+  journal = open_spool_journal (f);
+  after = authenta_journal_lookup (journal, id, NULL);
+  fail_unless (after != NULL);
+  fail_unless_equals_int (authenta_journal_entry_get_stage (after),
+                          AUTHENTA_JOURNAL_STAGE_DONE);
+  fail_if (g_file_test (authenta_journal_entry_get_path (after),
+                        G_FILE_TEST_EXISTS));
+}
+
+/* Leaves an entry at c->stage, then has it finished: by the library as
+ * `authenta spool run` does, or (@element_resumes) by a second run of the
+ * element with spool-resume. */
+static void
+run_spool_transient_case (const SpoolTransientCase *c, gboolean element_resumes)
 {
   Fixture f = { 0 };
   g_autofree char *spool = NULL;
@@ -4275,10 +4338,15 @@ run_spool_transient_case (const SpoolTransientCase *c)
   g_clear_object (&journal);
   fail_unless_equals_int (count_records (&f, "PROCESSED"), 0);
 
-  /* The service is healthy again: the library finishes the entry. */
-  resume_entry (&f, id);
-  if (c->stage != AUTHENTA_JOURNAL_STAGE_RECORDED)
-    fail_unless_equals_int (test_emulator_get_count (f.emu, "create"), 1);
+  /* The service is healthy again: the entry is finished. */
+  if (element_resumes)
+    resume_in_element (&f, id, c->stage);
+  else
+    {
+      resume_entry (&f, id);
+      if (c->stage != AUTHENTA_JOURNAL_STAGE_RECORDED)
+        fail_unless_equals_int (test_emulator_get_count (f.emu, "create"), 1);
+    }
 
   remove_spool_dir (&f);
   fixture_teardown (&f);
@@ -4287,7 +4355,16 @@ run_spool_transient_case (const SpoolTransientCase *c)
 GST_START_TEST (test_spool_transient_failure)
 {
   for (gsize i = 0; i < G_N_ELEMENTS (spool_transient_cases); i++)
-    run_spool_transient_case (&spool_transient_cases[i]);
+    run_spool_transient_case (&spool_transient_cases[i], FALSE);
+}
+GST_END_TEST;
+
+/* -- spool-resume -------------------------------------------------------- */
+
+GST_START_TEST (test_spool_resume)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (spool_transient_cases); i++)
+    run_spool_transient_case (&spool_transient_cases[i], TRUE);
 }
 GST_END_TEST;
 
@@ -4574,6 +4651,7 @@ authentasink_suite (void)
   tcase_add_test (tc, test_start_check_skipped_in_running_bin);
   tcase_add_test (tc, test_spool_verdict);
   tcase_add_test (tc, test_spool_transient_failure);
+  tcase_add_test (tc, test_spool_resume);
   tcase_add_test (tc, test_spool_permanent_failure);
   tcase_add_test (tc, test_spool_null_while_processing);
   tcase_add_test (tc, test_spool_bad_journal);

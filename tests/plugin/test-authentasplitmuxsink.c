@@ -8,6 +8,8 @@
  */
 #include "test-emulator.h"
 
+#include <authenta/authenta.h>
+
 #include <glib/gstdio.h>
 #include <gst/check/gstcheck.h>
 #include <json-glib/json-glib.h>
@@ -1072,6 +1074,118 @@ drive_outage (Capture *c, GstMessage *msg, gpointer user_data)
   return FALSE;
 }
 
+/* ------------------------------------------------------------------------ */
+/* spool-resume */
+
+/* Records @path: one second of H.264 in MP4, as a fragment would be. */
+static void
+record_clip (const char *path)
+{
+  g_autofree char *desc = g_strdup_printf (
+      "videotestsrc num-buffers=%u ! video/x-raw,width=160,height=120 ! "
+      "x264enc speed-preset=ultrafast ! mp4mux ! filesink location=\"%s\"",
+      FPS, path);
+  g_autoptr (GstElement) pipeline = gst_parse_launch (desc, NULL);
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) msg = NULL;
+
+  fail_unless (pipeline != NULL);
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (bus, 20 * GST_SECOND * slowdown (),
+                                    GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+}
+
+/* A recording an earlier run journaled and never scanned (a power cut):
+ * with spool-resume, this capture's element finishes it beside the live
+ * fragments, and its EOS waits for it. */
+GST_START_TEST (test_spool_resume)
+{
+  Fixture f = { 0 };
+  Capture c;
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (AuthentaJournal) journal = NULL;
+  g_autoptr (AuthentaJournalEntry) e = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *spool = NULL;
+  g_autofree char *clip = NULL;
+  g_autofree char *extra = NULL;
+  guint resumed = 0, live = 0;
+  gint64 id;
+
+  fixture_setup (&f, "0.2");
+  spool = g_build_filename (f.dir, "spool", NULL);
+  clip = g_build_filename (spool, "left-behind.mp4", NULL);
+  journal = authenta_journal_open (spool, &error);
+  fail_unless (journal != NULL, "%s", error ? error->message : "");
+  record_clip (clip);
+  e = authenta_journal_add (journal, clip, NULL, "video/mp4", NULL, FALSE,
+                            &error);
+  fail_unless (e != NULL, "%s", error ? error->message : "");
+  id = authenta_journal_entry_get_id (e);
+  /* The earlier run is gone: so is its claim. */
+  g_clear_object (&journal);
+
+  capture_init (&c, &f);
+  c.want_keep_file = "always";
+  /* check-at-start off: its probe of POST /media would count as a create. */
+  extra = g_strdup_printf (
+      "keep-file=always check-at-start=false spool-dir=%s spool-resume=true",
+      spool);
+  pipeline = make_capture_pipeline (&c, 2 * FPS, extra);
+  capture_run (&c, pipeline, 30, NULL, NULL);
+  dump_messages (c.messages);
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_NULL)
+               == GST_STATE_CHANGE_SUCCESS);
+  fail_unless (
+      GST_MESSAGE_TYPE (g_ptr_array_index (c.messages, c.messages->len - 1))
+      == GST_MESSAGE_EOS);
+  for (guint i = 0; i < c.messages->len; i++)
+    {
+      GstMessage *msg = c.messages->pdata[i];
+      const GstStructure *v = element_structure (msg, "authenta-verdict");
+      gboolean was_resumed = FALSE;
+      gint64 journal_id = 0;
+
+      fail_if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING, "a WARNING");
+      if (v == NULL)
+        continue;
+      gst_structure_get_boolean (v, "resumed", &was_resumed);
+      fail_unless (gst_structure_get_int64 (v, "journal-id", &journal_id));
+      if (was_resumed)
+        {
+          resumed++;
+          fail_unless_equals_string (GST_MESSAGE_SRC_NAME (msg), "smux");
+          fail_unless_equals_int64 (journal_id, id);
+          fail_unless_equals_string (gst_structure_get_string (v, "location"),
+                                     clip);
+          fail_if (gst_structure_has_field (v, "fragment-index"));
+        }
+      else
+        {
+          live++;
+          fail_if (journal_id == id);
+          fail_unless (gst_structure_has_field (v, "fragment-index"));
+        }
+    }
+  fail_unless_equals_int (resumed, 1);
+  fail_unless (live >= 1, "no verdict for the live fragment");
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "create"), live + 1);
+
+  journal = authenta_journal_open (spool, &error);
+  g_clear_pointer (&e, authenta_journal_entry_unref);
+  e = authenta_journal_lookup (journal, id, &error);
+  fail_unless (e != NULL);
+  fail_unless_equals_int (authenta_journal_entry_get_stage (e),
+                          AUTHENTA_JOURNAL_STAGE_DONE);
+  g_clear_object (&journal);
+  capture_clear (&c);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
 GST_START_TEST (test_outage_spooled)
 {
   Fixture f = { 0 };
@@ -1591,6 +1705,7 @@ authentasplitmuxsink_suite (void)
   tcase_add_test (tc, test_shutdown_timeout_pending);
   tcase_add_test (tc, test_stop_lists_pending);
   tcase_add_test (tc, test_outage_spooled);
+  tcase_add_test (tc, test_spool_resume);
   tcase_add_test (tc, test_properties);
   tcase_add_loop_test (tc, test_location_pattern, 0,
                        G_N_ELEMENTS (location_cases));

@@ -1,0 +1,36 @@
+/* The authenta-verdict structure (see gstauthentaverdict.h).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "gstauthentaverdict.h"
+
+/* The service's counts as gint fields; -1 when unknown. */
+static int
+clamp_count (gint64 value)
+{
+  if (value < 0)
+    return -1;
+  return (int)MIN (value, (gint64)G_MAXINT);
+}
+
+GstStructure *
+gst_authenta_verdict_structure_new (AuthentaMedia *media,
+                                    const char *model_type,
+                                    const char *location)
+{
+  const char *model = authenta_media_get_model_type (media);
+
+  return gst_structure_new (
+      "authenta-verdict", "mid", G_TYPE_STRING, authenta_media_get_mid (media),
+      "status", G_TYPE_STRING, authenta_media_get_status (media), "model-type",
+      G_TYPE_STRING, model ? model : model_type, "media-type", G_TYPE_STRING,
+      authenta_media_get_media_type (media), "fake", G_TYPE_BOOLEAN,
+      authenta_media_is_fake (media), "confidence", G_TYPE_DOUBLE,
+      authenta_media_get_confidence (media), "faces", G_TYPE_INT,
+      clamp_count (authenta_media_get_faces (media)), "deepfakes", G_TYPE_INT,
+      clamp_count (authenta_media_get_deepfakes (media)), "result-url",
+      G_TYPE_STRING, authenta_media_get_result_url (media), "json",
+      G_TYPE_STRING, authenta_media_get_json (media), "location", G_TYPE_STRING,
+      location, NULL);
+}

@@ -1,0 +1,21 @@
+/* The authenta-verdict element message's structure, built in one place for
+ * the live scans and the resumed ones.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <authenta/authenta.h>
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+/* `authenta-verdict` for @media: mid, status, model-type (the record's,
+ * else @model_type), media-type, fake, confidence, faces, deepfakes,
+ * result-url, json and location (@location: the kept file, or NULL). */
+G_GNUC_INTERNAL
+GstStructure *gst_authenta_verdict_structure_new (AuthentaMedia *media,
+                                                  const char *model_type,
+                                                  const char *location);
+
+G_END_DECLS
