@@ -560,7 +560,8 @@ set_db_error (AuthentaJournal *self, GError **error, const char *what)
   if (code == SQLITE_READONLY || code == SQLITE_CANTOPEN || code == SQLITE_PERM)
     hint = "; the journal's folder must be writable";
   else if (code == SQLITE_FULL)
-    hint = "; the disk is full";
+    hint = "; free space on its disk (the entries already journaled are "
+           "safe)";
   else if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
     hint = "; the file is not a journal (corrupt?): move it away to start "
            "a new one";

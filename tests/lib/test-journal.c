@@ -12,6 +12,9 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -283,6 +286,23 @@ static const BadRow bad_rows[] = {
   { "read-only-dir", BAD_READ_ONLY_DIR, "must be writable" },
 };
 
+/* A small tmpfs at @dir, for a real full or read-only disk: FALSE (the test
+ * skipped, saying why) when this process may not mount. */
+static gboolean
+mount_small_tmpfs (const char *dir, const char *size)
+{
+  g_autofree char *options = g_strdup_printf ("size=%s,mode=0700", size);
+
+  if (mount ("tmpfs", dir, "tmpfs", 0, options) == 0)
+    return TRUE;
+  {
+    g_autofree char *why
+        = g_strdup_printf ("cannot mount a tmpfs: %s", g_strerror (errno));
+    g_test_skip (why);
+  }
+  return FALSE;
+}
+
 static void
 test_open_refuses (gconstpointer data)
 {
@@ -312,22 +332,114 @@ test_open_refuses (gconstpointer data)
         break;
       }
     case BAD_READ_ONLY_DIR:
-      if (geteuid () == 0)
+      if (geteuid () != 0)
         {
-          g_test_skip ("root writes anywhere");
+          g_chmod (dir, 0500);
+          break;
+        }
+      /* Root writes anywhere but on a read-only file system: a journal
+       * made there, then the disk remounted read-only. */
+      if (!mount_small_tmpfs (dir, "1m"))
+        {
           remove_tree (dir);
           return;
         }
-      g_chmod (dir, 0500);
+      j = authenta_journal_open (dir, &error);
+      g_assert_no_error (error);
+      g_clear_object (&j);
+      g_assert_cmpint (mount (NULL, dir, NULL, MS_REMOUNT | MS_RDONLY, NULL),
+                       ==, 0);
       break;
     }
   j = authenta_journal_open (dir, &error);
+  if (row->bad == BAD_READ_ONLY_DIR && geteuid () == 0)
+    g_assert_cmpint (umount (dir), ==, 0);
   g_assert_null (j);
   g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_JOURNAL);
   g_assert_nonnull (strstr (error->message, db));
   g_assert_nonnull (strstr (error->message, row->text));
   g_test_message ("%s", error->message);
   remove_tree (dir);
+}
+
+/* A journal on a disk that fills up: the entry that does not fit is a clear
+ * error naming the journal and saying the disk is full; the entries before
+ * it are all there, and the journal takes new ones once there is room. */
+static void
+test_full_disk (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *base = g_dir_make_tmp ("authenta-journal-XXXXXX", &error);
+  g_autofree char *dir = g_build_filename (base, "spool", NULL);
+  g_autofree char *recording = g_build_filename (base, "rec.mp4", NULL);
+  g_autofree char *filler = g_build_filename (dir, "filler", NULL);
+  g_autofree char *db = NULL;
+  g_autoptr (AuthentaJournal) j = NULL;
+  g_autoptr (GPtrArray) listed = NULL;
+  g_autoptr (AuthentaJournalEntry) after = NULL;
+  guint added = 0;
+  int fd;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  if (!mount_small_tmpfs (dir, "256k"))
+    {
+      remove_tree (base);
+      return;
+    }
+  write_recording (recording, 1000, 'f');
+  j = authenta_journal_open (dir, &error);
+  g_assert_no_error (error);
+  db = g_strdup (authenta_journal_get_path (j));
+  for (guint i = 0; i < 3; i++, added++)
+    {
+      g_autoptr (AuthentaJournalEntry) e = authenta_journal_add (
+          j, recording, NULL, "video/mp4", NULL, FALSE, &error);
+      g_assert_no_error (error);
+      authenta_journal_release (j, authenta_journal_entry_get_id (e));
+    }
+  /* Fill what is left. */
+  fd = g_open (filler, O_WRONLY | O_CREAT, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  {
+    char block[4096];
+
+    memset (block, 'z', sizeof block);
+    while (write (fd, block, sizeof block) > 0)
+      ;
+    g_assert_cmpint (errno, ==, ENOSPC);
+  }
+  close (fd);
+  /* SQLite may still fit a few in the pages it has: the disk fills soon. */
+  for (guint i = 0; i < 200 && error == NULL; i++)
+    {
+      g_autoptr (AuthentaJournalEntry) e = authenta_journal_add (
+          j, recording, NULL, "video/mp4", NULL, FALSE, &error);
+      if (e)
+        {
+          authenta_journal_release (j, authenta_journal_entry_get_id (e));
+          added++;
+        }
+    }
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_JOURNAL);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, db));
+  g_assert_nonnull (strstr (error->message, "free space on its disk"));
+  g_clear_error (&error);
+
+  /* Nothing journaled before is lost, and it reads on a full disk. */
+  listed = authenta_journal_list (j, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, added);
+
+  g_assert_cmpint (g_unlink (filler), ==, 0);
+  after = authenta_journal_add (j, recording, NULL, "video/mp4", NULL, FALSE,
+                                &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (authenta_journal_entry_get_id (after), ==, added + 1);
+  g_clear_object (&j);
+  g_assert_cmpint (umount (dir), ==, 0);
+  remove_tree (base);
 }
 
 static GPtrArray *
@@ -1221,6 +1333,7 @@ main (int argc, char **argv)
   ADD ("/journal/claim/dead-owner-taken-over", test_claim_dead_owner);
   ADD ("/journal/prune-keeps-unfinished", test_prune_keeps_unfinished);
   g_test_add_func ("/journal/error-is-transient", test_error_is_transient);
+  g_test_add_func ("/journal/full-disk-names-journal", test_full_disk);
   ADD ("/journal/scan/recorded-to-done", test_scan_recorded_to_done);
   ADD ("/journal/scan/needs-a-claim", test_scan_needs_claim);
   ADD ("/journal/scan/url-expired-during-upload-journals-new-record",
