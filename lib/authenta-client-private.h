@@ -33,6 +33,7 @@ struct _AuthentaClient
   guint poll_interval_ms;
   double poll_growth;
   guint poll_max_interval_ms;
+  guint poll_fast_period_ms;
   guint poll_timeout_ms;
   guint upload_seen_timeout_ms;
 };

@@ -12,6 +12,7 @@
 #include "authenta-error-private.h"
 #include "authenta-http-private.h"
 #include "authenta-media-private.h"
+#include "authenta-poll-private.h"
 #include "authenta-util-private.h"
 
 #include <errno.h>
@@ -152,22 +153,24 @@ authenta_client_poll (AuthentaClient *self, const AuthentaPollFlow *flow,
 {
   g_autoptr (GError) last_error = NULL;
   g_autofree char *last_status = NULL;
-  guint interval_ms, max_interval_ms, timeout_ms, seen_timeout_ms;
-  double growth;
+  AuthentaPollSchedule schedule;
+  guint interval_ms, timeout_ms, seen_timeout_ms;
   gint64 start, deadline;
   guint polls = 0, failed_polls = 0;
   gboolean seen = FALSE; /* a status past INITED */
 
   g_mutex_lock (&self->lock);
-  interval_ms = self->poll_interval_ms;
-  growth = self->poll_growth;
-  max_interval_ms = self->poll_max_interval_ms;
+  schedule.first_ms = self->poll_interval_ms;
+  schedule.growth = self->poll_growth;
+  schedule.max_ms = self->poll_max_interval_ms;
+  schedule.fast_ms = self->poll_fast_period_ms;
   timeout_ms = self->poll_timeout_ms;
   seen_timeout_ms = self->upload_seen_timeout_ms;
   g_mutex_unlock (&self->lock);
 
   start = g_get_monotonic_time ();
   deadline = timeout_ms ? start + (gint64)timeout_ms * 1000 : G_MAXINT64;
+  interval_ms = 0;
 
   for (;;)
     {
@@ -257,6 +260,8 @@ authenta_client_poll (AuthentaClient *self, const AuthentaPollFlow *flow,
           return NULL;
         }
       left_ms = (deadline - now + 999) / 1000;
+      interval_ms = authenta_poll_next_delay (&schedule, (now - start) / 1000,
+                                              interval_ms);
       if (media)
         g_debug ("%s %s is %s; next poll in %u ms", flow->noun, mid,
                  status ? status : "without status",
@@ -267,9 +272,6 @@ authenta_client_poll (AuthentaClient *self, const AuthentaPollFlow *flow,
       if (!authenta_wait (MIN ((gint64)interval_ms, left_ms), cancellable,
                           error))
         return NULL;
-      interval_ms
-          = (guint)MIN ((double)max_interval_ms, (double)interval_ms * growth);
-      interval_ms = MAX (interval_ms, 1);
     }
 }
 

@@ -2291,18 +2291,19 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
   /**
    * GstAuthentaSink:poll-interval:
    *
-   * The wait between the first two looks for the verdict (the
-   * first comes right after the upload), in milliseconds.  It grows by a
-   * quarter per look, up to #GstAuthentaSink:poll-max-interval.
+   * The wait between looks for the verdict (the first comes right after
+   * the upload) during the first 2 s, in milliseconds; after that it
+   * doubles per look up to #GstAuthentaSink:poll-max-interval: the
+   * library's schedule (a verdict seen 1 s after it is ready on average).
    *
    * Since: 0.1
    */
   g_object_class_install_property (
       gobject_class, PROP_POLL_INTERVAL,
       g_param_spec_uint ("poll-interval", "Poll interval",
-                         "Wait between the first two looks for the verdict "
-                         "(the first comes right after the upload), in "
-                         "milliseconds; it grows x1.25 per look up to "
+                         "Wait between looks for the verdict during the "
+                         "first 2 s (the first comes right after the upload), "
+                         "in milliseconds; then it doubles per look up to "
                          "poll-max-interval",
                          1, MAX_DELAY_MS, DEFAULT_POLL_INTERVAL, PARAM_FLAGS));
 

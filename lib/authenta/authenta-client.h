@@ -100,32 +100,41 @@ G_BEGIN_DECLS
 /**
  * AUTHENTA_DEFAULT_POLL_INTERVAL_MS:
  *
- * The default of #AuthentaClient:poll-interval: 0.5 s between the first
- * two polls.  With %AUTHENTA_DEFAULT_POLL_GROWTH, a verdict is seen within
- * about a quarter of its processing time (+0.64 s at 5 s, 14 polls for
- * 30 s; docs/performance.md).
+ * The default of #AuthentaClient:poll-interval: polls 0.25 s apart for the
+ * first %AUTHENTA_DEFAULT_POLL_FAST_PERIOD_MS, so that a job that short is
+ * seen within 0.25 s (docs/performance.md, "Verdict latency").
  *
  * Since: 0.1
  */
-#define AUTHENTA_DEFAULT_POLL_INTERVAL_MS 500
+#define AUTHENTA_DEFAULT_POLL_INTERVAL_MS 250
 /**
  * AUTHENTA_DEFAULT_POLL_GROWTH:
  *
- * The default of #AuthentaClient:poll-growth: the interval grows by a
- * quarter after each poll.
+ * The default of #AuthentaClient:poll-growth: after the fast period the
+ * interval doubles after each poll (0.5, 1, 2 s).
  *
  * Since: 0.1
  */
-#define AUTHENTA_DEFAULT_POLL_GROWTH 1.25
+#define AUTHENTA_DEFAULT_POLL_GROWTH 2.0
+/**
+ * AUTHENTA_DEFAULT_POLL_FAST_PERIOD_MS:
+ *
+ * The default of #AuthentaClient:poll-fast-period: 2 s of polls
+ * %AUTHENTA_DEFAULT_POLL_INTERVAL_MS apart.
+ *
+ * Since: 0.4
+ */
+#define AUTHENTA_DEFAULT_POLL_FAST_PERIOD_MS 2000
 /**
  * AUTHENTA_DEFAULT_POLL_MAX_INTERVAL_MS:
  *
- * The default of #AuthentaClient:poll-max-interval: polls are at most 10 s
- * apart.
+ * The default of #AuthentaClient:poll-max-interval: polls are at most 2 s
+ * apart, so that a long job's verdict is seen 1 s after it is ready on
+ * average, with as many GETs as a fixed 2 s poll (plus 10 at most).
  *
  * Since: 0.1
  */
-#define AUTHENTA_DEFAULT_POLL_MAX_INTERVAL_MS 10000
+#define AUTHENTA_DEFAULT_POLL_MAX_INTERVAL_MS 2000
 /**
  * AUTHENTA_DEFAULT_POLL_TIMEOUT_MS:
  *

@@ -9,6 +9,7 @@
 
 #include "authenta-error-private.h"
 #include "authenta-http-private.h"
+#include "authenta-poll-private.h"
 #include "authenta-util-private.h"
 
 #include <curl/curl.h>
@@ -1055,6 +1056,56 @@ test_secret_wipe (void)
   authenta_secret_wipe (NULL);
 }
 
+/* The poll schedule: the delays it gives, and the defaults' poll times. */
+static void
+test_poll_schedule (void)
+{
+  static const AuthentaPollSchedule defaults
+      = { AUTHENTA_DEFAULT_POLL_INTERVAL_MS, AUTHENTA_DEFAULT_POLL_GROWTH,
+          AUTHENTA_DEFAULT_POLL_MAX_INTERVAL_MS,
+          AUTHENTA_DEFAULT_POLL_FAST_PERIOD_MS };
+  static const AuthentaPollSchedule geometric = { 500, 1.25, 10000, 0 };
+  static const AuthentaPollSchedule fixed = { 5000, 1.0, 5000, 0 };
+  static const struct
+  {
+    const AuthentaPollSchedule *schedule;
+    gint64 elapsed_ms;
+    guint previous_ms, expected_ms;
+  } rows[] = {
+    /* The fast period: the first interval, whatever came before. */
+    { &defaults, 0, 0, 250 },
+    { &defaults, 1999, 250, 250 },
+    /* Then doubling to the cap. */
+    { &defaults, 2000, 250, 500 },
+    { &defaults, 2500, 500, 1000 },
+    { &defaults, 3500, 1000, 2000 },
+    { &defaults, 600000, 2000, 2000 },
+    /* No fast period: growth from the first poll (set_poll_policy). */
+    { &geometric, 0, 0, 500 },
+    { &geometric, 500, 500, 625 },
+    { &geometric, 90000, 9000, 10000 },
+    { &fixed, 0, 0, 5000 },
+    { &fixed, 5000, 5000, 5000 },
+  };
+  static const gint64 expected_times[]
+      = { 0,    250,  500,  750,  1000, 1250, 1500,
+          1750, 2000, 2500, 3500, 5500, 7500, 9500 };
+  gint64 t = 0;
+  guint delay = 0;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (rows); i++)
+    g_assert_cmpuint (authenta_poll_next_delay (rows[i].schedule,
+                                                rows[i].elapsed_ms,
+                                                rows[i].previous_ms),
+                      ==, rows[i].expected_ms);
+  for (gsize i = 0; i < G_N_ELEMENTS (expected_times); i++)
+    {
+      g_assert_cmpint (t, ==, expected_times[i]);
+      delay = authenta_poll_next_delay (&defaults, t, delay);
+      t += delay;
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1076,6 +1127,7 @@ main (int argc, char **argv)
                    test_redact_url);
   g_test_add_func ("/util/mid-validation", test_mid_valid);
   g_test_add_func ("/util/loopback-hosts", test_loopback);
+  g_test_add_func ("/poll/schedule", test_poll_schedule);
   g_test_add_func ("/content-type/sniff-data", test_sniff_data);
   g_test_add_func ("/content-type/sniff-file", test_sniff_file);
   g_test_add_func ("/http/backoff-grows-and-caps", test_backoff);

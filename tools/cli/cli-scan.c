@@ -106,9 +106,9 @@ static const GOptionEntry scan_entries[] = {
   { "jobs", 0, 0, G_OPTION_ARG_INT, &opt_jobs,
     "Scan at most N files at a time (default 4)", "N" },
   { "poll-interval", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)parse_poll_interval,
-    "The first status check comes right after the upload; SECONDS is the "
-    "wait before the second, each later wait 1.25 times longer, up to 10 s "
-    "(default 0.5; 0.05 to 3600)",
+    "The first status check comes right after the upload; checks are then "
+    "SECONDS apart for 2 s, each later wait twice longer, up to 2 s or "
+    "SECONDS (default 0.25; 0.05 to 3600)",
     "SECONDS" },
   { "spool-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_spool_dir,
     "Journal each scan in DIR first, so that one cut short by a kill or "
@@ -1015,8 +1015,15 @@ cli_cmd_scan (int argc, char **argv)
       run.journal = journal;
     }
   if (opt_poll_interval > 0)
-    g_object_set (client, "poll-interval", (guint)(opt_poll_interval * 1000),
-                  NULL);
+    {
+      guint interval_ms = (guint)(opt_poll_interval * 1000);
+      guint max_ms = 0;
+
+      /* The cap never below the interval asked for. */
+      g_object_get (client, "poll-max-interval", &max_ms, NULL);
+      g_object_set (client, "poll-interval", interval_ms, "poll-max-interval",
+                    MAX (max_ms, interval_ms), NULL);
+    }
   /* With --timeout, ours is the one bound on the wait. */
   if (opt_timeout > 0)
     g_object_set (client, "poll-timeout", 0u, NULL);
