@@ -7,11 +7,11 @@
 
 G_BEGIN_DECLS
 
-/* The transport under AuthentaClient: libcurl easy handles, each driven by
- * its own multi handle so a transfer can wait on the caller's GCancellable,
- * kept in a pool (most recently used first, so a polling loop gets back the
- * handle whose connection is still open), with DNS and TLS sessions shared
- * between them through a locked CURLSH. */
+/* The transport under AuthentaClient: libcurl easy handles on the multi
+ * handle of the caller's thread-default main context (authenta-http-loop.c),
+ * so that a transfer holds no thread and a cancel ends it at once; a pool
+ * of idle easy handles; DNS and TLS sessions shared between them through a
+ * locked CURLSH. */
 typedef struct _AuthentaHttp AuthentaHttp;
 
 typedef struct
@@ -96,6 +96,22 @@ gboolean authenta_http_send (AuthentaHttp *http,
                              const AuthentaHttpRequest *request,
                              AuthentaHttpResponse *response,
                              GCancellable *cancellable, GError **error);
+/* The same on the thread-default main context, the one place the retry
+ * decisions are made: transfers on its loop, back-off waits on its
+ * timers.  The request is copied; request->upload_fd and
+ * request->progress_data must stay valid until the callback.  The finish
+ * fills response (attempts and maybe_delivered on failure too). */
+G_GNUC_INTERNAL
+void authenta_http_send_async (AuthentaHttp *http,
+                               const AuthentaHttpPolicy *policy,
+                               const AuthentaHttpRequest *request,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data);
+G_GNUC_INTERNAL
+gboolean authenta_http_send_finish (GAsyncResult *result,
+                                    AuthentaHttpResponse *response,
+                                    GError **error);
 G_GNUC_INTERNAL
 void authenta_http_response_clear (AuthentaHttpResponse *response);
 
@@ -103,8 +119,8 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AuthentaHttpResponse,
                                   authenta_http_response_clear)
 
 /* Waits ms milliseconds, or less if cancellable is cancelled (then FALSE
- * with G_IO_ERROR_CANCELLED).  Wakes on the cancellable's fd, not a
- * timer tick. */
+ * with G_IO_ERROR_CANCELLED): authenta_wait_async() on a private
+ * context. */
 G_GNUC_INTERNAL
 gboolean authenta_wait (guint64 ms, GCancellable *cancellable, GError **error);
 

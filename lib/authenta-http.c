@@ -3,6 +3,8 @@
 
 #include "authenta-http-private.h"
 
+#include "authenta-http-loop-private.h"
+
 #include "authenta-util-private.h"
 
 #include <authenta/authenta-client.h>
@@ -17,25 +19,20 @@
 /* Big enough that a fast link is not limited by read() calls: curl's
  * default of 64 KiB costs measurable CPU on a 1 GiB upload. */
 #define UPLOAD_BUFFER_SIZE (512 * 1024)
-/* Idle handles kept (with their open connections) for the next calls. */
-#define MAX_IDLE_SLOTS 8
+/* Idle easy handles kept for the next transfers (connections belong to the
+ * loops' multi handles, not to these). */
+#define MAX_IDLE_HANDLES 32
 /* How often an upload reports progress, at most. */
 #define PROGRESS_INTERVAL_US (100 * G_TIME_SPAN_MILLISECOND)
 /* A Retry-After beyond this is not waited for: the call fails instead. */
 #define MAX_RETRY_AFTER_MS (120 * 1000)
-
-typedef struct
-{
-  CURL *easy;
-  CURLM *multi;
-} Slot;
 
 struct _AuthentaHttp
 {
   CURLSH *share;
   GMutex share_locks[CURL_LOCK_DATA_LAST];
   GMutex pool_lock;
-  GQueue idle; /* of Slot*, most recently used first */
+  GQueue idle; /* of CURL*: easy handles kept for the next transfers */
   char *user_agent;
   char *ca_file;        /* NULL: curl's default bundle */
   const char *no_proxy; /* shared by all clients, never freed */
@@ -122,7 +119,8 @@ authenta_http_new (const char *ca_file)
   curl_share_setopt (http->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
   /* Not CURL_LOCK_DATA_CONNECT: a connection cache shared between threads
    * is a known libcurl bug (KNOWN_BUGS 11.11, curl#4915).  Connections are
-   * reused through the pool of multi handles instead. */
+   * reused through each main context's multi handle instead
+   * (authenta-http-loop.c). */
 
   http->no_proxy = get_no_proxy ();
   http->ca_file = g_strdup (ca_file);
@@ -133,23 +131,15 @@ authenta_http_new (const char *ca_file)
   return http;
 }
 
-static void
-slot_free (Slot *slot)
-{
-  curl_multi_cleanup (slot->multi);
-  curl_easy_cleanup (slot->easy);
-  g_free (slot);
-}
-
 void
 authenta_http_free (AuthentaHttp *http)
 {
-  Slot *slot;
+  CURL *easy;
 
   if (http == NULL)
     return;
-  while ((slot = g_queue_pop_head (&http->idle)) != NULL)
-    slot_free (slot);
+  while ((easy = g_queue_pop_head (&http->idle)) != NULL)
+    curl_easy_cleanup (easy);
   curl_share_cleanup (http->share);
   for (guint i = 0; i < G_N_ELEMENTS (http->share_locks); i++)
     g_mutex_clear (&http->share_locks[i]);
@@ -171,41 +161,33 @@ authenta_http_get_no_proxy (AuthentaHttp *http)
   return http->no_proxy;
 }
 
-static Slot *
-slot_take (AuthentaHttp *http)
+static CURL *
+easy_take (AuthentaHttp *http)
 {
-  Slot *slot;
+  CURL *easy;
 
   g_mutex_lock (&http->pool_lock);
-  slot = g_queue_pop_head (&http->idle);
+  easy = g_queue_pop_head (&http->idle);
   g_mutex_unlock (&http->pool_lock);
-  if (slot == NULL)
-    {
-      slot = g_new0 (Slot, 1);
-      slot->easy = curl_easy_init ();
-      slot->multi = curl_multi_init ();
-    }
-  else
-    {
-      /* Keeps the multi's connection cache and the share; forgets the
-       * previous request's options. */
-      curl_easy_reset (slot->easy);
-    }
-  return slot;
+  if (easy == NULL)
+    return curl_easy_init ();
+  /* Forgets the previous request's options. */
+  curl_easy_reset (easy);
+  return easy;
 }
 
 static void
-slot_give_back (AuthentaHttp *http, Slot *slot)
+easy_give_back (AuthentaHttp *http, CURL *easy)
 {
   g_mutex_lock (&http->pool_lock);
-  if (g_queue_get_length (&http->idle) < MAX_IDLE_SLOTS)
+  if (g_queue_get_length (&http->idle) < MAX_IDLE_HANDLES)
     {
-      g_queue_push_head (&http->idle, slot);
-      slot = NULL;
+      g_queue_push_head (&http->idle, easy);
+      easy = NULL;
     }
   g_mutex_unlock (&http->pool_lock);
-  if (slot)
-    slot_free (slot);
+  if (easy)
+    curl_easy_cleanup (easy);
 }
 
 void
@@ -218,25 +200,14 @@ authenta_http_response_clear (AuthentaHttpResponse *response)
 gboolean
 authenta_wait (guint64 ms, GCancellable *cancellable, GError **error)
 {
-  GPollFD pfd = { 0 };
-  gboolean have_fd;
-  gint64 deadline = g_get_monotonic_time () + (gint64)ms * 1000;
+  AuthentaSync sync;
+  gboolean ok;
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
-  have_fd = cancellable && g_cancellable_make_pollfd (cancellable, &pfd);
-  for (;;)
-    {
-      gint64 left = deadline - g_get_monotonic_time ();
-      if (left <= 0 || g_cancellable_is_cancelled (cancellable))
-        break;
-      /* Round up, so that a wait never returns early and spins. */
-      g_poll (have_fd ? &pfd : NULL, have_fd ? 1 : 0,
-              (int)MIN ((left + 999) / 1000, G_MAXINT));
-    }
-  if (have_fd)
-    g_cancellable_release_fd (cancellable);
-  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+  authenta_sync_begin (&sync);
+  authenta_wait_async (ms, cancellable, authenta_sync_done, &sync);
+  ok = authenta_wait_finish (authenta_sync_wait (&sync), error);
+  authenta_sync_end (&sync);
+  return ok;
 }
 
 guint64
@@ -430,22 +401,10 @@ on_progress (void *user_data, curl_off_t dltotal, curl_off_t dlnow,
              curl_off_t ultotal, curl_off_t ulnow)
 {
   Transfer *t = user_data;
-
   gint64 now = g_get_monotonic_time ();
 
   if (g_cancellable_is_cancelled (t->cancellable))
     return 1;
-  if (dlnow + ulnow != t->moved)
-    {
-      t->moved = dlnow + ulnow;
-      t->last_moved = now;
-    }
-  else if (t->stall_timeout_us > 0
-           && now - t->last_moved >= t->stall_timeout_us)
-    {
-      t->stalled = TRUE;
-      return 1;
-    }
   if (t->request->progress && t->request->upload_fd >= 0)
     {
       if (now - t->last_progress >= PROGRESS_INTERVAL_US)
@@ -456,70 +415,6 @@ on_progress (void *user_data, curl_off_t dltotal, curl_off_t dlnow,
         }
     }
   return 0;
-}
-
-/* Runs the transfer on the slot's multi handle, waking on the cancellable's
- * fd as well as on the sockets: curl_easy_perform() would only notice a
- * cancellation at its next progress call, up to a second later when the
- * connection is idle. */
-static CURLcode
-run_transfer (Slot *slot, GCancellable *cancellable, gboolean *cancelled)
-{
-  CURLcode result = CURLE_OK;
-  GPollFD pfd = { 0 };
-  gboolean have_fd;
-  int running = 1;
-  CURLMsg *msg;
-  int left;
-
-  *cancelled = FALSE;
-  if (curl_multi_add_handle (slot->multi, slot->easy) != CURLM_OK)
-    return CURLE_FAILED_INIT;
-  have_fd = cancellable && g_cancellable_make_pollfd (cancellable, &pfd);
-
-  while (running)
-    {
-      struct curl_waitfd extra = { 0 };
-
-      if (curl_multi_perform (slot->multi, &running) != CURLM_OK)
-        {
-          result = CURLE_FAILED_INIT;
-          break;
-        }
-      if (!running)
-        break;
-      if (g_cancellable_is_cancelled (cancellable))
-        {
-          *cancelled = TRUE;
-          break;
-        }
-      extra.fd = pfd.fd;
-      extra.events = CURL_WAIT_POLLIN;
-      if (curl_multi_poll (slot->multi, have_fd ? &extra : NULL,
-                           have_fd ? 1 : 0, 1000, NULL)
-          != CURLM_OK)
-        {
-          result = CURLE_FAILED_INIT;
-          break;
-        }
-      if (g_cancellable_is_cancelled (cancellable))
-        {
-          *cancelled = TRUE;
-          break;
-        }
-    }
-
-  while ((msg = curl_multi_info_read (slot->multi, &left)) != NULL)
-    if (msg->msg == CURLMSG_DONE && msg->easy_handle == slot->easy)
-      result = msg->data.result;
-  /* Removing an unfinished transfer closes its connection. */
-  curl_multi_remove_handle (slot->multi, slot->easy);
-  if (have_fd)
-    g_cancellable_release_fd (cancellable);
-  if (result == CURLE_ABORTED_BY_CALLBACK
-      && g_cancellable_is_cancelled (cancellable))
-    *cancelled = TRUE;
-  return result;
 }
 
 static void
@@ -556,8 +451,9 @@ setup_easy (AuthentaHttp *http, CURL *easy, const AuthentaHttpPolicy *policy,
   if (policy->connect_timeout_ms)
     curl_easy_setopt (easy, CURLOPT_CONNECTTIMEOUT_MS,
                       (long)policy->connect_timeout_ms);
-  /* The stall time-out is kept by on_progress (curl calls it at least
-   * once a second, and run_transfer wakes as often). */
+  /* The stall time-out is kept by a timer of the send (on_stall_check):
+   * with the multi socket interface curl calls on_progress only when
+   * something happens. */
   t->stall_timeout_us = (gint64)policy->stall_timeout_ms * 1000;
   t->last_moved = g_get_monotonic_time ();
   if (policy->request_timeout_ms && request->upload_fd < 0)
@@ -730,258 +626,515 @@ is_retryable_status (guint status)
     }
 }
 
+/* One send: its attempts, the back-off waits between them, and the
+ * transfer under way.  Runs in the loop of the context that started it. */
+typedef struct
+{
+  AuthentaHttp *http;
+  AuthentaHttpLoop *loop;
+  AuthentaHttpPolicy policy;
+  AuthentaHttpRequest request; /* its strings are the copies below */
+  char *strings[8];
+  char *what;
+  guint attempts; /* allowed */
+  guint attempt;  /* under way */
+  AuthentaHttpResponse response;
+
+  /* The attempt under way (easy != NULL while on the wire). */
+  CURL *easy;
+  Transfer t;
+  struct curl_slist *headers;
+  AuthentaHttpPolicy attempt_policy;
+  gint64 start;
+  GSource *stall_source;
+  GSource *cancel_source; /* for the whole send */
+} Send;
+
+static void
+send_free (Send *send)
+{
+  g_warn_if_fail (send->easy == NULL);
+  if (send->cancel_source)
+    g_source_destroy (send->cancel_source);
+  g_clear_pointer (&send->cancel_source, g_source_unref);
+  authenta_http_loop_unref (send->loop);
+  authenta_http_response_clear (&send->response);
+  /* The key travelled in the request: not left in freed memory. */
+  if (send->request.api_key)
+    authenta_secret_wipe ((char *)send->request.api_key);
+  if (send->request.secret)
+    authenta_secret_wipe ((char *)send->request.secret);
+  for (guint i = 0; i < G_N_ELEMENTS (send->strings); i++)
+    g_free (send->strings[i]);
+  g_free (send->what);
+  g_free (send);
+}
+
+/* Ends the attempt's transfer and lets go of what it used. */
+static void
+attempt_clear (Send *send)
+{
+  if (send->stall_source)
+    g_source_destroy (send->stall_source);
+  g_clear_pointer (&send->stall_source, g_source_unref);
+  if (send->easy)
+    {
+      /* The handle refers to t and headers: detach before they go. */
+      curl_easy_setopt (send->easy, CURLOPT_HTTPHEADER, NULL);
+      curl_easy_setopt (send->easy, CURLOPT_ERRORBUFFER, NULL);
+      easy_give_back (send->http, send->easy);
+      send->easy = NULL;
+    }
+  /* curl_slist_append() copied the header that holds the key. */
+  authenta_http_wipe_headers (send->headers);
+  g_clear_pointer (&send->headers, curl_slist_free_all);
+  g_clear_pointer (&send->t.body, g_byte_array_unref);
+}
+
+static void send_return_error (GTask *task, GError *error);
+static void attempt_start (GTask *task);
+
+static void
+on_backoff_over (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!authenta_wait_finish (result, &error))
+    send_return_error (task, error);
+  else
+    attempt_start (task);
+}
+
+/* What the attempt's end means: the answer, the error, or another attempt
+ * after a back-off.  The one place the retry decisions are made. */
+static void
+attempt_done (GTask *task, CURLcode code, gboolean cancelled)
+{
+  Send *send = g_task_get_task_data (task);
+  const AuthentaHttpRequest *request = &send->request;
+  const AuthentaHttpPolicy *policy = &send->policy;
+  Transfer *t = &send->t;
+  const char *what = send->what;
+  long status = 0, new_connections = 0;
+  curl_off_t pretransfer_us = 0;
+  g_autofree char *timeout_detail = NULL;
+  gint64 elapsed_ms;
+  GError *attempt_error = NULL;
+  gboolean retry, delivered;
+  guint64 delay;
+
+  if (t->stalled)
+    {
+      code = CURLE_OPERATION_TIMEDOUT;
+      g_strlcpy (t->errbuf, "Operation too slow", sizeof t->errbuf);
+    }
+  if (code == CURLE_ABORTED_BY_CALLBACK
+      && g_cancellable_is_cancelled (t->cancellable))
+    cancelled = TRUE;
+  /* What went on the wire counts against the attempts, curl's own
+   * resends included. */
+  if (t->heads_sent > 1)
+    send->attempt += t->heads_sent - 1;
+  send->response.attempts = send->attempt;
+  elapsed_ms = (g_get_monotonic_time () - send->start) / 1000;
+  curl_easy_getinfo (send->easy, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_getinfo (send->easy, CURLINFO_NUM_CONNECTS, &new_connections);
+  curl_easy_getinfo (send->easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_us);
+
+  if (cancelled)
+    {
+      g_debug ("%s: cancelled after %" G_GINT64_FORMAT " ms", what, elapsed_ms);
+      attempt_clear (send);
+      send_return_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                            "%s: cancelled", what));
+      return;
+    }
+
+  if (code == CURLE_OK)
+    g_debug ("%s: HTTP %ld in %" G_GINT64_FORMAT
+             " ms (attempt %u/%u, %s connection)",
+             what, status, elapsed_ms, send->attempt, send->attempts,
+             new_connections > 0 ? "new" : "reused");
+  else
+    g_debug ("%s: %s after %" G_GINT64_FORMAT " ms (attempt %u/%u)", what,
+             curl_easy_strerror (code), elapsed_ms, send->attempt,
+             send->attempts);
+
+  if (t->too_large)
+    {
+      attempt_clear (send);
+      send_return_error (
+          task, authenta_error_new_full (
+                    AUTHENTA_ERROR_PROTOCOL, status, NULL, request->mid,
+                    "%s: the answer is larger than %u bytes; not "
+                    "reading it",
+                    what, AUTHENTA_MAX_ANSWER_SIZE));
+      return;
+    }
+  if (t->file_short || t->read_errno)
+    {
+      GError *error;
+
+      if (t->file_short)
+        error = authenta_error_new_full (
+            AUTHENTA_ERROR_INVALID_ARGUMENT, 0, NULL, request->mid,
+            "“%s” shrank during the upload (at byte %" G_GUINT64_FORMAT
+            " of %" G_GUINT64_FORMAT ")",
+            request->upload_path ? request->upload_path : "file", t->offset,
+            request->upload_size);
+      else
+        error
+            = g_error_new (G_IO_ERROR, g_io_error_from_errno (t->read_errno),
+                           "Cannot read “%s”: %s",
+                           request->upload_path ? request->upload_path : "file",
+                           g_strerror (t->read_errno));
+      attempt_clear (send);
+      send_return_error (task, error);
+      return;
+    }
+
+  if (code == CURLE_OK && status >= 200 && status < 300)
+    {
+      send->response.status = status;
+      send->response.body = g_byte_array_free_to_bytes (t->body);
+      t->body = NULL;
+      attempt_clear (send);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  if (code == CURLE_OPERATION_TIMEDOUT)
+    timeout_detail = describe_timeout (&send->attempt_policy, request,
+                                       t->errbuf, pretransfer_us);
+  if (authenta_error_curl_is_tls (code))
+    {
+      g_autoptr (GUri) uri
+          = g_uri_parse (request->url, G_URI_FLAGS_ENCODED, NULL);
+      attempt_error
+          = authenta_error_new_tls (what, uri ? g_uri_get_host (uri) : NULL,
+                                    code, t->errbuf, request->mid);
+    }
+  else
+    attempt_error = authenta_error_from_response (
+        what, request->origin, code,
+        timeout_detail ? timeout_detail : t->errbuf,
+        code == CURLE_OK ? status : 0, (const char *)t->body->data,
+        t->body->len, request->mid,
+        request->secret ? request->secret : request->api_key);
+  delay
+      = authenta_http_backoff_delay (policy, send->attempt, g_random_double ());
+  if (t->retry_after_ms >= 0)
+    {
+      if (t->retry_after_ms
+          > MAX (MAX_RETRY_AFTER_MS, (gint64)policy->retry_max_delay_ms))
+        {
+          g_debug ("%s: not retrying: Retry-After of %" G_GINT64_FORMAT
+                   " ms is too long",
+                   what, t->retry_after_ms);
+          attempt_clear (send);
+          send_return_error (task, attempt_error);
+          return;
+        }
+      delay = MAX (delay, (guint64)t->retry_after_ms);
+    }
+  attempt_clear (send);
+
+  delivered
+      = code != CURLE_OK && may_have_been_delivered (code, pretransfer_us);
+  send->response.maybe_delivered |= delivered;
+  retry = code == CURLE_OK ? is_retryable_status (status)
+                           : is_retryable_curl (code);
+  /* A create whose answer was lost may have made a record: resending
+   * it would make a second one, left behind INITED. */
+  if (retry && delivered && g_str_equal (request->method, "POST"))
+    {
+      char *message = g_strdup_printf (
+          "%s; not resent, as the lost answer may have been to a new "
+          "record (listing the records shows it)",
+          attempt_error->message);
+
+      g_debug ("%s: not resending a POST whose answer was lost", what);
+      g_free (attempt_error->message);
+      attempt_error->message = message;
+      retry = FALSE;
+    }
+  if (!retry)
+    {
+      g_debug ("%s: not retrying (%s)", what, attempt_error->message);
+      send_return_error (task, attempt_error);
+      return;
+    }
+  if (send->attempt >= send->attempts)
+    {
+      g_debug ("%s: giving up after %u attempts", what, send->attempt);
+      if (send->attempts > 1)
+        {
+          char *message = g_strdup_printf (
+              "%s, after %u attempts", attempt_error->message, send->attempt);
+          g_free (attempt_error->message);
+          attempt_error->message = message;
+        }
+      send_return_error (task, attempt_error);
+      return;
+    }
+  if (policy->deadline_us > 0
+      && g_get_monotonic_time () + (gint64)delay * 1000 >= policy->deadline_us)
+    {
+      g_debug ("%s: not retrying: the deadline comes first", what);
+      send_return_error (task, attempt_error);
+      return;
+    }
+  g_debug ("%s: retrying in %" G_GUINT64_FORMAT " ms%s (%s)", what, delay,
+           t->retry_after_ms >= 0 ? " as Retry-After asks" : "",
+           attempt_error->message);
+  g_clear_error (&attempt_error);
+  send->attempt++;
+  /* A timer on the context: the wait holds no thread. */
+  authenta_wait_async (delay, g_task_get_cancellable (task), on_backoff_over,
+                       g_object_ref (task));
+}
+
+static void
+send_return_error (GTask *task, GError *error)
+{
+  g_task_return_error (task, error);
+}
+
+static void
+on_transfer_done (CURL *easy, CURLcode result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+
+  attempt_done (task, result, FALSE);
+}
+
+/* The stall time-out, our own: curl's LOW_SPEED_TIME averages over a
+ * window (it fired after ~37 s for a 30 s setting), and with the multi
+ * socket interface its progress callback runs only when data moves. */
+static gboolean
+on_stall_check (gpointer user_data)
+{
+  GTask *task = user_data;
+  Send *send = g_task_get_task_data (task);
+  Transfer *t = &send->t;
+  curl_off_t up = 0, down = 0;
+  gint64 now = g_get_monotonic_time ();
+
+  curl_easy_getinfo (send->easy, CURLINFO_SIZE_UPLOAD_T, &up);
+  curl_easy_getinfo (send->easy, CURLINFO_SIZE_DOWNLOAD_T, &down);
+  if (up + down != t->moved)
+    {
+      t->moved = up + down;
+      t->last_moved = now;
+      return G_SOURCE_CONTINUE;
+    }
+  if (now - t->last_moved < t->stall_timeout_us)
+    return G_SOURCE_CONTINUE;
+  t->stalled = TRUE;
+  authenta_http_loop_remove (send->loop, send->easy);
+  /* The transfer's reference to the task, given back by hand, as its done
+   * callback will not run. */
+  g_object_ref (task);
+  attempt_done (task, CURLE_OPERATION_TIMEDOUT, FALSE);
+  g_object_unref (task); /* the transfer's */
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
+/* The cancel source: ends the transfer under way at once (a back-off
+ * wait watches the cancellable itself). */
+static gboolean
+on_send_cancelled (GCancellable *cancellable, gpointer user_data)
+{
+  GTask *task = user_data;
+  Send *send = g_task_get_task_data (task);
+
+  /* Once only: a cancelled cancellable's source stays ready, and the
+   * cancellation is seen by every later step anyway. */
+  if (send->easy == NULL)
+    return G_SOURCE_REMOVE;
+  authenta_http_loop_remove (send->loop, send->easy);
+  g_object_ref (task);
+  attempt_done (task, CURLE_ABORTED_BY_CALLBACK, TRUE);
+  g_object_unref (task); /* the transfer's */
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+attempt_start (GTask *task)
+{
+  Send *send = g_task_get_task_data (task);
+  const AuthentaHttpRequest *request = &send->request;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+  Transfer *t = &send->t;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+    {
+      send_return_error (task, error);
+      return;
+    }
+  if (request->upload_fd >= 0)
+    {
+      struct stat st;
+      /* Checked before every attempt: a file that changed size since
+       * the record was made can only be refused by storage. */
+      if (fstat (request->upload_fd, &st) != 0)
+        {
+          int errsv = errno;
+          send_return_error (
+              task,
+              g_error_new (G_IO_ERROR, g_io_error_from_errno (errsv),
+                           "Cannot read “%s”: %s",
+                           request->upload_path ? request->upload_path : "file",
+                           g_strerror (errsv)));
+          return;
+        }
+      if ((guint64)st.st_size != request->upload_size)
+        {
+          send_return_error (
+              task, authenta_error_new_full (
+                        AUTHENTA_ERROR_INVALID_ARGUMENT, 0, NULL, request->mid,
+                        "“%s” is now %" G_GUINT64_FORMAT
+                        " bytes, but the record (mid %s) was created for "
+                        "%" G_GUINT64_FORMAT " bytes: not uploading it",
+                        request->upload_path ? request->upload_path : "file",
+                        (guint64)st.st_size, request->mid ? request->mid : "?",
+                        request->upload_size));
+          return;
+        }
+    }
+
+  /* Within a deadline, this attempt may take only what is left. */
+  send->attempt_policy = send->policy;
+  if (send->policy.deadline_us > 0 && request->upload_fd < 0)
+    {
+      gint64 left_ms
+          = (send->policy.deadline_us - g_get_monotonic_time () + 999) / 1000;
+      left_ms = CLAMP (left_ms, 1, G_MAXUINT);
+      if (send->attempt_policy.request_timeout_ms == 0
+          || send->attempt_policy.request_timeout_ms > left_ms)
+        send->attempt_policy.request_timeout_ms = (guint)left_ms;
+    }
+
+  memset (t, 0, sizeof *t);
+  t->request = request;
+  t->cancellable = cancellable;
+  t->body = g_byte_array_new ();
+  t->retry_after_ms = -1;
+  t->last_progress = g_get_monotonic_time ();
+
+  send->easy = easy_take (send->http);
+  setup_easy (send->http, send->easy, &send->attempt_policy, request, t,
+              &send->headers);
+  send->start = g_get_monotonic_time ();
+  if (!authenta_http_loop_add (send->loop, send->easy, on_transfer_done,
+                               g_object_ref (task)))
+    {
+      g_object_unref (task);
+      attempt_clear (send);
+      send_return_error (task, authenta_error_new_full (AUTHENTA_ERROR_NETWORK,
+                                                        0, NULL, request->mid,
+                                                        "%s: cannot start the "
+                                                        "transfer",
+                                                        send->what));
+      return;
+    }
+  if (t->stall_timeout_us > 0)
+    {
+      guint every = CLAMP (send->policy.stall_timeout_ms / 10, 50, 1000);
+
+      send->stall_source = g_timeout_source_new (every);
+      g_source_set_callback (send->stall_source, on_stall_check, task, NULL);
+      g_source_attach (send->stall_source, g_task_get_context (task));
+    }
+}
+
+static gboolean
+send_begin (gpointer user_data)
+{
+  attempt_start (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+void
+authenta_http_send_async (AuthentaHttp *http, const AuthentaHttpPolicy *policy,
+                          const AuthentaHttpRequest *request,
+                          GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task;
+  Send *send;
+  guint n = 0;
+
+  g_return_if_fail (request->url != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, authenta_http_send_async);
+  g_task_set_name (task, "authenta http send");
+  send = g_new0 (Send, 1);
+  send->http = http;
+  send->loop = authenta_http_loop_get (g_task_get_context (task));
+  send->policy = *policy;
+  send->request = *request;
+  /* The caller's request may be on its stack: the send keeps copies. */
+#define KEEP(field)                                                            \
+  send->request.field = send->strings[n++] = g_strdup (request->field)
+  KEEP (method);
+  KEEP (url);
+  KEEP (api_key);
+  KEEP (secret);
+  KEEP (content_type);
+  KEEP (upload_path);
+  KEEP (mid);
+#undef KEEP
+  if (request->body)
+    send->request.body = send->strings[n++]
+        = g_strndup (request->body, request->body_length);
+  send->what = authenta_describe_request (request->method, request->url);
+  send->attempts = MAX (policy->retry_attempts, 1);
+  send->attempt = 1;
+  g_task_set_task_data (task, send, (GDestroyNotify)send_free);
+  if (cancellable)
+    {
+      send->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (send->cancel_source,
+                             G_SOURCE_FUNC (on_send_cancelled), task, NULL);
+      g_source_attach (send->cancel_source, g_task_get_context (task));
+    }
+  /* The loop's multi is only touched by the context's owner. */
+  g_main_context_invoke_full (g_task_get_context (task), G_PRIORITY_DEFAULT,
+                              send_begin, task, g_object_unref);
+}
+
+gboolean
+authenta_http_send_finish (GAsyncResult *result, AuthentaHttpResponse *response,
+                           GError **error)
+{
+  Send *send;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  send = g_task_get_task_data (G_TASK (result));
+  *response = send->response;
+  send->response.body = NULL;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 gboolean
 authenta_http_send (AuthentaHttp *http, const AuthentaHttpPolicy *policy,
                     const AuthentaHttpRequest *request,
                     AuthentaHttpResponse *response, GCancellable *cancellable,
                     GError **error)
 {
-  g_autofree char *what
-      = authenta_describe_request (request->method, request->url);
-  guint attempts = MAX (policy->retry_attempts, 1);
+  AuthentaSync sync;
+  gboolean ok;
 
-  g_return_val_if_fail (request->url != NULL, FALSE);
-  memset (response, 0, sizeof *response);
-
-  for (guint attempt = 1;; attempt++)
-    {
-      Transfer t = { 0 };
-      struct curl_slist *headers = NULL;
-      Slot *slot;
-      CURLcode code;
-      gboolean cancelled;
-      long status = 0, new_connections = 0;
-      curl_off_t pretransfer_us = 0;
-      g_autofree char *timeout_detail = NULL;
-      gint64 start, elapsed_ms;
-      GError *attempt_error = NULL;
-      AuthentaHttpPolicy attempt_policy;
-      gboolean retry, delivered;
-      guint64 delay;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-
-      if (request->upload_fd >= 0)
-        {
-          struct stat st;
-          /* Checked before every attempt: a file that changed size since
-           * the record was made can only be refused by storage. */
-          if (fstat (request->upload_fd, &st) != 0)
-            {
-              int errsv = errno;
-              g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                           "Cannot read “%s”: %s",
-                           request->upload_path ? request->upload_path : "file",
-                           g_strerror (errsv));
-              return FALSE;
-            }
-          if ((guint64)st.st_size != request->upload_size)
-            {
-              g_propagate_error (
-                  error,
-                  authenta_error_new_full (
-                      AUTHENTA_ERROR_INVALID_ARGUMENT, 0, NULL, request->mid,
-                      "“%s” is now %" G_GUINT64_FORMAT
-                      " bytes, but the record (mid %s) was created for "
-                      "%" G_GUINT64_FORMAT " bytes: not uploading it",
-                      request->upload_path ? request->upload_path : "file",
-                      (guint64)st.st_size, request->mid ? request->mid : "?",
-                      request->upload_size));
-              return FALSE;
-            }
-        }
-
-      /* Within a deadline, this attempt may take only what is left. */
-      attempt_policy = *policy;
-      if (policy->deadline_us > 0 && request->upload_fd < 0)
-        {
-          gint64 left_ms
-              = (policy->deadline_us - g_get_monotonic_time () + 999) / 1000;
-          left_ms = CLAMP (left_ms, 1, G_MAXUINT);
-          if (attempt_policy.request_timeout_ms == 0
-              || attempt_policy.request_timeout_ms > left_ms)
-            attempt_policy.request_timeout_ms = (guint)left_ms;
-        }
-
-      t.request = request;
-      t.cancellable = cancellable;
-      t.body = g_byte_array_new ();
-      t.retry_after_ms = -1;
-      t.last_progress = g_get_monotonic_time ();
-
-      slot = slot_take (http);
-      setup_easy (http, slot->easy, &attempt_policy, request, &t, &headers);
-      start = g_get_monotonic_time ();
-      code = run_transfer (slot, cancellable, &cancelled);
-      if (t.stalled)
-        {
-          code = CURLE_OPERATION_TIMEDOUT;
-          g_strlcpy (t.errbuf, "Operation too slow", sizeof t.errbuf);
-        }
-      /* What went on the wire counts against the attempts, curl's own
-       * resends included. */
-      if (t.heads_sent > 1)
-        attempt += t.heads_sent - 1;
-      response->attempts = attempt;
-      elapsed_ms = (g_get_monotonic_time () - start) / 1000;
-      curl_easy_getinfo (slot->easy, CURLINFO_RESPONSE_CODE, &status);
-      curl_easy_getinfo (slot->easy, CURLINFO_NUM_CONNECTS, &new_connections);
-      curl_easy_getinfo (slot->easy, CURLINFO_PRETRANSFER_TIME_T,
-                         &pretransfer_us);
-      /* The handle refers to t and headers: detach before they go. */
-      curl_easy_setopt (slot->easy, CURLOPT_HTTPHEADER, NULL);
-      curl_easy_setopt (slot->easy, CURLOPT_ERRORBUFFER, NULL);
-      slot_give_back (http, slot);
-      /* curl_slist_append() copied the header that holds the key. */
-      authenta_http_wipe_headers (headers);
-      curl_slist_free_all (headers);
-
-      if (cancelled)
-        {
-          g_debug ("%s: cancelled after %" G_GINT64_FORMAT " ms", what,
-                   elapsed_ms);
-          g_byte_array_unref (t.body);
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s: cancelled",
-                       what);
-          return FALSE;
-        }
-
-      if (code == CURLE_OK)
-        g_debug ("%s: HTTP %ld in %" G_GINT64_FORMAT
-                 " ms (attempt %u/%u, %s connection)",
-                 what, status, elapsed_ms, attempt, attempts,
-                 new_connections > 0 ? "new" : "reused");
-      else
-        g_debug ("%s: %s after %" G_GINT64_FORMAT " ms (attempt %u/%u)", what,
-                 curl_easy_strerror (code), elapsed_ms, attempt, attempts);
-
-      if (t.too_large)
-        {
-          g_byte_array_unref (t.body);
-          g_propagate_error (
-              error, authenta_error_new_full (
-                         AUTHENTA_ERROR_PROTOCOL, status, NULL, request->mid,
-                         "%s: the answer is larger than %u bytes; not "
-                         "reading it",
-                         what, AUTHENTA_MAX_ANSWER_SIZE));
-          return FALSE;
-        }
-      if (t.file_short || t.read_errno)
-        {
-          g_byte_array_unref (t.body);
-          if (t.file_short)
-            g_propagate_error (
-                error,
-                authenta_error_new_full (
-                    AUTHENTA_ERROR_INVALID_ARGUMENT, 0, NULL, request->mid,
-                    "“%s” shrank during the upload (at byte %" G_GUINT64_FORMAT
-                    " of %" G_GUINT64_FORMAT ")",
-                    request->upload_path ? request->upload_path : "file",
-                    t.offset, request->upload_size));
-          else
-            g_set_error (error, G_IO_ERROR,
-                         g_io_error_from_errno (t.read_errno),
-                         "Cannot read “%s”: %s",
-                         request->upload_path ? request->upload_path : "file",
-                         g_strerror (t.read_errno));
-          return FALSE;
-        }
-
-      if (code == CURLE_OK && status >= 200 && status < 300)
-        {
-          response->status = status;
-          response->body = g_byte_array_free_to_bytes (t.body);
-          return TRUE;
-        }
-
-      if (code == CURLE_OPERATION_TIMEDOUT)
-        timeout_detail = describe_timeout (&attempt_policy, request, t.errbuf,
-                                           pretransfer_us);
-      if (authenta_error_curl_is_tls (code))
-        {
-          g_autoptr (GUri) uri
-              = g_uri_parse (request->url, G_URI_FLAGS_ENCODED, NULL);
-          attempt_error
-              = authenta_error_new_tls (what, uri ? g_uri_get_host (uri) : NULL,
-                                        code, t.errbuf, request->mid);
-        }
-      else
-        attempt_error = authenta_error_from_response (
-            what, request->origin, code,
-            timeout_detail ? timeout_detail : t.errbuf,
-            code == CURLE_OK ? status : 0, (const char *)t.body->data,
-            t.body->len, request->mid,
-            request->secret ? request->secret : request->api_key);
-      g_byte_array_unref (t.body);
-
-      delivered
-          = code != CURLE_OK && may_have_been_delivered (code, pretransfer_us);
-      response->maybe_delivered |= delivered;
-      retry = code == CURLE_OK ? is_retryable_status (status)
-                               : is_retryable_curl (code);
-      /* A create whose answer was lost may have made a record: resending
-       * it would make a second one, left behind INITED. */
-      if (retry && delivered && g_str_equal (request->method, "POST"))
-        {
-          char *message = g_strdup_printf (
-              "%s; not resent, as the lost answer may have been to a new "
-              "record (listing the records shows it)",
-              attempt_error->message);
-
-          g_debug ("%s: not resending a POST whose answer was lost", what);
-          g_free (attempt_error->message);
-          attempt_error->message = message;
-          retry = FALSE;
-        }
-      if (!retry)
-        {
-          g_debug ("%s: not retrying (%s)", what, attempt_error->message);
-          g_propagate_error (error, attempt_error);
-          return FALSE;
-        }
-      if (attempt >= attempts)
-        {
-          g_debug ("%s: giving up after %u attempts", what, attempt);
-          if (attempts > 1)
-            {
-              char *message = g_strdup_printf ("%s, after %u attempts",
-                                               attempt_error->message, attempt);
-              g_free (attempt_error->message);
-              attempt_error->message = message;
-            }
-          g_propagate_error (error, attempt_error);
-          return FALSE;
-        }
-
-      delay = authenta_http_backoff_delay (policy, attempt, g_random_double ());
-      if (t.retry_after_ms >= 0)
-        {
-          if (t.retry_after_ms
-              > MAX (MAX_RETRY_AFTER_MS, (gint64)policy->retry_max_delay_ms))
-            {
-              g_debug ("%s: not retrying: Retry-After of %" G_GINT64_FORMAT
-                       " ms is too long",
-                       what, t.retry_after_ms);
-              g_propagate_error (error, attempt_error);
-              return FALSE;
-            }
-          delay = MAX (delay, (guint64)t.retry_after_ms);
-        }
-      if (policy->deadline_us > 0
-          && g_get_monotonic_time () + (gint64)delay * 1000
-                 >= policy->deadline_us)
-        {
-          g_debug ("%s: not retrying: the deadline comes first", what);
-          g_propagate_error (error, attempt_error);
-          return FALSE;
-        }
-      g_debug ("%s: retrying in %" G_GUINT64_FORMAT " ms%s (%s)", what, delay,
-               t.retry_after_ms >= 0 ? " as Retry-After asks" : "",
-               attempt_error->message);
-      g_clear_error (&attempt_error);
-
-      if (!authenta_wait (delay, cancellable, error))
-        return FALSE;
-    }
+  authenta_sync_begin (&sync);
+  authenta_http_send_async (http, policy, request, cancellable,
+                            authenta_sync_done, &sync);
+  ok = authenta_http_send_finish (authenta_sync_wait (&sync), response, error);
+  authenta_sync_end (&sync);
+  return ok;
 }
