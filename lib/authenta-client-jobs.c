@@ -10,6 +10,7 @@
 
 #include "authenta-client-private.h"
 #include "authenta-error-private.h"
+#include "authenta-http-loop-private.h"
 #include "authenta-http-private.h"
 #include "authenta-media-private.h"
 #include "authenta-task-private.h"
@@ -112,38 +113,316 @@ authenta_client_check_task (AuthentaClient *self, const char *task,
   return FALSE;
 }
 
-/* After a create whose answer was lost: deletes the jobs it may have made,
- * those still waiting for their file with its name, type and size among
- * the newest.  As authenta_client_reclaim_lost_create() for records, a job
- * of another client making the same at the same moment matches too. */
-static void
-reclaim_lost_job (AuthentaClient *self, const char *name,
-                  const char *content_type, guint64 size,
-                  GCancellable *cancellable)
+typedef struct
 {
+  char *name;
+  char *content_type;
+  guint64 size;
+  GPtrArray *matches; /* ids to delete */
+  guint next;
+} Reclaim;
+
+static void
+reclaim_free (Reclaim *r)
+{
+  g_free (r->name);
+  g_free (r->content_type);
+  g_clear_pointer (&r->matches, g_ptr_array_unref);
+  g_free (r);
+}
+
+static void reclaim_delete_next (GTask *task);
+
+static void
+on_reclaim_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+
+  g_task_propagate_boolean (G_TASK (result), NULL);
+  reclaim_delete_next (task);
+}
+
+static void
+reclaim_delete_next (GTask *task)
+{
+  Reclaim *r = g_task_get_task_data (task);
+  const char *id;
+
+  if (r->matches == NULL || r->next >= r->matches->len)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  id = r->matches->pdata[r->next++];
+  g_debug ("deleting job %s, left by a create whose answer was lost", id);
+  authenta_client_delete_abandoned_job_async (g_task_get_source_object (task),
+                                              id, on_reclaim_deleted,
+                                              g_object_ref (task));
+}
+
+static void
+on_reclaim_listed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Reclaim *r = g_task_get_task_data (task);
   g_autoptr (GPtrArray) page = NULL;
   g_autoptr (GError) error = NULL;
 
-  page = authenta_client_list_jobs (self, 1, 20, "waiting_for_finalize", NULL,
-                                    cancellable, &error);
+  page = authenta_client_list_jobs_finish (AUTHENTA_CLIENT (source), result,
+                                           NULL, &error);
   if (page == NULL)
     {
       g_debug ("cannot look for the job of a lost create: %s", error->message);
+      g_task_return_boolean (task, TRUE);
       return;
     }
+  r->matches = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < page->len; i++)
     {
       AuthentaMedia *job = page->pdata[i];
 
-      if (g_strcmp0 (authenta_media_get_name (job), name) != 0
-          || g_strcmp0 (authenta_media_get_content_type (job), content_type)
+      if (g_strcmp0 (authenta_media_get_name (job), r->name) != 0
+          || g_strcmp0 (authenta_media_get_content_type (job), r->content_type)
                  != 0
-          || authenta_media_get_size (job) != size)
+          || authenta_media_get_size (job) != r->size)
         continue;
-      g_debug ("deleting job %s, left by a create whose answer was lost",
-               authenta_media_get_id (job));
-      authenta_client_delete_abandoned_job (self, authenta_media_get_id (job));
+      g_ptr_array_add (r->matches, g_strdup (authenta_media_get_id (job)));
     }
+  reclaim_delete_next (task);
+}
+
+/* After a create whose answer was lost: deletes the jobs it may have made,
+ * those still waiting for their file with its name, type and size among
+ * the newest.  As authenta_client_reclaim_lost_create() for records, a job
+ * of another client making the same at the same moment matches too.  Best
+ * effort: always completes with TRUE. */
+static void
+reclaim_lost_job_async (AuthentaClient *self, const char *name,
+                        const char *content_type, guint64 size,
+                        GCancellable *cancellable, GAsyncReadyCallback callback,
+                        gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Reclaim *r = g_new0 (Reclaim, 1);
+
+  r->name = g_strdup (name);
+  r->content_type = g_strdup (content_type);
+  r->size = size;
+  g_task_set_task_data (task, r, (GDestroyNotify)reclaim_free);
+  authenta_client_list_jobs_async (self, 1, 20, "waiting_for_finalize",
+                                   cancellable, on_reclaim_listed, task);
+}
+
+/* The body of POST /v1/jobs, after the checks made before any request;
+ * *task becomes the task's name. */
+static char *
+create_job_body (AuthentaClient *self, const char *name,
+                 const char *content_type, guint64 size, const char **task,
+                 GError **error)
+{
+  g_autoptr (JsonBuilder) builder = NULL;
+  g_autoptr (JsonNode) body_node = NULL;
+
+  if (!authenta_client_check_size (size, NULL, error)
+      || !authenta_client_check_content_type (content_type, error)
+      || !authenta_client_check_task (self, *task, content_type, error))
+    return NULL;
+  if (authenta_task_get_api (*task) != AUTHENTA_TASK_API_JOBS)
+    {
+      g_propagate_error (error,
+                         authenta_error_new_full (
+                             AUTHENTA_ERROR_INVALID_ARGUMENT, 0, NULL, NULL,
+                             "“%s” is a model of the Media API, not a Jobs "
+                             "API task: use authenta_client_create_media()",
+                             *task));
+      return NULL;
+    }
+  *task = authenta_task_get_name (*task);
+
+  builder = json_builder_new_immutable ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "inputs");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "slotName");
+  json_builder_add_string_value (builder, "original");
+  json_builder_set_member_name (builder, "contentType");
+  json_builder_add_string_value (builder, content_type);
+  json_builder_set_member_name (builder, "fileName");
+  json_builder_add_string_value (builder, name);
+  json_builder_set_member_name (builder, "sizeBytes");
+  json_builder_add_int_value (builder, (gint64)size);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  body_node = json_builder_get_root (builder);
+  return json_to_string (body_node, FALSE);
+}
+
+typedef struct
+{
+  char *name;
+  char *content_type;
+  const char *task; /* static */
+  guint64 size;
+  char *url;
+  char *what;
+  GError *error; /* kept during a clean-up */
+} CreateJob;
+
+static void
+create_job_free (CreateJob *c)
+{
+  g_free (c->name);
+  g_free (c->content_type);
+  g_free (c->url);
+  g_free (c->what);
+  g_clear_error (&c->error);
+  g_free (c);
+}
+
+static void
+on_create_job_cleaned (GObject *source, GAsyncResult *result,
+                       gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  CreateJob *c = g_task_get_task_data (task);
+
+  g_task_propagate_boolean (G_TASK (result), NULL);
+  g_task_return_error (task, g_steal_pointer (&c->error));
+}
+
+static void
+on_job_created (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  AuthentaClient *self = AUTHENTA_CLIENT (source);
+  CreateJob *c = g_task_get_task_data (task);
+  g_auto (AuthentaHttpResponse) response = { 0 };
+  g_autoptr (AuthentaMedia) job = NULL;
+  GError *local_error = NULL;
+  const char *id;
+
+  if (authenta_client_api_call_finish (self, result, &response, &local_error))
+    job = job_from_answer (c->what, NULL, response.status, response.body,
+                           c->task, c->content_type, c->size, &local_error);
+  if (job == NULL)
+    {
+      /* The request reached the service but its answer did not reach us
+       * whole: a job may exist that nobody knows the id of. */
+      if (response.maybe_delivered
+          || g_error_matches (local_error, AUTHENTA_ERROR,
+                              AUTHENTA_ERROR_PROTOCOL))
+        {
+          c->error = local_error;
+          reclaim_lost_job_async (self, c->name, c->content_type, c->size,
+                                  g_task_get_cancellable (task),
+                                  on_create_job_cleaned, g_object_ref (task));
+          return;
+        }
+      g_task_return_error (task, local_error);
+      return;
+    }
+  id = authenta_media_get_id (job);
+  if (id == NULL || authenta_media_get_upload_url (job) == NULL
+      || authenta_media_get_size (job) != c->size)
+    {
+      if (id == NULL || authenta_media_get_upload_url (job) == NULL)
+        c->error = authenta_error_new_full (
+            AUTHENTA_ERROR_PROTOCOL, response.status, NULL, id,
+            "%s: the new job has no “%s”", c->what,
+            id == NULL ? "jobId" : "inputs[0].uploadUrl");
+      else
+        c->error = authenta_error_new_full (
+            AUTHENTA_ERROR_PROTOCOL, response.status, NULL, id,
+            "%s: the service recorded %" G_GUINT64_FORMAT
+            " bytes for a file of %" G_GUINT64_FORMAT
+            " (job %s): storage would refuse the upload",
+            c->what, authenta_media_get_size (job), c->size, id);
+      /* Unusable: not left behind. */
+      authenta_client_delete_abandoned_job_async (
+          self, id, on_create_job_cleaned, g_object_ref (task));
+      return;
+    }
+  g_debug ("created job %s (%s, %" G_GUINT64_FORMAT " bytes, %s)", id,
+           c->content_type, c->size, c->task);
+  g_task_return_pointer (task, g_steal_pointer (&job), g_object_unref);
+}
+
+/**
+ * authenta_client_create_job_async:
+ * @self: a #AuthentaClient
+ * @name: the file's name, as the job records it (`fileName`)
+ * @content_type: the file's content type, such as "audio/mpeg"
+ * @size: the exact size in bytes of the file that will be uploaded
+ * @task: a Jobs API task: its slug or its number
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called in the thread-default main context of
+ *   the caller
+ * @user_data: data for @callback
+ *
+ * Starts authenta_client_create_job() on the thread-default main context.
+ * Finish with authenta_client_create_job_finish().
+ *
+ * Since: 0.4
+ */
+void
+authenta_client_create_job_async (AuthentaClient *self, const char *name,
+                                  const char *content_type, guint64 size,
+                                  const char *task, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  g_autoptr (GTask) gtask = NULL;
+  GError *error = NULL;
+  CreateJob *c;
+  g_autofree char *body = NULL;
+
+  g_return_if_fail (AUTHENTA_IS_CLIENT (self));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (content_type != NULL);
+  g_return_if_fail (task != NULL);
+
+  gtask = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (gtask, authenta_client_create_job_async);
+  body = create_job_body (self, name, content_type, size, &task, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (gtask, error);
+      return;
+    }
+  c = g_new0 (CreateJob, 1);
+  c->name = g_strdup (name);
+  c->content_type = g_strdup (content_type);
+  c->task = task;
+  c->size = size;
+  c->url = g_strdup_printf ("%s/v1/jobs?taskTypeId=%u", self->base_url,
+                            authenta_task_get_id (task));
+  c->what = authenta_describe_request ("POST", c->url);
+  g_task_set_task_data (gtask, c, (GDestroyNotify)create_job_free);
+  authenta_client_call_until_async (self, "POST", c->url, body, NULL, 0,
+                                    cancellable, on_job_created,
+                                    g_object_ref (gtask));
+}
+
+/**
+ * authenta_client_create_job_finish:
+ * @self: a #AuthentaClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes authenta_client_create_job_async().
+ *
+ * Returns: (transfer full): the new job, or %NULL with @error set.
+ *
+ * Since: 0.4
+ */
+AuthentaMedia *
+authenta_client_create_job_finish (AuthentaClient *self, GAsyncResult *result,
+                                   GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**
@@ -177,15 +456,8 @@ authenta_client_create_job (AuthentaClient *self, const char *name,
                             const char *task, GCancellable *cancellable,
                             GError **error)
 {
-  g_auto (AuthentaHttpResponse) response = { 0 };
-  g_autoptr (JsonBuilder) builder = NULL;
-  g_autoptr (JsonNode) body_node = NULL;
-  g_autofree char *body = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *what = NULL;
-  g_autoptr (AuthentaMedia) job = NULL;
-  GError *local_error = NULL;
-  const char *id;
+  AuthentaSync sync;
+  AuthentaMedia *job;
 
   g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
@@ -193,170 +465,134 @@ authenta_client_create_job (AuthentaClient *self, const char *name,
   g_return_val_if_fail (task != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!authenta_client_check_size (size, NULL, error)
-      || !authenta_client_check_content_type (content_type, error)
-      || !authenta_client_check_task (self, task, content_type, error))
-    return NULL;
-  if (authenta_task_get_api (task) != AUTHENTA_TASK_API_JOBS)
-    {
-      g_propagate_error (error,
-                         authenta_error_new_full (
-                             AUTHENTA_ERROR_INVALID_ARGUMENT, 0, NULL, NULL,
-                             "“%s” is a model of the Media API, not a Jobs "
-                             "API task: use authenta_client_create_media()",
-                             task));
-      return NULL;
-    }
-  task = authenta_task_get_name (task);
-
-  builder = json_builder_new_immutable ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "inputs");
-  json_builder_begin_array (builder);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "slotName");
-  json_builder_add_string_value (builder, "original");
-  json_builder_set_member_name (builder, "contentType");
-  json_builder_add_string_value (builder, content_type);
-  json_builder_set_member_name (builder, "fileName");
-  json_builder_add_string_value (builder, name);
-  json_builder_set_member_name (builder, "sizeBytes");
-  json_builder_add_int_value (builder, (gint64)size);
-  json_builder_end_object (builder);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  body_node = json_builder_get_root (builder);
-  body = json_to_string (body_node, FALSE);
-
-  url = g_strdup_printf ("%s/v1/jobs?taskTypeId=%u", self->base_url,
-                         authenta_task_get_id (task));
-  what = authenta_describe_request ("POST", url);
-  if (authenta_client_call (self, "POST", url, body, NULL, &response,
-                            cancellable, &local_error))
-    job = job_from_answer (what, NULL, response.status, response.body, task,
-                           content_type, size, &local_error);
-  if (job == NULL)
-    {
-      /* The request reached the service but its answer did not reach us
-       * whole: a job may exist that nobody knows the id of. */
-      if (response.maybe_delivered
-          || g_error_matches (local_error, AUTHENTA_ERROR,
-                              AUTHENTA_ERROR_PROTOCOL))
-        reclaim_lost_job (self, name, content_type, size, cancellable);
-      g_propagate_error (error, local_error);
-      return NULL;
-    }
-  id = authenta_media_get_id (job);
-  if (id == NULL || authenta_media_get_upload_url (job) == NULL
-      || authenta_media_get_size (job) != size)
-    {
-      if (id == NULL || authenta_media_get_upload_url (job) == NULL)
-        g_propagate_error (error,
-                           authenta_error_new_full (
-                               AUTHENTA_ERROR_PROTOCOL, response.status, NULL,
-                               id, "%s: the new job has no “%s”", what,
-                               id == NULL ? "jobId" : "inputs[0].uploadUrl"));
-      else
-        g_propagate_error (
-            error, authenta_error_new_full (
-                       AUTHENTA_ERROR_PROTOCOL, response.status, NULL, id,
-                       "%s: the service recorded %" G_GUINT64_FORMAT
-                       " bytes for a file of %" G_GUINT64_FORMAT
-                       " (job %s): storage would refuse the upload",
-                       what, authenta_media_get_size (job), size, id));
-      /* Unusable: not left behind. */
-      authenta_client_delete_abandoned_job (self, id);
-      return NULL;
-    }
-  g_debug ("created job %s (%s, %" G_GUINT64_FORMAT " bytes, %s)", id,
-           content_type, size, task);
-  return g_steal_pointer (&job);
+  authenta_sync_begin (&sync);
+  authenta_client_create_job_async (self, name, content_type, size, task,
+                                    cancellable, authenta_sync_done, &sync);
+  job = authenta_client_create_job_finish (self, authenta_sync_wait (&sync),
+                                           error);
+  authenta_sync_end (&sync);
+  return job;
 }
 
-/* A job whose finalize failed may have been finalized all the same (a lost
- * answer, a retry told "already finalized"): its status says. */
-static gboolean
-job_was_finalized (AuthentaClient *self, const char *job_id,
-                   GCancellable *cancellable)
+static char *
+job_record_url (AuthentaClient *self, const char *job_id)
 {
-  g_autoptr (AuthentaMedia) job = NULL;
-  const char *status;
-
-  job = authenta_client_get_job (self, job_id, cancellable, NULL);
-  if (job == NULL)
-    return FALSE;
-  status = authenta_media_get_status (job);
-  return status != NULL && g_strcmp0 (status, "INITED") != 0
-         && g_strcmp0 (status, "CANCELLED") != 0;
-}
-
-/**
- * authenta_client_finalize_job:
- * @self: a #AuthentaClient
- * @job_id: a job id whose file was uploaded
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Finalizes a job (`POST /v1/jobs/{id}/finalize`): queues it for
- * processing.  Required once its file is uploaded: a job that is never
- * finalized is never processed.  A finalize that fails although the job
- * was finalized (its answer lost, then a retry refused) is a success.
- *
- * Returns: %TRUE when the job is queued.
- *
- * Since: 0.4
- */
-gboolean
-authenta_client_finalize_job (AuthentaClient *self, const char *job_id,
-                              GCancellable *cancellable, GError **error)
-{
-  g_auto (AuthentaHttpResponse) response = { 0 };
-  g_autofree char *url = NULL;
-  GError *local_error = NULL;
-
-  g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), FALSE);
-  g_return_val_if_fail (job_id != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (!check_job_id (job_id, error))
-    return FALSE;
-  url = job_url (self, job_id, "finalize");
-  if (authenta_client_call (self, "POST", url, NULL, job_id, &response,
-                            cancellable, &local_error))
-    {
-      g_debug ("finalized job %s", job_id);
-      return TRUE;
-    }
-  if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-      && (response.maybe_delivered
-          || g_error_matches (local_error, AUTHENTA_ERROR,
-                              AUTHENTA_ERROR_BAD_REQUEST)
-          || authenta_error_is_transient (local_error))
-      && job_was_finalized (self, job_id, cancellable))
-    {
-      g_debug ("job %s: the finalize failed (%s), but the job is finalized",
-               job_id, local_error->message);
-      g_error_free (local_error);
-      return TRUE;
-    }
-  g_propagate_error (error, local_error);
-  return FALSE;
+  return job_url (self, job_id, NULL);
 }
 
 static AuthentaMedia *
-get_job_until (AuthentaClient *self, const char *job_id, gint64 deadline_us,
-               GCancellable *cancellable, GError **error)
+job_parse (const char *what, const char *job_id, guint status, GBytes *body,
+           GError **error)
 {
-  g_auto (AuthentaHttpResponse) response = { 0 };
-  g_autofree char *url = job_url (self, job_id, NULL);
-  g_autofree char *what = NULL;
+  return job_from_answer (what, job_id, status, body, NULL, NULL, 0, error);
+}
 
-  if (!authenta_client_call_until (self, "GET", url, NULL, job_id, deadline_us,
-                                   &response, cancellable, error))
-    return NULL;
-  what = authenta_describe_request ("GET", url);
-  return job_from_answer (what, job_id, response.status, response.body, NULL,
-                          NULL, 0, error);
+static GError *job_failure (AuthentaClient *self, AuthentaMedia *job);
+
+const AuthentaPollFlow authenta_job_flow
+    = { "job", job_record_url, job_parse, job_failure, TRUE };
+
+/* The service's time-out for each task (AUTHENTA-API.md), by task id. */
+static const struct
+{
+  guint id;
+  guint seconds;
+} task_timeouts[] = {
+  { 1, 300 }, { 2, 600 }, { 3, 600 }, { 4, 1800 }, { 5, 300 },  { 6, 300 },
+  { 7, 600 }, { 8, 600 }, { 9, 600 }, { 10, 600 }, { 11, 600 },
+};
+
+guint64
+authenta_client_task_timeout_ms (AuthentaClient *self, const char *task)
+{
+  guint id;
+
+  if (task == NULL || authenta_task_get_api (task) != AUTHENTA_TASK_API_JOBS)
+    return 0;
+  id = authenta_task_get_id (task);
+  for (guint i = 0; i < G_N_ELEMENTS (task_timeouts); i++)
+    if (task_timeouts[i].id == id)
+      return (guint64)(task_timeouts[i].seconds * 1000.0
+                       * self->task_timeout_scale);
+  return 0;
+}
+
+guint64
+authenta_client_scale_task_margin (AuthentaClient *self, guint64 margin_ms)
+{
+  return (guint64)(margin_ms * self->task_timeout_scale);
+}
+
+void
+authenta_client_set_task_timeout_scale (AuthentaClient *self, double scale)
+{
+  self->task_timeout_scale = scale;
+}
+
+/* An operation refused before any request: its error, in the callback. */
+static void
+return_early_error (AuthentaClient *self, GAsyncReadyCallback callback,
+                    gpointer user_data, gpointer tag, GError *error)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, tag);
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+/**
+ * authenta_client_get_job_async:
+ * @self: a #AuthentaClient
+ * @job_id: a job id
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called in the thread-default main context of
+ *   the caller
+ * @user_data: data for @callback
+ *
+ * Starts authenta_client_get_job() on the thread-default main context.
+ * Finish with authenta_client_get_job_finish().
+ *
+ * Since: 0.4
+ */
+void
+authenta_client_get_job_async (AuthentaClient *self, const char *job_id,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data)
+{
+  GError *error = NULL;
+
+  g_return_if_fail (AUTHENTA_IS_CLIENT (self));
+  g_return_if_fail (job_id != NULL);
+
+  if (!check_job_id (job_id, &error))
+    {
+      return_early_error (self, callback, user_data,
+                          authenta_client_get_record_async, error);
+      return;
+    }
+  authenta_client_get_record_async (self, &authenta_job_flow, job_id, 0,
+                                    cancellable, callback, user_data);
+}
+
+/**
+ * authenta_client_get_job_finish:
+ * @self: a #AuthentaClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes authenta_client_get_job_async().
+ *
+ * Returns: (transfer full): the job, or %NULL with @error set.
+ *
+ * Since: 0.4
+ */
+AuthentaMedia *
+authenta_client_get_job_finish (AuthentaClient *self, GAsyncResult *result,
+                                GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return authenta_client_get_record_finish (self, result, error);
 }
 
 /**
@@ -380,13 +616,189 @@ AuthentaMedia *
 authenta_client_get_job (AuthentaClient *self, const char *job_id,
                          GCancellable *cancellable, GError **error)
 {
+  AuthentaSync sync;
+  AuthentaMedia *job;
+
   g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
   g_return_val_if_fail (job_id != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_job_id (job_id, error))
-    return NULL;
-  return get_job_until (self, job_id, 0, cancellable, error);
+  authenta_sync_begin (&sync);
+  authenta_client_get_job_async (self, job_id, cancellable, authenta_sync_done,
+                                 &sync);
+  job = authenta_client_get_job_finish (self, authenta_sync_wait (&sync),
+                                        error);
+  authenta_sync_end (&sync);
+  return job;
+}
+
+typedef struct
+{
+  char *job_id;
+  GError *error; /* kept while the job's status is looked at */
+} Finalize;
+
+static void
+finalize_free (Finalize *f)
+{
+  g_free (f->job_id);
+  g_clear_error (&f->error);
+  g_free (f);
+}
+
+/* A job whose finalize failed may have been finalized all the same (a lost
+ * answer, a retry told "already finalized"): its status says. */
+static void
+on_finalize_checked (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Finalize *f = g_task_get_task_data (task);
+  g_autoptr (AuthentaMedia) job = NULL;
+  const char *status;
+
+  job = authenta_client_get_record_finish (AUTHENTA_CLIENT (source), result,
+                                           NULL);
+  status = job ? authenta_media_get_status (job) : NULL;
+  if (status != NULL && g_strcmp0 (status, "INITED") != 0
+      && g_strcmp0 (status, "CANCELLED") != 0)
+    {
+      g_debug ("job %s: the finalize failed (%s), but the job is finalized",
+               f->job_id, f->error->message);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  g_task_return_error (task, g_steal_pointer (&f->error));
+}
+
+static void
+on_finalized (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Finalize *f = g_task_get_task_data (task);
+  g_auto (AuthentaHttpResponse) response = { 0 };
+  GError *local_error = NULL;
+
+  if (authenta_client_api_call_finish (AUTHENTA_CLIENT (source), result,
+                                       &response, &local_error))
+    {
+      g_debug ("finalized job %s", f->job_id);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      && (response.maybe_delivered
+          || g_error_matches (local_error, AUTHENTA_ERROR,
+                              AUTHENTA_ERROR_BAD_REQUEST)
+          || authenta_error_is_transient (local_error)))
+    {
+      f->error = local_error;
+      authenta_client_get_record_async (
+          AUTHENTA_CLIENT (source), &authenta_job_flow, f->job_id, 0,
+          g_task_get_cancellable (task), on_finalize_checked,
+          g_object_ref (task));
+      return;
+    }
+  g_task_return_error (task, local_error);
+}
+
+/**
+ * authenta_client_finalize_job_async:
+ * @self: a #AuthentaClient
+ * @job_id: a job id whose file was uploaded
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called in the thread-default main context of
+ *   the caller
+ * @user_data: data for @callback
+ *
+ * Starts authenta_client_finalize_job() on the thread-default main
+ * context.  Finish with authenta_client_finalize_job_finish().
+ *
+ * Since: 0.4
+ */
+void
+authenta_client_finalize_job_async (AuthentaClient *self, const char *job_id,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+  g_autofree char *url = NULL;
+  GError *error = NULL;
+  GTask *task;
+  Finalize *f;
+
+  g_return_if_fail (AUTHENTA_IS_CLIENT (self));
+  g_return_if_fail (job_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, authenta_client_finalize_job_async);
+  if (!check_job_id (job_id, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  f = g_new0 (Finalize, 1);
+  f->job_id = g_strdup (job_id);
+  g_task_set_task_data (task, f, (GDestroyNotify)finalize_free);
+  url = job_url (self, job_id, "finalize");
+  authenta_client_call_until_async (self, "POST", url, NULL, job_id, 0,
+                                    cancellable, on_finalized, task);
+}
+
+/**
+ * authenta_client_finalize_job_finish:
+ * @self: a #AuthentaClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes authenta_client_finalize_job_async().
+ *
+ * Returns: %TRUE when the job is queued.
+ *
+ * Since: 0.4
+ */
+gboolean
+authenta_client_finalize_job_finish (AuthentaClient *self, GAsyncResult *result,
+                                     GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * authenta_client_finalize_job:
+ * @self: a #AuthentaClient
+ * @job_id: a job id whose file was uploaded
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Finalizes a job (`POST /v1/jobs/{id}/finalize`): queues it for
+ * processing.  Required once its file is uploaded: a job that is never
+ * finalized is never processed.  A finalize that fails although the job
+ * was finalized (its answer lost, then a retry refused) is a success.
+ *
+ * Returns: %TRUE when the job is queued.
+ *
+ * Since: 0.4
+ */
+gboolean
+authenta_client_finalize_job (AuthentaClient *self, const char *job_id,
+                              GCancellable *cancellable, GError **error)
+{
+  AuthentaSync sync;
+  gboolean ok;
+
+  g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (job_id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  authenta_sync_begin (&sync);
+  authenta_client_finalize_job_async (self, job_id, cancellable,
+                                      authenta_sync_done, &sync);
+  ok = authenta_client_finalize_job_finish (self, authenta_sync_wait (&sync),
+                                            error);
+  authenta_sync_end (&sync);
+  return ok;
 }
 
 /* A status filter goes into the query: lower-case words only. */
@@ -406,6 +818,204 @@ bad:
                                 "Invalid job status filter: expected a status "
                                 "such as “completed”"));
   return FALSE;
+}
+
+static char *
+list_jobs_url (AuthentaClient *self, guint page, guint limit,
+               const char *status)
+{
+  GString *url = g_string_new (NULL);
+
+  g_string_printf (url, "%s/v1/jobs?page=%u", self->base_url, page);
+  if (limit > 0)
+    g_string_append_printf (url, "&limit=%u", limit);
+  if (status != NULL)
+    g_string_append_printf (url, "&status=%s", status);
+  return g_string_free (url, FALSE);
+}
+
+/* The jobs of a GET /v1/jobs answer. */
+static GPtrArray *
+list_jobs_parse (const char *url, const AuthentaHttpResponse *response,
+                 gint64 *out_total, GError **error)
+{
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GPtrArray) jobs = NULL;
+  g_autofree char *what = authenta_describe_request ("GET", url);
+  GError *local_error = NULL;
+  JsonNode *data;
+  JsonArray *array;
+  gint64 total = -1;
+
+  root = authenta_client_parse_answer (what, NULL, response->status,
+                                       response->body, error);
+  if (root == NULL)
+    return NULL;
+
+  if (JSON_NODE_HOLDS_ARRAY (root))
+    data = root; /* a bare array is understood too */
+  else if (JSON_NODE_HOLDS_OBJECT (root))
+    {
+      JsonObject *obj = json_node_get_object (root);
+      JsonNode *pagination = json_object_get_member (obj, "pagination");
+
+      data = json_object_get_member (obj, "data");
+      if (pagination != NULL && JSON_NODE_HOLDS_OBJECT (pagination)
+          && !authenta_json_get_int (json_node_get_object (pagination), "total",
+                                     &total, -1, &local_error))
+        {
+          authenta_client_set_answer_error (error, local_error, what, NULL,
+                                            response->status);
+          return NULL;
+        }
+      if (data == NULL || !JSON_NODE_HOLDS_ARRAY (data))
+        {
+          g_propagate_error (
+              error, authenta_error_new_full (
+                         AUTHENTA_ERROR_PROTOCOL, response->status, NULL, NULL,
+                         "%s: unexpected answer: “data” is %s, expected an "
+                         "array",
+                         what, authenta_json_describe (data)));
+          return NULL;
+        }
+    }
+  else
+    {
+      g_propagate_error (
+          error, authenta_error_new_full (
+                     AUTHENTA_ERROR_PROTOCOL, response->status, NULL, NULL,
+                     "%s: unexpected answer: %s, expected an object", what,
+                     authenta_json_describe (root)));
+      return NULL;
+    }
+
+  array = json_node_get_array (data);
+  jobs = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      AuthentaMedia *job = authenta_media_new_from_job_node (
+          json_array_get_element (array, i), NULL, NULL, NULL, 0, &local_error);
+      if (job == NULL)
+        {
+          g_autofree char *where = g_strdup_printf ("%s: job %u", what, i);
+          authenta_client_set_answer_error (error, local_error, where, NULL,
+                                            response->status);
+          return NULL;
+        }
+      g_ptr_array_add (jobs, job);
+    }
+  *out_total = total;
+  return g_steal_pointer (&jobs);
+}
+
+typedef struct
+{
+  char *url;
+  guint page, limit;
+  guint total;
+} ListJobs;
+
+static void
+list_jobs_free (ListJobs *l)
+{
+  g_free (l->url);
+  g_free (l);
+}
+
+static void
+on_jobs_listed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  ListJobs *l = g_task_get_task_data (task);
+  g_auto (AuthentaHttpResponse) response = { 0 };
+  GError *error = NULL;
+  GPtrArray *jobs = NULL;
+  gint64 total = -1;
+
+  if (authenta_client_api_call_finish (AUTHENTA_CLIENT (source), result,
+                                       &response, &error))
+    jobs = list_jobs_parse (l->url, &response, &total, &error);
+  if (jobs == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  l->total = total >= 0
+                 ? (guint)MIN (total, G_MAXUINT)
+                 : (l->page - 1) * (l->limit ? l->limit : 10) + jobs->len;
+  g_task_return_pointer (task, jobs, (GDestroyNotify)g_ptr_array_unref);
+}
+
+/**
+ * authenta_client_list_jobs_async:
+ * @self: a #AuthentaClient
+ * @page: the page, from 1 (0 is taken as 1)
+ * @limit: jobs per page, at most 100 (0: the service's default, 10)
+ * @status: (nullable): only jobs of this status
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called in the thread-default main context of
+ *   the caller
+ * @user_data: data for @callback
+ *
+ * Starts authenta_client_list_jobs() on the thread-default main context.
+ * Finish with authenta_client_list_jobs_finish().
+ *
+ * Since: 0.4
+ */
+void
+authenta_client_list_jobs_async (AuthentaClient *self, guint page, guint limit,
+                                 const char *status, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  GError *error = NULL;
+  GTask *task;
+  ListJobs *l;
+
+  g_return_if_fail (AUTHENTA_IS_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, authenta_client_list_jobs_async);
+  if (!check_status_filter (status, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  l = g_new0 (ListJobs, 1);
+  l->page = MAX (page, 1);
+  l->limit = MIN (limit, MAX_JOBS_PAGE);
+  l->url = list_jobs_url (self, l->page, l->limit, status);
+  g_task_set_task_data (task, l, (GDestroyNotify)list_jobs_free);
+  authenta_client_call_until_async (self, "GET", l->url, NULL, NULL, 0,
+                                    cancellable, on_jobs_listed, task);
+}
+
+/**
+ * authenta_client_list_jobs_finish:
+ * @self: a #AuthentaClient
+ * @result: the #GAsyncResult given to the callback
+ * @out_total: (out) (optional): the service's total number of jobs
+ * @error: return location for a #GError
+ *
+ * Finishes authenta_client_list_jobs_async().
+ *
+ * Returns: (transfer container) (element-type AuthentaMedia): the jobs, or
+ *   %NULL with @error set; free with g_ptr_array_unref().
+ *
+ * Since: 0.4
+ */
+GPtrArray *
+authenta_client_list_jobs_finish (AuthentaClient *self, GAsyncResult *result,
+                                  guint *out_total, GError **error)
+{
+  GPtrArray *jobs;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  jobs = g_task_propagate_pointer (G_TASK (result), error);
+  if (jobs && out_total)
+    *out_total = ((ListJobs *)g_task_get_task_data (G_TASK (result)))->total;
+  return jobs;
 }
 
 /**
@@ -433,121 +1043,141 @@ authenta_client_list_jobs (AuthentaClient *self, guint page, guint limit,
                            const char *status, guint *out_total,
                            GCancellable *cancellable, GError **error)
 {
-  g_auto (AuthentaHttpResponse) response = { 0 };
-  g_autoptr (JsonNode) root = NULL;
-  g_autoptr (GPtrArray) jobs = NULL;
-  g_autoptr (GString) url = NULL;
-  g_autofree char *what = NULL;
-  GError *local_error = NULL;
-  JsonNode *data;
-  JsonArray *array;
-  gint64 total = -1;
+  AuthentaSync sync;
+  GPtrArray *jobs;
 
   g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_status_filter (status, error))
-    return NULL;
-  page = MAX (page, 1);
-  limit = MIN (limit, MAX_JOBS_PAGE);
-  url = g_string_new (NULL);
-  g_string_printf (url, "%s/v1/jobs?page=%u", self->base_url, page);
-  if (limit > 0)
-    g_string_append_printf (url, "&limit=%u", limit);
-  if (status != NULL)
-    g_string_append_printf (url, "&status=%s", status);
-  if (!authenta_client_call (self, "GET", url->str, NULL, NULL, &response,
-                             cancellable, error))
-    return NULL;
-  what = authenta_describe_request ("GET", url->str);
-  root = authenta_client_parse_answer (what, NULL, response.status,
-                                       response.body, error);
-  if (root == NULL)
-    return NULL;
-
-  if (JSON_NODE_HOLDS_ARRAY (root))
-    data = root; /* a bare array is understood too */
-  else if (JSON_NODE_HOLDS_OBJECT (root))
-    {
-      JsonObject *obj = json_node_get_object (root);
-      JsonNode *pagination = json_object_get_member (obj, "pagination");
-
-      data = json_object_get_member (obj, "data");
-      if (pagination != NULL && JSON_NODE_HOLDS_OBJECT (pagination)
-          && !authenta_json_get_int (json_node_get_object (pagination), "total",
-                                     &total, -1, &local_error))
-        {
-          authenta_client_set_answer_error (error, local_error, what, NULL,
-                                            response.status);
-          return NULL;
-        }
-      if (data == NULL || !JSON_NODE_HOLDS_ARRAY (data))
-        {
-          g_propagate_error (
-              error, authenta_error_new_full (
-                         AUTHENTA_ERROR_PROTOCOL, response.status, NULL, NULL,
-                         "%s: unexpected answer: “data” is %s, expected an "
-                         "array",
-                         what, authenta_json_describe (data)));
-          return NULL;
-        }
-    }
-  else
-    {
-      g_propagate_error (
-          error, authenta_error_new_full (
-                     AUTHENTA_ERROR_PROTOCOL, response.status, NULL, NULL,
-                     "%s: unexpected answer: %s, expected an object", what,
-                     authenta_json_describe (root)));
-      return NULL;
-    }
-
-  array = json_node_get_array (data);
-  jobs = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      AuthentaMedia *job = authenta_media_new_from_job_node (
-          json_array_get_element (array, i), NULL, NULL, NULL, 0, &local_error);
-      if (job == NULL)
-        {
-          g_autofree char *where = g_strdup_printf ("%s: job %u", what, i);
-          authenta_client_set_answer_error (error, local_error, where, NULL,
-                                            response.status);
-          return NULL;
-        }
-      g_ptr_array_add (jobs, job);
-    }
-  if (out_total)
-    *out_total = total >= 0 ? (guint)MIN (total, G_MAXUINT)
-                            : (page - 1) * (limit ? limit : 10) + jobs->len;
-  return g_steal_pointer (&jobs);
+  authenta_sync_begin (&sync);
+  authenta_client_list_jobs_async (self, page, limit, status, cancellable,
+                                   authenta_sync_done, &sync);
+  jobs = authenta_client_list_jobs_finish (self, authenta_sync_wait (&sync),
+                                           out_total, error);
+  authenta_sync_end (&sync);
+  return jobs;
 }
 
-/* POST …/cancel or DELETE …, under policy. */
-static gboolean
-job_call (AuthentaClient *self, const AuthentaHttpPolicy *policy,
-          const char *method, const char *job_id, const char *action,
-          GCancellable *cancellable, GError **error)
+typedef struct
 {
-  g_auto (AuthentaHttpResponse) response = { 0 };
-  g_autofree char *url = job_url (self, job_id, action);
-  GError *local_error = NULL;
+  char *job_id;
+  char *method;
+} JobCall;
 
-  if (authenta_client_api_call (self, policy, method, url, NULL, job_id,
-                                &response, cancellable, &local_error))
-    return TRUE;
+static void
+job_call_free (JobCall *j)
+{
+  g_free (j->job_id);
+  g_free (j->method);
+  g_free (j);
+}
+
+static void
+on_job_called (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  JobCall *j = g_task_get_task_data (task);
+  g_auto (AuthentaHttpResponse) response = { 0 };
+  GError *error = NULL;
+
+  if (authenta_client_api_call_finish (AUTHENTA_CLIENT (source), result,
+                                       &response, &error))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
   /* A DELETE whose answer was lost was most likely done: the 404 of its
    * retry says the job is gone, which is what was asked. */
-  if (g_str_equal (method, "DELETE") && response.maybe_delivered
-      && g_error_matches (local_error, AUTHENTA_ERROR,
-                          AUTHENTA_ERROR_NOT_FOUND))
+  if (g_str_equal (j->method, "DELETE") && response.maybe_delivered
+      && g_error_matches (error, AUTHENTA_ERROR, AUTHENTA_ERROR_NOT_FOUND))
     {
-      g_debug ("job %s: the retried DELETE found it gone: deleted", job_id);
-      g_error_free (local_error);
-      return TRUE;
+      g_debug ("job %s: the retried DELETE found it gone: deleted", j->job_id);
+      g_error_free (error);
+      g_task_return_boolean (task, TRUE);
+      return;
     }
-  g_propagate_error (error, local_error);
-  return FALSE;
+  g_task_return_error (task, error);
+}
+
+/* POST …/cancel or DELETE …, under policy (NULL: the client's). */
+static void
+job_call_async (AuthentaClient *self, const AuthentaHttpPolicy *policy,
+                const char *method, const char *job_id, const char *action,
+                gpointer tag, GCancellable *cancellable,
+                GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  AuthentaHttpPolicy own_policy;
+  g_autofree char *url = NULL;
+  GError *error = NULL;
+  JobCall *j;
+
+  g_task_set_source_tag (task, tag);
+  if (!check_job_id (job_id, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  j = g_new0 (JobCall, 1);
+  j->job_id = g_strdup (job_id);
+  j->method = g_strdup (method);
+  g_task_set_task_data (task, j, (GDestroyNotify)job_call_free);
+  if (policy == NULL)
+    {
+      own_policy = authenta_client_get_policy (self);
+      policy = &own_policy;
+    }
+  url = job_url (self, job_id, action);
+  authenta_client_api_call_async (self, policy, method, url, NULL, job_id,
+                                  cancellable, on_job_called, task);
+}
+
+/**
+ * authenta_client_cancel_job_async:
+ * @self: a #AuthentaClient
+ * @job_id: a job id
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called in the thread-default main context of
+ *   the caller
+ * @user_data: data for @callback
+ *
+ * Starts authenta_client_cancel_job() on the thread-default main context.
+ * Finish with authenta_client_cancel_job_finish().
+ *
+ * Since: 0.4
+ */
+void
+authenta_client_cancel_job_async (AuthentaClient *self, const char *job_id,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  g_return_if_fail (AUTHENTA_IS_CLIENT (self));
+  g_return_if_fail (job_id != NULL);
+  job_call_async (self, NULL, "POST", job_id, "cancel",
+                  authenta_client_cancel_job_async, cancellable, callback,
+                  user_data);
+}
+
+/**
+ * authenta_client_cancel_job_finish:
+ * @self: a #AuthentaClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes authenta_client_cancel_job_async().
+ *
+ * Returns: %TRUE when the job is cancelled.
+ *
+ * Since: 0.4
+ */
+gboolean
+authenta_client_cancel_job_finish (AuthentaClient *self, GAsyncResult *result,
+                                   GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**
@@ -570,16 +1200,67 @@ gboolean
 authenta_client_cancel_job (AuthentaClient *self, const char *job_id,
                             GCancellable *cancellable, GError **error)
 {
-  AuthentaHttpPolicy policy;
+  AuthentaSync sync;
+  gboolean ok;
 
   g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), FALSE);
   g_return_val_if_fail (job_id != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!check_job_id (job_id, error))
-    return FALSE;
-  policy = authenta_client_get_policy (self);
-  return job_call (self, &policy, "POST", job_id, "cancel", cancellable, error);
+  authenta_sync_begin (&sync);
+  authenta_client_cancel_job_async (self, job_id, cancellable,
+                                    authenta_sync_done, &sync);
+  ok = authenta_client_cancel_job_finish (self, authenta_sync_wait (&sync),
+                                          error);
+  authenta_sync_end (&sync);
+  return ok;
+}
+
+/**
+ * authenta_client_delete_job_async:
+ * @self: a #AuthentaClient
+ * @job_id: a job id
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called in the thread-default main context of
+ *   the caller
+ * @user_data: data for @callback
+ *
+ * Starts authenta_client_delete_job() on the thread-default main context.
+ * Finish with authenta_client_delete_job_finish().
+ *
+ * Since: 0.4
+ */
+void
+authenta_client_delete_job_async (AuthentaClient *self, const char *job_id,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  g_return_if_fail (AUTHENTA_IS_CLIENT (self));
+  g_return_if_fail (job_id != NULL);
+  job_call_async (self, NULL, "DELETE", job_id, NULL,
+                  authenta_client_delete_job_async, cancellable, callback,
+                  user_data);
+}
+
+/**
+ * authenta_client_delete_job_finish:
+ * @self: a #AuthentaClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes authenta_client_delete_job_async().
+ *
+ * Returns: %TRUE when the service accepted.
+ *
+ * Since: 0.4
+ */
+gboolean
+authenta_client_delete_job_finish (AuthentaClient *self, GAsyncResult *result,
+                                   GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**
@@ -599,50 +1280,109 @@ gboolean
 authenta_client_delete_job (AuthentaClient *self, const char *job_id,
                             GCancellable *cancellable, GError **error)
 {
-  AuthentaHttpPolicy policy;
+  AuthentaSync sync;
+  gboolean ok;
 
   g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), FALSE);
   g_return_val_if_fail (job_id != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!check_job_id (job_id, error))
-    return FALSE;
-  policy = authenta_client_get_policy (self);
-  return job_call (self, &policy, "DELETE", job_id, NULL, cancellable, error);
+  authenta_sync_begin (&sync);
+  authenta_client_delete_job_async (self, job_id, cancellable,
+                                    authenta_sync_done, &sync);
+  ok = authenta_client_delete_job_finish (self, authenta_sync_wait (&sync),
+                                          error);
+  authenta_sync_end (&sync);
+  return ok;
+}
+
+static void
+on_abandoned_job_done (GObject *source, GAsyncResult *result,
+                       gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  JobCall *j = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  gboolean cancel = g_str_equal (j->method, "POST");
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    g_debug (cancel ? "cancelled job %s, as its scan was cancelled"
+                    : "deleted job %s, which this scan gave up on",
+             j->job_id);
+  else
+    g_debug (cancel ? "could not cancel job %s, whose scan was cancelled: %s"
+                    : "could not delete job %s, which this scan gave up on: "
+                      "%s",
+             j->job_id, error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Deletes (or, for a scan that was cancelled, cancels) a job this client
+ * made and gives up on; best effort, not cancellable.  A cancel has a
+ * bound of its own instead, so that a cancelled scan stays prompt. */
+static void
+abandon_job_async (AuthentaClient *self, const char *job_id, gboolean cancel,
+                   GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+  AuthentaHttpPolicy policy = authenta_client_get_policy (self);
+
+  g_task_set_source_tag (task, abandon_job_async);
+  if (job_id == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  if (cancel)
+    {
+      policy.deadline_us = g_get_monotonic_time () + CLEANUP_TIMEOUT_MS * 1000;
+      policy.retry_attempts = MIN (MAX (policy.retry_attempts, 1), 2);
+    }
+  job_call_async (self, &policy, cancel ? "POST" : "DELETE", job_id,
+                  cancel ? "cancel" : NULL, abandon_job_async, NULL,
+                  on_abandoned_job_done, task);
+}
+
+void
+authenta_client_delete_abandoned_job_async (AuthentaClient *self,
+                                            const char *job_id,
+                                            GAsyncReadyCallback callback,
+                                            gpointer user_data)
+{
+  abandon_job_async (self, job_id, FALSE, callback, user_data);
+}
+
+void
+authenta_client_cancel_abandoned_job_async (AuthentaClient *self,
+                                            const char *job_id,
+                                            GAsyncReadyCallback callback,
+                                            gpointer user_data)
+{
+  abandon_job_async (self, job_id, TRUE, callback, user_data);
+}
+
+static void
+abandon_job (AuthentaClient *self, const char *job_id, gboolean cancel)
+{
+  AuthentaSync sync;
+
+  authenta_sync_begin (&sync);
+  abandon_job_async (self, job_id, cancel, authenta_sync_done, &sync);
+  g_task_propagate_boolean (G_TASK (authenta_sync_wait (&sync)), NULL);
+  authenta_sync_end (&sync);
 }
 
 void
 authenta_client_delete_abandoned_job (AuthentaClient *self, const char *job_id)
 {
-  g_autoptr (GError) error = NULL;
-
-  if (job_id == NULL)
-    return;
-  if (authenta_client_delete_job (self, job_id, NULL, &error))
-    g_debug ("deleted job %s, which this scan gave up on", job_id);
-  else
-    g_debug ("could not delete job %s, which this scan gave up on: %s", job_id,
-             error->message);
+  abandon_job (self, job_id, FALSE);
 }
 
 void
 authenta_client_cancel_abandoned_job (AuthentaClient *self, const char *job_id)
 {
-  g_autoptr (GError) error = NULL;
-  AuthentaHttpPolicy policy;
-
-  if (job_id == NULL)
-    return;
-  /* The caller's cancellable is cancelled: this request has its own
-   * bound instead, so that a cancel stays prompt. */
-  policy = authenta_client_get_policy (self);
-  policy.deadline_us = g_get_monotonic_time () + CLEANUP_TIMEOUT_MS * 1000;
-  policy.retry_attempts = MIN (MAX (policy.retry_attempts, 1), 2);
-  if (job_call (self, &policy, "POST", job_id, "cancel", NULL, &error))
-    g_debug ("cancelled job %s, as its scan was cancelled", job_id);
-  else
-    g_debug ("could not cancel job %s, whose scan was cancelled: %s", job_id,
-             error->message);
+  abandon_job (self, job_id, TRUE);
 }
 
 static GError *
@@ -667,7 +1407,70 @@ job_failure (AuthentaClient *self, AuthentaMedia *job)
       why ? ": " : "", why ? why : "");
 }
 
-static const AuthentaPollFlow job_flow = { "job", get_job_until, job_failure };
+/**
+ * authenta_client_wait_for_job_async:
+ * @self: a #AuthentaClient
+ * @job_id: a job id, finalized
+ * @progress: (nullable) (scope notified): called at each successful poll,
+ *   in the thread-default main context of the caller
+ * @progress_data: data for @progress
+ * @progress_destroy: (nullable): frees @progress_data when the wait is over
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called in the thread-default main context of
+ *   the caller
+ * @user_data: data for @callback
+ *
+ * Starts authenta_client_wait_for_job() on the thread-default main
+ * context, holding no thread between polls.  Finish with
+ * authenta_client_wait_for_job_finish().
+ *
+ * Since: 0.4
+ */
+void
+authenta_client_wait_for_job_async (
+    AuthentaClient *self, const char *job_id, AuthentaProgressFunc progress,
+    gpointer progress_data, GDestroyNotify progress_destroy,
+    GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (AUTHENTA_IS_CLIENT (self));
+  g_return_if_fail (job_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, authenta_client_wait_for_job_async);
+  if (progress_destroy)
+    g_task_set_task_data (task, progress_data, progress_destroy);
+  if (!check_job_id (job_id, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  authenta_client_poll_async (
+      self, &authenta_job_flow, job_id, NULL, progress, progress_data,
+      cancellable, authenta_client_return_media_cb, g_object_ref (task));
+}
+
+/**
+ * authenta_client_wait_for_job_finish:
+ * @self: a #AuthentaClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes authenta_client_wait_for_job_async().
+ *
+ * Returns: (transfer full): the completed job, or %NULL with @error set.
+ *
+ * Since: 0.4
+ */
+AuthentaMedia *
+authenta_client_wait_for_job_finish (AuthentaClient *self, GAsyncResult *result,
+                                     GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
 
 /**
  * authenta_client_wait_for_job:
@@ -682,6 +1485,9 @@ static const AuthentaPollFlow job_flow = { "job", get_job_until, job_failure };
  * record (the same intervals, #AuthentaClient:poll-timeout and transient
  * errors), until the job is `completed`.  A completed job without a
  * verdict in its result is returned: see authenta_media_has_verdict().
+ * The wait is also bounded by the task's time-out on the service (300 s
+ * to 1800 s, see authenta_task_list()) plus a margin, whatever the
+ * poll-timeout (since 0.4): the service gives up on a job by then.
  *
  * Returns: (transfer full): the completed job; or %NULL with
  *   %AUTHENTA_ERROR_PROCESSING_FAILED (`failed`, with the service's
@@ -702,56 +1508,6 @@ authenta_client_wait_for_job (AuthentaClient *self, const char *job_id,
 
   if (!check_job_id (job_id, error))
     return NULL;
-  return authenta_client_poll (self, &job_flow, job_id, progress, progress_data,
-                               cancellable, error);
-}
-
-/* The Jobs flow of a scan: create, upload, finalize, wait.  A job given up
- * before its finalize is cancelled when the scan was, else deleted. */
-AuthentaMedia *
-authenta_client_scan_job_fd (AuthentaClient *self, int fd, const char *path,
-                             const char *name, const char *content_type,
-                             const char *task, guint64 size,
-                             AuthentaProgressFunc progress,
-                             gpointer progress_data, GCancellable *cancellable,
-                             GError **error)
-{
-  g_autoptr (AuthentaMedia) created = NULL;
-  g_autoptr (AuthentaMedia) uploaded = NULL;
-  GError *local_error = NULL;
-  const char *id;
-
-  created = authenta_client_create_job (self, name, content_type, size, task,
-                                        cancellable, error);
-  if (created == NULL)
-    return NULL;
-  if (progress)
-    progress (AUTHENTA_SCAN_STAGE_CREATED, created, 0, size, progress_data);
-
-  uploaded
-      = authenta_client_upload_fd (self, created, fd, path, progress,
-                                   progress_data, cancellable, &local_error);
-  if (uploaded == NULL)
-    {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        authenta_client_cancel_abandoned_job (self,
-                                              authenta_media_get_id (created));
-      else
-        authenta_client_delete_abandoned_job (self,
-                                              authenta_media_get_id (created));
-      g_propagate_error (error, local_error);
-      return NULL;
-    }
-  id = authenta_media_get_id (uploaded);
-  if (!authenta_client_finalize_job (self, id, cancellable, &local_error))
-    {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        authenta_client_cancel_abandoned_job (self, id);
-      else
-        authenta_client_delete_abandoned_job (self, id);
-      g_propagate_error (error, local_error);
-      return NULL;
-    }
-  return authenta_client_poll (self, &job_flow, id, progress, progress_data,
-                               cancellable, error);
+  return authenta_client_poll (self, &authenta_job_flow, job_id, progress,
+                               progress_data, cancellable, error);
 }

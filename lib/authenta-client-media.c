@@ -9,6 +9,7 @@
 
 #include "authenta-client-private.h"
 #include "authenta-error-private.h"
+#include "authenta-http-loop-private.h"
 #include "authenta-http-private.h"
 #include "authenta-media-private.h"
 #include "authenta-util-private.h"
@@ -52,53 +53,419 @@ model_is_known (const char *model)
  * client's upload then fails and is reported, which is better than a
  * record left for ever.  FALSE with error when the listing itself fails:
  * the record, if any, stays (the caller says so). */
+typedef struct
+{
+  char *name;
+  char *content_type;
+  guint64 size;
+  gint64 not_before;
+  GPtrArray *matches; /* mids to delete */
+  guint next;
+} Reclaim;
+
+static void
+reclaim_free (Reclaim *r)
+{
+  g_free (r->name);
+  g_free (r->content_type);
+  g_clear_pointer (&r->matches, g_ptr_array_unref);
+  g_free (r);
+}
+
+static void reclaim_delete_next (GTask *task);
+
+static void
+on_reclaim_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+
+  authenta_client_delete_abandoned_finish (AUTHENTA_CLIENT (source), result);
+  reclaim_delete_next (task);
+}
+
+static void
+reclaim_delete_next (GTask *task)
+{
+  Reclaim *r = g_task_get_task_data (task);
+  const char *mid;
+
+  if (r->next >= r->matches->len)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  mid = r->matches->pdata[r->next++];
+  g_debug ("deleting mid %s, left INITED by a create whose answer was lost",
+           mid);
+  authenta_client_delete_abandoned_async (g_task_get_source_object (task), mid,
+                                          on_reclaim_deleted,
+                                          g_object_ref (task));
+}
+
+static void
+on_reclaim_listed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Reclaim *r = g_task_get_task_data (task);
+  g_autoptr (GPtrArray) page = NULL;
+  GError *error = NULL;
+
+  page = authenta_client_list_media_finish (AUTHENTA_CLIENT (source), result,
+                                            NULL, &error);
+  if (page == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  r->matches = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < page->len; i++)
+    {
+      AuthentaMedia *m = page->pdata[i];
+
+      if (g_strcmp0 (authenta_media_get_status (m), "INITED") != 0
+          || g_strcmp0 (authenta_media_get_name (m), r->name) != 0
+          || g_strcmp0 (authenta_media_get_content_type (m), r->content_type)
+                 != 0
+          || authenta_media_get_size (m) != r->size)
+        continue;
+      if (r->not_before > 0)
+        {
+          g_autoptr (GDateTime) at = authenta_media_dup_created_at_datetime (m);
+
+          if (at != NULL && g_date_time_to_unix (at) < r->not_before)
+            continue;
+        }
+      g_ptr_array_add (r->matches, g_strdup (authenta_media_get_mid (m)));
+    }
+  reclaim_delete_next (task);
+}
+
+/* After a create whose answer was lost (here, or in a scan killed between
+ * its POST and the journal's commit): deletes the records it may have
+ * made, those still INITED with its name, type and size among the 50
+ * newest, and, with not_before (unix s; 0: any), made no earlier than that
+ * (a record without a readable createdAt is taken to match).  They are
+ * deleted, not adopted: a listing carries no upload URL, so such a record
+ * could never get its file.  A record of another client scanning a file
+ * of the same name and size at the same moment would match too; that
+ * client's upload then fails and is reported, which is better than a
+ * record left for ever.  FALSE with error when the listing itself fails:
+ * the record, if any, stays (the caller says so). */
+void
+authenta_client_reclaim_lost_create_async (
+    AuthentaClient *self, const char *name, const char *content_type,
+    guint64 size, gint64 not_before, GCancellable *cancellable,
+    GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Reclaim *r = g_new0 (Reclaim, 1);
+
+  g_task_set_source_tag (task, authenta_client_reclaim_lost_create_async);
+  r->name = g_strdup (name);
+  r->content_type = g_strdup (content_type);
+  r->size = size;
+  r->not_before = not_before;
+  g_task_set_task_data (task, r, (GDestroyNotify)reclaim_free);
+  authenta_client_list_media_async (self, 50, 0, cancellable, on_reclaim_listed,
+                                    task);
+}
+
+gboolean
+authenta_client_reclaim_lost_create_finish (AuthentaClient *self,
+                                            GAsyncResult *result,
+                                            GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 gboolean
 authenta_client_reclaim_lost_create (AuthentaClient *self, const char *name,
                                      const char *content_type, guint64 size,
                                      gint64 not_before,
                                      GCancellable *cancellable, GError **error)
 {
-  g_autoptr (GPtrArray) page = NULL;
+  AuthentaSync sync;
+  gboolean ok;
 
-  page = authenta_client_list_media (self, 50, 0, NULL, cancellable, error);
-  if (page == NULL)
-    return FALSE;
-  for (guint i = 0; i < page->len; i++)
-    {
-      AuthentaMedia *m = page->pdata[i];
-
-      if (g_strcmp0 (authenta_media_get_status (m), "INITED") != 0
-          || g_strcmp0 (authenta_media_get_name (m), name) != 0
-          || g_strcmp0 (authenta_media_get_content_type (m), content_type) != 0
-          || authenta_media_get_size (m) != size)
-        continue;
-      if (not_before > 0)
-        {
-          g_autoptr (GDateTime) at = authenta_media_dup_created_at_datetime (m);
-
-          if (at != NULL && g_date_time_to_unix (at) < not_before)
-            continue;
-        }
-      g_debug ("deleting mid %s, left INITED by a create whose answer was "
-               "lost",
-               authenta_media_get_mid (m));
-      authenta_client_delete_abandoned (self, authenta_media_get_mid (m));
-    }
-  return TRUE;
+  authenta_sync_begin (&sync);
+  authenta_client_reclaim_lost_create_async (self, name, content_type, size,
+                                             not_before, cancellable,
+                                             authenta_sync_done, &sync);
+  ok = authenta_client_reclaim_lost_create_finish (
+      self, authenta_sync_wait (&sync), error);
+  authenta_sync_end (&sync);
+  return ok;
 }
 
-static gboolean
-reclaim_lost_create (AuthentaClient *self, const char *name,
-                     const char *content_type, guint64 size,
-                     GCancellable *cancellable)
+/* The body of POST /media, after the checks made before any request. */
+static char *
+create_media_body (const char *name, const char *content_type, guint64 size,
+                   const char **model_type, GError **error)
 {
+  g_autoptr (JsonBuilder) builder = NULL;
+  g_autoptr (JsonNode) body_node = NULL;
+
+  if (!authenta_client_check_size (size, NULL, error)
+      || !authenta_client_check_content_type (content_type, error))
+    return NULL;
+  if (*model_type == NULL)
+    {
+      *model_type = authenta_content_type_default_model (content_type);
+      if (*model_type == NULL)
+        {
+          g_propagate_error (error, authenta_error_new_full (
+                                        AUTHENTA_ERROR_UNSUPPORTED_MEDIA, 0,
+                                        NULL, NULL,
+                                        "No model for content type “%s”: "
+                                        "the service takes video and image "
+                                        "files",
+                                        content_type));
+          return NULL;
+        }
+    }
+  else if (authenta_task_get_api (*model_type) == AUTHENTA_TASK_API_JOBS)
+    {
+      g_propagate_error (error,
+                         authenta_error_new_full (
+                             AUTHENTA_ERROR_INVALID_ARGUMENT, 0, NULL, NULL,
+                             "“%s” is a task of the Jobs API, not a Media API "
+                             "model: use authenta_client_create_job()",
+                             authenta_task_get_name (*model_type)));
+      return NULL;
+    }
+  else if (!model_is_known (*model_type))
+    {
+      g_propagate_error (error,
+                         authenta_error_new_full (
+                             AUTHENTA_ERROR_INVALID_ARGUMENT, 0, NULL, NULL,
+                             "Unknown model type “%s” (expected DF-1, "
+                             "AC-1, FD-1 or FI-1)",
+                             *model_type));
+      return NULL;
+    }
+
+  builder = json_builder_new_immutable ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, name);
+  json_builder_set_member_name (builder, "contentType");
+  json_builder_add_string_value (builder, content_type);
+  json_builder_set_member_name (builder, "size");
+  json_builder_add_int_value (builder, (gint64)size);
+  json_builder_set_member_name (builder, "modelType");
+  json_builder_add_string_value (builder, *model_type);
+  json_builder_end_object (builder);
+  body_node = json_builder_get_root (builder);
+  return json_to_string (body_node, FALSE);
+}
+
+typedef struct
+{
+  char *name;
+  char *content_type;
+  char *model_type;
+  guint64 size;
+  char *body;
+  char *url;
+  char *what;
+  guint attempt;
+  GError *error; /* kept while a lost answer is looked for */
+} Create;
+
+static void
+create_free (Create *c)
+{
+  g_free (c->name);
+  g_free (c->content_type);
+  g_free (c->model_type);
+  g_free (c->body);
+  g_free (c->url);
+  g_free (c->what);
+  g_clear_error (&c->error);
+  g_free (c);
+}
+
+static void on_create_posted (GObject *source, GAsyncResult *result,
+                              gpointer user_data);
+
+static void
+create_post (GTask *task)
+{
+  Create *c = g_task_get_task_data (task);
+
+  authenta_client_call_until_async (
+      g_task_get_source_object (task), "POST", c->url, c->body, NULL, 0,
+      g_task_get_cancellable (task), on_create_posted, g_object_ref (task));
+}
+
+static void
+on_create_reclaimed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  AuthentaClient *self = AUTHENTA_CLIENT (source);
+  Create *c = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
 
-  if (authenta_client_reclaim_lost_create (self, name, content_type, size, 0,
-                                           cancellable, &error))
-    return TRUE;
-  g_debug ("cannot look for the record of a lost create: %s", error->message);
-  return FALSE;
+  if (!authenta_client_reclaim_lost_create_finish (self, result, &error))
+    g_debug ("cannot look for the record of a lost create: %s", error->message);
+  if (error != NULL
+      || c->attempt
+             >= MAX (authenta_client_get_policy (self).retry_attempts, 1))
+    {
+      g_task_return_error (task, g_steal_pointer (&c->error));
+      return;
+    }
+  g_debug ("%s: answer lost (%s); asking again", c->what, c->error->message);
+  g_clear_error (&c->error);
+  c->attempt++;
+  create_post (task);
+}
+
+static void
+on_unusable_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Create *c = g_task_get_task_data (task);
+
+  authenta_client_delete_abandoned_finish (AUTHENTA_CLIENT (source), result);
+  g_task_return_error (task, g_steal_pointer (&c->error));
+}
+
+static void
+on_create_posted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  AuthentaClient *self = AUTHENTA_CLIENT (source);
+  Create *c = g_task_get_task_data (task);
+  g_auto (AuthentaHttpResponse) response = { 0 };
+  g_autoptr (AuthentaMedia) media = NULL;
+  GError *local_error = NULL;
+  const char *mid;
+
+  if (authenta_client_api_call_finish (self, result, &response, &local_error))
+    media = authenta_client_media_from_answer (c->what, NULL, response.status,
+                                               response.body, c->content_type,
+                                               c->size, &local_error);
+  if (media == NULL)
+    {
+      /* The request reached the service but its answer did not reach us
+       * whole: a record may exist that nobody knows the mid of.  Find it
+       * and delete it before asking again, so that a lost answer never
+       * leaves a record behind nor makes two. */
+      if (!response.maybe_delivered
+          && !g_error_matches (local_error, AUTHENTA_ERROR,
+                               AUTHENTA_ERROR_PROTOCOL))
+        {
+          g_task_return_error (task, local_error);
+          return;
+        }
+      c->error = local_error;
+      authenta_client_reclaim_lost_create_async (
+          self, c->name, c->content_type, c->size, 0,
+          g_task_get_cancellable (task), on_create_reclaimed,
+          g_object_ref (task));
+      return;
+    }
+  mid = authenta_media_get_mid (media);
+  if (mid == NULL || authenta_media_get_upload_url (media) == NULL
+      || authenta_media_get_size (media) != c->size)
+    {
+      if (mid == NULL || authenta_media_get_upload_url (media) == NULL)
+        c->error = authenta_error_new_full (
+            AUTHENTA_ERROR_PROTOCOL, response.status, NULL, mid,
+            "%s: the new record has no “%s”", c->what,
+            mid == NULL ? "mid" : "uploadUrl");
+      else
+        c->error = authenta_error_new_full (
+            AUTHENTA_ERROR_PROTOCOL, response.status, NULL, mid,
+            "%s: the service recorded %" G_GUINT64_FORMAT
+            " bytes for a file of %" G_GUINT64_FORMAT
+            " (mid %s): storage would refuse the upload",
+            c->what, authenta_media_get_size (media), c->size, mid);
+      /* Unusable: not left behind INITED. */
+      authenta_client_delete_abandoned_async (self, mid, on_unusable_deleted,
+                                              g_object_ref (task));
+      return;
+    }
+  g_debug ("created mid %s (%s, %" G_GUINT64_FORMAT " bytes, %s)", mid,
+           c->content_type, c->size, c->model_type);
+  g_task_return_pointer (task, g_steal_pointer (&media), g_object_unref);
+}
+
+/**
+ * authenta_client_create_media_async:
+ * @self: a #AuthentaClient
+ * @name: the record's name
+ * @content_type: the file's content type, such as "video/mp4"
+ * @size: the exact size in bytes of the file that will be uploaded
+ * @model_type: (nullable): "DF-1", "AC-1", "FD-1" or "FI-1"; %NULL: the
+ *   default for @content_type
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called in the thread-default main context of
+ *   the caller when the record is made
+ * @user_data: data for @callback
+ *
+ * Starts authenta_client_create_media() on the thread-default main context,
+ * holding no thread.  Finish with authenta_client_create_media_finish().
+ *
+ * Since: 0.4
+ */
+void
+authenta_client_create_media_async (AuthentaClient *self, const char *name,
+                                    const char *content_type, guint64 size,
+                                    const char *model_type,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  GError *error = NULL;
+  Create *c;
+  char *body;
+
+  g_return_if_fail (AUTHENTA_IS_CLIENT (self));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (content_type != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, authenta_client_create_media_async);
+  body = create_media_body (name, content_type, size, &model_type, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  c = g_new0 (Create, 1);
+  c->name = g_strdup (name);
+  c->content_type = g_strdup (content_type);
+  c->model_type = g_strdup (model_type);
+  c->size = size;
+  c->body = body;
+  c->url = g_strconcat (self->base_url, "/media", NULL);
+  c->what = authenta_describe_request ("POST", c->url);
+  c->attempt = 1;
+  g_task_set_task_data (task, c, (GDestroyNotify)create_free);
+  create_post (task);
+}
+
+/**
+ * authenta_client_create_media_finish:
+ * @self: a #AuthentaClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes authenta_client_create_media_async().
+ *
+ * Returns: (transfer full): the new record, or %NULL with @error set.
+ *
+ * Since: 0.4
+ */
+AuthentaMedia *
+authenta_client_create_media_finish (AuthentaClient *self, GAsyncResult *result,
+                                     GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**
@@ -127,142 +494,109 @@ authenta_client_create_media (AuthentaClient *self, const char *name,
                               const char *model_type, GCancellable *cancellable,
                               GError **error)
 {
-  g_auto (AuthentaHttpResponse) response = { 0 };
-  g_autoptr (JsonBuilder) builder = NULL;
-  g_autoptr (JsonNode) body_node = NULL;
-  g_autofree char *body = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *what = NULL;
-  AuthentaMedia *media = NULL;
+  AuthentaSync sync;
+  AuthentaMedia *media;
 
   g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
   g_return_val_if_fail (content_type != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!authenta_client_check_size (size, NULL, error)
-      || !authenta_client_check_content_type (content_type, error))
-    return NULL;
-  if (model_type == NULL)
-    {
-      model_type = authenta_content_type_default_model (content_type);
-      if (model_type == NULL)
-        {
-          g_propagate_error (error, authenta_error_new_full (
-                                        AUTHENTA_ERROR_UNSUPPORTED_MEDIA, 0,
-                                        NULL, NULL,
-                                        "No model for content type “%s”: "
-                                        "the service takes video and image "
-                                        "files",
-                                        content_type));
-          return NULL;
-        }
-    }
-  else if (authenta_task_get_api (model_type) == AUTHENTA_TASK_API_JOBS)
-    {
-      g_propagate_error (error,
-                         authenta_error_new_full (
-                             AUTHENTA_ERROR_INVALID_ARGUMENT, 0, NULL, NULL,
-                             "“%s” is a task of the Jobs API, not a Media API "
-                             "model: use authenta_client_create_job()",
-                             authenta_task_get_name (model_type)));
-      return NULL;
-    }
-  else if (!model_is_known (model_type))
-    {
-      g_propagate_error (error,
-                         authenta_error_new_full (
-                             AUTHENTA_ERROR_INVALID_ARGUMENT, 0, NULL, NULL,
-                             "Unknown model type “%s” (expected DF-1, "
-                             "AC-1, FD-1 or FI-1)",
-                             model_type));
-      return NULL;
-    }
-
-  builder = json_builder_new_immutable ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, name);
-  json_builder_set_member_name (builder, "contentType");
-  json_builder_add_string_value (builder, content_type);
-  json_builder_set_member_name (builder, "size");
-  json_builder_add_int_value (builder, (gint64)size);
-  json_builder_set_member_name (builder, "modelType");
-  json_builder_add_string_value (builder, model_type);
-  json_builder_end_object (builder);
-  body_node = json_builder_get_root (builder);
-  body = json_to_string (body_node, FALSE);
-
-  url = g_strconcat (self->base_url, "/media", NULL);
-  what = authenta_describe_request ("POST", url);
-  for (guint attempt = 1;; attempt++)
-    {
-      GError *local_error = NULL;
-      gboolean lost;
-
-      authenta_http_response_clear (&response);
-      if (authenta_client_call (self, "POST", url, body, NULL, &response,
-                                cancellable, &local_error))
-        media = authenta_client_media_from_answer (what, NULL, response.status,
-                                                   response.body, content_type,
-                                                   size, &local_error);
-      else
-        media = NULL;
-      if (media != NULL)
-        break;
-      /* The request reached the service but its answer did not reach us
-       * whole: a record may exist that nobody knows the mid of.  Find it
-       * and delete it before asking again, so that a lost answer never
-       * leaves a record behind nor makes two. */
-      lost = response.maybe_delivered
-             || g_error_matches (local_error, AUTHENTA_ERROR,
-                                 AUTHENTA_ERROR_PROTOCOL);
-      if (!lost
-          || !reclaim_lost_create (self, name, content_type, size, cancellable)
-          || attempt
-                 >= MAX (authenta_client_get_policy (self).retry_attempts, 1))
-        {
-          g_propagate_error (error, local_error);
-          return NULL;
-        }
-      g_debug ("%s: answer lost (%s); asking again", what,
-               local_error->message);
-      g_clear_error (&local_error);
-    }
-  if (authenta_media_get_mid (media) == NULL
-      || authenta_media_get_upload_url (media) == NULL
-      || authenta_media_get_size (media) != size)
-    {
-      const char *mid = authenta_media_get_mid (media);
-
-      if (mid == NULL || authenta_media_get_upload_url (media) == NULL)
-        g_propagate_error (error,
-                           authenta_error_new_full (
-                               AUTHENTA_ERROR_PROTOCOL, response.status, NULL,
-                               mid, "%s: the new record has no “%s”", what,
-                               mid == NULL ? "mid" : "uploadUrl"));
-      else
-        g_propagate_error (
-            error, authenta_error_new_full (
-                       AUTHENTA_ERROR_PROTOCOL, response.status, NULL, mid,
-                       "%s: the service recorded %" G_GUINT64_FORMAT
-                       " bytes for a file of %" G_GUINT64_FORMAT
-                       " (mid %s): storage would refuse the upload",
-                       what, authenta_media_get_size (media), size, mid));
-      /* Unusable: not left behind INITED. */
-      authenta_client_delete_abandoned (self, mid);
-      g_object_unref (media);
-      return NULL;
-    }
-  g_debug ("created mid %s (%s, %" G_GUINT64_FORMAT " bytes, %s)",
-           authenta_media_get_mid (media), content_type, size, model_type);
+  authenta_sync_begin (&sync);
+  authenta_client_create_media_async (self, name, content_type, size,
+                                      model_type, cancellable,
+                                      authenta_sync_done, &sync);
+  media = authenta_client_create_media_finish (self, authenta_sync_wait (&sync),
+                                               error);
+  authenta_sync_end (&sync);
   return media;
 }
 
-static AuthentaMedia *get_media_until (AuthentaClient *self, const char *mid,
-                                       gint64 deadline_us,
-                                       GCancellable *cancellable,
-                                       GError **error);
+static char *
+media_url (AuthentaClient *self, const char *mid)
+{
+  return g_strconcat (self->base_url, "/media/", mid, NULL);
+}
+
+static AuthentaMedia *
+media_parse (const char *what, const char *mid, guint status, GBytes *body,
+             GError **error)
+{
+  return authenta_client_media_from_answer (what, mid, status, body, NULL, 0,
+                                            error);
+}
+
+static GError *media_failure (AuthentaClient *self, AuthentaMedia *media);
+
+const AuthentaPollFlow authenta_media_flow
+    = { "mid", media_url, media_parse, media_failure, FALSE };
+
+/* An operation refused before any request: its error, in the callback. */
+static void
+return_early_error (gpointer self, GAsyncReadyCallback callback,
+                    gpointer user_data, gpointer tag, GError *error)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, tag);
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+/**
+ * authenta_client_get_media_async:
+ * @self: a #AuthentaClient
+ * @mid: a media id
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called in the thread-default main context of
+ *   the caller
+ * @user_data: data for @callback
+ *
+ * Starts authenta_client_get_media() on the thread-default main context.
+ * Finish with authenta_client_get_media_finish().
+ *
+ * Since: 0.4
+ */
+void
+authenta_client_get_media_async (AuthentaClient *self, const char *mid,
+                                 GCancellable *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  GError *error = NULL;
+
+  g_return_if_fail (AUTHENTA_IS_CLIENT (self));
+  g_return_if_fail (mid != NULL);
+
+  if (!check_mid (mid, &error))
+    {
+      return_early_error (self, callback, user_data,
+                          authenta_client_get_record_async, error);
+      return;
+    }
+  authenta_client_get_record_async (self, &authenta_media_flow, mid, 0,
+                                    cancellable, callback, user_data);
+}
+
+/**
+ * authenta_client_get_media_finish:
+ * @self: a #AuthentaClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes authenta_client_get_media_async().
+ *
+ * Returns: (transfer full): the record, or %NULL with @error set.
+ *
+ * Since: 0.4
+ */
+AuthentaMedia *
+authenta_client_get_media_finish (AuthentaClient *self, GAsyncResult *result,
+                                  GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return authenta_client_get_record_finish (self, result, error);
+}
 
 /**
  * authenta_client_get_media:
@@ -282,31 +616,20 @@ AuthentaMedia *
 authenta_client_get_media (AuthentaClient *self, const char *mid,
                            GCancellable *cancellable, GError **error)
 {
+  AuthentaSync sync;
+  AuthentaMedia *media;
+
   g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
   g_return_val_if_fail (mid != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_mid (mid, error))
-    return NULL;
-  return get_media_until (self, mid, 0, cancellable, error);
-}
-
-/* GET /media/{mid}, giving up at deadline_us (monotonic; 0: none). */
-static AuthentaMedia *
-get_media_until (AuthentaClient *self, const char *mid, gint64 deadline_us,
-                 GCancellable *cancellable, GError **error)
-{
-  g_auto (AuthentaHttpResponse) response = { 0 };
-  g_autofree char *url = NULL;
-  g_autofree char *what = NULL;
-
-  url = g_strconcat (self->base_url, "/media/", mid, NULL);
-  if (!authenta_client_call_until (self, "GET", url, NULL, mid, deadline_us,
-                                   &response, cancellable, error))
-    return NULL;
-  what = authenta_describe_request ("GET", url);
-  return authenta_client_media_from_answer (what, mid, response.status,
-                                            response.body, NULL, 0, error);
+  authenta_sync_begin (&sync);
+  authenta_client_get_media_async (self, mid, cancellable, authenta_sync_done,
+                                   &sync);
+  media = authenta_client_get_media_finish (self, authenta_sync_wait (&sync),
+                                            error);
+  authenta_sync_end (&sync);
+  return media;
 }
 
 static GPtrArray *
@@ -315,6 +638,191 @@ list_page (AuthentaClient *self, guint limit, guint offset, gint64 *out_total,
 {
   return authenta_client_list_page (self, NULL, limit, offset, out_total,
                                     out_limit, cancellable, error);
+}
+
+static char *
+list_url (AuthentaClient *self, guint limit, guint offset)
+{
+  if (limit > 0)
+    return g_strdup_printf ("%s/media?limit=%u&offset=%u", self->base_url,
+                            limit, offset);
+  return g_strdup_printf ("%s/media?offset=%u", self->base_url, offset);
+}
+
+/* The records of a GET /media answer. */
+static GPtrArray *
+list_parse (const char *url, const AuthentaHttpResponse *response,
+            gint64 *out_total, guint *out_limit, GError **error)
+{
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GPtrArray) records = NULL;
+  g_autofree char *what = authenta_describe_request ("GET", url);
+  GError *local_error = NULL;
+  JsonNode *data;
+  JsonArray *array;
+  gint64 total = -1;
+  gint64 answer_limit = 0;
+
+  root = authenta_client_parse_answer (what, NULL, response->status,
+                                       response->body, error);
+  if (root == NULL)
+    return NULL;
+
+  if (JSON_NODE_HOLDS_ARRAY (root))
+    data = root; /* a bare array is understood too */
+  else if (JSON_NODE_HOLDS_OBJECT (root))
+    {
+      JsonObject *obj = json_node_get_object (root);
+      data = json_object_get_member (obj, "data");
+      if (!authenta_json_get_int (obj, "total", &total, -1, &local_error))
+        {
+          authenta_client_set_answer_error (error, local_error, what, NULL,
+                                            response->status);
+          return NULL;
+        }
+      /* Only a hint for paging without a total: never an error. */
+      if (!authenta_json_get_int (obj, "limit", &answer_limit, 0, NULL))
+        answer_limit = 0;
+      if (data == NULL || !JSON_NODE_HOLDS_ARRAY (data))
+        {
+          g_propagate_error (
+              error, authenta_error_new_full (
+                         AUTHENTA_ERROR_PROTOCOL, response->status, NULL, NULL,
+                         "%s: unexpected answer: “data” is %s, expected an "
+                         "array",
+                         what, authenta_json_describe (data)));
+          return NULL;
+        }
+    }
+  else
+    {
+      g_propagate_error (
+          error, authenta_error_new_full (
+                     AUTHENTA_ERROR_PROTOCOL, response->status, NULL, NULL,
+                     "%s: unexpected answer: %s, expected an object", what,
+                     authenta_json_describe (root)));
+      return NULL;
+    }
+
+  array = json_node_get_array (data);
+  records = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      AuthentaMedia *media = authenta_media_new_from_node (
+          json_array_get_element (array, i), NULL, NULL, 0, &local_error);
+      if (media == NULL)
+        {
+          g_autofree char *where = g_strdup_printf ("%s: record %u", what, i);
+          authenta_client_set_answer_error (error, local_error, where, NULL,
+                                            response->status);
+          return NULL;
+        }
+      g_ptr_array_add (records, media);
+    }
+  *out_total = total;
+  if (out_limit)
+    *out_limit = answer_limit > 0 ? (guint)MIN (answer_limit, G_MAXUINT) : 0;
+  return g_steal_pointer (&records);
+}
+
+typedef struct
+{
+  char *url;
+  guint offset;
+  guint total;
+} List;
+
+static void
+list_free (List *l)
+{
+  g_free (l->url);
+  g_free (l);
+}
+
+static void
+on_listed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  List *l = g_task_get_task_data (task);
+  g_auto (AuthentaHttpResponse) response = { 0 };
+  GError *error = NULL;
+  GPtrArray *records = NULL;
+  gint64 total = -1;
+
+  if (authenta_client_api_call_finish (AUTHENTA_CLIENT (source), result,
+                                       &response, &error))
+    records = list_parse (l->url, &response, &total, NULL, &error);
+  if (records == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  l->total
+      = total >= 0 ? (guint)MIN (total, G_MAXUINT) : l->offset + records->len;
+  g_task_return_pointer (task, records, (GDestroyNotify)g_ptr_array_unref);
+}
+
+/**
+ * authenta_client_list_media_async:
+ * @self: a #AuthentaClient
+ * @limit: records per page (0: the service's default)
+ * @offset: records to skip
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called in the thread-default main context of
+ *   the caller
+ * @user_data: data for @callback
+ *
+ * Starts authenta_client_list_media() on the thread-default main context.
+ * Finish with authenta_client_list_media_finish().
+ *
+ * Since: 0.4
+ */
+void
+authenta_client_list_media_async (AuthentaClient *self, guint limit,
+                                  guint offset, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  GTask *task;
+  List *l;
+
+  g_return_if_fail (AUTHENTA_IS_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, authenta_client_list_media_async);
+  l = g_new0 (List, 1);
+  l->url = list_url (self, limit, offset);
+  l->offset = offset;
+  g_task_set_task_data (task, l, (GDestroyNotify)list_free);
+  authenta_client_call_until_async (self, "GET", l->url, NULL, NULL, 0,
+                                    cancellable, on_listed, task);
+}
+
+/**
+ * authenta_client_list_media_finish:
+ * @self: a #AuthentaClient
+ * @result: the #GAsyncResult given to the callback
+ * @out_total: (out) (optional): the service's total number of records
+ * @error: return location for a #GError
+ *
+ * Finishes authenta_client_list_media_async().
+ *
+ * Returns: (transfer container) (element-type AuthentaMedia): the records,
+ *   or %NULL with @error set; free with g_ptr_array_unref().
+ *
+ * Since: 0.4
+ */
+GPtrArray *
+authenta_client_list_media_finish (AuthentaClient *self, GAsyncResult *result,
+                                   guint *out_total, GError **error)
+{
+  GPtrArray *records;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  records = g_task_propagate_pointer (G_TASK (result), error);
+  if (records && out_total)
+    *out_total = ((List *)g_task_get_task_data (G_TASK (result)))->total;
+  return records;
 }
 
 /**
@@ -340,16 +848,18 @@ authenta_client_list_media (AuthentaClient *self, guint limit, guint offset,
                             guint *out_total, GCancellable *cancellable,
                             GError **error)
 {
+  AuthentaSync sync;
   GPtrArray *records;
-  gint64 total = -1;
 
   g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  records = list_page (self, limit, offset, &total, NULL, cancellable, error);
-  if (records && out_total)
-    *out_total
-        = total >= 0 ? (guint)MIN (total, G_MAXUINT) : offset + records->len;
+  authenta_sync_begin (&sync);
+  authenta_client_list_media_async (self, limit, offset, cancellable,
+                                    authenta_sync_done, &sync);
+  records = authenta_client_list_media_finish (self, authenta_sync_wait (&sync),
+                                               out_total, error);
+  authenta_sync_end (&sync);
   return records;
 }
 
@@ -361,21 +871,8 @@ authenta_client_list_page (AuthentaClient *self,
 {
   g_auto (AuthentaHttpResponse) response = { 0 };
   AuthentaHttpPolicy own_policy;
-  g_autoptr (JsonNode) root = NULL;
-  g_autoptr (GPtrArray) records = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *what = NULL;
-  GError *local_error = NULL;
-  JsonNode *data;
-  JsonArray *array;
-  gint64 total = -1;
-  gint64 answer_limit = 0;
+  g_autofree char *url = list_url (self, limit, offset);
 
-  if (limit > 0)
-    url = g_strdup_printf ("%s/media?limit=%u&offset=%u", self->base_url, limit,
-                           offset);
-  else
-    url = g_strdup_printf ("%s/media?offset=%u", self->base_url, offset);
   if (policy == NULL)
     {
       own_policy = authenta_client_get_policy (self);
@@ -384,67 +881,7 @@ authenta_client_list_page (AuthentaClient *self,
   if (!authenta_client_api_call (self, policy, "GET", url, NULL, NULL,
                                  &response, cancellable, error))
     return NULL;
-  what = authenta_describe_request ("GET", url);
-  root = authenta_client_parse_answer (what, NULL, response.status,
-                                       response.body, error);
-  if (root == NULL)
-    return NULL;
-
-  if (JSON_NODE_HOLDS_ARRAY (root))
-    data = root; /* a bare array is understood too */
-  else if (JSON_NODE_HOLDS_OBJECT (root))
-    {
-      JsonObject *obj = json_node_get_object (root);
-      data = json_object_get_member (obj, "data");
-      if (!authenta_json_get_int (obj, "total", &total, -1, &local_error))
-        {
-          authenta_client_set_answer_error (error, local_error, what, NULL,
-                                            response.status);
-          return NULL;
-        }
-      /* Only a hint for paging without a total: never an error. */
-      if (!authenta_json_get_int (obj, "limit", &answer_limit, 0, NULL))
-        answer_limit = 0;
-      if (data == NULL || !JSON_NODE_HOLDS_ARRAY (data))
-        {
-          g_propagate_error (
-              error, authenta_error_new_full (
-                         AUTHENTA_ERROR_PROTOCOL, response.status, NULL, NULL,
-                         "%s: unexpected answer: “data” is %s, expected an "
-                         "array",
-                         what, authenta_json_describe (data)));
-          return NULL;
-        }
-    }
-  else
-    {
-      g_propagate_error (
-          error, authenta_error_new_full (
-                     AUTHENTA_ERROR_PROTOCOL, response.status, NULL, NULL,
-                     "%s: unexpected answer: %s, expected an object", what,
-                     authenta_json_describe (root)));
-      return NULL;
-    }
-
-  array = json_node_get_array (data);
-  records = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      AuthentaMedia *media = authenta_media_new_from_node (
-          json_array_get_element (array, i), NULL, NULL, 0, &local_error);
-      if (media == NULL)
-        {
-          g_autofree char *where = g_strdup_printf ("%s: record %u", what, i);
-          authenta_client_set_answer_error (error, local_error, where, NULL,
-                                            response.status);
-          return NULL;
-        }
-      g_ptr_array_add (records, media);
-    }
-  *out_total = total;
-  if (out_limit)
-    *out_limit = answer_limit > 0 ? (guint)MIN (answer_limit, G_MAXUINT) : 0;
-  return g_steal_pointer (&records);
+  return list_parse (url, &response, out_total, out_limit, error);
 }
 
 /**
@@ -509,6 +946,94 @@ authenta_client_foreach_media (AuthentaClient *self, guint page_size,
     }
 }
 
+static void
+on_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  const char *mid = g_task_get_task_data (task);
+  g_auto (AuthentaHttpResponse) response = { 0 };
+  GError *error = NULL;
+
+  if (authenta_client_api_call_finish (AUTHENTA_CLIENT (source), result,
+                                       &response, &error))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  /* A DELETE whose answer was lost was most likely done: the 404 of its
+   * retry says the record is gone, which is what was asked. */
+  if (response.maybe_delivered
+      && g_error_matches (error, AUTHENTA_ERROR, AUTHENTA_ERROR_NOT_FOUND))
+    {
+      g_debug ("mid %s: the retried DELETE found it gone: deleted", mid);
+      g_error_free (error);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  g_task_return_error (task, error);
+}
+
+/**
+ * authenta_client_delete_media_async:
+ * @self: a #AuthentaClient
+ * @mid: a media id
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called in the thread-default main context of
+ *   the caller
+ * @user_data: data for @callback
+ *
+ * Starts authenta_client_delete_media() on the thread-default main context.
+ * Finish with authenta_client_delete_media_finish().
+ *
+ * Since: 0.4
+ */
+void
+authenta_client_delete_media_async (AuthentaClient *self, const char *mid,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+  g_autofree char *url = NULL;
+  GError *error = NULL;
+  GTask *task;
+
+  g_return_if_fail (AUTHENTA_IS_CLIENT (self));
+  g_return_if_fail (mid != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, authenta_client_delete_media_async);
+  if (!check_mid (mid, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  g_task_set_task_data (task, g_strdup (mid), g_free);
+  url = media_url (self, mid);
+  authenta_client_call_until_async (self, "DELETE", url, NULL, mid, 0,
+                                    cancellable, on_deleted, task);
+}
+
+/**
+ * authenta_client_delete_media_finish:
+ * @self: a #AuthentaClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes authenta_client_delete_media_async().
+ *
+ * Returns: %TRUE when the service accepted.
+ *
+ * Since: 0.4
+ */
+gboolean
+authenta_client_delete_media_finish (AuthentaClient *self, GAsyncResult *result,
+                                     GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /**
  * authenta_client_delete_media:
  * @self: a #AuthentaClient
@@ -526,48 +1051,76 @@ gboolean
 authenta_client_delete_media (AuthentaClient *self, const char *mid,
                               GCancellable *cancellable, GError **error)
 {
-  g_auto (AuthentaHttpResponse) response = { 0 };
-  g_autofree char *url = NULL;
-  GError *local_error = NULL;
+  AuthentaSync sync;
+  gboolean ok;
 
   g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), FALSE);
   g_return_val_if_fail (mid != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!check_mid (mid, error))
-    return FALSE;
-  url = g_strconcat (self->base_url, "/media/", mid, NULL);
-  if (authenta_client_call (self, "DELETE", url, NULL, mid, &response,
-                            cancellable, &local_error))
-    return TRUE;
-  /* A DELETE whose answer was lost was most likely done: the 404 of its
-   * retry says the record is gone, which is what was asked. */
-  if (response.maybe_delivered
-      && g_error_matches (local_error, AUTHENTA_ERROR,
-                          AUTHENTA_ERROR_NOT_FOUND))
-    {
-      g_debug ("mid %s: the retried DELETE found it gone: deleted", mid);
-      g_error_free (local_error);
-      return TRUE;
-    }
-  g_propagate_error (error, local_error);
-  return FALSE;
+  authenta_sync_begin (&sync);
+  authenta_client_delete_media_async (self, mid, cancellable,
+                                      authenta_sync_done, &sync);
+  ok = authenta_client_delete_media_finish (self, authenta_sync_wait (&sync),
+                                            error);
+  authenta_sync_end (&sync);
+  return ok;
 }
 
-/* Deletes a record this client made and will not finish; best effort
- * (logged), as the failure that led here is what the caller must hear. */
-void
-authenta_client_delete_abandoned (AuthentaClient *self, const char *mid)
+static void
+on_abandoned_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
 {
+  g_autoptr (GTask) task = user_data;
+  const char *mid = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
 
-  if (mid == NULL)
-    return;
-  if (authenta_client_delete_media (self, mid, NULL, &error))
+  if (authenta_client_delete_media_finish (AUTHENTA_CLIENT (source), result,
+                                           &error))
     g_debug ("deleted mid %s, which this scan gave up on", mid);
   else
     g_debug ("could not delete mid %s, which this scan gave up on: %s", mid,
              error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Deletes a record this client made and will not finish; best effort
+ * (logged), as the failure that led here is what the caller must hear.
+ * Not cancellable: it runs after a failure, to its end. */
+void
+authenta_client_delete_abandoned_async (AuthentaClient *self, const char *mid,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, authenta_client_delete_abandoned_async);
+  if (mid == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  g_task_set_task_data (task, g_strdup (mid), g_free);
+  authenta_client_delete_media_async (self, mid, NULL, on_abandoned_deleted,
+                                      task);
+}
+
+void
+authenta_client_delete_abandoned_finish (AuthentaClient *self,
+                                         GAsyncResult *result)
+{
+  g_task_propagate_boolean (G_TASK (result), NULL);
+}
+
+void
+authenta_client_delete_abandoned (AuthentaClient *self, const char *mid)
+{
+  AuthentaSync sync;
+
+  authenta_sync_begin (&sync);
+  authenta_client_delete_abandoned_async (self, mid, authenta_sync_done, &sync);
+  authenta_client_delete_abandoned_finish (self, authenta_sync_wait (&sync));
+  authenta_sync_end (&sync);
 }
 
 static GError *
@@ -583,8 +1136,72 @@ media_failure (AuthentaClient *self, AuthentaMedia *media)
                                   mid, status);
 }
 
-static const AuthentaPollFlow media_flow
-    = { "mid", get_media_until, media_failure };
+/**
+ * authenta_client_wait_for_result_async:
+ * @self: a #AuthentaClient
+ * @mid: a media id whose file was uploaded
+ * @progress: (nullable) (scope notified): called at each successful poll,
+ *   in the thread-default main context of the caller
+ * @progress_data: data for @progress
+ * @progress_destroy: (nullable): frees @progress_data when the wait is over
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called in the thread-default main context of
+ *   the caller
+ * @user_data: data for @callback
+ *
+ * Starts authenta_client_wait_for_result() on the thread-default main
+ * context: each poll is a request on its loop, the waits between polls are
+ * timer sources, and no thread is held meanwhile.  Cancelling
+ * @cancellable ends the wait at once.  Finish with
+ * authenta_client_wait_for_result_finish().
+ *
+ * Since: 0.4
+ */
+void
+authenta_client_wait_for_result_async (
+    AuthentaClient *self, const char *mid, AuthentaProgressFunc progress,
+    gpointer progress_data, GDestroyNotify progress_destroy,
+    GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (AUTHENTA_IS_CLIENT (self));
+  g_return_if_fail (mid != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, authenta_client_wait_for_result_async);
+  if (progress_destroy)
+    g_task_set_task_data (task, progress_data, progress_destroy);
+  if (!check_mid (mid, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  authenta_client_poll_async (
+      self, &authenta_media_flow, mid, NULL, progress, progress_data,
+      cancellable, authenta_client_return_media_cb, g_object_ref (task));
+}
+
+/**
+ * authenta_client_wait_for_result_finish:
+ * @self: a #AuthentaClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes authenta_client_wait_for_result_async().
+ *
+ * Returns: (transfer full): the processed record, or %NULL with @error set.
+ *
+ * Since: 0.4
+ */
+AuthentaMedia *
+authenta_client_wait_for_result_finish (AuthentaClient *self,
+                                        GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
 
 /**
  * authenta_client_wait_for_result:
@@ -626,6 +1243,6 @@ authenta_client_wait_for_result (AuthentaClient *self, const char *mid,
 
   if (!check_mid (mid, error))
     return NULL;
-  return authenta_client_poll (self, &media_flow, mid, progress, progress_data,
-                               cancellable, error);
+  return authenta_client_poll (self, &authenta_media_flow, mid, progress,
+                               progress_data, cancellable, error);
 }

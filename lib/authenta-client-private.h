@@ -36,6 +36,7 @@ struct _AuthentaClient
   guint poll_fast_period_ms;
   guint poll_timeout_ms;
   guint upload_seen_timeout_ms;
+  double task_timeout_scale; /* 1 but in tests */
 };
 
 /* FALSE, with an error, for a client that was never initialised. */
@@ -63,6 +64,30 @@ gboolean authenta_client_api_call (AuthentaClient *self,
                                    const char *body, const char *mid,
                                    AuthentaHttpResponse *response,
                                    GCancellable *cancellable, GError **error);
+/* The same, asynchronous (on the thread-default context); the finish
+ * fills response (maybe_delivered on failure too). */
+G_GNUC_INTERNAL
+void authenta_client_api_call_async (AuthentaClient *self,
+                                     const AuthentaHttpPolicy *policy,
+                                     const char *method, const char *url,
+                                     const char *body, const char *mid,
+                                     GCancellable *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer user_data);
+G_GNUC_INTERNAL
+gboolean authenta_client_api_call_finish (AuthentaClient *self,
+                                          GAsyncResult *result,
+                                          AuthentaHttpResponse *response,
+                                          GError **error);
+/* authenta_client_api_call_async() under the client's policy, giving up
+ * at deadline_us (monotonic; 0: none). */
+G_GNUC_INTERNAL
+void authenta_client_call_until_async (AuthentaClient *self, const char *method,
+                                       const char *url, const char *body,
+                                       const char *mid, gint64 deadline_us,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data);
 /* authenta_client_api_call() under the client's policy, giving up at
  * deadline_us (monotonic; 0: none). */
 G_GNUC_INTERNAL
@@ -103,22 +128,49 @@ G_GNUC_INTERNAL
 gboolean authenta_client_check_content_type (const char *content_type,
                                              GError **error);
 
-/* One poll: the record, giving up at deadline_us (monotonic; 0: none). */
-typedef AuthentaMedia *(*AuthentaPollGetFunc) (AuthentaClient *self,
-                                               const char *id,
-                                               gint64 deadline_us,
-                                               GCancellable *cancellable,
-                                               GError **error);
-/* What a flow gives the shared poll loop. */
+/* What a flow gives the shared poll loop (authenta-client-poll.c). */
 typedef struct
 {
   const char *noun; /* "mid" or "job", in messages */
-  AuthentaPollGetFunc get;
+  /* The record's URL; free with g_free(). */
+  char *(*url) (AuthentaClient *self, const char *id);
+  /* The record from a GET's answer. */
+  AuthentaMedia *(*parse) (const char *what, const char *id, guint status,
+                           GBytes *body, GError **error);
   /* The error for a terminal record that is not processed. */
   GError *(*failure) (AuthentaClient *self, AuthentaMedia *media);
+  /* The wait is bounded by the task's time-out (the Jobs API's). */
+  gboolean bounded_by_task;
 } AuthentaPollFlow;
-/* Polls flow->get with the client's poll policy until the record is
- * processed (see authenta_client_wait_for_result()); id is checked. */
+/* GET of one record, giving up at deadline_us (monotonic; 0: none). */
+G_GNUC_INTERNAL
+void authenta_client_get_record_async (AuthentaClient *self,
+                                       const AuthentaPollFlow *flow,
+                                       const char *id, gint64 deadline_us,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data);
+G_GNUC_INTERNAL
+AuthentaMedia *authenta_client_get_record_finish (AuthentaClient *self,
+                                                  GAsyncResult *result,
+                                                  GError **error);
+/* Polls with the client's poll policy until the record is processed (see
+ * authenta_client_wait_for_result()); id is checked by the caller.  For a
+ * flow bounded by its task, task_name (or, when NULL, the task the first
+ * answer names) bounds the wait by the task's time-out.  progress_data
+ * must live until the callback. */
+G_GNUC_INTERNAL
+void
+authenta_client_poll_async (AuthentaClient *self, const AuthentaPollFlow *flow,
+                            const char *id, const char *task_name,
+                            AuthentaProgressFunc progress,
+                            gpointer progress_data, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data);
+G_GNUC_INTERNAL
+AuthentaMedia *authenta_client_poll_finish (AuthentaClient *self,
+                                            GAsyncResult *result,
+                                            GError **error);
+/* The blocking wait: authenta_client_poll_async() on a private context. */
 G_GNUC_INTERNAL
 AuthentaMedia *authenta_client_poll (AuthentaClient *self,
                                      const AuthentaPollFlow *flow,
@@ -126,6 +178,24 @@ AuthentaMedia *authenta_client_poll (AuthentaClient *self,
                                      AuthentaProgressFunc progress,
                                      gpointer progress_data,
                                      GCancellable *cancellable, GError **error);
+/* The flows (authenta-client-media.c, authenta-client-jobs.c). */
+G_GNUC_INTERNAL
+extern const AuthentaPollFlow authenta_media_flow;
+G_GNUC_INTERNAL
+extern const AuthentaPollFlow authenta_job_flow;
+/* The service's time-out for a Jobs task, in ms (0: not known), scaled by
+ * the client's test scale; and a margin, scaled the same. */
+G_GNUC_INTERNAL
+guint64 authenta_client_task_timeout_ms (AuthentaClient *self,
+                                         const char *task);
+G_GNUC_INTERNAL
+guint64 authenta_client_scale_task_margin (AuthentaClient *self,
+                                           guint64 margin_ms);
+/* For tests: scales the task time-outs (and their margin), so that a
+ * bound of minutes is tested in a fraction of a second. */
+G_GNUC_INTERNAL
+void authenta_client_set_task_timeout_scale (AuthentaClient *self,
+                                             double scale);
 
 /* One page of GET /media under policy (NULL: the client's); *out_total is
  * the service's total, -1 when it sent none, and *out_limit (optional) the
@@ -166,12 +236,39 @@ void authenta_client_delete_abandoned_job (AuthentaClient *self,
 G_GNUC_INTERNAL
 void authenta_client_cancel_abandoned_job (AuthentaClient *self,
                                            const char *job_id);
-/* The scan's Jobs flow: create, upload, finalize, wait. */
+/* The asynchronous clean-ups (best effort, not cancellable; they always
+ * complete, with TRUE): the blocking ones above run these. */
 G_GNUC_INTERNAL
-AuthentaMedia *authenta_client_scan_job_fd (
-    AuthentaClient *self, int fd, const char *path, const char *name,
-    const char *content_type, const char *task, guint64 size,
-    AuthentaProgressFunc progress, gpointer progress_data,
-    GCancellable *cancellable, GError **error);
+void authenta_client_delete_abandoned_async (AuthentaClient *self,
+                                             const char *mid,
+                                             GAsyncReadyCallback callback,
+                                             gpointer user_data);
+G_GNUC_INTERNAL
+void authenta_client_delete_abandoned_finish (AuthentaClient *self,
+                                              GAsyncResult *result);
+G_GNUC_INTERNAL
+void authenta_client_delete_abandoned_job_async (AuthentaClient *self,
+                                                 const char *job_id,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer user_data);
+G_GNUC_INTERNAL
+void authenta_client_cancel_abandoned_job_async (AuthentaClient *self,
+                                                 const char *job_id,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer user_data);
+G_GNUC_INTERNAL
+void authenta_client_reclaim_lost_create_async (
+    AuthentaClient *self, const char *name, const char *content_type,
+    guint64 size, gint64 not_before, GCancellable *cancellable,
+    GAsyncReadyCallback callback, gpointer user_data);
+G_GNUC_INTERNAL
+gboolean authenta_client_reclaim_lost_create_finish (AuthentaClient *self,
+                                                     GAsyncResult *result,
+                                                     GError **error);
+/* A GAsyncReadyCallback whose data is a GTask (a reference it takes): returns
+ * to it the AuthentaMedia (or the error) of the GTask that completed. */
+G_GNUC_INTERNAL
+void authenta_client_return_media_cb (GObject *source, GAsyncResult *result,
+                                      gpointer user_data);
 
 G_END_DECLS

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* AuthentaClient: what both API flows share: reading answers, the checks
  * made before any request, the poll loop, and the scan (sync, from a
- * descriptor, and async on the scan pool), which picks the flow by task. */
+ * descriptor, and async as a state machine on the caller's main context),
+ * which picks the flow by task.  The wait is authenta-client-poll.c. */
 #include "config-private.h"
 
 #include <authenta/authenta-client.h>
@@ -10,6 +11,7 @@
 
 #include "authenta-client-private.h"
 #include "authenta-error-private.h"
+#include "authenta-http-loop-private.h"
 #include "authenta-http-private.h"
 #include "authenta-media-private.h"
 #include "authenta-poll-private.h"
@@ -118,163 +120,6 @@ authenta_client_check_content_type (const char *content_type, GError **error)
   return FALSE;
 }
 
-/* Whether a failed poll may be followed by another: the request could not
- * be made or answered properly (network, 5xx, 429, an unreadable answer),
- * after its own retries.  The file is uploaded and the service goes on
- * processing it, and GET is safe to repeat, so a short outage must not end
- * a long wait.  Never a refusal (400, 401, 402, 403, 404), a failed
- * processing or a cancellation: polling again cannot change those. */
-static gboolean
-poll_error_is_transient (const GError *error)
-{
-  /* The library's transient kinds, less the two a poll cannot outwait: its
-   * own time-out, and a base URL that is not the API. */
-  return authenta_error_is_transient (error)
-         && error->code != AUTHENTA_ERROR_TIMEOUT
-         && error->code != AUTHENTA_ERROR_NO_SERVICE;
-}
-
-static char *
-describe_duration (guint ms)
-{
-  if (ms >= 1000 && ms % 1000 == 0)
-    return g_strdup_printf ("%u s", ms / 1000);
-  return g_strdup_printf ("%u ms", ms);
-}
-
-/* The poll loop both flows share: flow->get until the record is
- * processed, with the client's poll policy.  See
- * authenta_client_wait_for_result() for the rules. */
-AuthentaMedia *
-authenta_client_poll (AuthentaClient *self, const AuthentaPollFlow *flow,
-                      const char *mid, AuthentaProgressFunc progress,
-                      gpointer progress_data, GCancellable *cancellable,
-                      GError **error)
-{
-  g_autoptr (GError) last_error = NULL;
-  g_autofree char *last_status = NULL;
-  AuthentaPollSchedule schedule;
-  guint interval_ms, timeout_ms, seen_timeout_ms;
-  gint64 start, deadline;
-  guint polls = 0, failed_polls = 0;
-  gboolean seen = FALSE; /* a status past INITED */
-
-  g_mutex_lock (&self->lock);
-  schedule.first_ms = self->poll_interval_ms;
-  schedule.growth = self->poll_growth;
-  schedule.max_ms = self->poll_max_interval_ms;
-  schedule.fast_ms = self->poll_fast_period_ms;
-  timeout_ms = self->poll_timeout_ms;
-  seen_timeout_ms = self->upload_seen_timeout_ms;
-  g_mutex_unlock (&self->lock);
-
-  start = g_get_monotonic_time ();
-  deadline = timeout_ms ? start + (gint64)timeout_ms * 1000 : G_MAXINT64;
-  interval_ms = 0;
-
-  for (;;)
-    {
-      g_autoptr (AuthentaMedia) media = NULL;
-      g_autoptr (GError) poll_error = NULL;
-      const char *status = NULL;
-      gint64 now, left_ms;
-
-      /* A poll that hangs (or retries) may not outlast poll-timeout. */
-      media = flow->get (self, mid, timeout_ms ? deadline : 0, cancellable,
-                         &poll_error);
-      polls++;
-      if (media == NULL)
-        {
-          if (!poll_error_is_transient (poll_error))
-            {
-              g_propagate_error (error, g_steal_pointer (&poll_error));
-              return NULL;
-            }
-          failed_polls++;
-          g_debug ("%s %s: poll %u failed, polling on: %s", flow->noun, mid,
-                   polls, poll_error->message);
-          g_clear_error (&last_error);
-          last_error = g_steal_pointer (&poll_error);
-        }
-      else
-        {
-          g_clear_error (&last_error);
-          status = authenta_media_get_status (media);
-          g_free (last_status);
-          last_status = g_strdup (status);
-          if (progress)
-            progress (AUTHENTA_SCAN_STAGE_PROCESSING, media,
-                      authenta_media_get_size (media),
-                      authenta_media_get_size (media), progress_data);
-
-          if (authenta_media_is_processed (media))
-            {
-              g_debug ("%s %s processed after %u polls (%u failed)", flow->noun,
-                       mid, polls, failed_polls);
-              return g_steal_pointer (&media);
-            }
-          if (authenta_media_is_terminal (media))
-            {
-              g_propagate_error (error, flow->failure (self, media));
-              return NULL;
-            }
-          seen |= g_strcmp0 (status, "INITED") != 0;
-          if (!seen && seen_timeout_ms
-              && g_get_monotonic_time () - start
-                     >= (gint64)seen_timeout_ms * 1000)
-            {
-              g_autofree char *after = describe_duration (seen_timeout_ms);
-
-              g_propagate_error (
-                  error, authenta_error_new_full (
-                             AUTHENTA_ERROR_SERVER, 0, status, mid,
-                             "The service never saw the upload of %s %s: "
-                             "storage accepted it, but the record was still "
-                             "%s %s later; scan the file again",
-                             flow->noun, mid, status, after));
-              return NULL;
-            }
-        }
-
-      now = g_get_monotonic_time ();
-      if (now >= deadline)
-        {
-          g_autofree char *within = describe_duration (timeout_ms);
-          g_autoptr (GString) message = g_string_new (NULL);
-
-          g_string_append_printf (
-              message, "No verdict for %s %s within %s (%u %s", flow->noun, mid,
-              within, polls, polls == 1 ? "poll" : "polls");
-          if (failed_polls)
-            g_string_append_printf (message, ", %u failed", failed_polls);
-          if (last_status)
-            g_string_append_printf (message, ", last status %s", last_status);
-          g_string_append (message, "); the file was uploaded and the "
-                                    "service may still finish it");
-          if (last_error)
-            g_string_append_printf (message, "; last error: %s",
-                                    last_error->message);
-          g_propagate_error (
-              error, authenta_error_new_full (AUTHENTA_ERROR_TIMEOUT, 0, NULL,
-                                              mid, "%s", message->str));
-          return NULL;
-        }
-      left_ms = (deadline - now + 999) / 1000;
-      interval_ms = authenta_poll_next_delay (&schedule, (now - start) / 1000,
-                                              interval_ms);
-      if (media)
-        g_debug ("%s %s is %s; next poll in %u ms", flow->noun, mid,
-                 status ? status : "without status",
-                 (guint)MIN ((gint64)interval_ms, left_ms));
-      else
-        g_debug ("%s %s: next poll in %u ms", flow->noun, mid,
-                 (guint)MIN ((gint64)interval_ms, left_ms));
-      if (!authenta_wait (MIN ((gint64)interval_ms, left_ms), cancellable,
-                          error))
-        return NULL;
-    }
-}
-
 /**
  * authenta_client_scan_file:
  * @self: a #AuthentaClient
@@ -333,6 +178,283 @@ authenta_client_scan_file (AuthentaClient *self, const char *path,
   return verdict;
 }
 
+/* What a scan works on, once the checks made before any request pass. */
+typedef struct
+{
+  int fd;
+  gboolean own_fd; /* scan_file_async's: closed at the end */
+  char *path;
+  char *name;
+  char *content_type;
+  char *model_type;
+  const char *job_task; /* a Jobs API task's name, or NULL: the Media API */
+  guint64 size;
+  AuthentaProgressFunc progress;
+  gpointer progress_data;
+  GDestroyNotify progress_destroy;
+
+  AuthentaMedia *created;
+  char *uploaded_id;
+  GError *error; /* kept during a clean-up */
+} Scan;
+
+static void
+scan_free (Scan *scan)
+{
+  if (scan->own_fd && scan->fd >= 0)
+    close (scan->fd);
+  g_free (scan->path);
+  g_free (scan->name);
+  g_free (scan->content_type);
+  g_free (scan->model_type);
+  g_clear_object (&scan->created);
+  g_free (scan->uploaded_id);
+  g_clear_error (&scan->error);
+  if (scan->progress_destroy)
+    scan->progress_destroy (scan->progress_data);
+  g_free (scan);
+}
+
+/* The checks made before any request, and what they decide: the content
+ * type, the name, the flow. */
+static gboolean
+scan_prepare (AuthentaClient *self, Scan *scan, const char *name,
+              const char *content_type, const char *model_type, GError **error)
+{
+  const char *shown = scan->path ? scan->path : "the file";
+  const char *task;
+  struct stat st;
+
+  if (fstat (scan->fd, &st) != 0)
+    {
+      int errsv = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   "Cannot read “%s”: %s", shown, g_strerror (errsv));
+      return FALSE;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                   "“%s” is not a regular file", shown);
+      return FALSE;
+    }
+  /* An unknown task is refused before the file is even looked at. */
+  if (model_type != NULL
+      && !authenta_client_check_task (self, model_type, NULL, error))
+    return FALSE;
+  if (content_type == NULL)
+    {
+      content_type
+          = authenta_content_type_sniff_fd (scan->fd, scan->path, error);
+      if (content_type == NULL)
+        return FALSE;
+      /* An M4A file written by mp4mux carries the brand of any MP4
+       * ("mp42"): its first bytes cannot tell it from a video.  For a task
+       * that takes M4A and no MP4 video, it is M4A. */
+      if (model_type != NULL && g_str_equal (content_type, "video/mp4")
+          && !authenta_task_accepts (model_type, content_type)
+          && authenta_task_accepts (model_type, "audio/mp4"))
+        content_type = "audio/mp4";
+    }
+  scan->name = name         ? g_strdup (name)
+               : scan->path ? g_path_get_basename (scan->path)
+                            : g_strdup ("upload");
+  scan->content_type = g_strdup (content_type);
+  scan->model_type = g_strdup (model_type);
+  scan->size = st.st_size;
+
+  /* A Jobs API task, named or the default for the type (audio), takes the
+   * Jobs flow; the Media API's models, and no task for video and images,
+   * the Media flow as before. */
+  task = model_type ? model_type
+                    : authenta_task_default_for_content_type (content_type);
+  if (model_type != NULL
+      && !authenta_client_check_task (self, model_type, content_type, error))
+    return FALSE;
+  if (task != NULL && authenta_task_get_api (task) == AUTHENTA_TASK_API_JOBS)
+    scan->job_task = authenta_task_get_name (task);
+  return TRUE;
+}
+
+void
+authenta_client_return_media_cb (GObject *source, GAsyncResult *result,
+                                 gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+  AuthentaMedia *media = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (media)
+    g_task_return_pointer (task, media, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static const char *
+scan_id (Scan *scan, AuthentaMedia *media)
+{
+  return scan->job_task ? authenta_media_get_id (media)
+                        : authenta_media_get_mid (media);
+}
+
+/* After a clean-up: the error that led to it. */
+static void
+on_scan_cleaned (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Scan *scan = g_task_get_task_data (task);
+
+  g_task_propagate_boolean (G_TASK (result), NULL);
+  g_task_return_error (task, g_steal_pointer (&scan->error));
+}
+
+/* This scan made the record (or job) and gives up on it: delete it rather
+ * than leave it behind; a job given up before its finalize is cancelled
+ * when the scan was.  A record is left after a cancel, which must be
+ * prompt. */
+static void
+scan_abandon (GTask *task, const char *id, GError *error)
+{
+  AuthentaClient *self = g_task_get_source_object (task);
+  Scan *scan = g_task_get_task_data (task);
+  gboolean cancelled
+      = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  scan->error = error;
+  if (scan->job_task && cancelled)
+    authenta_client_cancel_abandoned_job_async (self, id, on_scan_cleaned,
+                                                g_object_ref (task));
+  else if (scan->job_task)
+    authenta_client_delete_abandoned_job_async (self, id, on_scan_cleaned,
+                                                g_object_ref (task));
+  else if (!cancelled)
+    authenta_client_delete_abandoned_async (self, id, on_scan_cleaned,
+                                            g_object_ref (task));
+  else
+    g_task_return_error (task, g_steal_pointer (&scan->error));
+}
+
+static void
+scan_wait (GTask *task)
+{
+  AuthentaClient *self = g_task_get_source_object (task);
+  Scan *scan = g_task_get_task_data (task);
+
+  authenta_client_poll_async (
+      self, scan->job_task ? &authenta_job_flow : &authenta_media_flow,
+      scan->uploaded_id, scan->job_task, scan->progress, scan->progress_data,
+      g_task_get_cancellable (task), authenta_client_return_media_cb,
+      g_object_ref (task));
+}
+
+static void
+on_scan_finalized (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Scan *scan = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!authenta_client_finalize_job_finish (AUTHENTA_CLIENT (source), result,
+                                            &error))
+    {
+      scan_abandon (task, scan->uploaded_id, error);
+      return;
+    }
+  scan_wait (task);
+}
+
+static void
+on_scan_uploaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  AuthentaClient *self = AUTHENTA_CLIENT (source);
+  Scan *scan = g_task_get_task_data (task);
+  g_autoptr (AuthentaMedia) uploaded = NULL;
+  GError *error = NULL;
+
+  uploaded = authenta_client_upload_fd_finish (self, result, &error);
+  if (uploaded == NULL)
+    {
+      scan_abandon (task, scan_id (scan, scan->created), error);
+      return;
+    }
+  scan->uploaded_id = g_strdup (scan_id (scan, uploaded));
+  /* The descriptor is not needed to wait: 1,000 waiting scans do not hold
+   * 1,000 files open. */
+  if (scan->own_fd)
+    {
+      close (scan->fd);
+      scan->fd = -1;
+    }
+  if (scan->job_task)
+    authenta_client_finalize_job_async (self, scan->uploaded_id,
+                                        g_task_get_cancellable (task),
+                                        on_scan_finalized, g_object_ref (task));
+  else
+    scan_wait (task);
+}
+
+static void
+on_scan_created (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  AuthentaClient *self = AUTHENTA_CLIENT (source);
+  Scan *scan = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  scan->created = g_task_propagate_pointer (G_TASK (result), &error);
+  if (scan->created == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (scan->progress)
+    scan->progress (AUTHENTA_SCAN_STAGE_CREATED, scan->created, 0, scan->size,
+                    scan->progress_data);
+  authenta_client_upload_fd_async (self, scan->created, scan->fd, scan->path,
+                                   scan->progress, scan->progress_data, NULL,
+                                   g_task_get_cancellable (task),
+                                   on_scan_uploaded, g_object_ref (task));
+}
+
+/* The scan as a state machine on the thread-default main context: create,
+ * upload, [finalize,] then polls with timer waits between them; no thread
+ * of its own at any stage. */
+static void
+scan_start (AuthentaClient *self, int fd, gboolean own_fd, const char *path,
+            const char *name, const char *content_type, const char *model_type,
+            AuthentaProgressFunc progress, gpointer progress_data,
+            GDestroyNotify progress_destroy, GCancellable *cancellable,
+            GAsyncReadyCallback callback, gpointer user_data, gpointer tag)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Scan *scan = g_new0 (Scan, 1);
+  GError *error = NULL;
+
+  g_task_set_source_tag (task, tag);
+  g_task_set_name (task, "authenta scan");
+  scan->fd = fd;
+  scan->own_fd = own_fd;
+  scan->path = g_strdup (path);
+  scan->progress = progress;
+  scan->progress_data = progress_data;
+  scan->progress_destroy = progress_destroy;
+  g_task_set_task_data (task, scan, (GDestroyNotify)scan_free);
+  if (!scan_prepare (self, scan, name, content_type, model_type, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (scan->job_task)
+    authenta_client_create_job_async (self, scan->name, scan->content_type,
+                                      scan->size, scan->job_task, cancellable,
+                                      on_scan_created, g_object_ref (task));
+  else
+    authenta_client_create_media_async (
+        self, scan->name, scan->content_type, scan->size, scan->model_type,
+        cancellable, on_scan_created, g_object_ref (task));
+}
+
 /**
  * authenta_client_scan_fd:
  * @self: a #AuthentaClient
@@ -368,162 +490,87 @@ authenta_client_scan_fd (AuthentaClient *self, int fd, const char *path,
                          gpointer progress_data, GCancellable *cancellable,
                          GError **error)
 {
-  g_autoptr (AuthentaMedia) created = NULL;
-  g_autoptr (AuthentaMedia) uploaded = NULL;
-  g_autofree char *basename = NULL;
-  const char *shown = path ? path : "the file";
-  const char *task;
-  GError *local_error = NULL;
-  struct stat st;
+  AuthentaSync sync;
+  AuthentaMedia *verdict;
 
   g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
   g_return_val_if_fail (fd >= 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (fstat (fd, &st) != 0)
-    {
-      int errsv = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                   "Cannot read “%s”: %s", shown, g_strerror (errsv));
-      return NULL;
-    }
-  if (!S_ISREG (st.st_mode))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
-                   "“%s” is not a regular file", shown);
-      return NULL;
-    }
-  /* An unknown task is refused before the file is even looked at. */
-  if (model_type != NULL
-      && !authenta_client_check_task (self, model_type, NULL, error))
-    return NULL;
-  if (content_type == NULL)
-    {
-      content_type = authenta_content_type_sniff_fd (fd, path, error);
-      if (content_type == NULL)
-        return NULL;
-      /* An M4A file written by mp4mux carries the brand of any MP4
-       * ("mp42"): its first bytes cannot tell it from a video.  For a task
-       * that takes M4A and no MP4 video, it is M4A. */
-      if (model_type != NULL && g_str_equal (content_type, "video/mp4")
-          && !authenta_task_accepts (model_type, content_type)
-          && authenta_task_accepts (model_type, "audio/mp4"))
-        content_type = "audio/mp4";
-    }
-  if (name == NULL)
-    name = basename = path ? g_path_get_basename (path) : g_strdup ("upload");
-
-  /* A Jobs API task, named or the default for the type (audio), takes the
-   * Jobs flow; the Media API's models, and no task for video and images,
-   * the Media flow as before. */
-  task = model_type ? model_type
-                    : authenta_task_default_for_content_type (content_type);
-  if (model_type != NULL
-      && !authenta_client_check_task (self, model_type, content_type, error))
-    return NULL;
-  if (task != NULL && authenta_task_get_api (task) == AUTHENTA_TASK_API_JOBS)
-    return authenta_client_scan_job_fd (
-        self, fd, path, name, content_type, authenta_task_get_name (task),
-        st.st_size, progress, progress_data, cancellable, error);
-
-  created = authenta_client_create_media (self, name, content_type, st.st_size,
-                                          model_type, cancellable, error);
-  if (created == NULL)
-    return NULL;
-  if (progress)
-    progress (AUTHENTA_SCAN_STAGE_CREATED, created, 0, st.st_size,
-              progress_data);
-
-  uploaded
-      = authenta_client_upload_fd (self, created, fd, path, progress,
-                                   progress_data, cancellable, &local_error);
-  if (uploaded == NULL)
-    {
-      /* This scan made the record and gives up on it: delete it rather
-       * than leave it INITED.  Not after a cancel, which must be prompt. */
-      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        authenta_client_delete_abandoned (self,
-                                          authenta_media_get_mid (created));
-      g_propagate_error (error, local_error);
-      return NULL;
-    }
-
-  return authenta_client_wait_for_result (
-      self, authenta_media_get_mid (uploaded), progress, progress_data,
-      cancellable, error);
+  authenta_sync_begin (&sync);
+  authenta_client_scan_fd_async (self, fd, path, name, content_type, model_type,
+                                 progress, progress_data, NULL, cancellable,
+                                 authenta_sync_done, &sync);
+  verdict = authenta_client_scan_fd_finish (self, authenta_sync_wait (&sync),
+                                            error);
+  authenta_sync_end (&sync);
+  return verdict;
 }
 
-typedef struct
+/**
+ * authenta_client_scan_fd_async:
+ * @self: a #AuthentaClient
+ * @fd: a readable descriptor of a regular file; read with pread(); not
+ *   closed, and it must stay open until @callback
+ * @path: (type filename) (nullable): the file's name, for messages and the
+ *   default record name
+ * @name: (nullable): the record's name
+ * @content_type: (nullable): the file's type; %NULL: sniffed
+ * @model_type: (nullable): the task, as for authenta_client_scan_fd()
+ * @progress: (nullable) (scope notified): called at each stage, in the
+ *   thread-default main context of the caller
+ * @progress_data: data for @progress
+ * @progress_destroy: (nullable): frees @progress_data when the scan is over
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called in the thread-default main context of
+ *   the caller
+ * @user_data: data for @callback
+ *
+ * authenta_client_scan_fd() on the thread-default main context, as
+ * authenta_client_scan_file_async().  Finish with
+ * authenta_client_scan_fd_finish().
+ *
+ * Since: 0.4
+ */
+void
+authenta_client_scan_fd_async (AuthentaClient *self, int fd, const char *path,
+                               const char *name, const char *content_type,
+                               const char *model_type,
+                               AuthentaProgressFunc progress,
+                               gpointer progress_data,
+                               GDestroyNotify progress_destroy,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data)
 {
-  char *path;
-  char *name;
-  char *content_type;
-  char *model_type;
-  AuthentaProgressFunc progress;
-  gpointer progress_data;
-  GDestroyNotify progress_destroy;
-} ScanData;
+  g_return_if_fail (AUTHENTA_IS_CLIENT (self));
+  g_return_if_fail (fd >= 0);
 
-static void
-scan_data_free (ScanData *data)
-{
-  if (data->progress_destroy)
-    data->progress_destroy (data->progress_data);
-  g_free (data->path);
-  g_free (data->name);
-  g_free (data->content_type);
-  g_free (data->model_type);
-  g_free (data);
+  scan_start (self, fd, FALSE, path, name, content_type, model_type, progress,
+              progress_data, progress_destroy, cancellable, callback, user_data,
+              authenta_client_scan_fd_async);
 }
 
-static void
-scan_thread (GTask *task, gpointer source_object, gpointer task_data,
-             GCancellable *cancellable)
+/**
+ * authenta_client_scan_fd_finish:
+ * @self: a #AuthentaClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes a scan started with authenta_client_scan_fd_async().
+ *
+ * Returns: (transfer full): the processed record, or %NULL with @error set.
+ *
+ * Since: 0.4
+ */
+AuthentaMedia *
+authenta_client_scan_fd_finish (AuthentaClient *self, GAsyncResult *result,
+                                GError **error)
 {
-  ScanData *data = task_data;
-  GError *error = NULL;
-  AuthentaMedia *media;
+  g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  media = authenta_client_scan_file (AUTHENTA_CLIENT (source_object),
-                                     data->path, data->name, data->content_type,
-                                     data->model_type, data->progress,
-                                     data->progress_data, cancellable, &error);
-  if (media)
-    g_task_return_pointer (task, media, g_object_unref);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-scan_pool_run (gpointer data, gpointer user_data)
-{
-  GTask *task = data;
-
-  scan_thread (task, g_task_get_source_object (task),
-               g_task_get_task_data (task), g_task_get_cancellable (task));
-  g_object_unref (task);
-}
-
-/* A scan spends most of its life waiting for the service, not computing.
- * On GLib's shared GTask pool (10 threads, then only about 10 more per
- * second of blocking) all but ten of many concurrent scans would queue:
- * 32 scans took 3.2 times as long as one (docs/performance.md).  They run
- * in a pool of their own instead, bounded by MAX_SCAN_THREADS; its idle
- * threads return to GLib's shared idle threads, which end after a while. */
-#define MAX_SCAN_THREADS 64
-
-static GThreadPool *
-get_scan_pool (void)
-{
-  static GThreadPool *pool = NULL;
-
-  if (g_once_init_enter (&pool))
-    {
-      GThreadPool *p = g_thread_pool_new (scan_pool_run, NULL, MAX_SCAN_THREADS,
-                                          FALSE, NULL);
-      g_once_init_leave (&pool, p);
-    }
-  return pool;
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**
@@ -535,16 +582,23 @@ get_scan_pool (void)
  * @model_type: (nullable): the task: a Media API model such as "DF-1" or
  *   (since 0.4) a Jobs API task such as "ai-audio-detection" or its number;
  *   %NULL: the default for the type (authenta_task_default_for_content_type())
- * @progress: (nullable) (scope notified): called from the worker thread
+ * @progress: (nullable) (scope notified): called at each stage, in the
+ *   thread-default main context of the caller (since 0.4; before, from a
+ *   worker thread)
  * @progress_data: data for @progress
  * @progress_destroy: (nullable): frees @progress_data when the scan is over
  * @cancellable: (nullable): a #GCancellable
  * @callback: called in the thread-default main context of the caller
  * @user_data: data for @callback
  *
- * authenta_client_scan_file() in a worker thread (from a pool of at most 64
- * shared by all clients; more scans at once wait for a free thread).
- * Finish with authenta_client_scan_file_finish().
+ * authenta_client_scan_file() as a state machine on the thread-default
+ * main context of the caller (since 0.4): its requests are transfers on
+ * that context's curl multi handle, the waits between polls are timer
+ * sources, and no thread is held at any stage, so that thousands of scans
+ * may run at once (at most 32 connections are open at a time; more
+ * requests queue).  The context must be iterated (a running #GMainLoop).
+ * Cancelling @cancellable ends the scan at once.  Finish with
+ * authenta_client_scan_file_finish().
  *
  * Since: 0.1
  */
@@ -556,28 +610,26 @@ authenta_client_scan_file_async (
     GDestroyNotify progress_destroy, GCancellable *cancellable,
     GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  ScanData *data;
+  GError *error = NULL;
+  int fd;
 
   g_return_if_fail (AUTHENTA_IS_CLIENT (self));
   g_return_if_fail (path != NULL);
 
-  data = g_new0 (ScanData, 1);
-  data->path = g_strdup (path);
-  data->name = g_strdup (name);
-  data->content_type = g_strdup (content_type);
-  data->model_type = g_strdup (model_type);
-  data->progress = progress;
-  data->progress_data = progress_data;
-  data->progress_destroy = progress_destroy;
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, authenta_client_scan_file_async);
-  g_task_set_name (task, "authenta scan");
-  g_task_set_task_data (task, data, (GDestroyNotify)scan_data_free);
-  /* The flow reports cancellation itself, as G_IO_ERROR_CANCELLED. */
-  g_task_set_return_on_cancel (task, FALSE);
-  g_thread_pool_push (get_scan_pool (), g_object_ref (task), NULL);
+  /* One descriptor from first look to last byte, as for the blocking
+   * scan. */
+  fd = authenta_open_for_reading (path, &error);
+  if (fd < 0)
+    {
+      g_task_report_error (self, callback, user_data,
+                           authenta_client_scan_file_async, error);
+      if (progress_destroy)
+        progress_destroy (progress_data);
+      return;
+    }
+  scan_start (self, fd, TRUE, path, name, content_type, model_type, progress,
+              progress_data, progress_destroy, cancellable, callback, user_data,
+              authenta_client_scan_file_async);
 }
 
 /**
@@ -597,7 +649,7 @@ authenta_client_scan_file_finish (AuthentaClient *self, GAsyncResult *result,
                                   GError **error)
 {
   g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);

@@ -7,6 +7,7 @@
 
 #include "authenta-client-private.h"
 #include "authenta-error-private.h"
+#include "authenta-http-loop-private.h"
 #include "authenta-media-private.h"
 #include "authenta-util-private.h"
 
@@ -51,18 +52,47 @@ check_upload_url (AuthentaClient *self, AuthentaMedia *media, GError **error)
   return FALSE;
 }
 
+/* One upload: the PUT, and after an expired URL, the fresh record and a
+ * second PUT. */
 typedef struct
 {
-  AuthentaProgressFunc func;
-  gpointer data;
-  AuthentaMedia *media;
-} UploadProgress;
+  AuthentaMedia *media;  /* the record the caller gave */
+  AuthentaMedia *fresh;  /* after an expired URL */
+  AuthentaMedia *put_to; /* the record of the PUT under way */
+  int fd;
+  gboolean own_fd; /* upload_file's: closed at the end */
+  char *path;
+  char *content_type;
+  guint64 size;
+  gboolean is_job;
+  AuthentaProgressFunc progress;
+  gpointer progress_data;
+  GDestroyNotify progress_destroy;
+  GError *error; /* kept during a clean-up */
+} Upload;
+
+static void
+upload_free (Upload *u)
+{
+  g_clear_object (&u->media);
+  g_clear_object (&u->fresh);
+  if (u->own_fd && u->fd >= 0)
+    close (u->fd);
+  g_free (u->path);
+  g_free (u->content_type);
+  g_clear_error (&u->error);
+  if (u->progress_destroy)
+    u->progress_destroy (u->progress_data);
+  g_free (u);
+}
 
 static void
 on_upload_progress (guint64 sent, guint64 total, gpointer user_data)
 {
-  UploadProgress *p = user_data;
-  p->func (AUTHENTA_SCAN_STAGE_UPLOADING, p->media, sent, total, p->data);
+  Upload *u = user_data;
+
+  u->progress (AUTHENTA_SCAN_STAGE_UPLOADING, u->put_to, sent, total,
+               u->progress_data);
 }
 
 static gboolean
@@ -81,40 +111,369 @@ is_expired_error (const GError *error)
          && strstr (error->message, "xpired") != NULL;
 }
 
-static gboolean
-put_file (AuthentaClient *self, AuthentaMedia *media, int fd, const char *path,
-          const char *content_type, guint64 size, AuthentaProgressFunc progress,
-          gpointer progress_data, GCancellable *cancellable, GError **error)
+static void on_put (GObject *source, GAsyncResult *result, gpointer user_data);
+
+static void
+put_file (GTask *task, AuthentaMedia *media)
 {
+  AuthentaClient *self = g_task_get_source_object (task);
+  Upload *u = g_task_get_task_data (task);
   AuthentaHttpPolicy policy = authenta_client_get_policy (self);
   AuthentaHttpRequest request = AUTHENTA_HTTP_REQUEST_INIT;
-  g_auto (AuthentaHttpResponse) response = { 0 };
-  UploadProgress p = { progress, progress_data, media };
 
-  if (!authenta_client_check_ready (self, error))
-    return FALSE;
+  u->put_to = media;
   request.method = "PUT";
   request.url = authenta_media_get_upload_url (media);
   request.origin = AUTHENTA_ORIGIN_STORAGE;
   request.api_key = NULL; /* the URL is the credential */
   request.secret = self->api_key;
-  request.content_type = content_type;
-  request.upload_fd = fd;
-  request.upload_size = size;
-  request.upload_path = path;
+  request.content_type = u->content_type;
+  request.upload_fd = u->fd;
+  request.upload_size = u->size;
+  request.upload_path = u->path;
   request.mid = authenta_media_get_mid (media);
-  if (progress)
+  if (u->progress)
     {
       request.progress = on_upload_progress;
-      request.progress_data = &p;
-      progress (AUTHENTA_SCAN_STAGE_UPLOADING, media, 0, size, progress_data);
+      request.progress_data = u;
+      u->progress (AUTHENTA_SCAN_STAGE_UPLOADING, media, 0, u->size,
+                   u->progress_data);
     }
-  if (!authenta_http_send (self->http, &policy, &request, &response,
-                           cancellable, error))
+  authenta_http_send_async (self->http, &policy, &request,
+                            g_task_get_cancellable (task), on_put,
+                            g_object_ref (task));
+}
+
+static void
+on_fresh_abandoned (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Upload *u = g_task_get_task_data (task);
+
+  g_task_propagate_boolean (G_TASK (result), NULL);
+  g_task_return_error (task, g_steal_pointer (&u->error));
+}
+
+static void
+on_old_abandoned (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Upload *u = g_task_get_task_data (task);
+  const char *mid = authenta_media_get_mid (u->media);
+
+  g_task_propagate_boolean (G_TASK (result), NULL);
+  g_debug ("uploading again to %s %s (was %s)", u->is_job ? "job" : "mid",
+           authenta_media_get_mid (u->fresh), mid ? mid : "none");
+  if (u->progress)
+    u->progress (AUTHENTA_SCAN_STAGE_CREATED, u->fresh, 0, u->size,
+                 u->progress_data);
+  put_file (task, u->fresh);
+}
+
+static void
+on_fresh_made (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  AuthentaClient *self = AUTHENTA_CLIENT (source);
+  Upload *u = g_task_get_task_data (task);
+  GError *error = NULL;
+  const char *mid = authenta_media_get_mid (u->media);
+
+  u->fresh = g_task_propagate_pointer (G_TASK (result), &error);
+  if (u->fresh == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* The old record can never receive its file: left alone it would stay
+   * INITED in the caller's list.  Best effort: the upload matters more
+   * than the clean-up. */
+  if (u->is_job)
+    authenta_client_delete_abandoned_job_async (self, mid, on_old_abandoned,
+                                                g_object_ref (task));
+  else
+    authenta_client_delete_abandoned_async (self, mid, on_old_abandoned,
+                                            g_object_ref (task));
+}
+
+static void
+on_put (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  AuthentaClient *self = g_task_get_source_object (task);
+  Upload *u = g_task_get_task_data (task);
+  g_auto (AuthentaHttpResponse) response = { 0 };
+  GError *error = NULL;
+  const char *name;
+  g_autofree char *basename = NULL;
+
+  if (authenta_http_send_finish (result, &response, &error))
+    {
+      if (u->progress)
+        u->progress (AUTHENTA_SCAN_STAGE_UPLOADED, u->put_to, u->size, u->size,
+                     u->progress_data);
+      g_task_return_pointer (task, g_object_ref (u->put_to), g_object_unref);
+      return;
+    }
+  if (u->fresh == NULL && is_expired_error (error))
+    {
+      const char *mid = authenta_media_get_mid (u->media);
+
+      name = authenta_media_get_name (u->media);
+      basename = g_path_get_basename (u->path);
+      g_clear_error (&error);
+      if (u->is_job)
+        {
+          g_debug ("upload URL of job %s expired: creating a fresh job", mid);
+          authenta_client_create_job_async (
+              self, name ? name : basename, u->content_type, u->size,
+              authenta_media_get_task (u->media), g_task_get_cancellable (task),
+              on_fresh_made, g_object_ref (task));
+        }
+      else
+        {
+          g_debug ("upload URL of mid %s expired: creating a fresh record",
+                   mid);
+          authenta_client_create_media_async (
+              self, name ? name : basename, u->content_type, u->size,
+              authenta_media_get_model_type (u->media),
+              g_task_get_cancellable (task), on_fresh_made,
+              g_object_ref (task));
+        }
+      return;
+    }
+  /* The caller knows only the first job, gone: the fresh one is cleaned
+   * up here (a fresh record is left, as it always was). */
+  if (u->fresh != NULL && u->is_job)
+    {
+      gboolean cancelled
+          = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+      u->error = error;
+      if (cancelled)
+        authenta_client_cancel_abandoned_job_async (
+            self, authenta_media_get_mid (u->fresh), on_fresh_abandoned,
+            g_object_ref (task));
+      else
+        authenta_client_delete_abandoned_job_async (
+            self, authenta_media_get_mid (u->fresh), on_fresh_abandoned,
+            g_object_ref (task));
+      return;
+    }
+  g_task_return_error (task, error);
+}
+
+/* The checks made before any byte is sent; FALSE with error. */
+static gboolean
+upload_prepare (AuthentaClient *self, Upload *u, GError **error)
+{
+  const char *mid = authenta_media_get_mid (u->media);
+  struct stat st;
+
+  if (!authenta_client_check_ready (self, error))
     return FALSE;
-  if (progress)
-    progress (AUTHENTA_SCAN_STAGE_UPLOADED, media, size, size, progress_data);
+  if (authenta_media_get_upload_url (u->media) == NULL)
+    {
+      g_propagate_error (
+          error, authenta_error_new_full (
+                     AUTHENTA_ERROR_INVALID_ARGUMENT, 0, NULL, mid,
+                     "The record (mid %s) has no upload URL", mid ? mid : "?"));
+      return FALSE;
+    }
+  if (!check_upload_url (self, u->media, error))
+    return FALSE;
+
+  if (fstat (u->fd, &st) != 0)
+    {
+      int errsv = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   "Cannot read “%s”: %s", u->path, g_strerror (errsv));
+      return FALSE;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                   "“%s” is not a regular file", u->path);
+      return FALSE;
+    }
+#ifdef POSIX_FADV_SEQUENTIAL
+  posix_fadvise (u->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+
+  u->size = authenta_media_get_size (u->media);
+  if (u->size == 0)
+    u->size = st.st_size;
+  if (!authenta_client_check_size (u->size, mid, error))
+    return FALSE;
+  u->content_type = g_strdup (authenta_media_get_content_type (u->media));
+  if (u->content_type == NULL)
+    {
+      const char *sniffed
+          = authenta_content_type_sniff_fd (u->fd, u->path, error);
+      if (sniffed == NULL)
+        return FALSE;
+      u->content_type = g_strdup (sniffed);
+    }
   return TRUE;
+}
+
+static void
+upload_start (AuthentaClient *self, AuthentaMedia *media, int fd,
+              gboolean own_fd, const char *path, AuthentaProgressFunc progress,
+              gpointer progress_data, GDestroyNotify progress_destroy,
+              GCancellable *cancellable, GAsyncReadyCallback callback,
+              gpointer user_data, gpointer tag)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Upload *u = g_new0 (Upload, 1);
+  GError *error = NULL;
+
+  g_task_set_source_tag (task, tag);
+  u->media = g_object_ref (media);
+  u->fd = fd;
+  u->own_fd = own_fd;
+  u->path = path ? g_strdup (path) : g_strdup_printf ("descriptor %d", fd);
+  u->is_job = authenta_media_is_job (media);
+  u->progress = progress;
+  u->progress_data = progress_data;
+  u->progress_destroy = progress_destroy;
+  g_task_set_task_data (task, u, (GDestroyNotify)upload_free);
+  if (!upload_prepare (self, u, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  put_file (task, media);
+}
+
+/**
+ * authenta_client_upload_fd_async:
+ * @self: a #AuthentaClient
+ * @media: a record made by authenta_client_create_media()
+ * @fd: a readable descriptor of the file to upload; read with pread(); not
+ *   closed, and it must stay open until @callback
+ * @path: (type filename) (nullable): the file's name, for messages only
+ * @progress: (nullable) (scope notified): called as the upload goes on, in
+ *   the thread-default main context of the caller
+ * @progress_data: data for @progress
+ * @progress_destroy: (nullable): frees @progress_data when the upload is
+ *   over
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called in the thread-default main context of
+ *   the caller
+ * @user_data: data for @callback
+ *
+ * Starts authenta_client_upload_fd() on the thread-default main context:
+ * the file streams from @fd as the connection takes it, holding no thread.
+ * Finish with authenta_client_upload_fd_finish().
+ *
+ * Since: 0.4
+ */
+void
+authenta_client_upload_fd_async (
+    AuthentaClient *self, AuthentaMedia *media, int fd, const char *path,
+    AuthentaProgressFunc progress, gpointer progress_data,
+    GDestroyNotify progress_destroy, GCancellable *cancellable,
+    GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (AUTHENTA_IS_CLIENT (self));
+  g_return_if_fail (AUTHENTA_IS_MEDIA (media));
+  g_return_if_fail (fd >= 0);
+
+  upload_start (self, media, fd, FALSE, path, progress, progress_data,
+                progress_destroy, cancellable, callback, user_data,
+                authenta_client_upload_fd_async);
+}
+
+/**
+ * authenta_client_upload_fd_finish:
+ * @self: a #AuthentaClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes authenta_client_upload_fd_async() or
+ * authenta_client_upload_file_async().
+ *
+ * Returns: (transfer full): the record the file went to (see
+ *   authenta_client_upload_fd()), or %NULL with @error set.
+ *
+ * Since: 0.4
+ */
+AuthentaMedia *
+authenta_client_upload_fd_finish (AuthentaClient *self, GAsyncResult *result,
+                                  GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * authenta_client_upload_file_async:
+ * @self: a #AuthentaClient
+ * @media: a record made by authenta_client_create_media()
+ * @path: (type filename): the file to upload
+ * @progress: (nullable) (scope notified): called as the upload goes on, in
+ *   the thread-default main context of the caller
+ * @progress_data: data for @progress
+ * @progress_destroy: (nullable): frees @progress_data when the upload is
+ *   over
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called in the thread-default main context of
+ *   the caller
+ * @user_data: data for @callback
+ *
+ * Starts authenta_client_upload_file() on the thread-default main context.
+ * Finish with authenta_client_upload_file_finish().
+ *
+ * Since: 0.4
+ */
+void
+authenta_client_upload_file_async (
+    AuthentaClient *self, AuthentaMedia *media, const char *path,
+    AuthentaProgressFunc progress, gpointer progress_data,
+    GDestroyNotify progress_destroy, GCancellable *cancellable,
+    GAsyncReadyCallback callback, gpointer user_data)
+{
+  GError *error = NULL;
+  int fd;
+
+  g_return_if_fail (AUTHENTA_IS_CLIENT (self));
+  g_return_if_fail (AUTHENTA_IS_MEDIA (media));
+  g_return_if_fail (path != NULL);
+
+  fd = authenta_open_for_reading (path, &error);
+  if (fd < 0)
+    {
+      g_task_report_error (self, callback, user_data,
+                           authenta_client_upload_file_async, error);
+      if (progress_destroy)
+        progress_destroy (progress_data);
+      return;
+    }
+  upload_start (self, media, fd, TRUE, path, progress, progress_data,
+                progress_destroy, cancellable, callback, user_data,
+                authenta_client_upload_file_async);
+}
+
+/**
+ * authenta_client_upload_file_finish:
+ * @self: a #AuthentaClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes authenta_client_upload_file_async().
+ *
+ * Returns: (transfer full): the record the file went to, or %NULL with
+ *   @error set.
+ *
+ * Since: 0.4
+ */
+AuthentaMedia *
+authenta_client_upload_file_finish (AuthentaClient *self, GAsyncResult *result,
+                                    GError **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**
@@ -191,120 +550,20 @@ authenta_client_upload_fd (AuthentaClient *self, AuthentaMedia *media, int fd,
                            gpointer progress_data, GCancellable *cancellable,
                            GError **error)
 {
-  g_autoptr (AuthentaMedia) fresh = NULL;
-  g_autoptr (GError) local_error = NULL;
-  g_autofree char *shown_path = NULL;
-  const char *content_type;
-  const char *mid;
-  guint64 size;
-  struct stat st;
-  gboolean ok;
-  gboolean is_job;
+  AuthentaSync sync;
+  AuthentaMedia *uploaded;
 
   g_return_val_if_fail (AUTHENTA_IS_CLIENT (self), NULL);
   g_return_val_if_fail (AUTHENTA_IS_MEDIA (media), NULL);
   g_return_val_if_fail (fd >= 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  shown_path = path ? g_strdup (path) : g_strdup_printf ("descriptor %d", fd);
-  path = shown_path;
-  mid = authenta_media_get_mid (media);
-  is_job = authenta_media_is_job (media);
-  if (authenta_media_get_upload_url (media) == NULL)
-    {
-      g_propagate_error (
-          error, authenta_error_new_full (
-                     AUTHENTA_ERROR_INVALID_ARGUMENT, 0, NULL, mid,
-                     "The record (mid %s) has no upload URL", mid ? mid : "?"));
-      return NULL;
-    }
-  if (!check_upload_url (self, media, error))
-    return NULL;
-
-  if (fstat (fd, &st) != 0)
-    {
-      int errsv = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                   "Cannot read “%s”: %s", path, g_strerror (errsv));
-      return NULL;
-    }
-  if (!S_ISREG (st.st_mode))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
-                   "“%s” is not a regular file", path);
-      return NULL;
-    }
-#ifdef POSIX_FADV_SEQUENTIAL
-  posix_fadvise (fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-#endif
-
-  size = authenta_media_get_size (media);
-  if (size == 0)
-    size = st.st_size;
-  if (!authenta_client_check_size (size, mid, error))
-    return NULL;
-  content_type = authenta_media_get_content_type (media);
-  if (content_type == NULL)
-    {
-      content_type = authenta_content_type_sniff_fd (fd, path, error);
-      if (content_type == NULL)
-        return NULL;
-    }
-
-  ok = put_file (self, media, fd, path, content_type, size, progress,
-                 progress_data, cancellable, &local_error);
-  if (!ok && is_expired_error (local_error))
-    {
-      const char *name = authenta_media_get_name (media);
-      g_autofree char *basename = g_path_get_basename (path);
-
-      if (is_job)
-        {
-          g_debug ("upload URL of job %s expired: creating a fresh job", mid);
-          fresh = authenta_client_create_job (
-              self, name ? name : basename, content_type, size,
-              authenta_media_get_task (media), cancellable, error);
-        }
-      else
-        {
-          g_debug ("upload URL of mid %s expired: creating a fresh record",
-                   mid);
-          fresh = authenta_client_create_media (
-              self, name ? name : basename, content_type, size,
-              authenta_media_get_model_type (media), cancellable, error);
-        }
-      if (fresh == NULL)
-        return NULL;
-      /* The old record can never receive its file: left alone it would
-       * stay INITED in the caller's list.  Best effort: the upload matters
-       * more than the clean-up. */
-      if (is_job)
-        authenta_client_delete_abandoned_job (self, mid);
-      else
-        authenta_client_delete_abandoned (self, mid);
-      g_debug ("uploading again to %s %s (was %s)", is_job ? "job" : "mid",
-               authenta_media_get_mid (fresh), mid ? mid : "none");
-      if (progress)
-        progress (AUTHENTA_SCAN_STAGE_CREATED, fresh, 0, size, progress_data);
-      g_clear_error (&local_error);
-      ok = put_file (self, fresh, fd, path, content_type, size, progress,
-                     progress_data, cancellable, &local_error);
-    }
-  if (!ok)
-    {
-      /* The caller knows only the first job, gone: the fresh one is
-       * cleaned up here (a fresh record is left, as it always was). */
-      if (fresh != NULL && is_job)
-        {
-          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            authenta_client_cancel_abandoned_job (
-                self, authenta_media_get_mid (fresh));
-          else
-            authenta_client_delete_abandoned_job (
-                self, authenta_media_get_mid (fresh));
-        }
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  return fresh ? g_steal_pointer (&fresh) : g_object_ref (media);
+  authenta_sync_begin (&sync);
+  authenta_client_upload_fd_async (self, media, fd, path, progress,
+                                   progress_data, NULL, cancellable,
+                                   authenta_sync_done, &sync);
+  uploaded = authenta_client_upload_fd_finish (self, authenta_sync_wait (&sync),
+                                               error);
+  authenta_sync_end (&sync);
+  return uploaded;
 }

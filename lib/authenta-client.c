@@ -5,6 +5,7 @@
 #include <authenta/authenta-content-type.h>
 
 #include "authenta-client-private.h"
+#include "authenta-http-loop-private.h"
 #include "authenta-error-private.h"
 #include "authenta-http-private.h"
 #include "authenta-media-private.h"
@@ -459,6 +460,7 @@ static void
 authenta_client_init (AuthentaClient *self)
 {
   g_mutex_init (&self->lock);
+  self->task_timeout_scale = 1.0;
 }
 
 /* The one rule for where the client sends anything: https, or plain http
@@ -794,19 +796,67 @@ authenta_client_get_policy (AuthentaClient *self)
   return policy;
 }
 
+/* The words of a NO_SERVICE error name the base URL (validated: no user
+ * information, query or fragment), as given: that is what the caller has
+ * to fix. */
+static void
+explain_no_service (AuthentaClient *self, GError *error)
+{
+  char *message;
+
+  if (!g_error_matches (error, AUTHENTA_ERROR, AUTHENTA_ERROR_NO_SERVICE))
+    return;
+  message = g_strdup_printf ("No Authenta API at %s (%s); check the base URL "
+                             "— it usually ends in /api",
+                             self->base_url, error->message);
+  g_free (error->message);
+  error->message = message;
+}
+
+static void
+on_api_call_sent (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  AuthentaClient *self = g_task_get_source_object (task);
+  AuthentaHttpResponse *response = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (authenta_http_send_finish (result, response, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    {
+      explain_no_service (self, error);
+      g_task_return_error (task, error);
+    }
+}
+
+static void
+response_free (AuthentaHttpResponse *response)
+{
+  authenta_http_response_clear (response);
+  g_free (response);
+}
+
 /* An API call: bearer token, JSON, the given policy. */
-gboolean
-authenta_client_api_call (AuthentaClient *self,
-                          const AuthentaHttpPolicy *policy, const char *method,
-                          const char *url, const char *body, const char *mid,
-                          AuthentaHttpResponse *response,
-                          GCancellable *cancellable, GError **error)
+void
+authenta_client_api_call_async (
+    AuthentaClient *self, const AuthentaHttpPolicy *policy, const char *method,
+    const char *url, const char *body, const char *mid,
+    GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   AuthentaHttpRequest request = AUTHENTA_HTTP_REQUEST_INIT;
-  g_autoptr (GError) local_error = NULL;
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GError *error = NULL;
 
-  if (!authenta_client_check_ready (self, error))
-    return FALSE;
+  g_task_set_source_tag (task, authenta_client_api_call_async);
+  g_task_set_task_data (task, g_new0 (AuthentaHttpResponse, 1),
+                        (GDestroyNotify)response_free);
+  if (!authenta_client_check_ready (self, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
   request.method = method;
   request.url = url;
   request.origin = AUTHENTA_ORIGIN_API;
@@ -819,28 +869,57 @@ authenta_client_api_call (AuthentaClient *self,
       request.body_length = strlen (body);
     }
   request.mid = mid;
-  if (!authenta_http_send (self->http, policy, &request, response, cancellable,
-                           &local_error))
-    {
-      if (g_error_matches (local_error, AUTHENTA_ERROR,
-                           AUTHENTA_ERROR_NO_SERVICE))
-        {
-          /* Name the base URL (validated: no user information, query or
-           * fragment), as given: that is what the caller has to fix. */
-          char *message = g_strdup_printf (
-              "No Authenta API at %s (%s); check the base URL — it usually "
-              "ends in /api",
-              self->base_url, local_error->message);
-          g_free (local_error->message);
-          local_error->message = message;
-        }
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  return TRUE;
+  authenta_http_send_async (self->http, policy, &request, cancellable,
+                            on_api_call_sent, task);
+}
+
+gboolean
+authenta_client_api_call_finish (AuthentaClient *self, GAsyncResult *result,
+                                 AuthentaHttpResponse *response, GError **error)
+{
+  AuthentaHttpResponse *kept = g_task_get_task_data (G_TASK (result));
+
+  *response = *kept;
+  kept->body = NULL;
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* The client's policy, giving up at deadline_us (monotonic; 0: none). */
+void
+authenta_client_call_until_async (AuthentaClient *self, const char *method,
+                                  const char *url, const char *body,
+                                  const char *mid, gint64 deadline_us,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  AuthentaHttpPolicy policy = authenta_client_get_policy (self);
+
+  policy.deadline_us = deadline_us;
+  authenta_client_api_call_async (self, &policy, method, url, body, mid,
+                                  cancellable, callback, user_data);
+}
+
+/* The blocking call: the same on the thread's private context. */
+gboolean
+authenta_client_api_call (AuthentaClient *self,
+                          const AuthentaHttpPolicy *policy, const char *method,
+                          const char *url, const char *body, const char *mid,
+                          AuthentaHttpResponse *response,
+                          GCancellable *cancellable, GError **error)
+{
+  AuthentaSync sync;
+  gboolean ok;
+
+  authenta_sync_begin (&sync);
+  authenta_client_api_call_async (self, policy, method, url, body, mid,
+                                  cancellable, authenta_sync_done, &sync);
+  ok = authenta_client_api_call_finish (self, authenta_sync_wait (&sync),
+                                        response, error);
+  authenta_sync_end (&sync);
+  return ok;
+}
+
 gboolean
 authenta_client_call_until (AuthentaClient *self, const char *method,
                             const char *url, const char *body, const char *mid,

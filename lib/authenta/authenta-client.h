@@ -426,4 +426,155 @@ AuthentaMedia *authenta_client_scan_file_finish (AuthentaClient *self,
                                                  GAsyncResult *result,
                                                  GError **error);
 
+/* Asynchronous calls (since 0.4): each runs on the thread-default main
+ * context of the caller, holding no thread; the callback runs there too.
+ * The blocking calls above run the same code on a private context. */
+AUTHENTA_AVAILABLE_IN_ALL
+void authenta_client_create_media_async (AuthentaClient *self, const char *name,
+                                         const char *content_type, guint64 size,
+                                         const char *model_type,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer user_data);
+AUTHENTA_AVAILABLE_IN_ALL
+AuthentaMedia *authenta_client_create_media_finish (AuthentaClient *self,
+                                                    GAsyncResult *result,
+                                                    GError **error);
+AUTHENTA_AVAILABLE_IN_ALL
+void authenta_client_get_media_async (AuthentaClient *self, const char *mid,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data);
+AUTHENTA_AVAILABLE_IN_ALL
+AuthentaMedia *authenta_client_get_media_finish (AuthentaClient *self,
+                                                 GAsyncResult *result,
+                                                 GError **error);
+AUTHENTA_AVAILABLE_IN_ALL
+void authenta_client_list_media_async (AuthentaClient *self, guint limit,
+                                       guint offset, GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data);
+AUTHENTA_AVAILABLE_IN_ALL
+GPtrArray *authenta_client_list_media_finish (AuthentaClient *self,
+                                              GAsyncResult *result,
+                                              guint *out_total, GError **error);
+AUTHENTA_AVAILABLE_IN_ALL
+void authenta_client_delete_media_async (AuthentaClient *self, const char *mid,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer user_data);
+AUTHENTA_AVAILABLE_IN_ALL
+gboolean authenta_client_delete_media_finish (AuthentaClient *self,
+                                              GAsyncResult *result,
+                                              GError **error);
+AUTHENTA_AVAILABLE_IN_ALL
+void authenta_client_upload_file_async (
+    AuthentaClient *self, AuthentaMedia *media, const char *path,
+    AuthentaProgressFunc progress, gpointer progress_data,
+    GDestroyNotify progress_destroy, GCancellable *cancellable,
+    GAsyncReadyCallback callback, gpointer user_data);
+AUTHENTA_AVAILABLE_IN_ALL
+AuthentaMedia *authenta_client_upload_file_finish (AuthentaClient *self,
+                                                   GAsyncResult *result,
+                                                   GError **error);
+AUTHENTA_AVAILABLE_IN_ALL
+void authenta_client_upload_fd_async (
+    AuthentaClient *self, AuthentaMedia *media, int fd, const char *path,
+    AuthentaProgressFunc progress, gpointer progress_data,
+    GDestroyNotify progress_destroy, GCancellable *cancellable,
+    GAsyncReadyCallback callback, gpointer user_data);
+AUTHENTA_AVAILABLE_IN_ALL
+AuthentaMedia *authenta_client_upload_fd_finish (AuthentaClient *self,
+                                                 GAsyncResult *result,
+                                                 GError **error);
+AUTHENTA_AVAILABLE_IN_ALL
+void authenta_client_wait_for_result_async (
+    AuthentaClient *self, const char *mid, AuthentaProgressFunc progress,
+    gpointer progress_data, GDestroyNotify progress_destroy,
+    GCancellable *cancellable, GAsyncReadyCallback callback,
+    gpointer user_data);
+AUTHENTA_AVAILABLE_IN_ALL
+AuthentaMedia *authenta_client_wait_for_result_finish (AuthentaClient *self,
+                                                       GAsyncResult *result,
+                                                       GError **error);
+AUTHENTA_AVAILABLE_IN_ALL
+void authenta_client_create_job_async (AuthentaClient *self, const char *name,
+                                       const char *content_type, guint64 size,
+                                       const char *task,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data);
+AUTHENTA_AVAILABLE_IN_ALL
+AuthentaMedia *authenta_client_create_job_finish (AuthentaClient *self,
+                                                  GAsyncResult *result,
+                                                  GError **error);
+AUTHENTA_AVAILABLE_IN_ALL
+void authenta_client_finalize_job_async (AuthentaClient *self,
+                                         const char *job_id,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer user_data);
+AUTHENTA_AVAILABLE_IN_ALL
+gboolean authenta_client_finalize_job_finish (AuthentaClient *self,
+                                              GAsyncResult *result,
+                                              GError **error);
+AUTHENTA_AVAILABLE_IN_ALL
+void authenta_client_get_job_async (AuthentaClient *self, const char *job_id,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data);
+AUTHENTA_AVAILABLE_IN_ALL
+AuthentaMedia *authenta_client_get_job_finish (AuthentaClient *self,
+                                               GAsyncResult *result,
+                                               GError **error);
+AUTHENTA_AVAILABLE_IN_ALL
+void authenta_client_list_jobs_async (AuthentaClient *self, guint page,
+                                      guint limit, const char *status,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data);
+AUTHENTA_AVAILABLE_IN_ALL
+GPtrArray *authenta_client_list_jobs_finish (AuthentaClient *self,
+                                             GAsyncResult *result,
+                                             guint *out_total, GError **error);
+AUTHENTA_AVAILABLE_IN_ALL
+void authenta_client_cancel_job_async (AuthentaClient *self, const char *job_id,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data);
+AUTHENTA_AVAILABLE_IN_ALL
+gboolean authenta_client_cancel_job_finish (AuthentaClient *self,
+                                            GAsyncResult *result,
+                                            GError **error);
+AUTHENTA_AVAILABLE_IN_ALL
+void authenta_client_delete_job_async (AuthentaClient *self, const char *job_id,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data);
+AUTHENTA_AVAILABLE_IN_ALL
+gboolean authenta_client_delete_job_finish (AuthentaClient *self,
+                                            GAsyncResult *result,
+                                            GError **error);
+AUTHENTA_AVAILABLE_IN_ALL
+void authenta_client_wait_for_job_async (
+    AuthentaClient *self, const char *job_id, AuthentaProgressFunc progress,
+    gpointer progress_data, GDestroyNotify progress_destroy,
+    GCancellable *cancellable, GAsyncReadyCallback callback,
+    gpointer user_data);
+AUTHENTA_AVAILABLE_IN_ALL
+AuthentaMedia *authenta_client_wait_for_job_finish (AuthentaClient *self,
+                                                    GAsyncResult *result,
+                                                    GError **error);
+AUTHENTA_AVAILABLE_IN_ALL
+void authenta_client_scan_fd_async (
+    AuthentaClient *self, int fd, const char *path, const char *name,
+    const char *content_type, const char *model_type,
+    AuthentaProgressFunc progress, gpointer progress_data,
+    GDestroyNotify progress_destroy, GCancellable *cancellable,
+    GAsyncReadyCallback callback, gpointer user_data);
+AUTHENTA_AVAILABLE_IN_ALL
+AuthentaMedia *authenta_client_scan_fd_finish (AuthentaClient *self,
+                                               GAsyncResult *result,
+                                               GError **error);
+
 G_END_DECLS
