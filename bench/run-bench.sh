@@ -64,7 +64,7 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 ROWS=$WORK/rows
 : >"$ROWS"
 crashed=0
-for prog in ${BENCH_ONLY:-record upload memory latency concurrency continuity}; do
+for prog in ${BENCH_ONLY:-record upload memory latency concurrency scale continuity}; do
   exe=$BUILD/bench/bench-$prog
   if [ ! -x "$exe" ]; then
     printf 'ROW\t%s\tnot built\t-\t-\t-\tnot run\n' "$prog" >>"$ROWS"

@@ -11,6 +11,10 @@
 
 #include "test-emulator.h"
 
+/* authenta_client_set_task_timeout_scale(): the bound of a task's time-out
+ * (minutes) tested in a fraction of a second. */
+#include "authenta-client-private.h"
+
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -912,6 +916,67 @@ test_poll_timeout_names_the_job (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, id));
 }
 
+/* The wait for a Jobs verdict ends no later than the task's time-out on
+ * the service plus a margin, even with no poll-timeout: by the scan (the
+ * task known from the start) and by a wait for a job id alone (the task
+ * read from the first poll's answer).  The time-outs are scaled down
+ * 1000 times (ai-audio-detection: 600 s -> 600 ms, the 30 s margin ->
+ * 30 ms); the processing takes 10 minutes. */
+static const struct
+{
+  const char *name;
+  gboolean wait_by_id;
+} bound_cases[] = {
+  { "by-the-scan", FALSE },
+  { "by-a-wait-for-the-job-id", TRUE },
+};
+
+static void
+test_wait_bounded_by_task (Fixture *f, gconstpointer data)
+{
+  const __typeof__ (bound_cases[0]) *c = data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = make_file ("long.mp3", FILE_MP3);
+  g_autoptr (AuthentaMedia) job = NULL;
+  gint64 start, elapsed;
+
+  test_emulator_configure (emu, "{\"processing_time_ms\":600000}");
+  /* No poll-timeout: only the task's bound ends the wait. */
+  authenta_client_set_poll_policy (f->client, 10, 1.5, 40, 0);
+  authenta_client_set_task_timeout_scale (f->client, 0.001);
+  start = g_get_monotonic_time ();
+  if (!c->wait_by_id)
+    job = authenta_client_scan_file (f->client, path, NULL, NULL, NULL, NULL,
+                                     NULL, NULL, &error);
+  else
+    {
+      g_autoptr (AuthentaMedia) created = NULL, uploaded = NULL;
+
+      created = authenta_client_create_job (f->client, "long.mp3", "audio/mpeg",
+                                            3000, "ai-audio-detection", NULL,
+                                            &error);
+      g_assert_no_error (error);
+      uploaded = authenta_client_upload_file (f->client, created, path, NULL,
+                                              NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (authenta_client_finalize_job (
+          f->client, authenta_media_get_id (uploaded), NULL, &error));
+      start = g_get_monotonic_time ();
+      job = authenta_client_wait_for_job (f->client,
+                                          authenta_media_get_id (uploaded),
+                                          NULL, NULL, NULL, &error);
+    }
+  elapsed = g_get_monotonic_time () - start;
+  g_assert_null (job);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (error->message, "ai-audio-detection"));
+  g_assert_nonnull (strstr (error->message, "time-out of task"));
+  g_assert_nonnull (strstr (error->message, "600 ms"));
+  /* Not before the task's time-out, and soon after it with its margin. */
+  g_assert_cmpint (elapsed, >=, 600 * 1000);
+  g_assert_cmpint (elapsed, <, 5 * G_USEC_PER_SEC);
+}
+
 static void
 on_scan_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -1148,6 +1213,13 @@ main (int argc, char **argv)
     }
   ADD ("cancel/after-finalize-asks-nothing-more", test_cancel_after_finalize);
   ADD ("wait/poll-timeout-names-the-job", test_poll_timeout_names_the_job);
+  for (guint i = 0; i < G_N_ELEMENTS (bound_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf (
+          "/jobs/wait/bounded-by-the-task-time-out/%s", bound_cases[i].name);
+      g_test_add (name, Fixture, &bound_cases[i], fixture_setup,
+                  test_wait_bounded_by_task, fixture_teardown);
+    }
   ADD ("both-apis-in-one-process", test_both_apis);
   ADD ("calls/list-cancel-finalize-delete", test_list_cancel_delete);
   ADD ("logs/no-key-nor-signed-query", test_no_secret_in_logs);
