@@ -640,8 +640,8 @@ list_page (AuthentaClient *self, guint limit, guint offset, gint64 *out_total,
                                     out_limit, cancellable, error);
 }
 
-static char *
-list_url (AuthentaClient *self, guint limit, guint offset)
+char *
+authenta_client_list_url (AuthentaClient *self, guint limit, guint offset)
 {
   if (limit > 0)
     return g_strdup_printf ("%s/media?limit=%u&offset=%u", self->base_url,
@@ -650,9 +650,10 @@ list_url (AuthentaClient *self, guint limit, guint offset)
 }
 
 /* The records of a GET /media answer. */
-static GPtrArray *
-list_parse (const char *url, const AuthentaHttpResponse *response,
-            gint64 *out_total, guint *out_limit, GError **error)
+GPtrArray *
+authenta_client_list_parse (const char *url,
+                            const AuthentaHttpResponse *response,
+                            gint64 *out_total, guint *out_limit, GError **error)
 {
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (GPtrArray) records = NULL;
@@ -751,7 +752,8 @@ on_listed (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (authenta_client_api_call_finish (AUTHENTA_CLIENT (source), result,
                                        &response, &error))
-    records = list_parse (l->url, &response, &total, NULL, &error);
+    records
+        = authenta_client_list_parse (l->url, &response, &total, NULL, &error);
   if (records == NULL)
     {
       g_task_return_error (task, error);
@@ -791,7 +793,7 @@ authenta_client_list_media_async (AuthentaClient *self, guint limit,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, authenta_client_list_media_async);
   l = g_new0 (List, 1);
-  l->url = list_url (self, limit, offset);
+  l->url = authenta_client_list_url (self, limit, offset);
   l->offset = offset;
   g_task_set_task_data (task, l, (GDestroyNotify)list_free);
   authenta_client_call_until_async (self, "GET", l->url, NULL, NULL, 0,
@@ -871,7 +873,7 @@ authenta_client_list_page (AuthentaClient *self,
 {
   g_auto (AuthentaHttpResponse) response = { 0 };
   AuthentaHttpPolicy own_policy;
-  g_autofree char *url = list_url (self, limit, offset);
+  g_autofree char *url = authenta_client_list_url (self, limit, offset);
 
   if (policy == NULL)
     {
@@ -881,7 +883,8 @@ authenta_client_list_page (AuthentaClient *self,
   if (!authenta_client_api_call (self, policy, "GET", url, NULL, NULL,
                                  &response, cancellable, error))
     return NULL;
-  return list_parse (url, &response, out_total, out_limit, error);
+  return authenta_client_list_parse (url, &response, out_total, out_limit,
+                                     error);
 }
 
 /**

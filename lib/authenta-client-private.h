@@ -207,6 +207,16 @@ GPtrArray *authenta_client_list_page (AuthentaClient *self,
                                       gint64 *out_total, guint *out_limit,
                                       GCancellable *cancellable,
                                       GError **error);
+/* The URL of one page of GET /media, and the records of its answer (as
+ * authenta_client_list_page()). */
+G_GNUC_INTERNAL
+char *authenta_client_list_url (AuthentaClient *self, guint limit,
+                                guint offset);
+G_GNUC_INTERNAL
+GPtrArray *authenta_client_list_parse (const char *url,
+                                       const AuthentaHttpResponse *response,
+                                       gint64 *out_total, guint *out_limit,
+                                       GError **error);
 /* After a create whose answer was lost: deletes the INITED records with
  * this name, type and size among the newest, made no earlier than
  * not_before (unix s; 0: any).  FALSE with error when they cannot be

@@ -118,12 +118,6 @@ void authenta_http_response_clear (AuthentaHttpResponse *response);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AuthentaHttpResponse,
                                   authenta_http_response_clear)
 
-/* Waits ms milliseconds, or less if cancellable is cancelled (then FALSE
- * with G_IO_ERROR_CANCELLED): authenta_wait_async() on a private
- * context. */
-G_GNUC_INTERNAL
-gboolean authenta_wait (guint64 ms, GCancellable *cancellable, GError **error);
-
 /* The delay before retry number `retry` (1 for the first retry):
  * base·2^(retry-1) capped at max, of which the jitter share is random.
  * random01 in [0, 1). */

@@ -197,19 +197,6 @@ authenta_http_response_clear (AuthentaHttpResponse *response)
   response->status = 0;
 }
 
-gboolean
-authenta_wait (guint64 ms, GCancellable *cancellable, GError **error)
-{
-  AuthentaSync sync;
-  gboolean ok;
-
-  authenta_sync_begin (&sync);
-  authenta_wait_async (ms, cancellable, authenta_sync_done, &sync);
-  ok = authenta_wait_finish (authenta_sync_wait (&sync), error);
-  authenta_sync_end (&sync);
-  return ok;
-}
-
 guint64
 authenta_http_backoff_delay (const AuthentaHttpPolicy *policy, guint retry,
                              double random01)

@@ -566,6 +566,16 @@ AuthentaMedia *authenta_client_wait_for_job_finish (AuthentaClient *self,
                                                     GAsyncResult *result,
                                                     GError **error);
 AUTHENTA_AVAILABLE_IN_ALL
+void authenta_client_check_access_async (AuthentaClient *self,
+                                         AuthentaPermissions needed,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer user_data);
+AUTHENTA_AVAILABLE_IN_ALL
+gboolean authenta_client_check_access_finish (AuthentaClient *self,
+                                              GAsyncResult *result,
+                                              GError **error);
+AUTHENTA_AVAILABLE_IN_ALL
 void authenta_client_scan_fd_async (
     AuthentaClient *self, int fd, const char *path, const char *name,
     const char *content_type, const char *model_type,

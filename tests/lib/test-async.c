@@ -256,6 +256,24 @@ test_job_calls (Fixture *f, gconstpointer data)
   g_clear_object (&result);
 }
 
+static void
+test_check_access (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  GAsyncResult *result = NULL;
+
+  authenta_client_check_access_async (
+      f->client, AUTHENTA_PERMISSION_WRITE | AUTHENTA_PERMISSION_DELETE, NULL,
+      on_result, &result);
+  g_assert_true (
+      authenta_client_check_access_finish (f->client, await (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpuint (test_emulator_get_count (emu, "list"), ==, 1);
+  g_assert_cmpuint (test_emulator_get_count (emu, "create"), ==, 1);
+  g_assert_cmpuint (test_emulator_get_count (emu, "delete"), ==, 1);
+}
+
 /* The scan of each flow, from a descriptor and from a path. */
 static const struct
 {
@@ -551,6 +569,7 @@ main (int argc, char **argv)
        NULL);
   ADD ("calls/jobs-create-upload-finalize-wait-get-list-cancel-delete",
        test_job_calls, NULL);
+  ADD ("calls/check-access-probes-read-write-delete", test_check_access, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (scan_cases); i++)
     {
       g_autofree char *name

@@ -8,6 +8,7 @@
 #include <authenta/authenta.h>
 
 #include "authenta-error-private.h"
+#include "authenta-http-loop-private.h"
 #include "authenta-http-private.h"
 #include "authenta-poll-private.h"
 #include "authenta-util-private.h"
@@ -552,19 +553,52 @@ test_retry_after (void)
 }
 
 static void
+on_waited (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* authenta_wait_async() on the thread-default context, to its end. */
+static gboolean
+wait_ms (guint64 ms, GCancellable *cancellable, GError **error)
+{
+  GAsyncResult *result = NULL;
+  gboolean ok;
+
+  authenta_wait_async (ms, cancellable, on_waited, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  ok = authenta_wait_finish (result, error);
+  g_object_unref (result);
+  return ok;
+}
+
+static void
 test_wait_cancel (void)
 {
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   g_autoptr (GError) error = NULL;
   gint64 start = g_get_monotonic_time ();
 
-  g_assert_true (authenta_wait (20, NULL, &error));
+  g_assert_true (wait_ms (20, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 20000);
 
   g_cancellable_cancel (cancellable);
   start = g_get_monotonic_time ();
-  g_assert_false (authenta_wait (10000, cancellable, &error));
+  g_assert_false (wait_ms (10000, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+  g_clear_error (&error);
+
+  /* A cancel during the wait ends it at once, not at its timer. */
+  g_object_unref (cancellable);
+  cancellable = g_cancellable_new ();
+  g_timeout_add_once (10, (GSourceOnceFunc)g_cancellable_cancel, cancellable);
+  start = g_get_monotonic_time ();
+  g_assert_false (wait_ms (10000, cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
 }
