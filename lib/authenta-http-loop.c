@@ -16,12 +16,6 @@
 
 typedef struct
 {
-  GSource source;
-  AuthentaHttpLoop *loop; /* not a reference: the loop owns the source */
-} LoopSource;
-
-typedef struct
-{
   curl_socket_t fd;
   gpointer tag; /* of g_source_add_unix_fd() */
 } Watch;
@@ -32,14 +26,21 @@ typedef struct
   gpointer user_data;
 } Pending;
 
+/* The loop is its own GSource: a dispatch under way in the context's
+ * thread holds GLib's reference to it, so its multi handle is cleaned up
+ * (in the source's finalize) only once no dispatch can touch it, whichever
+ * thread lets go of the loop last. */
 struct _AuthentaHttpLoop
 {
-  guint refs; /* under loops_lock */
+  GSource source;
+  guint refs; /* the operations', under loops_lock */
   GMainContext *context;
-  GSource *source;
   CURLM *multi;
   GHashTable *pending; /* CURL* -> Pending* */
   GHashTable *watches; /* GINT_TO_POINTER (fd) -> Watch* */
+  /* In the source's finalize: curl's last callbacks (the closing of its
+   * idle connections) must not touch the source any more. */
+  gboolean finalizing;
 };
 
 static GMutex loops_lock;
@@ -53,11 +54,13 @@ on_socket (CURL *easy, curl_socket_t fd, int what, void *user_data,
   Watch *watch = socket_data;
   GIOCondition events = 0;
 
+  if (loop->finalizing)
+    return 0;
   if (what == CURL_POLL_REMOVE)
     {
       if (watch)
         {
-          g_source_remove_unix_fd (loop->source, watch->tag);
+          g_source_remove_unix_fd (&loop->source, watch->tag);
           g_hash_table_remove (loop->watches, GINT_TO_POINTER (fd));
           curl_multi_assign (loop->multi, fd, NULL);
         }
@@ -71,12 +74,12 @@ on_socket (CURL *easy, curl_socket_t fd, int what, void *user_data,
     {
       watch = g_new0 (Watch, 1);
       watch->fd = fd;
-      watch->tag = g_source_add_unix_fd (loop->source, fd, events);
+      watch->tag = g_source_add_unix_fd (&loop->source, fd, events);
       g_hash_table_insert (loop->watches, GINT_TO_POINTER (fd), watch);
       curl_multi_assign (loop->multi, fd, watch);
     }
   else
-    g_source_modify_unix_fd (loop->source, watch->tag, events);
+    g_source_modify_unix_fd (&loop->source, watch->tag, events);
   return 0;
 }
 
@@ -86,10 +89,12 @@ on_timer (CURLM *multi, long timeout_ms, void *user_data)
   AuthentaHttpLoop *loop = user_data;
 
   /* Never act from here (ghiper.c): the source's dispatch will. */
+  if (loop->finalizing)
+    return 0;
   if (timeout_ms < 0)
-    g_source_set_ready_time (loop->source, -1);
+    g_source_set_ready_time (&loop->source, -1);
   else
-    g_source_set_ready_time (loop->source,
+    g_source_set_ready_time (&loop->source,
                              g_get_monotonic_time () + timeout_ms * 1000);
   return 0;
 }
@@ -123,7 +128,7 @@ collect_done (AuthentaHttpLoop *loop)
 static gboolean
 loop_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
 {
-  AuthentaHttpLoop *loop = ((LoopSource *)source)->loop;
+  AuthentaHttpLoop *loop = (AuthentaHttpLoop *)source;
   gint64 ready = g_source_get_ready_time (source);
   g_autoptr (GArray) ready_fds = g_array_new (FALSE, FALSE, sizeof (Watch));
   GHashTableIter iter;
@@ -167,8 +172,22 @@ loop_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static void
+loop_finalize (GSource *source)
+{
+  AuthentaHttpLoop *loop = (AuthentaHttpLoop *)source;
+
+  /* No operation holds the loop: no transfer is left in it. */
+  g_warn_if_fail (g_hash_table_size (loop->pending) == 0);
+  loop->finalizing = TRUE;
+  curl_multi_cleanup (loop->multi);
+  g_hash_table_unref (loop->watches);
+  g_hash_table_unref (loop->pending);
+}
+
 static GSourceFuncs loop_source_funcs = {
   .dispatch = loop_dispatch,
+  .finalize = loop_finalize,
 };
 
 static void
@@ -194,7 +213,8 @@ authenta_http_loop_get (GMainContext *context)
       g_mutex_unlock (&loops_lock);
       return loop;
     }
-  loop = g_new0 (AuthentaHttpLoop, 1);
+  loop = (AuthentaHttpLoop *)g_source_new (&loop_source_funcs,
+                                           sizeof (AuthentaHttpLoop));
   loop->refs = 1;
   loop->context = g_main_context_ref (context);
   loop->pending = g_hash_table_new_full (NULL, NULL, NULL, pending_free);
@@ -208,10 +228,8 @@ authenta_http_loop_get (GMainContext *context)
                      (long)MAX_TOTAL_CONNECTIONS);
   curl_multi_setopt (loop->multi, CURLMOPT_MAXCONNECTS,
                      (long)MAX_TOTAL_CONNECTIONS);
-  loop->source = g_source_new (&loop_source_funcs, sizeof (LoopSource));
-  ((LoopSource *)loop->source)->loop = loop;
-  g_source_set_name (loop->source, "authenta http loop");
-  g_source_attach (loop->source, context);
+  g_source_set_name (&loop->source, "authenta http loop");
+  g_source_attach (&loop->source, context);
   g_hash_table_insert (loops, context, loop);
   g_mutex_unlock (&loops_lock);
   return loop;
@@ -229,6 +247,8 @@ authenta_http_loop_ref (AuthentaHttpLoop *loop)
 void
 authenta_http_loop_unref (AuthentaHttpLoop *loop)
 {
+  GMainContext *context;
+
   if (loop == NULL)
     return;
   g_mutex_lock (&loops_lock);
@@ -240,15 +260,10 @@ authenta_http_loop_unref (AuthentaHttpLoop *loop)
   g_hash_table_remove (loops, loop->context);
   g_mutex_unlock (&loops_lock);
 
-  /* No operation holds the loop: no transfer is left in it. */
-  g_warn_if_fail (g_hash_table_size (loop->pending) == 0);
-  curl_multi_cleanup (loop->multi);
-  g_source_destroy (loop->source);
-  g_source_unref (loop->source);
-  g_hash_table_unref (loop->watches);
-  g_hash_table_unref (loop->pending);
-  g_main_context_unref (loop->context);
-  g_free (loop);
+  context = loop->context;
+  g_source_destroy (&loop->source);
+  g_source_unref (&loop->source);
+  g_main_context_unref (context);
 }
 
 GMainContext *
