@@ -397,8 +397,6 @@ AuthentaMedia *authenta_client_scan_file (
     AuthentaProgressFunc progress, gpointer progress_data,
     GCancellable *cancellable, GError **error);
 
-/* The same in a worker thread.  progress is called from that thread;
- * progress_destroy (optional) frees progress_data when the scan is over. */
 /* As scan_file, from a descriptor held since the file was written. */
 AUTHENTA_AVAILABLE_IN_ALL
 AuthentaMedia *
@@ -414,6 +412,9 @@ AuthentaMedia *authenta_client_scan_journaled (
     AuthentaClient *self, AuthentaJournal *journal, AuthentaJournalEntry *entry,
     AuthentaProgressFunc progress, gpointer progress_data,
     GCancellable *cancellable, GError **error);
+/* scan_file on the caller's thread-default main context, holding no thread;
+ * progress and the callback run in that context; progress_destroy
+ * (optional) frees progress_data when the scan is over. */
 AUTHENTA_AVAILABLE_IN_ALL
 void authenta_client_scan_file_async (
     AuthentaClient *self, const char *path, const char *name,
