@@ -4,10 +4,15 @@
 /* What the files of AuthentaClient share: the instance and the helpers
  * every call goes through.  authenta-client.c holds the object, its
  * properties and the API call; authenta-client-media.c the Media API flow
- * (/media); authenta-client-jobs.c the Jobs API flow (/v1/jobs);
- * authenta-client-scan.c what both share (answers, checks, the poll loop,
- * the scan); authenta-client-upload.c the upload; authenta-client-access.c
- * the start-time set-up check. */
+ * (/media), authenta-client-media-list.c its listing;
+ * authenta-client-jobs.c the Jobs API flow (/v1/jobs),
+ * authenta-client-jobs-manage.c its list, cancel and delete;
+ * authenta-client-poll.c the wait both share; authenta-client-scan.c the
+ * answers, checks and the scan; authenta-client-upload.c the upload;
+ * authenta-client-access.c the start-time set-up check.  Every call is
+ * written once, asynchronously (a GTask on the thread-default main
+ * context); its blocking form runs it on a private context
+ * (AuthentaSync, authenta-http-loop-private.h). */
 #include <authenta/authenta-client.h>
 
 #include "authenta-http-private.h"
@@ -229,7 +234,14 @@ gboolean authenta_client_reclaim_lost_create (
 G_GNUC_INTERNAL
 void authenta_client_delete_abandoned (AuthentaClient *self, const char *mid);
 
-/* The Jobs API (authenta-client-jobs.c). */
+/* The Jobs API (authenta-client-jobs.c, authenta-client-jobs-manage.c). */
+/* FALSE, with INVALID_ARGUMENT, for a job id that may not go into a path. */
+G_GNUC_INTERNAL
+gboolean authenta_client_check_job_id (const char *job_id, GError **error);
+/* …/v1/jobs/{id}[/action]; free with g_free(). */
+G_GNUC_INTERNAL
+char *authenta_client_job_url (AuthentaClient *self, const char *job_id,
+                               const char *action);
 /* FALSE, with INVALID_ARGUMENT naming every task, for an unknown task;
  * with UNSUPPORTED_MEDIA for a content type (NULL: not checked) a Jobs
  * API task does not take, or for audio given to a Media API model.  The
