@@ -678,7 +678,6 @@ attempt_clear (Send *send)
   g_clear_pointer (&send->t.body, g_byte_array_unref);
 }
 
-static void send_return_error (GTask *task, GError *error);
 static void attempt_start (GTask *task);
 
 static void
@@ -688,7 +687,7 @@ on_backoff_over (GObject *source, GAsyncResult *result, gpointer user_data)
   GError *error = NULL;
 
   if (!authenta_wait_finish (result, &error))
-    send_return_error (task, error);
+    g_task_return_error (task, error);
   else
     attempt_start (task);
 }
@@ -733,8 +732,8 @@ attempt_done (GTask *task, CURLcode code, gboolean cancelled)
     {
       g_debug ("%s: cancelled after %" G_GINT64_FORMAT " ms", what, elapsed_ms);
       attempt_clear (send);
-      send_return_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                            "%s: cancelled", what));
+      g_task_return_error (task, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                              "%s: cancelled", what));
       return;
     }
 
@@ -751,7 +750,7 @@ attempt_done (GTask *task, CURLcode code, gboolean cancelled)
   if (t->too_large)
     {
       attempt_clear (send);
-      send_return_error (
+      g_task_return_error (
           task, authenta_error_new_full (
                     AUTHENTA_ERROR_PROTOCOL, status, NULL, request->mid,
                     "%s: the answer is larger than %u bytes; not "
@@ -777,7 +776,7 @@ attempt_done (GTask *task, CURLcode code, gboolean cancelled)
                            request->upload_path ? request->upload_path : "file",
                            g_strerror (t->read_errno));
       attempt_clear (send);
-      send_return_error (task, error);
+      g_task_return_error (task, error);
       return;
     }
 
@@ -809,22 +808,7 @@ attempt_done (GTask *task, CURLcode code, gboolean cancelled)
         code == CURLE_OK ? status : 0, (const char *)t->body->data,
         t->body->len, request->mid,
         request->secret ? request->secret : request->api_key);
-  delay
-      = authenta_http_backoff_delay (policy, send->attempt, g_random_double ());
-  if (t->retry_after_ms >= 0)
-    {
-      if (t->retry_after_ms
-          > MAX (MAX_RETRY_AFTER_MS, (gint64)policy->retry_max_delay_ms))
-        {
-          g_debug ("%s: not retrying: Retry-After of %" G_GINT64_FORMAT
-                   " ms is too long",
-                   what, t->retry_after_ms);
-          attempt_clear (send);
-          send_return_error (task, attempt_error);
-          return;
-        }
-      delay = MAX (delay, (guint64)t->retry_after_ms);
-    }
+  /* Only the answer's body went: t's other findings stay for below. */
   attempt_clear (send);
 
   delivered
@@ -849,7 +833,7 @@ attempt_done (GTask *task, CURLcode code, gboolean cancelled)
   if (!retry)
     {
       g_debug ("%s: not retrying (%s)", what, attempt_error->message);
-      send_return_error (task, attempt_error);
+      g_task_return_error (task, attempt_error);
       return;
     }
   if (send->attempt >= send->attempts)
@@ -862,14 +846,29 @@ attempt_done (GTask *task, CURLcode code, gboolean cancelled)
           g_free (attempt_error->message);
           attempt_error->message = message;
         }
-      send_return_error (task, attempt_error);
+      g_task_return_error (task, attempt_error);
       return;
+    }
+  delay
+      = authenta_http_backoff_delay (policy, send->attempt, g_random_double ());
+  if (t->retry_after_ms >= 0)
+    {
+      if (t->retry_after_ms
+          > MAX (MAX_RETRY_AFTER_MS, (gint64)policy->retry_max_delay_ms))
+        {
+          g_debug ("%s: not retrying: Retry-After of %" G_GINT64_FORMAT
+                   " ms is too long",
+                   what, t->retry_after_ms);
+          g_task_return_error (task, attempt_error);
+          return;
+        }
+      delay = MAX (delay, (guint64)t->retry_after_ms);
     }
   if (policy->deadline_us > 0
       && g_get_monotonic_time () + (gint64)delay * 1000 >= policy->deadline_us)
     {
       g_debug ("%s: not retrying: the deadline comes first", what);
-      send_return_error (task, attempt_error);
+      g_task_return_error (task, attempt_error);
       return;
     }
   g_debug ("%s: retrying in %" G_GUINT64_FORMAT " ms%s (%s)", what, delay,
@@ -880,12 +879,6 @@ attempt_done (GTask *task, CURLcode code, gboolean cancelled)
   /* A timer on the context: the wait holds no thread. */
   authenta_wait_async (delay, g_task_get_cancellable (task), on_backoff_over,
                        g_object_ref (task));
-}
-
-static void
-send_return_error (GTask *task, GError *error)
-{
-  g_task_return_error (task, error);
 }
 
 static void
@@ -960,7 +953,7 @@ attempt_start (GTask *task)
 
   if (g_cancellable_set_error_if_cancelled (cancellable, &error))
     {
-      send_return_error (task, error);
+      g_task_return_error (task, error);
       return;
     }
   if (request->upload_fd >= 0)
@@ -971,7 +964,7 @@ attempt_start (GTask *task)
       if (fstat (request->upload_fd, &st) != 0)
         {
           int errsv = errno;
-          send_return_error (
+          g_task_return_error (
               task,
               g_error_new (G_IO_ERROR, g_io_error_from_errno (errsv),
                            "Cannot read “%s”: %s",
@@ -981,7 +974,7 @@ attempt_start (GTask *task)
         }
       if ((guint64)st.st_size != request->upload_size)
         {
-          send_return_error (
+          g_task_return_error (
               task, authenta_error_new_full (
                         AUTHENTA_ERROR_INVALID_ARGUMENT, 0, NULL, request->mid,
                         "“%s” is now %" G_GUINT64_FORMAT
@@ -1022,11 +1015,12 @@ attempt_start (GTask *task)
     {
       g_object_unref (task);
       attempt_clear (send);
-      send_return_error (task, authenta_error_new_full (AUTHENTA_ERROR_NETWORK,
-                                                        0, NULL, request->mid,
-                                                        "%s: cannot start the "
-                                                        "transfer",
-                                                        send->what));
+      g_task_return_error (task,
+                           authenta_error_new_full (AUTHENTA_ERROR_NETWORK, 0,
+                                                    NULL, request->mid,
+                                                    "%s: cannot start the "
+                                                    "transfer",
+                                                    send->what));
       return;
     }
   if (t->stall_timeout_us > 0)
