@@ -645,6 +645,27 @@ authenta_client_cancel_abandoned_job (AuthentaClient *self, const char *job_id)
              error->message);
 }
 
+/**
+ * authenta_client_abandon_job:
+ * @self: a #AuthentaClient
+ * @job_id: a job whose scan is given up before its finalize
+ *
+ * Cancels a job that will never be finalized, once its scan was stopped
+ * (its own #GCancellable cancelled): one request, bounded to a few seconds
+ * whatever the client's retry settings, so that a stop stays quick.  A
+ * failure is only logged: a job that is not finalized is never processed.
+ *
+ * Since: 0.4
+ */
+void
+authenta_client_abandon_job (AuthentaClient *self, const char *job_id)
+{
+  g_return_if_fail (AUTHENTA_IS_CLIENT (self));
+
+  if (job_id != NULL && check_job_id (job_id, NULL))
+    authenta_client_cancel_abandoned_job (self, job_id);
+}
+
 static GError *
 job_failure (AuthentaClient *self, AuthentaMedia *job)
 {

@@ -2,6 +2,7 @@
 #include "config-private.h"
 
 #include <authenta/authenta-content-type.h>
+#include <authenta/authenta-task.h>
 
 #include "authenta-error-private.h"
 #include "authenta-util-private.h"
@@ -215,6 +216,33 @@ authenta_content_type_default_model (const char *content_type)
   if (g_ascii_strncasecmp (content_type, "image/", 6) == 0)
     return "AC-1";
   return NULL;
+}
+
+/**
+ * authenta_content_type_for_task:
+ * @content_type: a content type, as sniffed or told by the caps
+ * @task: (nullable): the task the file is for; %NULL: the default one
+ *
+ * Gets the content type to declare for a file of @content_type checked by
+ * @task.  It is @content_type, except for an MP4 file ("video/mp4") and a
+ * task that takes M4A audio and no MP4 video: an M4A file written by
+ * mp4mux carries the brand of any MP4 ("mp42", "isom"), so its first bytes
+ * cannot tell it from a video, and for such a task it is "audio/mp4".
+ *
+ * Returns: (transfer none): the content type to declare
+ *
+ * Since: 0.4
+ */
+const char *
+authenta_content_type_for_task (const char *content_type, const char *task)
+{
+  g_return_val_if_fail (content_type != NULL, NULL);
+
+  if (task != NULL && g_ascii_strcasecmp (content_type, "video/mp4") == 0
+      && !authenta_task_accepts (task, content_type)
+      && authenta_task_accepts (task, "audio/mp4"))
+    return "audio/mp4";
+  return content_type;
 }
 
 /* RFC 6838 4.2: restricted-name = restricted-name-first

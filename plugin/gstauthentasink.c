@@ -150,6 +150,7 @@ enum
   PROP_CHECK_AT_START,
   PROP_SPOOL_DIR,
   PROP_SPOOL_RESUME,
+  PROP_TASK,
 };
 
 /* A copy of the properties, taken when a scan starts so that it runs with
@@ -159,6 +160,9 @@ typedef struct
   char *api_key;
   char *base_url;
   GstAuthentaSinkModelType model_type;
+  /* A task by its canonical name (authenta_task_get_name()), or NULL:
+   * model-type's model, or the default for what is recorded. */
+  char *task;
   char *media_name;
   char *content_type;
   GstAuthentaSinkKeepFile keep_file;
@@ -307,6 +311,15 @@ model_type_name (GstAuthentaSinkModelType model)
     }
 }
 
+/* The task the settings ask for: task, else model-type's model; NULL for
+ * the default of what is recorded (authenta_task_default_for_content_type()).
+ */
+static const char *
+settings_task (const Settings *s)
+{
+  return s->task ? s->task : model_type_name (s->model_type);
+}
+
 /* The key is wiped from memory, not just freed, when it is replaced. */
 static void
 free_secret (char *secret)
@@ -340,6 +353,7 @@ settings_clear (Settings *s)
 {
   g_clear_pointer (&s->api_key, free_secret);
   g_clear_pointer (&s->base_url, g_free);
+  g_clear_pointer (&s->task, g_free);
   g_clear_pointer (&s->media_name, g_free);
   g_clear_pointer (&s->content_type, g_free);
   g_clear_pointer (&s->ca_file, g_free);
@@ -352,6 +366,7 @@ settings_copy (Settings *dest, const Settings *src)
   *dest = *src;
   dest->api_key = g_strdup (src->api_key);
   dest->base_url = g_strdup (src->base_url);
+  dest->task = g_strdup (src->task);
   dest->media_name = g_strdup (src->media_name);
   dest->content_type = g_strdup (src->content_type);
   dest->ca_file = g_strdup (src->ca_file);
@@ -417,11 +432,10 @@ on_progress (AuthentaScanStage stage, AuthentaMedia *media, guint64 bytes_sent,
 }
 
 static void
-post_verdict (GstAuthentaSink *self, AuthentaMedia *media,
-              const char *model_type, const char *location)
+post_verdict (GstAuthentaSink *self, AuthentaMedia *media, const char *task,
+              const char *location)
 {
-  GstStructure *s
-      = gst_authenta_verdict_structure_new (media, model_type, location);
+  GstStructure *s = gst_authenta_verdict_structure_new (media, task, location);
 
   if (self->journal_id > 0)
     gst_structure_set (s, "journal-id", G_TYPE_INT64, self->journal_id, NULL);
@@ -578,6 +592,27 @@ content_type_acceptable (GstAuthentaSink *self, const char *type)
   return FALSE;
 }
 
+/* A task the library does not know is refused with a warning that lists
+ * those it does; the property keeps its value.  NULL unsets it. */
+static gboolean
+task_acceptable (GstAuthentaSink *self, const char *task)
+{
+  g_autofree char *shown = NULL;
+  g_autofree char *known = NULL;
+
+  if (task == NULL || authenta_task_get_api (task) != AUTHENTA_TASK_API_NONE)
+    return TRUE;
+  shown = describe_refused_value (task);
+  known = g_strjoinv (", ", (char **)authenta_task_list ());
+  GST_WARNING_OBJECT (self,
+                      "task %s refused, the property keeps its value: a task "
+                      "is one of %s (or a Jobs API task's number), or NULL "
+                      "for the default (`authenta tasks` lists what each "
+                      "takes)",
+                      shown, known);
+  return FALSE;
+}
+
 static void
 gst_authenta_sink_set_property (GObject *object, guint prop_id,
                                 const GValue *value, GParamSpec *pspec)
@@ -589,6 +624,9 @@ gst_authenta_sink_set_property (GObject *object, guint prop_id,
     return;
   if (prop_id == PROP_CONTENT_TYPE
       && !content_type_acceptable (self, g_value_get_string (value)))
+    return;
+  if (prop_id == PROP_TASK
+      && !task_acceptable (self, g_value_get_string (value)))
     return;
 
   GST_OBJECT_LOCK (self);
@@ -610,6 +648,15 @@ gst_authenta_sink_set_property (GObject *object, guint prop_id,
     case PROP_MODEL_TYPE:
       s->model_type = g_value_get_enum (value);
       break;
+    case PROP_TASK:
+      {
+        /* Checked above: NULL or a known task ("2" is kept as its slug). */
+        const char *task = g_value_get_string (value);
+
+        g_free (s->task);
+        s->task = g_strdup (task ? authenta_task_get_name (task) : NULL);
+        break;
+      }
     case PROP_MEDIA_NAME:
       replace_string (&s->media_name, value);
       break;
@@ -692,6 +739,9 @@ gst_authenta_sink_get_property (GObject *object, guint prop_id, GValue *value,
       break;
     case PROP_MODEL_TYPE:
       g_value_set_enum (value, s->model_type);
+      break;
+    case PROP_TASK:
+      g_value_set_string (value, s->task);
       break;
     case PROP_MEDIA_NAME:
       g_value_set_string (value, s->media_name);
@@ -1008,8 +1058,8 @@ gst_authenta_sink_set_caps (GstBaseSink *bsink, GstCaps *caps)
   GST_DEBUG_OBJECT (self, "caps %" GST_PTR_FORMAT, caps);
   GST_OBJECT_LOCK (self);
   keep = self->settings.keep_file != GST_AUTHENTA_SINK_KEEP_FILE_NEVER;
-  text = gst_authenta_caps_refusal (
-      caps, model_type_name (self->settings.model_type), &debug);
+  text = gst_authenta_caps_refusal (caps, settings_task (&self->settings),
+                                    &debug);
   GST_OBJECT_UNLOCK (self);
   if (text == NULL)
     {
@@ -1170,6 +1220,9 @@ typedef struct
   AuthentaMedia *media;
   gboolean uploaded;
   gboolean checked_path;
+  /* Jobs API: the job was finalized, so it is processed (and charged)
+   * whatever becomes of this scan. */
+  gboolean finalized;
 } ScanState;
 
 /* The upload reads the descriptor, so what was recorded is what is
@@ -1201,19 +1254,31 @@ scan_state_clear (ScanState *state)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ScanState, scan_state_clear)
 
-/* Runs what is left of the scan: create, upload, wait.  Resumable: after a
- * cancel by a pause it goes on from the step that was interrupted. */
+static gboolean
+is_jobs_task (const char *task)
+{
+  return authenta_task_get_api (task) == AUTHENTA_TASK_API_JOBS;
+}
+
+/* Runs what is left of the scan: create, upload, (for a Jobs API task)
+ * finalize, wait.  Resumable: after a cancel by a pause it goes on from the
+ * step that was interrupted. */
 static AuthentaMedia *
 run_scan (GstAuthentaSink *self, AuthentaClient *client, const char *path,
-          const char *name, const char *content_type, const char *model_type,
+          const char *name, const char *content_type, const char *task,
           guint64 size, ScanState *state, GError **error)
 {
   g_autoptr (GCancellable) cancellable = dup_cancellable (self);
+  gboolean jobs = is_jobs_task (task);
 
   if (state->media == NULL)
     {
-      state->media = authenta_client_create_media (
-          client, name, content_type, size, model_type, cancellable, error);
+      state->media
+          = jobs
+                ? authenta_client_create_job (client, name, content_type, size,
+                                              task, cancellable, error)
+                : authenta_client_create_media (client, name, content_type,
+                                                size, task, cancellable, error);
       if (state->media == NULL)
         return NULL;
       g_free (self->mid);
@@ -1249,8 +1314,34 @@ run_scan (GstAuthentaSink *self, AuthentaClient *client, const char *path,
                        size);
     }
 
+  if (jobs && !state->finalized)
+    {
+      /* A finalize whose answer was lost is found out by the library. */
+      if (!authenta_client_finalize_job (client, self->mid, cancellable, error))
+        return NULL;
+      state->finalized = TRUE;
+      GST_INFO_OBJECT (self, "finalized job %s", self->mid);
+    }
+
+  if (jobs)
+    return authenta_client_wait_for_job (client, self->mid, on_progress, self,
+                                         cancellable, error);
   return authenta_client_wait_for_result (client, self->mid, on_progress, self,
                                           cancellable, error);
+}
+
+/* A scan stopped before its job was finalized: cancel the job, which would
+ * otherwise wait for a finalize until the service drops it.  Bounded (the
+ * library's), so that the stop stays quick. */
+static void
+abandon_unfinalized_job (GstAuthentaSink *self, AuthentaClient *client,
+                         const char *task, const ScanState *state)
+{
+  if (!is_jobs_task (task) || state->media == NULL || state->finalized)
+    return;
+  GST_INFO_OBJECT (self, "cancelling job %s, stopped before its finalize",
+                   self->mid);
+  authenta_client_abandon_job (client, self->mid);
 }
 
 /* spool-dir's journal: start()'s, or one opened now if spool-dir changed
@@ -1313,7 +1404,7 @@ handle_eos (GstAuthentaSink *self)
   g_autoptr (AuthentaJournalEntry) entry = NULL;
   g_autofree char *content_type = NULL;
   g_autofree char *name = NULL;
-  const char *model_type;
+  const char *task;
   const char *path;
   guint64 size;
   gboolean keep;
@@ -1424,17 +1515,29 @@ handle_eos (GstAuthentaSink *self)
       return FALSE;
     }
 
-  if (settings.model_type == GST_AUTHENTA_SINK_MODEL_TYPE_AUTO)
-    model_type = authenta_content_type_default_model (content_type);
+  /* The task asked for, else the default for what was recorded; the
+   * library refuses a content type the task does not take, saying why. */
+  task = settings_task (&settings);
+  if (task != NULL)
+    {
+      const char *declared
+          = authenta_content_type_for_task (content_type, task);
+
+      if (declared != content_type)
+        {
+          g_free (content_type);
+          content_type = g_strdup (declared);
+        }
+    }
   else
-    model_type = model_type_name (settings.model_type);
+    task = authenta_task_default_for_content_type (content_type);
 
   name = settings.media_name ? g_strdup (settings.media_name)
                              : g_path_get_basename (path);
 
   GST_INFO_OBJECT (self,
-                   "scanning %s (%" G_GUINT64_FORMAT " bytes, %s, model %s)",
-                   path, size, content_type, model_type);
+                   "scanning %s (%" G_GUINT64_FORMAT " bytes, %s, task %s)",
+                   path, size, content_type, task);
 
   g_clear_pointer (&self->mid, g_free);
   self->posted_stage = FALSE;
@@ -1448,7 +1551,7 @@ handle_eos (GstAuthentaSink *self)
       journal = dup_journal (self, &settings, &error);
       if (journal != NULL)
         entry = authenta_journal_add (
-            journal, path, name, content_type, model_type,
+            journal, path, name, content_type, task,
             settings.keep_file != GST_AUTHENTA_SINK_KEEP_FILE_ALWAYS, &error);
       if (entry != NULL)
         {
@@ -1465,8 +1568,8 @@ handle_eos (GstAuthentaSink *self)
       if (entry != NULL)
         result = run_journaled_scan (self, client, journal, entry, &error);
       else
-        result = run_scan (self, client, path, name, content_type, model_type,
-                           size, &state, &error);
+        result = run_scan (self, client, path, name, content_type, task, size,
+                           &state, &error);
       if (result != NULL || !is_cancelled (error))
         break;
 
@@ -1496,6 +1599,7 @@ handle_eos (GstAuthentaSink *self)
           keep = settings.keep_file != GST_AUTHENTA_SINK_KEEP_FILE_NEVER;
           GST_INFO_OBJECT (self, "scan abandoned (%s)",
                            gst_flow_get_name (flow));
+          abandon_unfinalized_job (self, client, task, &state);
           post_stopped (self, "The scan was stopped before a verdict.", NULL,
                         keep ? path : NULL);
           drop_recording (self, keep);
@@ -1541,14 +1645,19 @@ handle_eos (GstAuthentaSink *self)
   keep = settings.keep_file == GST_AUTHENTA_SINK_KEEP_FILE_ALWAYS;
   g_free (self->mid);
   self->mid = g_strdup (authenta_media_get_mid (result));
-  post_verdict (self, result, model_type, keep ? path : NULL);
+  post_verdict (self, result, task, keep ? path : NULL);
 
   if (settings.delete_remote)
     {
       g_autoptr (GCancellable) cancellable = dup_cancellable (self);
 
-      if (!authenta_client_delete_media (client, self->mid, cancellable, &error)
-          && !is_cancelled (error))
+      gboolean deleted = is_jobs_task (task)
+                             ? authenta_client_delete_job (client, self->mid,
+                                                           cancellable, &error)
+                             : authenta_client_delete_media (
+                                 client, self->mid, cancellable, &error);
+
+      if (!deleted && !is_cancelled (error))
         {
           g_autofree char *reason = gst_authenta_error_dup_code (error);
           guint status = authenta_error_get_http_status (error);
@@ -2076,6 +2185,36 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
       g_param_spec_enum ("model-type", "Model type", "Detection model to run",
                          GST_TYPE_AUTHENTA_SINK_MODEL_TYPE, DEFAULT_MODEL_TYPE,
                          PARAM_FLAGS));
+
+  /**
+   * GstAuthentaSink:task:
+   *
+   * What the service checks the recording for: a Media API model
+   * (`DF-1`, `AC-1`, `FD-1`: #GstAuthentaSink:model-type's choice, spelt as
+   * a task) or a Jobs API task (`ai-audio-detection`, `ai-video-detection`,
+   * `faceswap-detection`, `ai-image-detection`, `image-forgery-detection`,
+   * `face-liveness-detection`, `ekyc-deepfake`, `document-intelligence`, or
+   * its number).  A Jobs API task is checked through `/v1/jobs`: create,
+   * upload, finalize, poll; a stop before the finalize cancels the job.
+   * %NULL (the default) takes #GstAuthentaSink:model-type, and with it
+   * `auto` the default for what is recorded: DF-1 for a video, AC-1 for an
+   * image, `ai-audio-detection` for audio (MP3, WAV, or M4A from mp4mux).
+   * Caps the task cannot take are refused when they arrive, with a message
+   * that names the task to use; an unknown task is refused with a warning
+   * (`authenta tasks` lists them, with what each takes).
+   *
+   * Since: 0.4
+   */
+  g_object_class_install_property (
+      gobject_class, PROP_TASK,
+      g_param_spec_string (
+          "task", "Task",
+          "What to check for: a Media API model (DF-1, AC-1, FD-1) or a Jobs "
+          "API task (ai-audio-detection, ai-video-detection, "
+          "faceswap-detection, ai-image-detection, …); NULL: model-type, "
+          "else the default for what is recorded (audio: "
+          "ai-audio-detection)",
+          NULL, PARAM_FLAGS));
 
   /**
    * GstAuthentaSink:media-name:

@@ -1216,12 +1216,23 @@ push_refused_caps (GstHarness *h, const char *caps_str)
 
 GST_START_TEST (test_harness_stream_caps_refused)
 {
-  static const char *const refused[] = {
-    "audio/x-raw, format=S16LE, rate=8000, channels=1, layout=interleaved",
-    "video/x-h264, stream-format=byte-stream, alignment=au",
-    "video/x-raw(memory:DMABuf), format=NV12, width=16, height=16",
+  /* Video streams are told to mux, audio ones to encode into a file. */
+  static const struct
+  {
+    const char *caps;
+    const char *says;
+  } refused[] = {
+    { "audio/x-raw, format=S16LE, rate=8000, channels=1, layout=interleaved",
+      "lamemp3enc for MP3, wavenc for WAV" },
+    { "audio/x-opus, channel-mapping-family=0", "mp4mux for M4A" },
+    { "audio/mpeg, mpegversion=4, stream-format=adts", "wavenc for WAV" },
+    { "video/x-h264, stream-format=byte-stream, alignment=au",
+      "x264enc ! mp4mux" },
+    { "video/x-raw(memory:DMABuf), format=NV12, width=16, height=16",
+      "x264enc ! mp4mux" },
     /* No MPEG-TS muxer in Debian 12's plugins: its caps by hand. */
-    "video/mpegts, systemstream=(boolean)true, packetsize=(int)188",
+    { "video/mpegts, systemstream=(boolean)true, packetsize=(int)188",
+      "x264enc ! mp4mux" },
   };
   Fixture f = { 0 };
   GstHarness *h;
@@ -1234,10 +1245,11 @@ GST_START_TEST (test_harness_stream_caps_refused)
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
     {
       h = make_harness (&f, NULL);
-      msg = push_refused_caps (h, refused[i]);
-      fail_unless (msg != NULL, "no ERROR for %s", refused[i]);
+      msg = push_refused_caps (h, refused[i].caps);
+      fail_unless (msg != NULL, "no ERROR for %s", refused[i].caps);
       gst_message_parse_error (msg, &err, NULL);
-      fail_unless (strstr (err->message, "x264enc ! mp4mux") != NULL);
+      fail_unless (strstr (err->message, refused[i].says) != NULL, "%s: %s",
+                   refused[i].caps, err->message);
       fail_unless (strstr (err->message, "kept at") == NULL);
       g_clear_error (&err);
       gst_message_unref (msg);
