@@ -1690,6 +1690,103 @@ GST_END_TEST;
 
 /* ------------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------------ */
+/* Audio alone: a live call or a radio feed, judged every few seconds */
+
+typedef struct
+{
+  const char *encoder;
+  const char *extra; /* the task, or nothing: audio's default */
+} AudioCase;
+
+static const AudioCase audio_cases[] = {
+  { "opusenc", NULL },
+  { "lamemp3enc ! mpegaudioparse", "task=ai-audio-detection" },
+};
+
+static void
+run_audio_case (const AudioCase *ac)
+{
+  Fixture f = { 0 };
+  Capture c;
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GPtrArray) files = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *desc = NULL;
+  g_autoptr (GstElement) smux = NULL;
+  guint verdicts = 0;
+
+  GST_INFO ("case: %s %s", ac->encoder, ac->extra ? ac->extra : "");
+  fixture_setup (&f, "0.2");
+  capture_init (&c, &f);
+  c.want_keep_file = "always";
+  /* 6 s of live audio in 100 ms buffers (at 48 kHz, which both encoders
+   * take), cut every 2 s. */
+  desc = g_strdup_printf (
+      "audiotestsrc is-live=true samplesperbuffer=4800 num-buffers=60 ! "
+      "audio/x-raw,rate=48000 ! %s ! authentasplitmuxsink name=smux "
+      "base-url=%s api-key=%s max-size-time=2000000000 "
+      "location=%s/f%%03d.m4a keep-file=always %s",
+      ac->encoder, test_emulator_get_base_url (f.emu), EMULATOR_KEY, f.dir,
+      ac->extra ? ac->extra : "");
+  pipeline = gst_parse_launch (desc, &error);
+  fail_unless (pipeline != NULL && error == NULL, "%s: %s", desc,
+               error ? error->message : "");
+  smux = gst_bin_get_by_name (GST_BIN (pipeline), "smux");
+  g_signal_connect (smux, "deep-element-added",
+                    G_CALLBACK (on_deep_element_added), &c);
+  capture_run (&c, pipeline, 40, NULL, NULL);
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_NULL)
+               == GST_STATE_CHANGE_SUCCESS);
+  dump_messages (c.messages);
+
+  files = list_files (f.dir);
+  fail_unless (files->len >= 2, "%u fragments of 2 s in 6 s", files->len);
+  for (guint i = 0; i < c.messages->len; i++)
+    {
+      GstMessage *msg = c.messages->pdata[i];
+      const GstStructure *s = element_structure (msg, "authenta-verdict");
+      g_autoptr (JsonNode) json = NULL;
+      JsonArray *inputs;
+      guint index;
+
+      fail_unless (GST_MESSAGE_TYPE (msg) != GST_MESSAGE_ERROR
+                       && GST_MESSAGE_TYPE (msg) != GST_MESSAGE_WARNING,
+                   "a %s from %s", GST_MESSAGE_TYPE_NAME (msg),
+                   GST_MESSAGE_SRC_NAME (msg));
+      if (s == NULL)
+        continue;
+      fail_unless_equals_string (gst_structure_get_string (s, "api"), "jobs");
+      fail_unless_equals_string (gst_structure_get_string (s, "task"),
+                                 "ai-audio-detection");
+      fail_unless (gst_structure_get_uint (s, "fragment-index", &index));
+      fail_unless (index < files->len);
+      /* The fragment went as M4A, whatever MP4 brand mp4mux gave it. */
+      json = json_from_string (gst_structure_get_string (s, "json"), NULL);
+      fail_unless (json != NULL);
+      inputs = json_object_get_array_member (json_node_get_object (json),
+                                             "inputs");
+      fail_unless_equals_string (
+          json_object_get_string_member (
+              json_array_get_object_element (inputs, 0), "contentType"),
+          "audio/mp4");
+      verdicts++;
+    }
+  fail_unless_equals_int (verdicts, files->len);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "job-create"),
+                          files->len);
+  fail_unless_equals_int (c.sinks_misconfigured, 0);
+  capture_clear (&c);
+  fixture_teardown (&f);
+}
+
+GST_START_TEST (test_audio_only)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (audio_cases); i++)
+    run_audio_case (&audio_cases[i]);
+}
+GST_END_TEST;
+
 static Suite *
 authentasplitmuxsink_suite (void)
 {
@@ -1707,6 +1804,7 @@ authentasplitmuxsink_suite (void)
   tcase_add_test (tc, test_outage_spooled);
   tcase_add_test (tc, test_spool_resume);
   tcase_add_test (tc, test_properties);
+  tcase_add_test (tc, test_audio_only);
   tcase_add_loop_test (tc, test_location_pattern, 0,
                        G_N_ELEMENTS (location_cases));
   return s;
