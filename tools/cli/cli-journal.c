@@ -517,7 +517,8 @@ run_entry (SpoolRun *run, AuthentaJournalEntry *e)
         = { .command = "scan",
             .client = run->client,
             .mid = mid && *mid ? mid : NULL,
-            .model_type = authenta_journal_entry_get_model_type (e) };
+            .model_type = authenta_journal_entry_get_model_type (e),
+            .task_option = "the entry's task" };
     g_autofree char *what
         = g_strdup_printf ("entry %" G_GINT64_FORMAT " (%s)", id, label);
 
