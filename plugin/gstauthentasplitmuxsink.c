@@ -16,6 +16,11 @@
  * checked by its own authentasink, in the background: the recording never
  * waits for a scan.
  *
+ * Since 0.4 it also takes audio alone (a live call, a radio feed: Opus, MP3
+ * or AAC on an `audio_%u` pad and no video): the first audio stream times
+ * the fragments, each an M4A file checked by the `task` set here, or by
+ * `ai-audio-detection` when neither `task` nor `model-type` is set.
+ *
  * Every fragment gets one `authenta-verdict` element message, or with the
  * default `on-error=warning` a WARNING and an `authenta-failed` message
  * when its scan failed (an outage costs that fragment's verdict, never the
@@ -47,8 +52,9 @@
  * descriptions, set once here and given to every fragment's authentasink
  * (see #GstAuthentaSink for each):
  *
- * - `api-key` (write-only), `base-url`, `model-type`, `ca-file`,
- *   `allow-insecure`, `timeout`: the service and how it is reached;
+ * - `api-key` (write-only), `base-url`, `model-type`, `task` (since 0.4),
+ *   `ca-file`, `allow-insecure`, `timeout`: the service, what it checks
+ *   for, and how it is reached;
  * - `keep-file`: what becomes of a fragment's file after its verdict;
  * - `on-error`: `warning` by default here (authentasink's is `error`): a
  *   fragment whose scan failed costs its verdict, never the recording;
@@ -75,6 +81,11 @@
  *       location=/srv/camera/door%05d.mp4 keep-file=always
  * ]| A camera that never stops: one-minute MP4 fragments kept in
  * /srv/camera, each with its verdict.
+ * |[
+ * gst-launch-1.0 -m -e pulsesrc ! audioconvert ! opusenc ! \
+ *     authentasplitmuxsink task=ai-audio-detection \
+ *       max-size-time=10000000000 location=/srv/calls/call%05d.m4a
+ * ]| A live call: a voice-clone verdict every ten seconds.
  *
  * Since: 0.3
  */
