@@ -115,10 +115,12 @@ typedef struct
   const char *says;
 } RefusedCase;
 
+/* MP3 stands for audio here: wavenc, refused, loses a buffer of its source
+ * (GStreamer 1.22; memcheck counts it), whatever the sink does. */
 static const RefusedCase refused_cases[] = {
   { MP3_PIPELINE, "model-type=DF-1", "set task=ai-audio-detection" },
-  { WAV_PIPELINE, "task=DF-1", "this stream is audio only" },
-  { WAV_PIPELINE, "task=ai-video-detection",
+  { MP3_PIPELINE, "task=DF-1", "this stream is audio only" },
+  { MP3_PIPELINE, "task=ai-video-detection",
     "The task ai-video-detection checks AI-generated video in MP4, "
     "QuickTime files" },
   { JPEG_PIPELINE, "task=ai-audio-detection", "this stream is an image" },
