@@ -154,6 +154,38 @@ test_scan_no_wait_finalizes (void)
   g_assert_nonnull (strstr (get->out, "task:"));
 }
 
+/* A completed job whose answer holds no verdict: UNKNOWN and status 10,
+ * never "authentic". */
+static void
+test_get_no_verdict (void)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *fault = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr (CliResult) r = NULL;
+  g_autoptr (CliResult) get = NULL;
+
+  cli_test_reset ();
+  path = cli_test_write_media ("voice.mp3", "mp3", 4096);
+  r = cli_run (NULL, NULL, "scan", "--no-wait", path, NULL);
+  cli_assert_status (r, 0);
+  g_strstrip (r->out);
+  body = g_strdup_printf ("{\\\"jobId\\\":%s,\\\"taskTypeId\\\":2,"
+                          "\\\"taskTypeSlug\\\":\\\"ai-audio-detection\\\","
+                          "\\\"status\\\":\\\"completed\\\","
+                          "\\\"result\\\":{\\\"score\\\":3}}",
+                          r->out);
+  fault = g_strdup_printf ("{\"route\":\"job-get\",\"action\":\"body\","
+                           "\"status\":200,\"content_type\":"
+                           "\"application/json\",\"body\":\"%s\"}",
+                           body);
+  test_emulator_add_fault (cli_test_emulator (), fault);
+  get = cli_run (NULL, NULL, "get", r->out, NULL);
+  cli_assert_status (get, 10);
+  g_assert_nonnull (strstr (get->out, "UNKNOWN"));
+  g_assert_null (strstr (get->out, "AUTHENTIC"));
+}
+
 typedef struct
 {
   const char *args[6];
@@ -227,10 +259,14 @@ test_tasks_lists_every_task (void)
                                           "ai-video-detection",
                                           "faceswap-detection",
                                           "ekyc-deepfake" };
-  g_autoptr (CliResult) table = cli_run (NULL, NULL, "tasks", NULL);
-  g_autoptr (CliResult) json = cli_run (NULL, NULL, "--json", "tasks", NULL);
+  g_autoptr (CliResult) table = NULL;
+  g_autoptr (CliResult) json = NULL;
   g_auto (GStrv) lines = NULL;
   guint jobs = 0;
+
+  cli_test_reset ();
+  table = cli_run (NULL, NULL, "tasks", NULL);
+  json = cli_run (NULL, NULL, "--json", "tasks", NULL);
 
   cli_assert_status (table, 0);
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
@@ -355,6 +391,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/jobs/scan-no-wait-finalizes",
                    test_scan_no_wait_finalizes);
   g_test_add_func ("/cli/jobs/usage", test_usage);
+  g_test_add_func ("/cli/jobs/get-no-verdict", test_get_no_verdict);
   g_test_add_func ("/cli/jobs/tasks-lists-every-task",
                    test_tasks_lists_every_task);
   g_test_add_func ("/cli/jobs/get-and-delete-either-api",

@@ -27,6 +27,9 @@ typedef enum
   CLI_EXIT_PROCESSING_FAILED = 7,
   CLI_EXIT_NOT_FOUND = 8,
   CLI_EXIT_SPOOLED = 9, /* --spool-dir: a passing failure left it journaled */
+  /* Processed, but the service's answer says neither authentic nor fake (a
+   * result shape the library does not know). */
+  CLI_EXIT_NO_VERDICT = 10,
   CLI_EXIT_INTERRUPTED = 130, /* 128 + SIGINT, as shells report it */
 } CliExit;
 

@@ -42,12 +42,16 @@ status_is_failed (AuthentaMedia *media)
   return g_strcmp0 (status, "FAILED") == 0 || g_strcmp0 (status, "ERROR") == 0;
 }
 
-/* AUTHENTIC, FAKE, FAILED, or the status while the record is not done. */
+/* AUTHENTIC, FAKE, UNKNOWN (processed without a verdict), FAILED, or the
+ * status while the record is not done. */
 const char *
 cli_verdict_word (AuthentaMedia *media)
 {
   const char *status;
 
+  if (authenta_media_is_processed (media)
+      && !authenta_media_has_verdict (media))
+    return "UNKNOWN";
   if (authenta_media_is_processed (media))
     return authenta_media_is_fake (media) ? "FAKE" : "AUTHENTIC";
   if (status_is_failed (media))
@@ -59,6 +63,10 @@ cli_verdict_word (AuthentaMedia *media)
 CliExit
 cli_exit_for_record (AuthentaMedia *media)
 {
+  /* Never "authentic" on the strength of an answer that did not say. */
+  if (authenta_media_is_processed (media)
+      && !authenta_media_has_verdict (media))
+    return CLI_EXIT_NO_VERDICT;
   if (authenta_media_is_processed (media))
     return authenta_media_is_fake (media) ? CLI_EXIT_FAKE : CLI_EXIT_AUTHENTIC;
   if (status_is_failed (media))

@@ -28,6 +28,7 @@ CliGlobal cli_global;
   "  8    no such record (spool: no such entry)\n"                             \
   "  9    --spool-dir, spool run: a passing failure (network, service,\n"      \
   "       time-out); the scan stays journaled for 'authenta spool run'\n"      \
+  "  10   processed, but the answer holds no verdict (UNKNOWN)\n"              \
   "  130  interrupted"
 
 #define CLI_ENV_TEXT                                                           \
