@@ -287,3 +287,40 @@ slowdown (void)
   return 1;
 #endif
 }
+
+void
+run_refused_case (const RefusedCase *c)
+{
+  Fixture f = { 0 };
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GstElement) sink = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+  g_autoptr (GError) err = NULL;
+  const GstStructure *details = NULL;
+  int index;
+
+  GST_INFO ("case: %s%s", c->upstream, c->extra ? c->extra : "");
+  fixture_setup (&f, NULL);
+  pipeline = make_pipeline (&f, c->upstream, c->extra);
+  messages = run_pipeline (pipeline, 20);
+  dump_messages (messages);
+  index = find_message (messages, "error", 0);
+  fail_unless (index >= 0, "no ERROR for %s", c->upstream);
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  fail_unless (GST_MESSAGE_SRC (messages->pdata[index]) == GST_OBJECT (sink),
+               "the first ERROR is not the sink's");
+  gst_message_parse_error (messages->pdata[index], &err, NULL);
+  gst_message_parse_error_details (messages->pdata[index], &details);
+  fail_unless (
+      g_error_matches (err, GST_STREAM_ERROR, GST_STREAM_ERROR_WRONG_TYPE),
+      "%s", err->message);
+  fail_unless (strstr (err->message, c->says) != NULL, "%s", err->message);
+  fail_unless (details != NULL);
+  fail_unless_equals_string (
+      gst_structure_get_string (details, "authenta-code"), "UNSUPPORTED_MEDIA");
+  fail_unless (find_message (messages, "authenta-verdict", 0) < 0);
+  fail_unless_equals_int (count_files (f.dir), 0);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "create"), 0);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "job-create"), 0);
+  fixture_teardown (&f);
+}

@@ -53,3 +53,15 @@ const GstStructure *check_error_run (GPtrArray *messages, const char *code,
                                      guint http_status, gboolean want_mid,
                                      gboolean kept);
 gint64 slowdown (void);
+
+/* What the task cannot take is refused when the caps arrive: an ERROR from
+ * the sink that says @says, before any byte is recorded (no file), and no
+ * record or job made. */
+typedef struct
+{
+  const char *upstream;
+  const char *extra;
+  const char *says;
+} RefusedCase;
+
+void run_refused_case (const RefusedCase *c);

@@ -108,13 +108,6 @@ GST_END_TEST;
 /* ------------------------------------------------------------------------ */
 /* Refused at caps time, naming the task to use */
 
-typedef struct
-{
-  const char *upstream;
-  const char *extra;
-  const char *says;
-} RefusedCase;
-
 /* MP3 stands for audio here: wavenc, refused, loses a buffer of its source
  * (GStreamer 1.22; memcheck counts it), whatever the sink does. */
 static const RefusedCase refused_cases[] = {
@@ -130,37 +123,6 @@ static const RefusedCase refused_cases[] = {
   /* Audio not in a file: which encoder makes one. */
   { RAW_AUDIO "opusenc ! ", "task=ai-audio-detection", "lamemp3enc for MP3" },
 };
-
-static void
-run_refused_case (const RefusedCase *c)
-{
-  Fixture f = { 0 };
-  g_autoptr (GstElement) pipeline = NULL;
-  g_autoptr (GstElement) sink = NULL;
-  g_autoptr (GPtrArray) messages = NULL;
-  g_autoptr (GError) err = NULL;
-  int index;
-
-  GST_INFO ("case: %s%s", c->upstream, c->extra);
-  fixture_setup (&f, NULL);
-  pipeline = make_pipeline (&f, c->upstream, c->extra);
-  messages = run_pipeline (pipeline, 20);
-  dump_messages (messages);
-  index = find_message (messages, "error", 0);
-  fail_unless (index >= 0, "no ERROR for %s", c->upstream);
-  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
-  fail_unless (GST_MESSAGE_SRC (messages->pdata[index]) == GST_OBJECT (sink),
-               "the first ERROR is not the sink's");
-  gst_message_parse_error (messages->pdata[index], &err, NULL);
-  fail_unless (
-      g_error_matches (err, GST_STREAM_ERROR, GST_STREAM_ERROR_WRONG_TYPE),
-      "%s", err->message);
-  fail_unless (strstr (err->message, c->says) != NULL, "%s", err->message);
-  fail_unless_equals_int (count_files (f.dir), 0);
-  fail_unless_equals_int (test_emulator_get_count (f.emu, "job-create"), 0);
-  fail_unless_equals_int (test_emulator_get_count (f.emu, "create"), 0);
-  fixture_teardown (&f);
-}
 
 GST_START_TEST (test_jobs_refused_at_caps)
 {
