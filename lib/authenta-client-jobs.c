@@ -112,14 +112,12 @@ authenta_client_check_task (AuthentaClient *self, const char *task,
   return FALSE;
 }
 
-/* After a create whose answer was lost: deletes the jobs it may have made,
- * those still waiting for their file with its name, type and size among
- * the newest.  As authenta_client_reclaim_lost_create() for records, a job
- * of another client making the same at the same moment matches too. */
-static void
-reclaim_lost_job (AuthentaClient *self, const char *name,
-                  const char *content_type, guint64 size,
-                  GCancellable *cancellable)
+/* As authenta_client_reclaim_lost_create() for records, a job of another
+ * client making the same at the same moment matches too. */
+void
+authenta_client_reclaim_lost_job (AuthentaClient *self, const char *name,
+                                  const char *content_type, guint64 size,
+                                  GCancellable *cancellable)
 {
   g_autoptr (GPtrArray) page = NULL;
   g_autoptr (GError) error = NULL;
@@ -242,7 +240,8 @@ authenta_client_create_job (AuthentaClient *self, const char *name,
       if (response.maybe_delivered
           || g_error_matches (local_error, AUTHENTA_ERROR,
                               AUTHENTA_ERROR_PROTOCOL))
-        reclaim_lost_job (self, name, content_type, size, cancellable);
+        authenta_client_reclaim_lost_job (self, name, content_type, size,
+                                          cancellable);
       g_propagate_error (error, local_error);
       return NULL;
     }

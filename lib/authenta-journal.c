@@ -6,6 +6,7 @@
 #include <authenta/authenta-enum-types.h>
 #include <authenta/authenta-error.h>
 #include <authenta/authenta-journal.h>
+#include <authenta/authenta-task.h>
 
 #include "authenta-error-private.h"
 #include "authenta-journal-private.h"
@@ -954,7 +955,9 @@ lookup_locked (AuthentaJournal *self, gint64 id, GError **error)
  * @path: (type filename): a finished recording
  * @name: (nullable): the record's name; %NULL: the file's basename
  * @content_type: (nullable): the file's type; %NULL: sniffed
- * @model_type: (nullable): the model; %NULL: the default for the type
+ * @model_type: (nullable): the task: a Media API model or a Jobs API task
+ *   (see authenta_task_list()); %NULL: the default for the type
+ *   (authenta_task_default_for_content_type(): since 0.4, audio too)
  * @delete_after_verdict: whether the file is deleted once its verdict is
  *   journaled
  * @error: return location for a #GError
@@ -1007,13 +1010,13 @@ authenta_journal_add (AuthentaJournal *self, const char *path, const char *name,
         }
     }
   if (model_type == NULL)
-    model_type = authenta_content_type_default_model (content_type);
+    model_type = authenta_task_default_for_content_type (content_type);
   if (model_type == NULL)
     {
       g_propagate_error (error,
                          authenta_error_new_full (
                              AUTHENTA_ERROR_UNSUPPORTED_MEDIA, 0, NULL, NULL,
-                             "No model for content type “%s” of “%s”",
+                             "No task for content type “%s” of “%s”",
                              content_type, abs));
       close (fd);
       return NULL;
