@@ -16,7 +16,6 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 /* An upload URL this close to its expiry is not used again. */
@@ -188,18 +187,24 @@ upload_url_usable (AuthentaJournalEntry *e)
          < UNKNOWN_EXPIRY_MAX_AGE_S;
 }
 
-/* The file must be the one journaled: same size, same SHA-256. */
-static gboolean
-check_file (AuthentaJournalEntry *e, GError **error)
+/* Opens the recording, which must be the one journaled: same size, same
+ * SHA-256.  It is hashed through the descriptor returned, the one the
+ * upload reads, so that a file swapped in after the check is not sent.
+ * -1 with AUTHENTA_ERROR_FILE_CHANGED when it differs or is gone. */
+static int
+open_checked (AuthentaJournalEntry *e, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
   g_autofree char *sha = NULL;
   const char *path = authenta_journal_entry_get_path (e);
   gint64 id = authenta_journal_entry_get_id (e);
   guint64 size = 0;
+  int fd = authenta_open_for_reading (path, &local_error);
 
-  if (!authenta_journal_hash_file (path, &size, &sha, &local_error))
+  if (fd < 0 || !authenta_journal_hash_fd (fd, path, &size, &sha, &local_error))
     {
+      if (fd >= 0)
+        close (fd);
       g_propagate_error (
           error, authenta_error_new_full (
                      AUTHENTA_ERROR_FILE_CHANGED, 0, NULL,
@@ -209,7 +214,7 @@ check_file (AuthentaJournalEntry *e, GError **error)
                      "journaled with %" G_GUINT64_FORMAT " bytes",
                      id, path, local_error->message,
                      authenta_journal_entry_get_size (e)));
-      return FALSE;
+      return -1;
     }
   if (size != authenta_journal_entry_get_size (e))
     {
@@ -222,7 +227,8 @@ check_file (AuthentaJournalEntry *e, GError **error)
                      "(%" G_GUINT64_FORMAT " bytes, was %" G_GUINT64_FORMAT
                      "); not scanned",
                      id, path, size, authenta_journal_entry_get_size (e)));
-      return FALSE;
+      close (fd);
+      return -1;
     }
   if (g_strcmp0 (sha, authenta_journal_entry_get_sha256 (e)) != 0)
     {
@@ -234,15 +240,31 @@ check_file (AuthentaJournalEntry *e, GError **error)
                      ": the recording “%s” changed since it was journaled "
                      "(its SHA-256 differs); not scanned",
                      id, path));
-      return FALSE;
+      close (fd);
+      return -1;
     }
-  return TRUE;
+  return fd;
 }
 
-static AuthentaJournalEntry *
-reload (ScanState *s, GError **error)
+/* *e, read again: the journal is the truth. */
+static gboolean
+reload (ScanState *s, AuthentaJournalEntry **e, GError **error)
 {
-  return authenta_journal_lookup (s->journal, s->id, error);
+  g_clear_pointer (e, authenta_journal_entry_unref);
+  *e = authenta_journal_lookup (s->journal, s->id, error);
+  return *e != NULL;
+}
+
+/* The scan moves to another stage: committed before the request of that
+ * stage is made. */
+static gboolean
+move_to (ScanState *s, AuthentaJournalStage *stage, AuthentaJournalStage to,
+         GError **error)
+{
+  if (!authenta_journal_commit_stage (s->journal, s->id, to, NULL, error))
+    return FALSE;
+  *stage = to;
+  return TRUE;
 }
 
 /* The entry's record, or its job for a Jobs API task. */
@@ -441,9 +463,8 @@ authenta_client_scan_journaled (AuthentaClient *self, AuthentaJournal *journal,
                              s.id));
       return NULL;
     }
-  /* The snapshot given may be old: the journal is the truth. */
-  e = reload (&s, error);
-  if (e == NULL)
+  /* The snapshot given may be old. */
+  if (!reload (&s, &e, error))
     return NULL;
   stage = authenta_journal_entry_get_stage (e);
   if (stage == AUTHENTA_JOURNAL_STAGE_DONE)
@@ -454,32 +475,14 @@ authenta_client_scan_journaled (AuthentaClient *self, AuthentaJournal *journal,
 
   s.is_job = authenta_task_get_api (authenta_journal_entry_get_model_type (e))
              == AUTHENTA_TASK_API_JOBS;
-  if (!check_file (e, &failure))
+  fd = open_checked (e, &failure);
+  if (fd < 0)
     goto failed;
 
   s.inner = g_cancellable_new ();
   if (cancellable)
     handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_inner),
                                      g_object_ref (s.inner), g_object_unref);
-  fd = authenta_open_for_reading (authenta_journal_entry_get_path (e),
-                                  &failure);
-  if (fd < 0)
-    goto failed;
-  /* Hashed above, opened now: checked again through the descriptor the
-   * upload reads, so that a file swapped in between is not sent. */
-  {
-    struct stat st;
-    if (fstat (fd, &st) != 0
-        || (guint64)st.st_size != authenta_journal_entry_get_size (e))
-      {
-        failure = authenta_error_new_full (
-            AUTHENTA_ERROR_FILE_CHANGED, 0, NULL, NULL,
-            "Journal entry %" G_GINT64_FORMAT
-            ": the recording “%s” changed while it was being checked",
-            s.id, authenta_journal_entry_get_path (e));
-        goto failed;
-      }
-  }
 
   resumed_poll = stage == AUTHENTA_JOURNAL_STAGE_UPLOADED
                  || stage == AUTHENTA_JOURNAL_STAGE_PROCESSING;
@@ -489,9 +492,7 @@ authenta_client_scan_journaled (AuthentaClient *self, AuthentaJournal *journal,
         {
         case AUTHENTA_JOURNAL_STAGE_RECORDED:
           g_clear_object (&media);
-          g_clear_pointer (&e, authenta_journal_entry_unref);
-          e = reload (&s, &failure);
-          if (e == NULL)
+          if (!reload (&s, &e, &failure))
             goto failed;
           if (authenta_journal_entry_get_create_started (e) > 0)
             {
@@ -543,9 +544,7 @@ authenta_client_scan_journaled (AuthentaClient *self, AuthentaJournal *journal,
 
             if (media == NULL)
               {
-                g_clear_pointer (&e, authenta_journal_entry_unref);
-                e = reload (&s, &failure);
-                if (e == NULL)
+                if (!reload (&s, &e, &failure))
                   goto failed;
                 if (!known_inited && authenta_journal_entry_get_mid (e))
                   {
@@ -564,11 +563,10 @@ authenta_client_scan_journaled (AuthentaClient *self, AuthentaJournal *journal,
                     if (now == REMOTE_GONE)
                       {
                         /* Gone: a new record. */
-                        if (!authenta_journal_commit_stage (
-                                journal, s.id, AUTHENTA_JOURNAL_STAGE_RECORDED,
-                                NULL, &failure))
+                        if (!move_to (&s, &stage,
+                                      AUTHENTA_JOURNAL_STAGE_RECORDED,
+                                      &failure))
                           goto failed;
-                        stage = AUTHENTA_JOURNAL_STAGE_RECORDED;
                         break;
                       }
                     if (now == REMOTE_PAST)
@@ -577,11 +575,10 @@ authenta_client_scan_journaled (AuthentaClient *self, AuthentaJournal *journal,
                                  ": %s %s already has its file",
                                  s.id, s.is_job ? "job" : "mid",
                                  authenta_journal_entry_get_mid (e));
-                        if (!authenta_journal_commit_stage (
-                                journal, s.id, AUTHENTA_JOURNAL_STAGE_UPLOADED,
-                                NULL, &failure))
+                        if (!move_to (&s, &stage,
+                                      AUTHENTA_JOURNAL_STAGE_UPLOADED,
+                                      &failure))
                           goto failed;
-                        stage = AUTHENTA_JOURNAL_STAGE_UPLOADED;
                         resumed_poll = FALSE;
                         finalize_next = FALSE; /* past its finalize */
                         break;
@@ -599,11 +596,9 @@ authenta_client_scan_journaled (AuthentaClient *self, AuthentaJournal *journal,
                              authenta_journal_entry_get_mid (e));
                     delete_abandoned (self, &s,
                                       authenta_journal_entry_get_mid (e));
-                    if (!authenta_journal_commit_stage (
-                            journal, s.id, AUTHENTA_JOURNAL_STAGE_RECORDED,
-                            NULL, &failure))
+                    if (!move_to (&s, &stage, AUTHENTA_JOURNAL_STAGE_RECORDED,
+                                  &failure))
                       goto failed;
-                    stage = AUTHENTA_JOURNAL_STAGE_RECORDED;
                     break;
                   }
                 media = media_from_entry (&s, e, &failure);
@@ -632,9 +627,7 @@ authenta_client_scan_journaled (AuthentaClient *self, AuthentaJournal *journal,
               mid = g_strdup (authenta_media_get_mid (media));
             else
               {
-                g_clear_pointer (&e, authenta_journal_entry_unref);
-                e = reload (&s, &failure);
-                if (e == NULL)
+                if (!reload (&s, &e, &failure))
                   goto failed;
                 mid = g_strdup (authenta_journal_entry_get_mid (e));
               }
@@ -655,20 +648,16 @@ authenta_client_scan_journaled (AuthentaClient *self, AuthentaJournal *journal,
                 if (now == REMOTE_GONE)
                   {
                     /* The record is gone: no verdict can come from it. */
-                    if (!authenta_journal_commit_stage (
-                            journal, s.id, AUTHENTA_JOURNAL_STAGE_RECORDED,
-                            NULL, &failure))
+                    if (!move_to (&s, &stage, AUTHENTA_JOURNAL_STAGE_RECORDED,
+                                  &failure))
                       goto failed;
-                    stage = AUTHENTA_JOURNAL_STAGE_RECORDED;
                     break;
                   }
                 if (now == REMOTE_INITED && !s.is_job)
                   {
-                    if (!authenta_journal_commit_stage (
-                            journal, s.id, AUTHENTA_JOURNAL_STAGE_CREATED, NULL,
-                            &failure))
+                    if (!move_to (&s, &stage, AUTHENTA_JOURNAL_STAGE_CREATED,
+                                  &failure))
                       goto failed;
-                    stage = AUTHENTA_JOURNAL_STAGE_CREATED;
                     known_inited = TRUE; /* just seen: not asked again */
                     break;
                   }
@@ -682,9 +671,8 @@ authenta_client_scan_journaled (AuthentaClient *self, AuthentaJournal *journal,
                 if (!authenta_client_finalize_job (self, mid, s.inner,
                                                    &failure))
                   goto failed;
-                if (!authenta_journal_commit_stage (
-                        journal, s.id, AUTHENTA_JOURNAL_STAGE_PROCESSING, NULL,
-                        &failure))
+                if (!move_to (&s, &stage, AUTHENTA_JOURNAL_STAGE_PROCESSING,
+                              &failure))
                   goto failed;
                 s.processing_committed = TRUE;
               }

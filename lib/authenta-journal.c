@@ -875,10 +875,9 @@ authenta_journal_get_path (AuthentaJournal *self)
   return self->path;
 }
 
-/* Size and SHA-256 of an open file, read in pieces. */
-static gboolean
-hash_fd (int fd, const char *path, guint64 *out_size, char **out_sha,
-         GError **error)
+gboolean
+authenta_journal_hash_fd (int fd, const char *path, guint64 *out_size,
+                          char **out_sha, GError **error)
 {
   g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree guchar *buf = g_malloc (64 * 1024);
@@ -906,21 +905,6 @@ hash_fd (int fd, const char *path, guint64 *out_size, char **out_sha,
   *out_size = total;
   *out_sha = g_strdup (g_checksum_get_string (sum));
   return TRUE;
-}
-
-/* For the scan: the file's size and hash now (G_IO_ERROR when gone). */
-gboolean
-authenta_journal_hash_file (const char *path, guint64 *out_size, char **out_sha,
-                            GError **error)
-{
-  gboolean ok;
-  int fd = authenta_open_for_reading (path, error);
-
-  if (fd < 0)
-    return FALSE;
-  ok = hash_fd (fd, path, out_size, out_sha, error);
-  close (fd);
-  return ok;
 }
 
 static AuthentaJournalEntry *
@@ -1021,7 +1005,7 @@ authenta_journal_add (AuthentaJournal *self, const char *path, const char *name,
       close (fd);
       return NULL;
     }
-  if (!hash_fd (fd, abs, &size, &sha, error))
+  if (!authenta_journal_hash_fd (fd, abs, &size, &sha, error))
     {
       close (fd);
       return NULL;
