@@ -10,6 +10,7 @@
 #include "authenta-error-private.h"
 #include "authenta-http-private.h"
 #include "authenta-poll-private.h"
+#include "authenta-task-private.h"
 #include "authenta-util-private.h"
 
 #include <curl/curl.h>
@@ -413,6 +414,46 @@ test_mid_valid (void)
   g_assert_false (authenta_mid_is_valid ("a%2f"));
   g_assert_false (authenta_mid_is_valid ("a b"));
   g_assert_false (authenta_mid_is_valid ("é"));
+}
+
+/* AUTHENTA-API.md's table of the Jobs API's server time-outs, by slug
+ * and by id; none for the Media API's models nor an unknown task. */
+static void
+test_task_server_timeout (void)
+{
+  static const struct
+  {
+    const char *task;
+    guint timeout_s;
+  } rows[] = {
+    { "ai-image-detection", 300 },
+    { "1", 300 },
+    { "ai-audio-detection", 600 },
+    { "2", 600 },
+    { "ai-video-detection", 600 },
+    { "faceswap-detection", 1800 },
+    { "4", 1800 },
+    { "image-forgery-detection", 300 },
+    { "document-intelligence", 300 },
+    { "face-liveness-detection", 600 },
+    { "ekyc-deepfake", 600 },
+    { "11", 600 },
+    { "DF-1", 0 },
+    { "AC-1", 0 },
+    { "FD-1", 0 },
+    { "FI-1", 0 },
+    { "8", 0 }, /* face-intelligence: not a task of the library */
+    { "04", 0 },
+    { "no-such-task", 0 },
+    { NULL, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_test_message ("task %s", rows[i].task ? rows[i].task : "(null)");
+      g_assert_cmpuint (authenta_task_get_server_timeout_s (rows[i].task), ==,
+                        rows[i].timeout_s);
+    }
 }
 
 static void
@@ -1127,6 +1168,7 @@ main (int argc, char **argv)
                    test_redact_url);
   g_test_add_func ("/util/mid-validation", test_mid_valid);
   g_test_add_func ("/util/loopback-hosts", test_loopback);
+  g_test_add_func ("/task/server-timeout", test_task_server_timeout);
   g_test_add_func ("/poll/schedule", test_poll_schedule);
   g_test_add_func ("/content-type/sniff-data", test_sniff_data);
   g_test_add_func ("/content-type/sniff-file", test_sniff_file);
