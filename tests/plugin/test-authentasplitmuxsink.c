@@ -352,11 +352,12 @@ on_deep_element_added (GstBin *bin, GstBin *sub_bin, GstElement *child,
   g_mutex_unlock (&c->lock);
 }
 
+/* Called on each message as it arrives; TRUE ends the run there. */
 typedef gboolean (*MessageHook) (Capture *c, GstMessage *msg,
                                  gpointer user_data);
 
-/* Plays @pipeline until its EOS or an ERROR, at most @timeout_s, calling
- * @hook (when given) on each message as it arrives. */
+/* Plays @pipeline until its EOS or an ERROR, or until @hook (when given)
+ * returns TRUE, at most @timeout_s; the pipeline is left as it is. */
 static void
 capture_run (Capture *c, GstElement *pipeline, guint timeout_s,
              MessageHook hook, gpointer hook_data)
@@ -384,8 +385,8 @@ capture_run (Capture *c, GstElement *pipeline, guint timeout_s,
       now = g_get_monotonic_time ();
       g_ptr_array_add (c->messages, msg);
       g_array_append_val (c->arrivals, now);
-      if (hook)
-        hook (c, msg, hook_data);
+      if (hook && hook (c, msg, hook_data))
+        break;
       if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS
           || GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
         break;
@@ -507,7 +508,7 @@ inject_create_fault (Capture *c, GstMessage *msg, gpointer user_data)
   c->failed_attempts = attempts;
   GST_INFO ("create of fragment %d to fail %u times", lc->failing_fragment,
             attempts);
-  return TRUE;
+  return FALSE;
 }
 
 static void
@@ -735,6 +736,20 @@ GST_END_TEST;
 /* ------------------------------------------------------------------------ */
 /* Shutdown time-out */
 
+/* Ends a run once the first fragment's record is made and its scan polls
+ * (a 30 s scan then waits). */
+static gboolean
+until_first_processing (Capture *c, GstMessage *msg, gpointer user_data)
+{
+  const GstStructure *s = element_structure (msg, "authenta-progress");
+  const char *stage;
+  guint index;
+
+  return s && gst_structure_get_uint (s, "fragment-index", &index) && index == 0
+         && (stage = gst_structure_get_string (s, "stage"))
+         && g_str_equal (stage, "processing");
+}
+
 /* Stopped while the first fragment's scan runs and the second is being
  * recorded: one authenta-pending ("stopped") lists both. */
 GST_START_TEST (test_stop_lists_pending)
@@ -747,7 +762,7 @@ GST_START_TEST (test_stop_lists_pending)
   const GstStructure *pending;
   const GValue *list;
   const GstStructure *oldest, *last;
-  gint64 deadline;
+  GstMessage *stopped_at;
   guint n_pending = 0;
 
   fixture_setup (&f, "30");
@@ -756,30 +771,13 @@ GST_START_TEST (test_stop_lists_pending)
   /* 60 s of frames: the recording is still going when it is stopped. */
   pipeline = make_capture_pipeline (&c, 60 * FPS, "keep-file=always");
   bus = gst_element_get_bus (pipeline);
-  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING)
-               != GST_STATE_CHANGE_FAILURE);
-  /* Until the first fragment's record is made (its 30 s scan then waits). */
-  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC * slowdown ();
-  for (;;)
-    {
-      g_autoptr (GstMessage) msg = NULL;
-      const GstStructure *s;
-      const char *stage;
-      guint index;
-
-      fail_unless (g_get_monotonic_time () < deadline,
-                   "the first fragment's record was never made");
-      msg = gst_bus_timed_pop_filtered (
-          bus, 100 * GST_MSECOND, GST_MESSAGE_ELEMENT | GST_MESSAGE_ERROR);
-      if (msg == NULL)
-        continue;
-      fail_if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR, "an ERROR");
-      s = element_structure (msg, "authenta-progress");
-      if (s && gst_structure_get_uint (s, "fragment-index", &index)
-          && index == 0 && (stage = gst_structure_get_string (s, "stage"))
-          && g_str_equal (stage, "processing"))
-        break;
-    }
+  capture_run (&c, pipeline, 20, until_first_processing, NULL);
+  fail_unless (c.messages->len > 0);
+  stopped_at = c.messages->pdata[c.messages->len - 1];
+  fail_unless (until_first_processing (&c, stopped_at, NULL),
+               "the first fragment's record was never made: the run ended "
+               "with %s",
+               GST_MESSAGE_TYPE_NAME (stopped_at));
 
   fail_unless (gst_element_set_state (pipeline, GST_STATE_READY)
                == GST_STATE_CHANGE_SUCCESS);
@@ -1060,7 +1058,7 @@ drive_outage (Capture *c, GstMessage *msg, gpointer user_data)
       o->down = TRUE;
       GST_INFO ("emulator stopped after fragment 0's verdict");
       o->watcher = spawn_cli (f, o->watch_out, o->watch_err, argv);
-      return TRUE;
+      return FALSE;
     }
   if ((s = element_structure (msg, "authenta-spooled")) && o->down && !o->back
       && gst_structure_get_uint (s, "fragment-index", &index)
@@ -1069,7 +1067,6 @@ drive_outage (Capture *c, GstMessage *msg, gpointer user_data)
       test_emulator_resume (f->emu);
       o->back = TRUE;
       GST_INFO ("emulator back after fragment %u was spooled", index);
-      return TRUE;
     }
   return FALSE;
 }
