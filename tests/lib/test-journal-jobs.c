@@ -227,6 +227,81 @@ test_audio_to_verdict (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count ("job-finalize"), ==, 1);
 }
 
+/* Storage says the URL expired during the upload: the fresh job the
+ * upload makes is journaled before its PUT, the old one deleted. */
+static void
+test_url_expires_during_upload (Fixture *f, gconstpointer data)
+{
+  g_autoptr (AuthentaJournalEntry) e = add_entry (f, f->file, TASK, FALSE);
+  g_autoptr (AuthentaJournalEntry) after = NULL;
+  g_autoptr (AuthentaMedia) verdict = NULL;
+  g_autoptr (GError) error = NULL;
+  StageCheck check = { f, authenta_journal_entry_get_id (e), 0 };
+
+  test_emulator_add_fault (emu, "{\"route\":\"upload\",\"action\":\"expire\"}");
+  verdict = authenta_client_scan_journaled (
+      f->client, f->journal, e, check_stage_journaled, &check, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (authenta_media_is_processed (verdict));
+  g_assert_cmpuint (count ("job-create"), ==, 2);
+  g_assert_cmpuint (count ("job-delete"), ==, 1);
+  g_assert_cmpuint (count ("job-finalize"), ==, 1);
+  g_assert_cmpuint (count_jobs (f->client, NULL), ==, 1);
+  g_assert_cmpuint (count_jobs (f->client, "completed"), ==, 1);
+  after = lookup (f, e);
+  g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
+                   AUTHENTA_JOURNAL_STAGE_DONE);
+  g_assert_cmpstr (authenta_journal_entry_get_mid (after), ==,
+                   authenta_media_get_id (verdict));
+}
+
+/* Killed while creating: the create's marker is on disk, the POST made a
+ * job, its answer never reached the journal.  The resume deletes that job
+ * (never finalized, it would wait for ever) before it makes its own; a job
+ * of another recording is left alone. */
+static void
+test_resume_lost_create (Fixture *f, gconstpointer data)
+{
+  g_autoptr (AuthentaJournalEntry) e = add_entry (f, f->file, TASK, FALSE);
+  g_autoptr (AuthentaJournalEntry) after = NULL;
+  g_autoptr (AuthentaMedia) lost = NULL;
+  g_autoptr (AuthentaMedia) other = NULL;
+  g_autoptr (AuthentaMedia) still = NULL;
+  g_autoptr (AuthentaMedia) verdict = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *sql = NULL;
+
+  other = authenta_client_create_job (f->client, "other.mp3", "audio/mpeg",
+                                      SIZE, TASK, NULL, &error);
+  g_assert_no_error (error);
+  sql = g_strdup_printf ("UPDATE entries SET create_started = %" G_GINT64_FORMAT
+                         " WHERE id = %" G_GINT64_FORMAT,
+                         g_get_real_time () / G_USEC_PER_SEC,
+                         authenta_journal_entry_get_id (e));
+  run_sql (f->dir, sql);
+  lost = authenta_client_create_job (f->client, "voice.mp3", "audio/mpeg", SIZE,
+                                     TASK, NULL, &error);
+  g_assert_no_error (error);
+
+  verdict = authenta_client_scan_journaled (f->client, f->journal, e, NULL,
+                                            NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (authenta_media_is_processed (verdict));
+  g_assert_cmpstr (authenta_media_get_id (verdict), !=,
+                   authenta_media_get_id (lost));
+  g_assert_cmpuint (count ("job-create"), ==, 3);
+  g_assert_cmpuint (count ("job-delete"), ==, 1);
+  g_assert_cmpuint (count_jobs (f->client, "completed"), ==, 1);
+  g_assert_cmpuint (count_jobs (f->client, "waiting_for_finalize"), ==, 1);
+  still = authenta_client_get_job (f->client, authenta_media_get_id (other),
+                                   NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (authenta_media_get_status (still), ==, "INITED");
+  after = lookup (f, e);
+  g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
+                   AUTHENTA_JOURNAL_STAGE_DONE);
+}
+
 /* What the test does before the kill, in order. */
 typedef enum
 {
@@ -457,6 +532,10 @@ main (int argc, char **argv)
       g_test_add (p, Fixture, &resume_rows[i], fixture_setup, test_resume,
                   fixture_teardown);
     }
+  ADD ("/journal-jobs/url-expired-during-upload-journals-new-job",
+       test_url_expires_during_upload);
+  ADD ("/journal-jobs/resume/lost-create-leaves-no-orphan",
+       test_resume_lost_create);
   ADD ("/journal-jobs/failed-job-fails-entry-with-its-message",
        test_job_failed);
   ADD ("/journal-jobs/transient-failure-leaves-entry-resumable",
