@@ -4,6 +4,8 @@
  */
 #include "sink-test-util.h"
 
+#include <authenta/authenta.h>
+
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -323,4 +325,65 @@ run_refused_case (const RefusedCase *c)
   fail_unless_equals_int (test_emulator_get_count (f.emu, "create"), 0);
   fail_unless_equals_int (test_emulator_get_count (f.emu, "job-create"), 0);
   fixture_teardown (&f);
+}
+
+/* spool-dir */
+
+char *
+spool_dir_of (Fixture *f)
+{
+  return g_build_filename (f->dir, "spool", NULL);
+}
+
+void
+remove_spool_dir (Fixture *f)
+{
+  g_autofree char *spool = spool_dir_of (f);
+  g_autoptr (GDir) d = g_dir_open (spool, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (spool, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (spool);
+}
+
+AuthentaJournal *
+open_spool_journal (Fixture *f)
+{
+  g_autofree char *spool = spool_dir_of (f);
+  g_autoptr (GError) error = NULL;
+  AuthentaJournal *journal = authenta_journal_open (spool, &error);
+
+  fail_unless (journal != NULL, "%s", error ? error->message : "");
+  return journal;
+}
+
+/* The journal's one entry (done ones included). */
+AuthentaJournalEntry *
+only_journal_entry (AuthentaJournal *journal)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) entries = authenta_journal_list (journal, TRUE, &error);
+
+  fail_unless (entries != NULL, "%s", error ? error->message : "");
+  fail_unless_equals_int (entries->len, 1);
+  return authenta_journal_entry_ref (entries->pdata[0]);
+}
+
+/* A client of the emulator, as `authenta spool run` would make. */
+AuthentaClient *
+emulator_client (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  AuthentaClient *client = g_initable_new (
+      AUTHENTA_TYPE_CLIENT, NULL, &error, "base-url",
+      test_emulator_get_base_url (f->emu), "api-key", EMULATOR_KEY,
+      "poll-interval", 50, "poll-max-interval", 100, "retry-base-delay", 10,
+      "retry-max-delay", 50, "poll-timeout", 30000, NULL);
+
+  fail_unless (client != NULL, "%s", error ? error->message : "");
+  return client;
 }

@@ -7,6 +7,7 @@
 
 #include "test-emulator.h"
 
+#include <authenta/authenta.h>
 #include <gst/check/gstcheck.h>
 
 #define EMULATOR_KEY "api_emulator_key"
@@ -65,3 +66,12 @@ typedef struct
 } RefusedCase;
 
 void run_refused_case (const RefusedCase *c);
+
+/* spool-dir: the fixture's spool folder (in its folder), removed with its
+ * files; its journal; the journal's one entry (done ones included); a
+ * client of the emulator, as `authenta spool run` would make. */
+char *spool_dir_of (Fixture *f);
+void remove_spool_dir (Fixture *f);
+AuthentaJournal *open_spool_journal (Fixture *f);
+AuthentaJournalEntry *only_journal_entry (AuthentaJournal *journal);
+AuthentaClient *emulator_client (Fixture *f);

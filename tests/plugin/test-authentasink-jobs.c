@@ -267,6 +267,112 @@ GST_START_TEST (test_jobs_null_before_finalize_cancels)
 GST_END_TEST;
 
 /* ------------------------------------------------------------------------ */
+/* Journaled: spool-dir with a Jobs API task */
+
+typedef struct
+{
+  const char *what;
+  /* Faults that make the scan fail for a passing reason, or NULL. */
+  const char *fault;
+} JobSpoolCase;
+
+static const JobSpoolCase job_spool_cases[] = {
+  { "verdict", NULL },
+  /* The finalize fails past the retries: spooled at UPLOADED, and
+   * finished later, finalized once. */
+  { "finalize fails",
+    "{\"route\":\"job-finalize\",\"action\":\"status\",\"status\":503,"
+    "\"count\":2}" },
+};
+
+static void
+run_job_spool_case (const JobSpoolCase *c)
+{
+  Fixture f = { 0 };
+  g_autofree char *spool = NULL;
+  g_autofree char *extra = NULL;
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+  g_autoptr (AuthentaJournal) journal = NULL;
+  g_autoptr (AuthentaJournalEntry) e = NULL;
+  g_autoptr (AuthentaJournalEntry) after = NULL;
+  g_autoptr (AuthentaClient) client = NULL;
+  g_autoptr (AuthentaMedia) media = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 id;
+
+  GST_INFO ("case: %s", c->what);
+  fixture_setup (&f, "--processing-time", "0.1", NULL);
+  if (c->fault)
+    test_emulator_add_fault (f.emu, c->fault);
+  spool = spool_dir_of (&f);
+  /* Two tries, which the fault's two 503s use up. */
+  extra = g_strdup_printf ("task=ai-audio-detection retry-attempts=2 "
+                           "spool-dir=%s",
+                           spool);
+  pipeline = make_pipeline (&f, MP3_PIPELINE, extra);
+  messages = run_pipeline (pipeline, 30);
+  dump_messages (messages);
+  journal = open_spool_journal (&f);
+  e = only_journal_entry (journal);
+  id = authenta_journal_entry_get_id (e);
+  fail_unless_equals_string (authenta_journal_entry_get_model_type (e),
+                             "ai-audio-detection");
+
+  if (c->fault == NULL)
+    {
+      const GstStructure *verdict = check_verdict_run (messages);
+      gint64 journal_id = 0;
+
+      fail_unless_equals_string (gst_structure_get_string (verdict, "api"),
+                                 "jobs");
+      fail_unless (
+          gst_structure_get_int64 (verdict, "journal-id", &journal_id));
+      fail_unless_equals_int64 (journal_id, id);
+      fail_unless_equals_int (authenta_journal_entry_get_stage (e),
+                              AUTHENTA_JOURNAL_STAGE_DONE);
+      fail_unless_equals_string (authenta_journal_entry_get_mid (e),
+                                 gst_structure_get_string (verdict, "mid"));
+    }
+  else
+    {
+      /* Spooled: a WARNING and authenta-spooled, the EOS let through. */
+      fail_unless (find_message (messages, "authenta-spooled", 0) >= 0);
+      fail_unless (find_message (messages, "error", 0) < 0);
+      fail_unless (find_message (messages, "eos", 0) >= 0);
+      fail_unless_equals_int (authenta_journal_entry_get_stage (e),
+                              AUTHENTA_JOURNAL_STAGE_UPLOADED);
+      /* The service is back (the faults are used up): `authenta spool run`
+       * would do this. */
+      client = emulator_client (&f);
+      g_clear_pointer (&e, authenta_journal_entry_unref);
+      e = authenta_journal_claim (journal, id, FALSE, &error);
+      fail_unless (e != NULL, "%s", error ? error->message : "not claimable");
+      media = authenta_client_scan_journaled (client, journal, e, NULL, NULL,
+                                              NULL, &error);
+      fail_unless (media != NULL, "%s", error ? error->message : "");
+      authenta_journal_release (journal, id);
+      after = authenta_journal_lookup (journal, id, &error);
+      fail_unless_equals_int (authenta_journal_entry_get_stage (after),
+                              AUTHENTA_JOURNAL_STAGE_DONE);
+      fail_unless_equals_string (authenta_journal_entry_get_mid (after),
+                                 authenta_media_get_mid (media));
+    }
+  /* One job, whatever happened. */
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "job-create"), 1);
+  g_clear_object (&journal);
+  remove_spool_dir (&f);
+  fixture_teardown (&f);
+}
+
+GST_START_TEST (test_jobs_spool)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (job_spool_cases); i++)
+    run_job_spool_case (&job_spool_cases[i]);
+}
+GST_END_TEST;
+
+/* ------------------------------------------------------------------------ */
 /* Both APIs in one pipeline */
 
 GST_START_TEST (test_both_apis_in_one_pipeline)
@@ -389,6 +495,7 @@ authentasink_jobs_suite (void)
   tcase_add_test (tc, test_jobs_failed_job);
   tcase_add_test (tc, test_jobs_retries_and_renewal);
   tcase_add_test (tc, test_jobs_null_before_finalize_cancels);
+  tcase_add_test (tc, test_jobs_spool);
   tcase_add_test (tc, test_both_apis_in_one_pipeline);
   tcase_add_test (tc, test_task_property);
   return s;

@@ -3561,66 +3561,6 @@ GST_END_TEST;
  * stop leaves the entry at its stage, and the library finishes either with
  * exactly one processed record. */
 
-/* The spool folder of a test: a sub-folder of the fixture's. */
-static char *
-spool_dir_of (Fixture *f)
-{
-  return g_build_filename (f->dir, "spool", NULL);
-}
-
-static void
-remove_spool_dir (Fixture *f)
-{
-  g_autofree char *spool = spool_dir_of (f);
-  g_autoptr (GDir) d = g_dir_open (spool, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (spool, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (spool);
-}
-
-static AuthentaJournal *
-open_spool_journal (Fixture *f)
-{
-  g_autofree char *spool = spool_dir_of (f);
-  g_autoptr (GError) error = NULL;
-  AuthentaJournal *journal = authenta_journal_open (spool, &error);
-
-  fail_unless (journal != NULL, "%s", error ? error->message : "");
-  return journal;
-}
-
-/* The journal's one entry (done ones included). */
-static AuthentaJournalEntry *
-only_journal_entry (AuthentaJournal *journal)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) entries = authenta_journal_list (journal, TRUE, &error);
-
-  fail_unless (entries != NULL, "%s", error ? error->message : "");
-  fail_unless_equals_int (entries->len, 1);
-  return authenta_journal_entry_ref (entries->pdata[0]);
-}
-
-/* A client of the emulator, as `authenta spool run` would make. */
-static AuthentaClient *
-emulator_client (Fixture *f)
-{
-  g_autoptr (GError) error = NULL;
-  AuthentaClient *client = g_initable_new (
-      AUTHENTA_TYPE_CLIENT, NULL, &error, "base-url",
-      test_emulator_get_base_url (f->emu), "api-key", EMULATOR_KEY,
-      "poll-interval", 50, "poll-max-interval", 100, "retry-base-delay", 10,
-      "retry-max-delay", 50, "poll-timeout", 30000, NULL);
-
-  fail_unless (client != NULL, "%s", error ? error->message : "");
-  return client;
-}
-
 /* Records on the emulator, all of them or those with @status. */
 static guint
 count_records (Fixture *f, const char *status)
