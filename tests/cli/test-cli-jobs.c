@@ -186,6 +186,36 @@ test_get_no_verdict (void)
   g_assert_null (strstr (get->out, "AUTHENTIC"));
 }
 
+/* --spool-dir with a Jobs API task: offline, the scan is journaled (status
+ * 9); 'spool run' finishes it with the job's verdict. */
+static void
+test_spool_job (void)
+{
+  g_autofree char *dir
+      = g_build_filename (cli_test_spool_dir (), "journal", NULL);
+  g_autofree char *opt = g_strdup_printf ("--spool-dir=%s", dir);
+  g_autofree char *path = NULL;
+  g_auto (GStrv) env = cli_test_environ (NULL);
+  g_autoptr (CliResult) offline = NULL;
+  g_autoptr (CliResult) run = NULL;
+  const char *argv[] = { "scan", "--retries=0", "--task", "ai-audio-detection",
+                         opt,    NULL,          NULL };
+
+  cli_test_reset ();
+  path = cli_test_write_media ("voice.mp3", "mp3", 4096);
+  argv[5] = path;
+  env = g_environ_setenv (env, "AUTHENTA_BASE_URL", "http://127.0.0.1:1/api",
+                          TRUE);
+  offline = cli_runv (env, NULL, argv);
+  cli_assert_status (offline, 9);
+  g_assert_nonnull (strstr (offline->err, "spooled as entry 1"));
+  run = cli_run (NULL, NULL, "spool", "run", opt, NULL);
+  cli_assert_status (run, 0);
+  g_assert_nonnull (strstr (run->out, "task ai-audio-detection, job "));
+  g_assert_cmpuint (
+      test_emulator_get_count (cli_test_emulator (), "job-finalize"), ==, 1);
+}
+
 typedef struct
 {
   const char *args[6];
@@ -392,6 +422,7 @@ main (int argc, char **argv)
                    test_scan_no_wait_finalizes);
   g_test_add_func ("/cli/jobs/usage", test_usage);
   g_test_add_func ("/cli/jobs/get-no-verdict", test_get_no_verdict);
+  g_test_add_func ("/cli/jobs/spool-job", test_spool_job);
   g_test_add_func ("/cli/jobs/tasks-lists-every-task",
                    test_tasks_lists_every_task);
   g_test_add_func ("/cli/jobs/get-and-delete-either-api",
