@@ -907,6 +907,16 @@ authenta_journal_hash_fd (int fd, const char *path, guint64 *out_size,
   return TRUE;
 }
 
+/* An id the journal does not hold: NOT_FOUND, as a record the service
+ * does not hold, so that callers tell it from a journal that is broken. */
+static GError *
+no_such_entry (AuthentaJournal *self, gint64 id)
+{
+  return authenta_error_new_full (AUTHENTA_ERROR_NOT_FOUND, 0, NULL, NULL,
+                                  "Journal “%s” has no entry %" G_GINT64_FORMAT,
+                                  self->path, id);
+}
+
 static AuthentaJournalEntry *
 lookup_locked (AuthentaJournal *self, gint64 id, GError **error)
 {
@@ -923,10 +933,7 @@ lookup_locked (AuthentaJournal *self, gint64 id, GError **error)
   if (rc == SQLITE_ROW)
     e = entry_from_row (stmt);
   else if (rc == SQLITE_DONE)
-    g_propagate_error (error, authenta_error_new_full (
-                                  AUTHENTA_ERROR_JOURNAL, 0, NULL, NULL,
-                                  "Journal “%s” has no entry %" G_GINT64_FORMAT,
-                                  self->path, id));
+    g_propagate_error (error, no_such_entry (self, id));
   else
     set_db_error (self, error, "read it");
   sqlite3_finalize (stmt);
@@ -1105,7 +1112,8 @@ authenta_journal_list (AuthentaJournal *self, gboolean include_finished,
  * Reads one entry of the journal afresh.
  *
  * Returns: (transfer full): the entry as it is on disk now, or %NULL with
- *   @error set (%AUTHENTA_ERROR_JOURNAL for an unknown @id).
+ *   @error set (%AUTHENTA_ERROR_NOT_FOUND for an unknown @id, since 0.4;
+ *   %AUTHENTA_ERROR_JOURNAL when the journal cannot be read).
  *
  * Since: 0.3
  */
@@ -1150,7 +1158,8 @@ held_by_other (AuthentaJournal *self, sqlite3_stmt *stmt, int col, gint64 now)
  * @error: return location for a #GError
  *
  * Removes an entry (not its file).  An entry another live process has
- * claimed is not removed.
+ * claimed is not removed (%AUTHENTA_ERROR_JOURNAL); an unknown @id is
+ * %AUTHENTA_ERROR_NOT_FOUND (since 0.4).
  *
  * Returns: %TRUE when removed.
  *
@@ -1181,11 +1190,7 @@ authenta_journal_forget (AuthentaJournal *self, gint64 id, GError **error)
   if (rc != SQLITE_ROW)
     {
       if (rc == SQLITE_DONE)
-        g_propagate_error (error,
-                           authenta_error_new_full (
-                               AUTHENTA_ERROR_JOURNAL, 0, NULL, NULL,
-                               "Journal “%s” has no entry %" G_GINT64_FORMAT,
-                               self->path, id));
+        g_propagate_error (error, no_such_entry (self, id));
       else
         set_db_error (self, error, "read it");
       sqlite3_finalize (stmt);

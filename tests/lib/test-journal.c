@@ -190,7 +190,11 @@ test_round_trip (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_null (authenta_journal_lookup (
       f->journal, authenta_journal_entry_get_id (e), &error));
-  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_JOURNAL);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (authenta_journal_forget (
+      f->journal, authenta_journal_entry_get_id (e), &error));
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_NOT_FOUND);
   g_clear_error (&error);
   g_clear_pointer (&list, g_ptr_array_unref);
   list = authenta_journal_list (f->journal, TRUE, &error);

@@ -378,7 +378,7 @@ spool_forget (int argc, char **argv)
           g_autofree char *message = cli_sanitize (error->message);
 
           g_printerr ("authenta spool forget: %s\n", message);
-          exit = CLI_EXIT_NOT_FOUND;
+          exit = cli_error_exit_code (error);
         }
       else
         {
@@ -540,10 +540,8 @@ explain_unclaimed (SpoolRun *run, gint64 id)
       g_autofree char *message = cli_sanitize (error->message);
 
       g_printerr ("authenta spool run: %s\n", message);
-      note_exit (run, error->code == AUTHENTA_ERROR_JOURNAL
-                              && strstr (error->message, "has no entry")
-                          ? CLI_EXIT_NOT_FOUND
-                          : cli_error_exit_code (error));
+      /* An unknown id is NOT_FOUND (status 8), a broken journal 3. */
+      note_exit (run, cli_error_exit_code (error));
       return;
     }
   stage = authenta_journal_entry_get_stage (e);
