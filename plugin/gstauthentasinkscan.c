@@ -177,6 +177,12 @@ pick_content_type (GstAuthentaSink *self,
   g_autofree char *sniff_error = NULL;
   g_autofree char *caps_str = NULL;
 
+  /* mp4mux's caps say MP4 for audio alone too: its tracks tell M4A. */
+  if (g_strcmp0 (type, "video/mp4") == 0
+      && g_strcmp0 (authenta_content_type_sniff_fd (fd, NULL, NULL),
+                    "audio/mp4")
+             == 0)
+    type = "audio/mp4";
   if (type != NULL)
     {
       GST_DEBUG_OBJECT (self, "content type %s from the caps", type);
@@ -543,6 +549,7 @@ gst_authenta_sink_handle_eos (GstAuthentaSink *self)
    * mp4mux, about 400 from webmmux): a file with nothing to check, not
    * worth a credit. */
   if (((g_str_equal (content_type, "video/mp4")
+        || g_str_equal (content_type, "audio/mp4")
         || g_str_equal (content_type, "video/quicktime"))
        && gst_authenta_mp4_has_no_media (
            gst_authenta_recording_get_fd (self->recording), size))

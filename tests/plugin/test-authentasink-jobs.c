@@ -50,9 +50,11 @@ static const JobVerdictCase job_verdict_cases[] = {
   /* A task by its number. */
   { WAV_PIPELINE, "task=2 media-name=fake-voice.wav", "ai-audio-detection",
     "audio/wav", TRUE },
-  /* mp4mux's audio-only file has an MP4 brand: M4A for an audio task. */
+  /* mp4mux's audio-only file has an MP4 brand: M4A for an audio task,
+   * and with no task its tracks say it is audio. */
   { M4A_PIPELINE, "task=ai-audio-detection", "ai-audio-detection", "audio/mp4",
     FALSE },
+  { M4A_PIPELINE, NULL, "ai-audio-detection", "audio/mp4", FALSE },
   /* Video on the Jobs API. */
   { MP4_PIPELINE, "task=ai-video-detection", "ai-video-detection", "video/mp4",
     FALSE },
