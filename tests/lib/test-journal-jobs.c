@@ -5,7 +5,7 @@
  * whatever the kill. */
 #include <authenta/authenta.h>
 
-#include "test-emulator.h"
+#include "journal-test-util.h"
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -17,67 +17,31 @@
 
 static TestEmulator *emu;
 
-typedef struct
-{
-  char *dir;  /* the spool folder */
-  char *file; /* a recording in it */
-  AuthentaJournal *journal;
-  AuthentaClient *client;
-} Fixture;
+typedef JournalFixture Fixture;
 
 /* An MP3 file (its first bytes; the emulator does not decode). */
+static const char mp3_head[] = "ID3\x04\0\0\0\0\0\0\xff\xfb\x90\x64";
+
 static char *
 write_mp3 (const char *dir, const char *name)
 {
-  static const char head[] = "ID3\x04\0\0\0\0\0\0\xff\xfb\x90\x64";
   char *path = g_build_filename (dir, name, NULL);
-  g_autofree guint8 *data = g_malloc (SIZE);
-  g_autoptr (GError) error = NULL;
 
-  for (gsize i = 0; i < SIZE; i++)
-    data[i] = (guint8)(i * 7 + 3);
-  memcpy (data, head, sizeof head - 1);
-  g_file_set_contents (path, (char *)data, SIZE, &error);
-  g_assert_no_error (error);
+  journal_test_write_file (path, mp3_head, sizeof mp3_head - 1, SIZE);
   return path;
 }
 
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("authenta-journal-jobs-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->file = write_mp3 (f->dir, "voice.mp3");
-  f->journal = authenta_journal_open (f->dir, &error);
-  g_assert_no_error (error);
-  test_emulator_reset (emu);
-  f->client
-      = authenta_client_new (test_emulator_get_base_url (emu), KEY, &error);
-  g_assert_no_error (error);
-  /* Short delays keep the suite fast; the behaviour is the same. */
-  authenta_client_set_retry_policy (f->client, 2, 5, 20, 0.5);
-  authenta_client_set_poll_policy (f->client, 10, 1.5, 40, 10000);
-  authenta_client_set_timeouts (f->client, 2000, 5000, 5000);
+  journal_fixture_setup (f, emu, "voice.mp3", mp3_head, sizeof mp3_head - 1,
+                         SIZE);
 }
 
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GDir) d = g_dir_open (f->dir, 0, NULL);
-  const char *name;
-
-  g_clear_object (&f->journal);
-  g_clear_object (&f->client);
-  while (d && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (f->dir, name, NULL);
-      g_unlink (p);
-    }
-  g_rmdir (f->dir);
-  g_free (f->dir);
-  g_free (f->file);
+  journal_fixture_teardown (f);
 }
 
 static guint
@@ -86,43 +50,10 @@ count (const char *route)
   return test_emulator_get_count (emu, route);
 }
 
-/* SQL on the journal's file, as a killed scan would leave it. */
-static void
-run_sql (const char *dir, const char *sql)
-{
-  g_autofree char *path
-      = g_build_filename (dir, AUTHENTA_JOURNAL_FILE_NAME, NULL);
-  sqlite3 *db = NULL;
-  char *msg = NULL;
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  if (sqlite3_exec (db, sql, NULL, NULL, &msg) != SQLITE_OK)
-    g_error ("%s: %s", sql, msg);
-  sqlite3_close (db);
-}
-
 static AuthentaJournalEntry *
 add_entry (Fixture *f, const char *path, const char *task, gboolean delete)
 {
-  g_autoptr (GError) error = NULL;
-  AuthentaJournalEntry *e = authenta_journal_add (
-      f->journal, path, NULL, "audio/mpeg", task, delete, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (e);
-  return e;
-}
-
-static AuthentaJournalEntry *
-lookup (Fixture *f, AuthentaJournalEntry *e)
-{
-  g_autoptr (GError) error = NULL;
-  AuthentaJournalEntry *now = authenta_journal_lookup (
-      f->journal, authenta_journal_entry_get_id (e), &error);
-
-  g_assert_no_error (error);
-  return now;
+  return journal_fixture_add (f, path, "audio/mpeg", task, delete);
 }
 
 /* The jobs the service holds in a status. */
@@ -203,7 +134,7 @@ test_audio_to_verdict (Fixture *f, gconstpointer data)
                         | 1u << AUTHENTA_SCAN_STAGE_UPLOADING
                         | 1u << AUTHENTA_SCAN_STAGE_UPLOADED
                         | 1u << AUTHENTA_SCAN_STAGE_PROCESSING);
-  after = lookup (f, e);
+  after = journal_fixture_lookup (f, e);
   g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
                    AUTHENTA_JOURNAL_STAGE_DONE);
   g_assert_cmpstr (authenta_journal_entry_get_mid (after), ==,
@@ -248,7 +179,7 @@ test_url_expires_during_upload (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count ("job-finalize"), ==, 1);
   g_assert_cmpuint (count_jobs (f->client, NULL), ==, 1);
   g_assert_cmpuint (count_jobs (f->client, "completed"), ==, 1);
-  after = lookup (f, e);
+  after = journal_fixture_lookup (f, e);
   g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
                    AUTHENTA_JOURNAL_STAGE_DONE);
   g_assert_cmpstr (authenta_journal_entry_get_mid (after), ==,
@@ -278,7 +209,7 @@ test_resume_lost_create (Fixture *f, gconstpointer data)
                          " WHERE id = %" G_GINT64_FORMAT,
                          g_get_real_time () / G_USEC_PER_SEC,
                          authenta_journal_entry_get_id (e));
-  run_sql (f->dir, sql);
+  journal_test_run_sql (f->dir, sql);
   lost = authenta_client_create_job (f->client, "voice.mp3", "audio/mpeg", SIZE,
                                      TASK, NULL, &error);
   g_assert_no_error (error);
@@ -297,7 +228,7 @@ test_resume_lost_create (Fixture *f, gconstpointer data)
                                    NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (authenta_media_get_status (still), ==, "INITED");
-  after = lookup (f, e);
+  after = journal_fixture_lookup (f, e);
   g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
                    AUTHENTA_JOURNAL_STAGE_DONE);
 }
@@ -396,7 +327,7 @@ test_resume (Fixture *f, gconstpointer data)
       row->stage, id, url_sql, row->expired ? now - 5 : now + 3600, now,
       authenta_journal_entry_get_id (e));
   sqlite3_free (url_sql);
-  run_sql (f->dir, sql);
+  journal_test_run_sql (f->dir, sql);
 
   verdict = authenta_client_scan_journaled (f->client, f->journal, e, NULL,
                                             NULL, NULL, &error);
@@ -413,7 +344,7 @@ test_resume (Fixture *f, gconstpointer data)
     g_assert_cmpstr (authenta_media_get_id (verdict), ==, id);
   else
     g_assert_cmpstr (authenta_media_get_id (verdict), !=, id);
-  after = lookup (f, e);
+  after = journal_fixture_lookup (f, e);
   g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
                    AUTHENTA_JOURNAL_STAGE_DONE);
   g_assert_cmpstr (authenta_journal_entry_get_mid (after), ==,
@@ -436,7 +367,7 @@ test_job_failed (Fixture *f, gconstpointer data)
                                             NULL, NULL, &error);
   g_assert_null (verdict);
   g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_PROCESSING_FAILED);
-  after = lookup (f, e);
+  after = journal_fixture_lookup (f, e);
   g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
                    AUTHENTA_JOURNAL_STAGE_FAILED);
   g_assert_cmpstr (authenta_journal_entry_get_error_code (after), ==,
@@ -465,7 +396,7 @@ test_transient_failure_resumable (Fixture *f, gconstpointer data)
   g_assert_null (verdict);
   g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_SERVER);
   g_assert_true (authenta_error_is_transient (error));
-  after = lookup (f, e);
+  after = journal_fixture_lookup (f, e);
   g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
                    AUTHENTA_JOURNAL_STAGE_UPLOADED);
   g_assert_cmpuint (authenta_journal_entry_get_attempts (after), ==, 1);
@@ -478,7 +409,7 @@ test_transient_failure_resumable (Fixture *f, gconstpointer data)
                                             NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (authenta_media_is_processed (verdict));
-  after = lookup (f, e);
+  after = journal_fixture_lookup (f, e);
   g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
                    AUTHENTA_JOURNAL_STAGE_DONE);
   g_assert_cmpuint (count ("job-create"), ==, 1);
@@ -501,14 +432,14 @@ test_hostile_job_id (Fixture *f, gconstpointer data)
       " WHERE id = %" G_GINT64_FORMAT,
       authenta_journal_entry_get_id (e));
 
-  run_sql (f->dir, sql);
+  journal_test_run_sql (f->dir, sql);
   verdict = authenta_client_scan_journaled (f->client, f->journal, e, NULL,
                                             NULL, NULL, &error);
   g_assert_null (verdict);
   g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_INVALID_ARGUMENT);
   g_assert_cmpuint (count ("job-get") + count ("job-finalize") + count ("get"),
                     ==, 0);
-  after = lookup (f, e);
+  after = journal_fixture_lookup (f, e);
   g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
                    AUTHENTA_JOURNAL_STAGE_FAILED);
 }
