@@ -210,6 +210,20 @@ reclaim_lost_job_async (AuthentaClient *self, const char *name,
                                    cancellable, on_reclaim_listed, task);
 }
 
+void
+authenta_client_reclaim_lost_job (AuthentaClient *self, const char *name,
+                                  const char *content_type, guint64 size,
+                                  GCancellable *cancellable)
+{
+  AuthentaSync sync;
+
+  authenta_sync_begin (&sync);
+  reclaim_lost_job_async (self, name, content_type, size, cancellable,
+                          authenta_sync_done, &sync);
+  g_task_propagate_boolean (G_TASK (authenta_sync_wait (&sync)), NULL);
+  authenta_sync_end (&sync);
+}
+
 /* The body of POST /v1/jobs, after the checks made before any request;
  * *task becomes the task's name. */
 static char *
@@ -796,6 +810,27 @@ authenta_client_finalize_job (AuthentaClient *self, const char *job_id,
                                             error);
   authenta_sync_end (&sync);
   return ok;
+}
+
+/**
+ * authenta_client_abandon_job:
+ * @self: a #AuthentaClient
+ * @job_id: a job whose scan is given up before its finalize
+ *
+ * Cancels a job that will never be finalized, once its scan was stopped
+ * (its own #GCancellable cancelled): one request, bounded to a few seconds
+ * whatever the client's retry settings, so that a stop stays quick.  A
+ * failure is only logged: a job that is not finalized is never processed.
+ *
+ * Since: 0.4
+ */
+void
+authenta_client_abandon_job (AuthentaClient *self, const char *job_id)
+{
+  g_return_if_fail (AUTHENTA_IS_CLIENT (self));
+
+  if (job_id != NULL && authenta_client_check_job_id (job_id, NULL))
+    authenta_client_cancel_abandoned_job (self, job_id);
 }
 
 static GError *

@@ -1,19 +1,21 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* AuthentaClient: the scan of a journal entry, started or resumed at the
  * stage the journal says, committing every stage before the next request.
- * The requests are the client's own create, upload, poll and delete. */
+ * The requests are the client's own create, upload, poll and delete, of a
+ * Media API record or, for a Jobs API task, of a job (with its finalize). */
 #include "config-private.h"
 
 #include <authenta/authenta-client.h>
+#include <authenta/authenta-task.h>
 
 #include "authenta-client-private.h"
 #include "authenta-error-private.h"
 #include "authenta-journal-private.h"
+#include "authenta-media-private.h"
 #include "authenta-util-private.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 /* An upload URL this close to its expiry is not used again. */
@@ -33,6 +35,7 @@ typedef struct
   GCancellable *inner; /* cancelled when a commit fails */
   GError *commit_error;
   gboolean processing_committed;
+  gboolean is_job; /* a Jobs API task: the mid is the job's id */
 } ScanState;
 
 /* A commit from inside a request's progress: if it fails, the request is
@@ -98,15 +101,54 @@ on_progress (AuthentaScanStage stage, AuthentaMedia *media, guint64 sent,
     s->progress (stage, media, sent, total, s->progress_data);
 }
 
-/* The record a CREATED entry holds, rebuilt from the journal so that the
- * upload goes to the URL it was given. */
+/* The job a CREATED entry holds, as the create answered it. */
 static AuthentaMedia *
-media_from_entry (AuthentaJournalEntry *e, GError **error)
+job_from_entry (AuthentaJournalEntry *e, GError **error)
 {
   g_autoptr (JsonBuilder) b = json_builder_new_immutable ();
   g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "jobId");
+  json_builder_add_string_value (b, authenta_journal_entry_get_mid (e));
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, "waiting_for_finalize");
+  json_builder_set_member_name (b, "inputs");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "slotName");
+  json_builder_add_string_value (b, "original");
+  json_builder_set_member_name (b, "uploadUrl");
+  json_builder_add_string_value (b, authenta_journal_entry_get_upload_url (e));
+  json_builder_set_member_name (b, "contentType");
+  json_builder_add_string_value (b,
+                                 authenta_journal_entry_get_content_type (e));
+  json_builder_set_member_name (b, "fileName");
+  json_builder_add_string_value (b, authenta_journal_entry_get_name (e));
+  json_builder_set_member_name (b, "sizeBytes");
+  json_builder_add_int_value (b, (gint64)authenta_journal_entry_get_size (e));
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return authenta_media_new_from_job_node (
+      root, NULL, authenta_journal_entry_get_model_type (e),
+      authenta_journal_entry_get_content_type (e),
+      authenta_journal_entry_get_size (e), error);
+}
+
+/* The record (or job) a CREATED entry holds, rebuilt from the journal so
+ * that the upload goes to the URL it was given. */
+static AuthentaMedia *
+media_from_entry (ScanState *s, AuthentaJournalEntry *e, GError **error)
+{
+  g_autoptr (JsonBuilder) b = NULL;
+  g_autoptr (JsonNode) root = NULL;
   g_autofree char *json = NULL;
 
+  if (s->is_job)
+    return job_from_entry (e, error);
+  b = json_builder_new_immutable ();
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "mid");
   json_builder_add_string_value (b, authenta_journal_entry_get_mid (e));
@@ -145,18 +187,24 @@ upload_url_usable (AuthentaJournalEntry *e)
          < UNKNOWN_EXPIRY_MAX_AGE_S;
 }
 
-/* The file must be the one journaled: same size, same SHA-256. */
-static gboolean
-check_file (AuthentaJournalEntry *e, GError **error)
+/* Opens the recording, which must be the one journaled: same size, same
+ * SHA-256.  It is hashed through the descriptor returned, the one the
+ * upload reads, so that a file swapped in after the check is not sent.
+ * -1 with AUTHENTA_ERROR_FILE_CHANGED when it differs or is gone. */
+static int
+open_checked (AuthentaJournalEntry *e, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
   g_autofree char *sha = NULL;
   const char *path = authenta_journal_entry_get_path (e);
   gint64 id = authenta_journal_entry_get_id (e);
   guint64 size = 0;
+  int fd = authenta_open_for_reading (path, &local_error);
 
-  if (!authenta_journal_hash_file (path, &size, &sha, &local_error))
+  if (fd < 0 || !authenta_journal_hash_fd (fd, path, &size, &sha, &local_error))
     {
+      if (fd >= 0)
+        close (fd);
       g_propagate_error (
           error, authenta_error_new_full (
                      AUTHENTA_ERROR_FILE_CHANGED, 0, NULL,
@@ -166,7 +214,7 @@ check_file (AuthentaJournalEntry *e, GError **error)
                      "journaled with %" G_GUINT64_FORMAT " bytes",
                      id, path, local_error->message,
                      authenta_journal_entry_get_size (e)));
-      return FALSE;
+      return -1;
     }
   if (size != authenta_journal_entry_get_size (e))
     {
@@ -179,7 +227,8 @@ check_file (AuthentaJournalEntry *e, GError **error)
                      "(%" G_GUINT64_FORMAT " bytes, was %" G_GUINT64_FORMAT
                      "); not scanned",
                      id, path, size, authenta_journal_entry_get_size (e)));
-      return FALSE;
+      close (fd);
+      return -1;
     }
   if (g_strcmp0 (sha, authenta_journal_entry_get_sha256 (e)) != 0)
     {
@@ -191,15 +240,102 @@ check_file (AuthentaJournalEntry *e, GError **error)
                      ": the recording “%s” changed since it was journaled "
                      "(its SHA-256 differs); not scanned",
                      id, path));
-      return FALSE;
+      close (fd);
+      return -1;
     }
+  return fd;
+}
+
+/* *e, read again: the journal is the truth. */
+static gboolean
+reload (ScanState *s, AuthentaJournalEntry **e, GError **error)
+{
+  g_clear_pointer (e, authenta_journal_entry_unref);
+  *e = authenta_journal_lookup (s->journal, s->id, error);
+  return *e != NULL;
+}
+
+/* The scan moves to another stage: committed before the request of that
+ * stage is made. */
+static gboolean
+move_to (ScanState *s, AuthentaJournalStage *stage, AuthentaJournalStage to,
+         GError **error)
+{
+  if (!authenta_journal_commit_stage (s->journal, s->id, to, NULL, error))
+    return FALSE;
+  *stage = to;
   return TRUE;
 }
 
-static AuthentaJournalEntry *
-reload (ScanState *s, GError **error)
+/* The entry's record, or its job for a Jobs API task. */
+static AuthentaMedia *
+create_remote (AuthentaClient *self, ScanState *s, AuthentaJournalEntry *e,
+               GError **error)
 {
-  return authenta_journal_lookup (s->journal, s->id, error);
+  if (s->is_job)
+    return authenta_client_create_job (
+        self, authenta_journal_entry_get_name (e),
+        authenta_journal_entry_get_content_type (e),
+        authenta_journal_entry_get_size (e),
+        authenta_journal_entry_get_model_type (e), s->inner, error);
+  return authenta_client_create_media (
+      self, authenta_journal_entry_get_name (e),
+      authenta_journal_entry_get_content_type (e),
+      authenta_journal_entry_get_size (e),
+      authenta_journal_entry_get_model_type (e), s->inner, error);
+}
+
+static void
+delete_abandoned (AuthentaClient *self, ScanState *s, const char *mid)
+{
+  if (s->is_job)
+    authenta_client_delete_abandoned_job (self, mid);
+  else
+    authenta_client_delete_abandoned (self, mid);
+}
+
+typedef enum
+{
+  REMOTE_GONE,   /* no verdict can come from it */
+  REMOTE_INITED, /* waiting for its file (a job: for its finalize) */
+  REMOTE_PAST,   /* has its file (a job: finalized) */
+} RemoteState;
+
+/* Where the service says the entry's record or job is.  A job cancelled
+ * under the scan is never processed: gone (and deleted). */
+static gboolean
+look_up_remote (AuthentaClient *self, ScanState *s, const char *mid,
+                RemoteState *out, GError **error)
+{
+  g_autoptr (AuthentaMedia) now = NULL;
+  GError *get_error = NULL;
+  const char *status;
+
+  now = s->is_job ? authenta_client_get_job (self, mid, s->inner, &get_error)
+                  : authenta_client_get_media (self, mid, s->inner, &get_error);
+  if (now == NULL)
+    {
+      if (!g_error_matches (get_error, AUTHENTA_ERROR,
+                            AUTHENTA_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, get_error);
+          return FALSE;
+        }
+      g_error_free (get_error);
+      *out = REMOTE_GONE;
+      return TRUE;
+    }
+  status = authenta_media_get_status (now);
+  if (s->is_job && g_strcmp0 (status, "CANCELLED") == 0)
+    {
+      delete_abandoned (self, s, mid);
+      *out = REMOTE_GONE;
+    }
+  else if (g_strcmp0 (status, "INITED") == 0)
+    *out = REMOTE_INITED;
+  else
+    *out = REMOTE_PAST;
+  return TRUE;
 }
 
 /* Records the failure in the journal: a transient one leaves the stage,
@@ -263,6 +399,21 @@ cancel_inner (GCancellable *outer, gpointer inner)
  * `include_failed`): from the stage it failed at.  DONE: the journaled
  * verdict, with no request.
  *
+ * An entry whose task is a Jobs API task (since 0.4; see
+ * authenta_task_get_api()) runs the Jobs flow on the same stages, the
+ * job's id kept as the entry's mid: RECORDED: create the job (a create
+ * whose answer was lost has the jobs it may have made deleted, best
+ * effort: a job never finalized is never processed), CREATED with its
+ * upload URL; upload (UPLOADED); finalize (PROCESSING); poll; verdict
+ * (DONE).  CREATED: a job gone or cancelled is made anew, one finalized
+ * already is polled, one waiting for its finalize is uploaded again (a
+ * second PUT replaces the file) while its URL is usable, else replaced.
+ * UPLOADED, PROCESSING: the job is looked at first: one waiting for its
+ * finalize is finalized, one finalized already (a kill between the
+ * finalize and its commit) only polled, so that a job is finalized once.
+ * A job that ends `failed` makes the entry FAILED with the service's
+ * `errorMessage`.
+ *
  * After the verdict the file is deleted when the entry says so.  A
  * transient failure (authenta_error_is_transient()) leaves the stage as it
  * was and records the error (code, HTTP status, message: never the key
@@ -287,7 +438,8 @@ authenta_client_scan_journaled (AuthentaClient *self, AuthentaJournal *journal,
   ScanState s = { 0 };
   AuthentaJournalStage stage;
   gboolean resumed_poll;
-  gboolean known_inited = FALSE; /* the record was just seen INITED */
+  gboolean known_inited = FALSE;  /* the record was just seen INITED */
+  gboolean finalize_next = FALSE; /* a job uploaded, not yet finalized */
   gulong handler = 0;
   int fd = -1;
 
@@ -311,9 +463,8 @@ authenta_client_scan_journaled (AuthentaClient *self, AuthentaJournal *journal,
                              s.id));
       return NULL;
     }
-  /* The snapshot given may be old: the journal is the truth. */
-  e = reload (&s, error);
-  if (e == NULL)
+  /* The snapshot given may be old. */
+  if (!reload (&s, &e, error))
     return NULL;
   stage = authenta_journal_entry_get_stage (e);
   if (stage == AUTHENTA_JOURNAL_STAGE_DONE)
@@ -322,32 +473,16 @@ authenta_client_scan_journaled (AuthentaClient *self, AuthentaJournal *journal,
   if (stage == AUTHENTA_JOURNAL_STAGE_FAILED)
     stage = authenta_journal_entry_get_failed_stage (e);
 
-  if (!check_file (e, &failure))
+  s.is_job = authenta_task_get_api (authenta_journal_entry_get_model_type (e))
+             == AUTHENTA_TASK_API_JOBS;
+  fd = open_checked (e, &failure);
+  if (fd < 0)
     goto failed;
 
   s.inner = g_cancellable_new ();
   if (cancellable)
     handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_inner),
                                      g_object_ref (s.inner), g_object_unref);
-  fd = authenta_open_for_reading (authenta_journal_entry_get_path (e),
-                                  &failure);
-  if (fd < 0)
-    goto failed;
-  /* Hashed above, opened now: checked again through the descriptor the
-   * upload reads, so that a file swapped in between is not sent. */
-  {
-    struct stat st;
-    if (fstat (fd, &st) != 0
-        || (guint64)st.st_size != authenta_journal_entry_get_size (e))
-      {
-        failure = authenta_error_new_full (
-            AUTHENTA_ERROR_FILE_CHANGED, 0, NULL, NULL,
-            "Journal entry %" G_GINT64_FORMAT
-            ": the recording “%s” changed while it was being checked",
-            s.id, authenta_journal_entry_get_path (e));
-        goto failed;
-      }
-  }
 
   resumed_poll = stage == AUTHENTA_JOURNAL_STAGE_UPLOADED
                  || stage == AUTHENTA_JOURNAL_STAGE_PROCESSING;
@@ -357,9 +492,7 @@ authenta_client_scan_journaled (AuthentaClient *self, AuthentaJournal *journal,
         {
         case AUTHENTA_JOURNAL_STAGE_RECORDED:
           g_clear_object (&media);
-          g_clear_pointer (&e, authenta_journal_entry_unref);
-          e = reload (&s, &failure);
-          if (e == NULL)
+          if (!reload (&s, &e, &failure))
             goto failed;
           if (authenta_journal_entry_get_create_started (e) > 0)
             {
@@ -370,23 +503,24 @@ authenta_client_scan_journaled (AuthentaClient *self, AuthentaJournal *journal,
                        ": a create begun at %" G_GINT64_FORMAT
                        " was never journaled; deleting what it made",
                        s.id, authenta_journal_entry_get_create_started (e));
-              if (!authenta_client_reclaim_lost_create (
-                      self, authenta_journal_entry_get_name (e),
-                      authenta_journal_entry_get_content_type (e),
-                      authenta_journal_entry_get_size (e),
-                      authenta_journal_entry_get_create_started (e)
-                          - CLOCK_SKEW_S,
-                      s.inner, &failure))
+              if (s.is_job)
+                authenta_client_reclaim_lost_job (
+                    self, authenta_journal_entry_get_name (e),
+                    authenta_journal_entry_get_content_type (e),
+                    authenta_journal_entry_get_size (e), s.inner);
+              else if (!authenta_client_reclaim_lost_create (
+                           self, authenta_journal_entry_get_name (e),
+                           authenta_journal_entry_get_content_type (e),
+                           authenta_journal_entry_get_size (e),
+                           authenta_journal_entry_get_create_started (e)
+                               - CLOCK_SKEW_S,
+                           s.inner, &failure))
                 goto failed;
             }
           if (!authenta_journal_commit_create_started (
                   journal, s.id, g_get_real_time () / G_USEC_PER_SEC, &failure))
             goto failed;
-          media = authenta_client_create_media (
-              self, authenta_journal_entry_get_name (e),
-              authenta_journal_entry_get_content_type (e),
-              authenta_journal_entry_get_size (e),
-              authenta_journal_entry_get_model_type (e), s.inner, &failure);
+          media = create_remote (self, &s, e, &failure);
           if (media == NULL)
             goto failed;
           if (!authenta_journal_commit_created (
@@ -395,8 +529,7 @@ authenta_client_scan_journaled (AuthentaClient *self, AuthentaJournal *journal,
                   &failure))
             {
               /* Not journaled: not used, and not left behind. */
-              authenta_client_delete_abandoned (self,
-                                                authenta_media_get_mid (media));
+              delete_abandoned (self, &s, authenta_media_get_mid (media));
               goto failed;
             }
           if (progress)
@@ -411,51 +544,43 @@ authenta_client_scan_journaled (AuthentaClient *self, AuthentaJournal *journal,
 
             if (media == NULL)
               {
-                g_clear_pointer (&e, authenta_journal_entry_unref);
-                e = reload (&s, &failure);
-                if (e == NULL)
+                if (!reload (&s, &e, &failure))
                   goto failed;
                 if (!known_inited && authenta_journal_entry_get_mid (e))
                   {
                     /* A kill after storage took the file but before
                      * UPLOADED was committed: the record says so, and the
-                     * file is not sent (nor paid for) twice. */
-                    g_autoptr (AuthentaMedia) now = NULL;
-                    g_autoptr (GError) get_error = NULL;
+                     * file is not sent (nor paid for) twice.  A job says
+                     * so only once finalized: one waiting for its
+                     * finalize is uploaded again (a second PUT replaces
+                     * the file, and costs nothing). */
+                    RemoteState now;
 
-                    now = authenta_client_get_media (
-                        self, authenta_journal_entry_get_mid (e), s.inner,
-                        &get_error);
-                    if (now == NULL
-                        && g_error_matches (get_error, AUTHENTA_ERROR,
-                                            AUTHENTA_ERROR_NOT_FOUND))
+                    if (!look_up_remote (self, &s,
+                                         authenta_journal_entry_get_mid (e),
+                                         &now, &failure))
+                      goto failed;
+                    if (now == REMOTE_GONE)
                       {
                         /* Gone: a new record. */
-                        if (!authenta_journal_commit_stage (
-                                journal, s.id, AUTHENTA_JOURNAL_STAGE_RECORDED,
-                                NULL, &failure))
+                        if (!move_to (&s, &stage,
+                                      AUTHENTA_JOURNAL_STAGE_RECORDED,
+                                      &failure))
                           goto failed;
-                        stage = AUTHENTA_JOURNAL_STAGE_RECORDED;
                         break;
                       }
-                    if (now == NULL)
-                      {
-                        failure = g_steal_pointer (&get_error);
-                        goto failed;
-                      }
-                    if (g_strcmp0 (authenta_media_get_status (now), "INITED")
-                        != 0)
+                    if (now == REMOTE_PAST)
                       {
                         g_debug ("journal entry %" G_GINT64_FORMAT
-                                 ": mid %s already has its file (%s)",
-                                 s.id, authenta_journal_entry_get_mid (e),
-                                 authenta_media_get_status (now));
-                        if (!authenta_journal_commit_stage (
-                                journal, s.id, AUTHENTA_JOURNAL_STAGE_UPLOADED,
-                                NULL, &failure))
+                                 ": %s %s already has its file",
+                                 s.id, s.is_job ? "job" : "mid",
+                                 authenta_journal_entry_get_mid (e));
+                        if (!move_to (&s, &stage,
+                                      AUTHENTA_JOURNAL_STAGE_UPLOADED,
+                                      &failure))
                           goto failed;
-                        stage = AUTHENTA_JOURNAL_STAGE_UPLOADED;
                         resumed_poll = FALSE;
+                        finalize_next = FALSE; /* past its finalize */
                         break;
                       }
                   }
@@ -466,18 +591,17 @@ authenta_client_scan_journaled (AuthentaClient *self, AuthentaJournal *journal,
                      * CREATED with a record already gone, which the next
                      * resume deletes again (a 404, fine) and replaces. */
                     g_debug ("journal entry %" G_GINT64_FORMAT
-                             ": upload URL of mid %s expired; a new record",
-                             s.id, authenta_journal_entry_get_mid (e));
-                    authenta_client_delete_abandoned (
-                        self, authenta_journal_entry_get_mid (e));
-                    if (!authenta_journal_commit_stage (
-                            journal, s.id, AUTHENTA_JOURNAL_STAGE_RECORDED,
-                            NULL, &failure))
+                             ": upload URL of %s %s expired; a new one",
+                             s.id, s.is_job ? "job" : "mid",
+                             authenta_journal_entry_get_mid (e));
+                    delete_abandoned (self, &s,
+                                      authenta_journal_entry_get_mid (e));
+                    if (!move_to (&s, &stage, AUTHENTA_JOURNAL_STAGE_RECORDED,
+                                  &failure))
                       goto failed;
-                    stage = AUTHENTA_JOURNAL_STAGE_RECORDED;
                     break;
                   }
-                media = media_from_entry (e, &failure);
+                media = media_from_entry (&s, e, &failure);
                 if (media == NULL)
                   goto failed;
               }
@@ -490,6 +614,7 @@ authenta_client_scan_journaled (AuthentaClient *self, AuthentaJournal *journal,
             media = g_steal_pointer (&uploaded);
             stage = AUTHENTA_JOURNAL_STAGE_UPLOADED;
             resumed_poll = FALSE;
+            finalize_next = s.is_job;
             break;
           }
 
@@ -502,9 +627,7 @@ authenta_client_scan_journaled (AuthentaClient *self, AuthentaJournal *journal,
               mid = g_strdup (authenta_media_get_mid (media));
             else
               {
-                g_clear_pointer (&e, authenta_journal_entry_unref);
-                e = reload (&s, &failure);
-                if (e == NULL)
+                if (!reload (&s, &e, &failure))
                   goto failed;
                 mid = g_strdup (authenta_journal_entry_get_mid (e));
               }
@@ -513,43 +636,51 @@ authenta_client_scan_journaled (AuthentaClient *self, AuthentaJournal *journal,
                 /* A kill between storage's answer and the commit of
                  * UPLOADED is not possible (UPLOADED is committed after
                  * it), but storage may have dropped the file: look once
-                 * before a long wait. */
-                g_autoptr (AuthentaMedia) now = NULL;
-                g_autoptr (GError) get_error = NULL;
+                 * before a long wait.  A job is looked at for its
+                 * finalize: a kill between the finalize and the commit of
+                 * PROCESSING leaves it finalized, and it is never
+                 * finalized twice. */
+                RemoteState now;
 
                 resumed_poll = FALSE;
-                now = authenta_client_get_media (self, mid, s.inner,
-                                                 &get_error);
-                if (now == NULL
-                    && g_error_matches (get_error, AUTHENTA_ERROR,
-                                        AUTHENTA_ERROR_NOT_FOUND))
+                if (!look_up_remote (self, &s, mid, &now, &failure))
+                  goto failed;
+                if (now == REMOTE_GONE)
                   {
                     /* The record is gone: no verdict can come from it. */
-                    if (!authenta_journal_commit_stage (
-                            journal, s.id, AUTHENTA_JOURNAL_STAGE_RECORDED,
-                            NULL, &failure))
+                    if (!move_to (&s, &stage, AUTHENTA_JOURNAL_STAGE_RECORDED,
+                                  &failure))
                       goto failed;
-                    stage = AUTHENTA_JOURNAL_STAGE_RECORDED;
                     break;
                   }
-                if (now == NULL)
+                if (now == REMOTE_INITED && !s.is_job)
                   {
-                    failure = g_steal_pointer (&get_error);
-                    goto failed;
-                  }
-                if (g_strcmp0 (authenta_media_get_status (now), "INITED") == 0)
-                  {
-                    if (!authenta_journal_commit_stage (
-                            journal, s.id, AUTHENTA_JOURNAL_STAGE_CREATED, NULL,
-                            &failure))
+                    if (!move_to (&s, &stage, AUTHENTA_JOURNAL_STAGE_CREATED,
+                                  &failure))
                       goto failed;
-                    stage = AUTHENTA_JOURNAL_STAGE_CREATED;
                     known_inited = TRUE; /* just seen: not asked again */
                     break;
                   }
+                finalize_next = now == REMOTE_INITED;
               }
-            verdict = authenta_client_wait_for_result (self, mid, on_progress,
-                                                       &s, s.inner, &failure);
+            if (finalize_next)
+              {
+                /* A finalize refused as done already (its answer lost)
+                 * is a success: authenta_client_finalize_job() asks. */
+                finalize_next = FALSE;
+                if (!authenta_client_finalize_job (self, mid, s.inner,
+                                                   &failure))
+                  goto failed;
+                if (!move_to (&s, &stage, AUTHENTA_JOURNAL_STAGE_PROCESSING,
+                              &failure))
+                  goto failed;
+                s.processing_committed = TRUE;
+              }
+            verdict = s.is_job
+                          ? authenta_client_wait_for_job (
+                              self, mid, on_progress, &s, s.inner, &failure)
+                          : authenta_client_wait_for_result (
+                              self, mid, on_progress, &s, s.inner, &failure);
             if (verdict == NULL)
               goto failed;
             if (!authenta_journal_commit_done (

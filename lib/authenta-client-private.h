@@ -249,6 +249,13 @@ char *authenta_client_job_url (AuthentaClient *self, const char *job_id,
 G_GNUC_INTERNAL
 gboolean authenta_client_check_task (AuthentaClient *self, const char *task,
                                      const char *content_type, GError **error);
+/* After a create whose answer was lost: deletes the jobs it may have made,
+ * those still waiting for their file with its name, type and size among
+ * the newest.  Best effort: a job never finalized is never processed. */
+G_GNUC_INTERNAL
+void authenta_client_reclaim_lost_job (AuthentaClient *self, const char *name,
+                                       const char *content_type, guint64 size,
+                                       GCancellable *cancellable);
 /* Deletes a job this client made and gives up on; best effort. */
 G_GNUC_INTERNAL
 void authenta_client_delete_abandoned_job (AuthentaClient *self,

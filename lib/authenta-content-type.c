@@ -2,6 +2,7 @@
 #include "config-private.h"
 
 #include <authenta/authenta-content-type.h>
+#include <authenta/authenta-task.h>
 
 #include "authenta-error-private.h"
 #include "authenta-util-private.h"
@@ -10,6 +11,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Enough for the EBML header of WebM/Matroska (its DocType) and an ISO
@@ -137,6 +139,97 @@ authenta_content_type_sniff_file (const char *path, GError **error)
   return type;
 }
 
+/* Byte by byte: a cast would load unaligned words, which UBSan reports. */
+static guint64
+read_be (const guint8 *p, guint n)
+{
+  guint64 v = 0;
+
+  for (guint i = 0; i < n; i++)
+    v = (v << 8) | p[i];
+  return v;
+}
+
+/* An ISO BMFF box at @offset: its type and where it and its payload end
+ * and start.  FALSE past @end or for a box that does not fit in it. */
+static gboolean
+read_box (int fd, guint64 offset, guint64 end, char type[4], guint64 *payload,
+          guint64 *box_end)
+{
+  guint8 h[16];
+  guint64 size;
+  guint header = 8;
+
+  if (end - offset < 8 || pread (fd, h, 16, (off_t)offset) < 8)
+    return FALSE;
+  size = read_be (h, 4);
+  memcpy (type, h + 4, 4);
+  if (size == 1)
+    {
+      if (end - offset < 16 || pread (fd, h, 16, (off_t)offset) != 16)
+        return FALSE;
+      size = read_be (h + 8, 8);
+      header = 16;
+    }
+  else if (size == 0)
+    size = end - offset; /* to the end */
+  if (size < header || size > end - offset)
+    return FALSE;
+  *payload = offset + header;
+  *box_end = offset + size;
+  return TRUE;
+}
+
+/* The first box of @type among the children from @start to @end. */
+static gboolean
+find_box (int fd, guint64 start, guint64 end, const char *type,
+          guint64 *payload, guint64 *box_end)
+{
+  /* A bound on boxes walked: a hostile file cannot make this loop long. */
+  for (guint n = 0; n < 4096 && start < end; n++)
+    {
+      char t[4];
+
+      if (!read_box (fd, start, end, t, payload, box_end))
+        return FALSE;
+      if (memcmp (t, type, 4) == 0)
+        return TRUE;
+      start = *box_end;
+    }
+  return FALSE;
+}
+
+/* TRUE for an MP4 whose tracks are all sound (moov/trak/mdia/hdlr says
+ * "soun"): M4A, as mp4mux writes it with an audio stream alone, under the
+ * brand of any MP4.  Anything this walk does not follow is not M4A. */
+static gboolean
+mp4_is_audio_only (int fd, guint64 size)
+{
+  guint64 moov, moov_end, pos, trak, trak_end;
+  guint sound = 0, others = 0;
+
+  if (!find_box (fd, 0, size, "moov", &moov, &moov_end))
+    return FALSE;
+  for (pos = moov; pos < moov_end && others == 0; pos = trak_end)
+    {
+      guint64 mdia, mdia_end, hdlr, hdlr_end;
+      guint8 handler[4];
+
+      if (!find_box (fd, pos, moov_end, "trak", &trak, &trak_end))
+        break;
+      /* hdlr: version and flags, pre_defined, then the handler type. */
+      if (find_box (fd, trak, trak_end, "mdia", &mdia, &mdia_end)
+          && find_box (fd, mdia, mdia_end, "hdlr", &hdlr, &hdlr_end)
+          && hdlr_end - hdlr >= 12
+          && pread (fd, handler, 4, (off_t)(hdlr + 8)) == 4
+          && memcmp (handler, "soun", 4) == 0)
+        sound++;
+      else
+        others++;
+    }
+  return sound > 0 && others == 0;
+}
+
 /**
  * authenta_content_type_sniff_fd:
  * @fd: a readable descriptor; read with pread(), so its offset is left
@@ -146,7 +239,9 @@ authenta_content_type_sniff_file (const char *path, GError **error)
  *
  * As authenta_content_type_sniff_file(), from a descriptor the caller
  * holds: the type judged is the type of the bytes that will be uploaded
- * through it, whatever the path names meanwhile.
+ * through it, whatever the path names meanwhile.  Since 0.4, an MP4 file
+ * whose tracks are all sound (M4A as mp4mux writes it, under the brand of
+ * any MP4) is "audio/mp4": its tracks are read, not only its first bytes.
  *
  * Returns: (transfer none) (nullable): a static content type, or %NULL with
  *   %AUTHENTA_ERROR_UNSUPPORTED_MEDIA or a %G_IO_ERROR.
@@ -182,6 +277,15 @@ authenta_content_type_sniff_fd (int fd, const char *path, GError **error)
     }
 
   type = authenta_content_type_sniff_data (head, got);
+  /* The first bytes of an M4A from mp4mux say MP4; its tracks say audio. */
+  if (type != NULL && g_str_equal (type, "video/mp4"))
+    {
+      struct stat st;
+
+      if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode)
+          && mp4_is_audio_only (fd, (guint64)st.st_size))
+        type = "audio/mp4";
+    }
   if (type == NULL)
     g_propagate_error (error,
                        authenta_error_new_full (
@@ -215,6 +319,33 @@ authenta_content_type_default_model (const char *content_type)
   if (g_ascii_strncasecmp (content_type, "image/", 6) == 0)
     return "AC-1";
   return NULL;
+}
+
+/**
+ * authenta_content_type_for_task:
+ * @content_type: a content type, as sniffed or told by the caps
+ * @task: (nullable): the task the file is for; %NULL: the default one
+ *
+ * Gets the content type to declare for a file of @content_type checked by
+ * @task.  It is @content_type, except for an MP4 file ("video/mp4") and a
+ * task that takes M4A audio and no MP4 video: an M4A file written by
+ * mp4mux carries the brand of any MP4 ("mp42", "isom"), so its first bytes
+ * cannot tell it from a video, and for such a task it is "audio/mp4".
+ *
+ * Returns: (transfer none): the content type to declare
+ *
+ * Since: 0.4
+ */
+const char *
+authenta_content_type_for_task (const char *content_type, const char *task)
+{
+  g_return_val_if_fail (content_type != NULL, NULL);
+
+  if (task != NULL && g_ascii_strcasecmp (content_type, "video/mp4") == 0
+      && !authenta_task_accepts (task, content_type)
+      && authenta_task_accepts (task, "audio/mp4"))
+    return "audio/mp4";
+  return content_type;
 }
 
 /* RFC 6838 4.2: restricted-name = restricted-name-first

@@ -60,10 +60,10 @@ gboolean authenta_journal_commit_error (AuthentaJournal *self, gint64 id,
                                         gboolean permanent, const char *secret,
                                         GError **error);
 
-/* A file's size and SHA-256 (hex) now, read in pieces; G_IO_ERROR when it
- * cannot be read. */
+/* An open file's size and SHA-256 (hex), read in pieces from its start
+ * (path: for messages); G_IO_ERROR when it cannot be read. */
 G_GNUC_INTERNAL
-gboolean authenta_journal_hash_file (const char *path, guint64 *out_size,
-                                     char **out_sha, GError **error);
+gboolean authenta_journal_hash_fd (int fd, const char *path, guint64 *out_size,
+                                   char **out_sha, GError **error);
 
 G_END_DECLS

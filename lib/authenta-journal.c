@@ -6,6 +6,7 @@
 #include <authenta/authenta-enum-types.h>
 #include <authenta/authenta-error.h>
 #include <authenta/authenta-journal.h>
+#include <authenta/authenta-task.h>
 
 #include "authenta-error-private.h"
 #include "authenta-journal-private.h"
@@ -874,10 +875,9 @@ authenta_journal_get_path (AuthentaJournal *self)
   return self->path;
 }
 
-/* Size and SHA-256 of an open file, read in pieces. */
-static gboolean
-hash_fd (int fd, const char *path, guint64 *out_size, char **out_sha,
-         GError **error)
+gboolean
+authenta_journal_hash_fd (int fd, const char *path, guint64 *out_size,
+                          char **out_sha, GError **error)
 {
   g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree guchar *buf = g_malloc (64 * 1024);
@@ -907,19 +907,14 @@ hash_fd (int fd, const char *path, guint64 *out_size, char **out_sha,
   return TRUE;
 }
 
-/* For the scan: the file's size and hash now (G_IO_ERROR when gone). */
-gboolean
-authenta_journal_hash_file (const char *path, guint64 *out_size, char **out_sha,
-                            GError **error)
+/* An id the journal does not hold: NOT_FOUND, as a record the service
+ * does not hold, so that callers tell it from a journal that is broken. */
+static GError *
+no_such_entry (AuthentaJournal *self, gint64 id)
 {
-  gboolean ok;
-  int fd = authenta_open_for_reading (path, error);
-
-  if (fd < 0)
-    return FALSE;
-  ok = hash_fd (fd, path, out_size, out_sha, error);
-  close (fd);
-  return ok;
+  return authenta_error_new_full (AUTHENTA_ERROR_NOT_FOUND, 0, NULL, NULL,
+                                  "Journal “%s” has no entry %" G_GINT64_FORMAT,
+                                  self->path, id);
 }
 
 static AuthentaJournalEntry *
@@ -938,10 +933,7 @@ lookup_locked (AuthentaJournal *self, gint64 id, GError **error)
   if (rc == SQLITE_ROW)
     e = entry_from_row (stmt);
   else if (rc == SQLITE_DONE)
-    g_propagate_error (error, authenta_error_new_full (
-                                  AUTHENTA_ERROR_JOURNAL, 0, NULL, NULL,
-                                  "Journal “%s” has no entry %" G_GINT64_FORMAT,
-                                  self->path, id));
+    g_propagate_error (error, no_such_entry (self, id));
   else
     set_db_error (self, error, "read it");
   sqlite3_finalize (stmt);
@@ -954,7 +946,9 @@ lookup_locked (AuthentaJournal *self, gint64 id, GError **error)
  * @path: (type filename): a finished recording
  * @name: (nullable): the record's name; %NULL: the file's basename
  * @content_type: (nullable): the file's type; %NULL: sniffed
- * @model_type: (nullable): the model; %NULL: the default for the type
+ * @model_type: (nullable): the task: a Media API model or a Jobs API task
+ *   (see authenta_task_list()); %NULL: the default for the type
+ *   (authenta_task_default_for_content_type(): since 0.4, audio too)
  * @delete_after_verdict: whether the file is deleted once its verdict is
  *   journaled
  * @error: return location for a #GError
@@ -1007,18 +1001,18 @@ authenta_journal_add (AuthentaJournal *self, const char *path, const char *name,
         }
     }
   if (model_type == NULL)
-    model_type = authenta_content_type_default_model (content_type);
+    model_type = authenta_task_default_for_content_type (content_type);
   if (model_type == NULL)
     {
       g_propagate_error (error,
                          authenta_error_new_full (
                              AUTHENTA_ERROR_UNSUPPORTED_MEDIA, 0, NULL, NULL,
-                             "No model for content type “%s” of “%s”",
+                             "No task for content type “%s” of “%s”",
                              content_type, abs));
       close (fd);
       return NULL;
     }
-  if (!hash_fd (fd, abs, &size, &sha, error))
+  if (!authenta_journal_hash_fd (fd, abs, &size, &sha, error))
     {
       close (fd);
       return NULL;
@@ -1118,7 +1112,8 @@ authenta_journal_list (AuthentaJournal *self, gboolean include_finished,
  * Reads one entry of the journal afresh.
  *
  * Returns: (transfer full): the entry as it is on disk now, or %NULL with
- *   @error set (%AUTHENTA_ERROR_JOURNAL for an unknown @id).
+ *   @error set (%AUTHENTA_ERROR_NOT_FOUND for an unknown @id, since 0.4;
+ *   %AUTHENTA_ERROR_JOURNAL when the journal cannot be read).
  *
  * Since: 0.3
  */
@@ -1163,7 +1158,8 @@ held_by_other (AuthentaJournal *self, sqlite3_stmt *stmt, int col, gint64 now)
  * @error: return location for a #GError
  *
  * Removes an entry (not its file).  An entry another live process has
- * claimed is not removed.
+ * claimed is not removed (%AUTHENTA_ERROR_JOURNAL); an unknown @id is
+ * %AUTHENTA_ERROR_NOT_FOUND (since 0.4).
  *
  * Returns: %TRUE when removed.
  *
@@ -1194,11 +1190,7 @@ authenta_journal_forget (AuthentaJournal *self, gint64 id, GError **error)
   if (rc != SQLITE_ROW)
     {
       if (rc == SQLITE_DONE)
-        g_propagate_error (error,
-                           authenta_error_new_full (
-                               AUTHENTA_ERROR_JOURNAL, 0, NULL, NULL,
-                               "Journal “%s” has no entry %" G_GINT64_FORMAT,
-                               self->path, id));
+        g_propagate_error (error, no_such_entry (self, id));
       else
         set_db_error (self, error, "read it");
       sqlite3_finalize (stmt);

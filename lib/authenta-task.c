@@ -29,33 +29,34 @@ typedef struct
   AuthentaTaskApi api;
   guint id; /* the Jobs API's taskTypeId; 0 for a Media API model */
   const char *const *content_types;
+  guint server_timeout_s; /* the Jobs API's; 0 for a Media API model */
   const char *description;
 } Task;
 
 /* The Jobs API's tasks 8 (face-intelligence: needs a reference input), 9
  * (face-embedding) and 10 (audio-splitter) give no verdict: not here. */
 static const Task tasks[] = {
-  { "DF-1", AUTHENTA_TASK_API_MEDIA, 0, df1_types,
+  { "DF-1", AUTHENTA_TASK_API_MEDIA, 0, df1_types, 0,
     "face-swap deepfakes in video" },
-  { "AC-1", AUTHENTA_TASK_API_MEDIA, 0, image_types, "AI-generated images" },
-  { "FD-1", AUTHENTA_TASK_API_MEDIA, 0, image_types, "image forgery" },
-  { "FI-1", AUTHENTA_TASK_API_MEDIA, 0, fi1_types,
+  { "AC-1", AUTHENTA_TASK_API_MEDIA, 0, image_types, 0, "AI-generated images" },
+  { "FD-1", AUTHENTA_TASK_API_MEDIA, 0, image_types, 0, "image forgery" },
+  { "FI-1", AUTHENTA_TASK_API_MEDIA, 0, fi1_types, 0,
     "face intelligence (needs metadata the library does not send)" },
-  { "ai-image-detection", AUTHENTA_TASK_API_JOBS, 1, image_types,
+  { "ai-image-detection", AUTHENTA_TASK_API_JOBS, 1, image_types, 300,
     "AI-generated images" },
-  { "ai-audio-detection", AUTHENTA_TASK_API_JOBS, 2, audio_types,
+  { "ai-audio-detection", AUTHENTA_TASK_API_JOBS, 2, audio_types, 600,
     "AI-generated audio (voice clones)" },
-  { "ai-video-detection", AUTHENTA_TASK_API_JOBS, 3, mp4_mov_types,
+  { "ai-video-detection", AUTHENTA_TASK_API_JOBS, 3, mp4_mov_types, 600,
     "AI-generated video" },
-  { "faceswap-detection", AUTHENTA_TASK_API_JOBS, 4, video_types,
+  { "faceswap-detection", AUTHENTA_TASK_API_JOBS, 4, video_types, 1800,
     "face-swap deepfakes in video" },
-  { "image-forgery-detection", AUTHENTA_TASK_API_JOBS, 5, image_types,
+  { "image-forgery-detection", AUTHENTA_TASK_API_JOBS, 5, image_types, 300,
     "image forgery" },
-  { "document-intelligence", AUTHENTA_TASK_API_JOBS, 6, document_types,
+  { "document-intelligence", AUTHENTA_TASK_API_JOBS, 6, document_types, 300,
     "forged documents" },
-  { "face-liveness-detection", AUTHENTA_TASK_API_JOBS, 7, image_types,
+  { "face-liveness-detection", AUTHENTA_TASK_API_JOBS, 7, image_types, 600,
     "spoofed faces (liveness)" },
-  { "ekyc-deepfake", AUTHENTA_TASK_API_JOBS, 11, video_types,
+  { "ekyc-deepfake", AUTHENTA_TASK_API_JOBS, 11, video_types, 600,
     "deepfakes in eKYC videos" },
 };
 
@@ -77,36 +78,37 @@ static const char *const task_names[] = {
 
 G_STATIC_ASSERT (G_N_ELEMENTS (task_names) == G_N_ELEMENTS (tasks) + 1);
 
-/* A Jobs API task by its numeric id: decimal digits, no sign, no leading
- * zero, as the service prints it. */
-static const Task *
-lookup_id (const char *text)
+/* A Jobs API task's numeric id: decimal digits, no sign, no leading zero,
+ * as the service prints it; 0 for anything else. */
+static guint
+parse_id (const char *text)
 {
-  guint64 id = 0;
+  guint id = 0;
 
   if (text[0] < '1' || text[0] > '9' || strlen (text) > 3)
-    return NULL;
+    return 0;
   for (const char *p = text; *p; p++)
     {
       if (!g_ascii_isdigit (*p))
-        return NULL;
-      id = id * 10 + (guint64)(*p - '0');
+        return 0;
+      id = id * 10 + (guint)(*p - '0');
     }
-  for (guint i = 0; i < G_N_ELEMENTS (tasks); i++)
-    if (tasks[i].id != 0 && tasks[i].id == id)
-      return &tasks[i];
-  return NULL;
+  return id;
 }
 
+/* The one walk of the table: a task by its name or its numeric id. */
 static const Task *
 lookup (const char *task)
 {
+  guint id;
+
   if (task == NULL)
     return NULL;
+  id = parse_id (task);
   for (guint i = 0; i < G_N_ELEMENTS (tasks); i++)
-    if (strcmp (task, tasks[i].name) == 0)
+    if (strcmp (task, tasks[i].name) == 0 || (id != 0 && tasks[i].id == id))
       return &tasks[i];
-  return lookup_id (task);
+  return NULL;
 }
 
 /**
@@ -293,4 +295,12 @@ char *
 authenta_task_describe_all (void)
 {
   return g_strjoinv (", ", (char **)task_names);
+}
+
+guint
+authenta_task_get_server_timeout_s (const char *task)
+{
+  const Task *t = lookup (task);
+
+  return t ? t->server_timeout_s : 0;
 }

@@ -241,8 +241,13 @@ describe_service_problem (const GError *error,
         case AUTHENTA_ERROR_PROCESSING_FAILED:
           domain = GST_STREAM_ERROR;
           code = GST_STREAM_ERROR_FAILED;
-          what = g_strdup ("The Authenta service could not process the "
-                           "recording.");
+          /* The library's words say why, where the service said (a
+           * job's errorMessage, sanitised there). */
+          what = g_strdup_printf (
+              "The Authenta service could not process the recording: %.*s.",
+              (int)(strlen (error->message)
+                    - g_str_has_suffix (error->message, ".")),
+              error->message);
           break;
         case AUTHENTA_ERROR_INVALID_ARGUMENT:
           {

@@ -7,6 +7,7 @@
 
 #include "gstauthentamedia.h"
 
+#include <authenta/authenta.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -17,12 +18,12 @@ typedef enum
   KIND_REFUSED, /* a file, in a container the service does not take */
   KIND_VIDEO,
   KIND_IMAGE,
-  KIND_AUDIO,
+  KIND_AUDIO,       /* an audio file the service takes: MP3, WAV */
+  KIND_AUDIO_MUXED, /* audio alone in WebM or Matroska, which no task takes */
 } CapsKind;
 
 /* The one place where caps are judged, first match wins.  Caps not in it
- * (audio/mpeg, which is also an MP3 file, or anything new) are let
- * through: the data decides at EOS. */
+ * (anything new) are let through: the data decides at EOS. */
 static const struct
 {
   const char *pattern; /* g_pattern_match_simple() on the structure name */
@@ -43,78 +44,185 @@ static const struct
   { "audio/ogg", KIND_REFUSED, "Ogg" },
   { "video/x-msvideo", KIND_REFUSED, "AVI" },
   { "video/x-flv", KIND_REFUSED, "FLV" },
+  { "audio/x-flac", KIND_REFUSED, "FLAC" },
   { "video/quicktime", KIND_VIDEO, NULL },
   { "video/webm", KIND_VIDEO, NULL },
   { "video/x-matroska", KIND_VIDEO, NULL },
   { "image/jpeg", KIND_IMAGE, NULL },
   { "image/png", KIND_IMAGE, NULL },
-  { "audio/webm", KIND_AUDIO, NULL },
-  { "audio/x-matroska", KIND_AUDIO, NULL },
-  { "audio/*", KIND_AUDIO, NULL },
+  { "audio/x-wav", KIND_AUDIO, NULL },
+  { "audio/mpeg", KIND_AUDIO, NULL }, /* MP3 only: see caps_kind() */
+  { "audio/webm", KIND_AUDIO_MUXED, NULL },
+  { "audio/x-matroska", KIND_AUDIO_MUXED, NULL },
+  /* Opus, Vorbis, AAC, AC-3, A-law…: encoded, not yet in a file. */
+  { "audio/*", KIND_STREAM, NULL },
 };
 
-char *
-gst_authenta_caps_refusal (GstCaps *caps, const char *model, char **debug)
+/* The caps' entry in caps_table, or -1. */
+static int
+caps_kind (const GstStructure *s)
 {
+  const char *name = gst_structure_get_name (s);
+  int version = 1;
+
+  /* audio/mpeg is MP3 (a file as it is) for MPEG-1 and 2 audio; AAC
+   * (mpegversion 2 or 4) is a stream to mux. */
+  if (g_str_equal (name, "audio/mpeg")
+      && gst_structure_get_int (s, "mpegversion", &version) && version != 1)
+    return 0; /* "*\/x-raw"'s kind: a stream */
+  for (gsize i = 0; i < G_N_ELEMENTS (caps_table); i++)
+    if (g_pattern_match_simple (caps_table[i].pattern, name))
+      return (int)i;
+  return -1;
+}
+
+/* The formats a task takes, by their names ("MP3, WAV, M4A"). */
+static char *
+describe_task_formats (const char *task)
+{
+  static const struct
+  {
+    const char *type;
+    const char *name;
+  } names[] = {
+    { "video/mp4", "MP4" },   { "video/quicktime", "QuickTime" },
+    { "video/webm", "WebM" }, { "video/x-matroska", "Matroska" },
+    { "image/jpeg", "JPEG" }, { "image/png", "PNG" },
+    { "audio/mpeg", "MP3" },  { "audio/wav", "WAV" },
+    { "audio/mp4", "M4A" },   { "application/pdf", "PDF" },
+  };
+  const char *const *types = authenta_task_get_content_types (task);
+  GString *out = g_string_new (NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    if (types != NULL && g_strv_contains (types, names[i].type))
+      g_string_append_printf (out, "%s%s", out->len ? ", " : "", names[i].name);
+  return g_string_free (out, FALSE);
+}
+
+/* The refusal of @what (a kind the task does not take) for @task, naming
+ * the task to use instead. */
+static char *
+refuse_for_task (const char *task, CapsKind kind)
+{
+  g_autofree char *formats = describe_task_formats (task);
+  const char *what, *instead, *tip;
+  gboolean media_api = authenta_task_get_api (task) == AUTHENTA_TASK_API_MEDIA;
+
+  switch (kind)
+    {
+    case KIND_IMAGE:
+      what = "an image";
+      instead = "set task=AC-1 (AI-generated images), FD-1, "
+                "ai-image-detection or image-forgery-detection, or leave "
+                "task unset";
+      tip = "or record a video (e.g. x264enc ! mp4mux)";
+      break;
+    case KIND_AUDIO:
+    case KIND_AUDIO_MUXED:
+      what = "audio only";
+      instead = "set task=ai-audio-detection to check the audio (MP3, WAV "
+                "or M4A: lamemp3enc, wavenc, or an encoder and mp4mux)";
+      tip = "or record a video with the audio (e.g. x264enc ! mp4mux "
+            "name=m, with the audio into m too)";
+      break;
+    case KIND_VIDEO:
+    default:
+      what = "a video";
+      instead = "set task=DF-1 (or leave task unset), ai-video-detection "
+                "or faceswap-detection for a video";
+      tip = "or record one image (e.g. videotestsrc num-buffers=1 ! "
+            "jpegenc)";
+      break;
+    }
+  /* The Media API's models keep the words their users know. */
+  if (media_api)
+    return g_strdup_printf ("The model %s checks %s, and this stream is %s: "
+                            "%s, %s.",
+                            task,
+                            g_str_equal (task, "DF-1") ? "videos" : "images",
+                            what, instead, tip);
+  return g_strdup_printf ("The task %s checks %s in %s files, and this stream "
+                          "is %s: %s, %s.",
+                          task, authenta_task_get_description (task), formats,
+                          what, instead, tip);
+}
+
+char *
+gst_authenta_caps_refusal (GstCaps *caps, const char *task, char **debug)
+{
+  const GstStructure *s;
   const char *name;
+  const char *type;
   g_autofree char *caps_str = NULL;
   char *text = NULL;
-  gsize i;
+  int i;
 
   if (caps == NULL || gst_caps_is_empty (caps) || gst_caps_is_any (caps))
     return NULL;
-  name = gst_structure_get_name (gst_caps_get_structure (caps, 0));
-  for (i = 0; i < G_N_ELEMENTS (caps_table); i++)
-    if (g_pattern_match_simple (caps_table[i].pattern, name))
-      break;
-  if (i == G_N_ELEMENTS (caps_table))
+  s = gst_caps_get_structure (caps, 0);
+  name = gst_structure_get_name (s);
+  i = caps_kind (s);
+  if (i < 0)
     return NULL;
+  /* What the file will be declared as, when the caps tell. */
+  type = gst_authenta_content_type_from_caps (caps);
 
   switch (caps_table[i].kind)
     {
     case KIND_STREAM:
-      text = g_strdup ("authentasink records a file: put an encoder and a "
-                       "muxer in front (e.g. x264enc ! mp4mux).");
+      text = g_strdup (
+          g_str_has_prefix (name, "audio/")
+              ? "authentasink records a file: encode the audio into one "
+                "(lamemp3enc for MP3, wavenc for WAV, or an encoder and "
+                "mp4mux for M4A)."
+              : "authentasink records a file: put an encoder and a muxer in "
+                "front (e.g. x264enc ! mp4mux).");
       break;
     case KIND_REFUSED:
       text = g_strdup_printf (
           "Authenta does not take %s files: use mp4mux (or qtmux, webmmux, "
-          "matroskamux) instead, e.g. x264enc ! mp4mux.",
+          "matroskamux) instead, e.g. x264enc ! mp4mux; for audio, "
+          "lamemp3enc (MP3) or wavenc (WAV).",
           caps_table[i].what);
       break;
+    case KIND_AUDIO_MUXED:
+      /* No task takes audio in WebM or Matroska: for a task that checks
+       * audio, say how to record it; for another, which task to use. */
+      if (task != NULL && !authenta_task_accepts (task, "audio/mpeg"))
+        text = refuse_for_task (task, KIND_AUDIO_MUXED);
+      else
+        text = g_strdup_printf (
+            "Authenta does not take audio alone in %s files: record MP3 "
+            "(lamemp3enc), WAV (wavenc) or M4A (an encoder and mp4mux) for "
+            "task ai-audio-detection.",
+            g_str_equal (name, "audio/webm") ? "WebM" : "Matroska");
+      break;
     case KIND_VIDEO:
-      /* AC-1 and FD-1 check one image. */
-      if (model != NULL && !g_str_equal (model, "DF-1"))
-        text = g_strdup_printf (
-            "The model %s checks images, and this is a video: set "
-            "model-type=DF-1 (or auto) for a video, or record one image "
-            "(e.g. videotestsrc num-buffers=1 ! jpegenc).",
-            model);
-      break;
     case KIND_IMAGE:
-      if (model != NULL && g_str_equal (model, "DF-1"))
-        text = g_strdup (
-            "The model DF-1 checks videos, and this is an image: set "
-            "model-type=AC-1, FD-1 (or auto) for an image, or record a "
-            "video (e.g. x264enc ! mp4mux).");
-      break;
     case KIND_AUDIO:
-      /* No Media API model takes audio alone; with auto the data decides,
-       * as a task may. */
-      if (model != NULL)
-        text = g_strdup_printf (
-            "The model %s checks %s, and this stream is audio only: record "
-            "a video with the audio (e.g. x264enc ! mp4mux name=m, with the "
-            "audio into m too).",
-            model, g_str_equal (model, "DF-1") ? "videos" : "images");
+      /* No task named: the default for what this is takes it. */
+      if (task == NULL)
+        break;
+      if (type != NULL && authenta_task_accepts (task, type))
+        break;
+      /* MP4 the caps cannot tell from M4A: mp4mux writes both. */
+      if (g_str_equal (name, "video/quicktime")
+          && (authenta_task_accepts (task, "video/mp4")
+              || authenta_task_accepts (task, "audio/mp4")))
+        break;
+      if (type == NULL && caps_table[i].kind == KIND_VIDEO
+          && authenta_task_accepts (task, "video/mp4"))
+        break;
+      text = refuse_for_task (task, caps_table[i].kind);
       break;
     }
   if (text != NULL && debug != NULL)
     {
       caps_str = gst_caps_to_string (caps);
       *debug = g_strdup_printf ("%s is not a file the Authenta service takes "
-                                "with model %s (caps %s)",
-                                name, model ? model : "auto", caps_str);
+                                "with task %s (caps %s)",
+                                name, task ? task : "auto", caps_str);
     }
   return text;
 }
@@ -124,6 +232,7 @@ gst_authenta_content_type_from_caps (GstCaps *caps)
 {
   const GstStructure *s;
   const char *name;
+  int version = 1;
 
   if (caps == NULL || gst_caps_is_empty (caps) || gst_caps_is_any (caps))
     return NULL;
@@ -146,6 +255,13 @@ gst_authenta_content_type_from_caps (GstCaps *caps)
   if (g_str_equal (name, "video/webm") || g_str_equal (name, "video/x-matroska")
       || g_str_equal (name, "image/jpeg") || g_str_equal (name, "image/png"))
     return name;
+  if (g_str_equal (name, "audio/x-wav"))
+    return "audio/wav";
+  if (g_str_equal (name, "audio/mpeg"))
+    {
+      gst_structure_get_int (s, "mpegversion", &version);
+      return version == 1 ? "audio/mpeg" : NULL;
+    }
   return NULL;
 }
 
@@ -160,6 +276,8 @@ gst_authenta_suffix_for_content_type (const char *content_type)
     { "video/mp4", ".mp4" },   { "video/quicktime", ".mov" },
     { "video/webm", ".webm" }, { "video/x-matroska", ".mkv" },
     { "image/jpeg", ".jpg" },  { "image/png", ".png" },
+    { "audio/mpeg", ".mp3" },  { "audio/wav", ".wav" },
+    { "audio/mp4", ".m4a" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)

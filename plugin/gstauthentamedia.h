@@ -10,18 +10,21 @@
 
 G_BEGIN_DECLS
 
-/* NULL when a scan with @model ("DF-1", "AC-1", "FD-1", or NULL for auto)
+/* NULL when a scan with @task (a model such as "DF-1" or a Jobs API task
+ * such as "ai-audio-detection"; NULL for the default of what is recorded)
  * can take what @caps describe (or the caps do not tell); otherwise the
- * text of the ERROR that refuses them, saying what to do instead, and in
- * @debug (if not NULL) the details.  Raw and elementary streams, MPEG-TS,
- * Ogg, audio into a video or image model, a video into an image model, an
- * image into a video model.  Free both with g_free(). */
+ * text of the ERROR that refuses them, naming the task to use or what to
+ * record instead, and in @debug (if not NULL) the details.  Raw and
+ * elementary streams, MPEG-TS, Ogg, FLAC, audio in WebM, and whatever the
+ * task does not take (audio into a video model, a video into an audio
+ * task…).  Free both with g_free(). */
 G_GNUC_INTERNAL
-char *gst_authenta_caps_refusal (GstCaps *caps, const char *model,
+char *gst_authenta_caps_refusal (GstCaps *caps, const char *task,
                                  char **debug);
 
 /* The content type the caps tell (video/mp4, video/quicktime, video/webm,
- * video/x-matroska, image/jpeg, image/png), or NULL: let the data say. */
+ * video/x-matroska, image/jpeg, image/png, audio/mpeg for MP3, audio/wav),
+ * or NULL: let the data say. */
 G_GNUC_INTERNAL
 const char *gst_authenta_content_type_from_caps (GstCaps *caps);
 

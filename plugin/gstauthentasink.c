@@ -84,15 +84,10 @@
 #include "config.h"
 #endif
 
-#include "gstauthentasink.h"
-#include "gstauthentaerrors.h"
+#include "gstauthentasink-private.h"
 #include "gstauthentamedia.h"
-#include "gstauthentarecording.h"
-#include "gstauthentaresume.h"
 #include "gstauthentaspool.h"
-#include "gstauthentaverdict.h"
 
-#include <authenta/authenta.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
@@ -100,7 +95,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-GST_DEBUG_CATEGORY_STATIC (gst_authenta_sink_debug);
+GST_DEBUG_CATEGORY (gst_authenta_sink_debug);
 #define GST_CAT_DEFAULT gst_authenta_sink_debug
 
 #define DEFAULT_MODEL_TYPE GST_AUTHENTA_SINK_MODEL_TYPE_AUTO
@@ -116,10 +111,6 @@ GST_DEBUG_CATEGORY_STATIC (gst_authenta_sink_debug);
 #define DEFAULT_RETRY_MAX_DELAY AUTHENTA_DEFAULT_RETRY_MAX_DELAY_MS
 #define DEFAULT_POLL_INTERVAL AUTHENTA_DEFAULT_POLL_INTERVAL_MS
 #define DEFAULT_POLL_MAX_INTERVAL AUTHENTA_DEFAULT_POLL_MAX_INTERVAL_MS
-
-/* S3's limit for a single PUT, which is how the recording is uploaded: the
- * library's, refused here before a record is made. */
-#define MAX_UPLOAD_SIZE AUTHENTA_MAX_UPLOAD_SIZE
 
 /* Upper bounds that keep the millisecond arithmetic in a guint. */
 #define MAX_TIMEOUT (G_MAXUINT / 1000)
@@ -150,75 +141,7 @@ enum
   PROP_CHECK_AT_START,
   PROP_SPOOL_DIR,
   PROP_SPOOL_RESUME,
-};
-
-/* A copy of the properties, taken when a scan starts so that it runs with
- * one consistent set of them. */
-typedef struct
-{
-  char *api_key;
-  char *base_url;
-  GstAuthentaSinkModelType model_type;
-  char *media_name;
-  char *content_type;
-  GstAuthentaSinkKeepFile keep_file;
-  GstAuthentaSinkOnError on_error;
-  gboolean delete_remote;
-  guint timeout;
-  guint retry_attempts;
-  guint retry_base_delay;
-  guint retry_max_delay;
-  guint poll_interval;
-  guint poll_max_interval;
-  gboolean allow_insecure;
-  char *ca_file;
-  gboolean check_at_start;
-  char *spool_dir;
-  gboolean spool_resume;
-} Settings;
-
-struct _GstAuthentaSink
-{
-  GstBaseSink parent;
-
-  /* Properties, under the object lock. */
-  Settings settings;
-  char *temp_dir;
-  /* The file to record to (NULL: a temporary file in temp-dir). */
-  char *location;
-  /* The file the last recording was written to, for recorded-location. */
-  char *recorded_location;
-
-  /* Under the object lock: unlock() cancels it from any thread; the
-   * streaming thread takes a reference for each blocking call. */
-  GCancellable *cancellable;
-
-  /* Under the object lock: the client start() made, used by every scan
-   * until base-url or api-key change (only in READY or NULL). */
-  AuthentaClient *client;
-  /* Under the object lock: spool-dir's journal, opened by start() (or by
-   * the next scan after spool-dir changed). */
-  AuthentaJournal *journal;
-  /* spool-resume's pass over spool-dir's older entries: made by start(),
-   * stopped by stop(); the EOS waits for it. */
-  GstAuthentaResume *resume;
-
-  /* Streaming thread only (and start/stop, when it does not run). */
-  GstAuthentaRecording *recording;
-  GstCaps *caps;
-  AuthentaScanStage last_stage;
-  gboolean posted_stage;
-  char *mid;
-  /* The journal entry of the scan under way (0: not journaled). */
-  gint64 journal_id;
-  /* A write failed, or the stream was refused: the partial recording is
-   * kept where the message said, never scanned, renamed nor deleted; later
-   * buffers get @refused_flow. */
-  gboolean keep_partial;
-  GstFlowReturn refused_flow;
-  /* The ERROR for caps that are not a file was posted: upstream sends them
-   * again with its next buffer, and once is enough. */
-  gboolean refused_caps;
+  PROP_TASK,
 };
 
 #define gst_authenta_sink_parent_class parent_class
@@ -307,9 +230,18 @@ model_type_name (GstAuthentaSinkModelType model)
     }
 }
 
+/* The task the settings ask for: task, else model-type's model; NULL for
+ * the default of what is recorded (authenta_task_default_for_content_type()).
+ */
+const char *
+gst_authenta_sink_settings_task (const GstAuthentaSinkSettings *s)
+{
+  return s->task ? s->task : model_type_name (s->model_type);
+}
+
 /* The key is wiped from memory, not just freed, when it is replaced. */
-static void
-free_secret (char *secret)
+void
+gst_authenta_sink_free_secret (char *secret)
 {
   if (secret == NULL)
     return;
@@ -319,8 +251,8 @@ free_secret (char *secret)
 
 /* The key without the white space a copy and paste often brings along
  * (" api_… \n"); NULL when nothing is left. */
-static char *
-dup_trimmed_key (const char *key)
+char *
+gst_authenta_sink_dup_trimmed_key (const char *key)
 {
   char *copy;
 
@@ -329,180 +261,36 @@ dup_trimmed_key (const char *key)
   copy = g_strstrip (g_strdup (key));
   if (*copy == '\0')
     {
-      free_secret (copy);
+      gst_authenta_sink_free_secret (copy);
       return NULL;
     }
   return copy;
 }
 
-static void
-settings_clear (Settings *s)
+void
+gst_authenta_sink_settings_clear (GstAuthentaSinkSettings *s)
 {
-  g_clear_pointer (&s->api_key, free_secret);
+  g_clear_pointer (&s->api_key, gst_authenta_sink_free_secret);
   g_clear_pointer (&s->base_url, g_free);
+  g_clear_pointer (&s->task, g_free);
   g_clear_pointer (&s->media_name, g_free);
   g_clear_pointer (&s->content_type, g_free);
   g_clear_pointer (&s->ca_file, g_free);
   g_clear_pointer (&s->spool_dir, g_free);
 }
 
-static void
-settings_copy (Settings *dest, const Settings *src)
+void
+gst_authenta_sink_settings_copy (GstAuthentaSinkSettings *dest,
+                                 const GstAuthentaSinkSettings *src)
 {
   *dest = *src;
   dest->api_key = g_strdup (src->api_key);
   dest->base_url = g_strdup (src->base_url);
+  dest->task = g_strdup (src->task);
   dest->media_name = g_strdup (src->media_name);
   dest->content_type = g_strdup (src->content_type);
   dest->ca_file = g_strdup (src->ca_file);
   dest->spool_dir = g_strdup (src->spool_dir);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Settings, settings_clear)
-
-/* ------------------------------------------------------------------------ */
-/* Bus messages */
-
-static void
-post_progress (GstAuthentaSink *self, AuthentaScanStage stage,
-               AuthentaMedia *media, guint64 bytes_sent, guint64 bytes_total)
-{
-  const char *mid = media ? authenta_media_get_mid (media) : NULL;
-  const char *location = self->recording
-                             ? gst_authenta_recording_get_path (self->recording)
-                             : NULL;
-  GstStructure *s;
-
-  if (mid == NULL)
-    mid = self->mid;
-
-  /* location: the file being scanned (the recording's name after the
-   * rename at EOS, or the location property). */
-  s = gst_structure_new ("authenta-progress", "stage", G_TYPE_STRING,
-                         authenta_scan_stage_to_string (stage), "mid",
-                         G_TYPE_STRING, mid, "bytes-sent", G_TYPE_UINT64,
-                         bytes_sent, "bytes-total", G_TYPE_UINT64, bytes_total,
-                         "location", G_TYPE_STRING, location, NULL);
-  if (self->journal_id > 0)
-    gst_structure_set (s, "journal-id", G_TYPE_INT64, self->journal_id, NULL);
-  self->last_stage = stage;
-  self->posted_stage = TRUE;
-  gst_element_post_message (
-      GST_ELEMENT_CAST (self),
-      gst_message_new_element (GST_OBJECT_CAST (self), s));
-}
-
-static void
-on_progress (AuthentaScanStage stage, AuthentaMedia *media, guint64 bytes_sent,
-             guint64 bytes_total, gpointer user_data)
-{
-  GstAuthentaSink *self = user_data;
-  const char *mid = media ? authenta_media_get_mid (media) : NULL;
-
-  /* The journaled scan makes its records itself (again after an expired
-   * upload URL): the messages and errors name the latest. */
-  if (mid != NULL && g_strcmp0 (mid, self->mid) != 0)
-    {
-      g_free (self->mid);
-      self->mid = g_strdup (mid);
-    }
-  /* Only the first poll is news: later ones repeat "processing". */
-  if (stage == AUTHENTA_SCAN_STAGE_PROCESSING && self->posted_stage
-      && self->last_stage == AUTHENTA_SCAN_STAGE_PROCESSING)
-    return;
-  GST_LOG_OBJECT (self, "%s: %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT,
-                  authenta_scan_stage_to_string (stage), bytes_sent,
-                  bytes_total);
-  post_progress (self, stage, media, bytes_sent, bytes_total);
-}
-
-static void
-post_verdict (GstAuthentaSink *self, AuthentaMedia *media,
-              const char *model_type, const char *location)
-{
-  GstStructure *s
-      = gst_authenta_verdict_structure_new (media, model_type, location);
-
-  if (self->journal_id > 0)
-    gst_structure_set (s, "journal-id", G_TYPE_INT64, self->journal_id, NULL);
-
-  GST_INFO_OBJECT (
-      self, "verdict for %s: %s, fake %d", authenta_media_get_mid (media),
-      authenta_media_get_status (media), authenta_media_is_fake (media));
-  gst_element_post_message (
-      GST_ELEMENT_CAST (self),
-      gst_message_new_element (GST_OBJECT_CAST (self), s));
-}
-
-/* The settings the error texts name, borrowed from @s. */
-static GstAuthentaErrorSettings
-error_settings_from (const Settings *s)
-{
-  GstAuthentaErrorSettings es
-      = { s->api_key, s->base_url, s->retry_attempts, s->timeout };
-
-  return es;
-}
-
-/* Posts the ERROR for a failed scan, with a message that says what to do
- * (gstauthentaerrors.c words it); with on-error=warning, a WARNING with the
- * same details and an authenta-failed element message instead. */
-static void
-post_scan_error (GstAuthentaSink *self, const GError *error,
-                 const Settings *settings, const char *location)
-{
-  GstAuthentaErrorSettings es = error_settings_from (settings);
-  GQuark domain;
-  int code;
-  g_autofree char *text
-      = gst_authenta_error_describe_scan (error, &es, location, &domain, &code);
-  g_autofree char *service_code = gst_authenta_error_dup_code (error);
-  const char *mid = authenta_error_get_mid (error);
-
-  if (mid == NULL)
-    mid = self->mid;
-
-  GST_WARNING_OBJECT (self, "%s: %s",
-                      settings->on_error == GST_AUTHENTA_SINK_ON_ERROR_WARNING
-                          ? "warning"
-                          : "error",
-                      text);
-  if (settings->on_error == GST_AUTHENTA_SINK_ON_ERROR_WARNING)
-    {
-      gst_authenta_post_failure (GST_ELEMENT_CAST (self), GST_MESSAGE_WARNING,
-                                 domain, code, g_strdup (text),
-                                 g_strdup (error->message), service_code,
-                                 authenta_error_get_http_status (error), mid,
-                                 location, __FILE__, GST_FUNCTION, __LINE__);
-      gst_authenta_post_failed_message (
-          GST_ELEMENT_CAST (self), mid, service_code,
-          authenta_error_get_http_status (error), location, text);
-      return;
-    }
-  gst_authenta_post_failure (GST_ELEMENT_CAST (self), GST_MESSAGE_ERROR, domain,
-                             code, g_steal_pointer (&text),
-                             g_strdup (error->message), service_code,
-                             authenta_error_get_http_status (error), mid,
-                             location, __FILE__, GST_FUNCTION, __LINE__);
-}
-
-/* Where the scan is: "creating" until the record exists. */
-static const char *
-current_stage (GstAuthentaSink *self)
-{
-  return self->posted_stage ? authenta_scan_stage_to_string (self->last_stage)
-                            : "creating";
-}
-
-/* NULL @stage: the scan's (current_stage()). */
-static void
-post_stopped (GstAuthentaSink *self, const char *what, const char *stage,
-              const char *location)
-{
-  if (stage == NULL)
-    stage = current_stage (self);
-  gst_authenta_post_stopped (GST_ELEMENT_CAST (self), what, stage, self->mid,
-                             location);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -578,17 +366,41 @@ content_type_acceptable (GstAuthentaSink *self, const char *type)
   return FALSE;
 }
 
+/* A task the library does not know is refused with a warning that lists
+ * those it does; the property keeps its value.  NULL unsets it. */
+static gboolean
+task_acceptable (GstAuthentaSink *self, const char *task)
+{
+  g_autofree char *shown = NULL;
+  g_autofree char *known = NULL;
+
+  if (task == NULL || authenta_task_get_api (task) != AUTHENTA_TASK_API_NONE)
+    return TRUE;
+  shown = describe_refused_value (task);
+  known = g_strjoinv (", ", (char **)authenta_task_list ());
+  GST_WARNING_OBJECT (self,
+                      "task %s refused, the property keeps its value: a task "
+                      "is one of %s (or a Jobs API task's number), or NULL "
+                      "for the default (`authenta tasks` lists what each "
+                      "takes)",
+                      shown, known);
+  return FALSE;
+}
+
 static void
 gst_authenta_sink_set_property (GObject *object, guint prop_id,
                                 const GValue *value, GParamSpec *pspec)
 {
   GstAuthentaSink *self = GST_AUTHENTA_SINK (object);
-  Settings *s = &self->settings;
+  GstAuthentaSinkSettings *s = &self->settings;
 
   if (!check_mutable (self, pspec))
     return;
   if (prop_id == PROP_CONTENT_TYPE
       && !content_type_acceptable (self, g_value_get_string (value)))
+    return;
+  if (prop_id == PROP_TASK
+      && !task_acceptable (self, g_value_get_string (value)))
     return;
 
   GST_OBJECT_LOCK (self);
@@ -597,8 +409,9 @@ gst_authenta_sink_set_property (GObject *object, guint prop_id,
     case PROP_API_KEY:
       {
         /* Never logged, not even its length. */
-        free_secret (s->api_key);
-        s->api_key = dup_trimmed_key (g_value_get_string (value));
+        gst_authenta_sink_free_secret (s->api_key);
+        s->api_key
+            = gst_authenta_sink_dup_trimmed_key (g_value_get_string (value));
         /* start()'s client has the old one: the next scan makes another. */
         g_clear_object (&self->client);
         break;
@@ -610,6 +423,15 @@ gst_authenta_sink_set_property (GObject *object, guint prop_id,
     case PROP_MODEL_TYPE:
       s->model_type = g_value_get_enum (value);
       break;
+    case PROP_TASK:
+      {
+        /* Checked above: NULL or a known task ("2" is kept as its slug). */
+        const char *task = g_value_get_string (value);
+
+        g_free (s->task);
+        s->task = g_strdup (task ? authenta_task_get_name (task) : NULL);
+        break;
+      }
     case PROP_MEDIA_NAME:
       replace_string (&s->media_name, value);
       break;
@@ -682,7 +504,7 @@ gst_authenta_sink_get_property (GObject *object, guint prop_id, GValue *value,
                                 GParamSpec *pspec)
 {
   GstAuthentaSink *self = GST_AUTHENTA_SINK (object);
-  Settings *s = &self->settings;
+  GstAuthentaSinkSettings *s = &self->settings;
 
   GST_OBJECT_LOCK (self);
   switch (prop_id)
@@ -692,6 +514,9 @@ gst_authenta_sink_get_property (GObject *object, guint prop_id, GValue *value,
       break;
     case PROP_MODEL_TYPE:
       g_value_set_enum (value, s->model_type);
+      break;
+    case PROP_TASK:
+      g_value_set_string (value, s->task);
       break;
     case PROP_MEDIA_NAME:
       g_value_set_string (value, s->media_name);
@@ -892,8 +717,8 @@ created:
 }
 
 /* Ends the life of the current recording, keeping the file or not. */
-static void
-drop_recording (GstAuthentaSink *self, gboolean keep)
+void
+gst_authenta_sink_drop_recording (GstAuthentaSink *self, gboolean keep)
 {
   GstAuthentaRecording *recording;
 
@@ -1009,7 +834,7 @@ gst_authenta_sink_set_caps (GstBaseSink *bsink, GstCaps *caps)
   GST_OBJECT_LOCK (self);
   keep = self->settings.keep_file != GST_AUTHENTA_SINK_KEEP_FILE_NEVER;
   text = gst_authenta_caps_refusal (
-      caps, model_type_name (self->settings.model_type), &debug);
+      caps, gst_authenta_sink_settings_task (&self->settings), &debug);
   GST_OBJECT_UNLOCK (self);
   if (text == NULL)
     {
@@ -1039,540 +864,6 @@ gst_authenta_sink_set_caps (GstBaseSink *bsink, GstCaps *caps)
               g_steal_pointer (&debug), "UNSUPPORTED_MEDIA", 0, NULL, path);
   self->refused_caps = TRUE;
   return FALSE;
-}
-
-/* The caps first, then the data, then the content-type property. */
-static char *
-pick_content_type (GstAuthentaSink *self, const Settings *settings,
-                   GError **error)
-{
-  const char *type = gst_authenta_content_type_from_caps (self->caps);
-  int fd = gst_authenta_recording_get_fd (self->recording);
-  g_autoptr (GError) local_error = NULL;
-  g_autofree char *sniff_error = NULL;
-  g_autofree char *caps_str = NULL;
-
-  if (type != NULL)
-    {
-      GST_DEBUG_OBJECT (self, "content type %s from the caps", type);
-      return g_strdup (type);
-    }
-
-  /* From the descriptor, as the upload: the recording, whatever its path
-   * names now. */
-  type = authenta_content_type_sniff_fd (fd, NULL, &local_error);
-  if (type != NULL)
-    {
-      GST_DEBUG_OBJECT (self, "content type %s from the data", type);
-      return g_strdup (type);
-    }
-  sniff_error = g_strdup (local_error->message);
-  GST_DEBUG_OBJECT (self, "data not recognised: %s", sniff_error);
-
-  if (settings->content_type != NULL)
-    {
-      GST_DEBUG_OBJECT (self, "content type %s from the property",
-                        settings->content_type);
-      return g_strdup (settings->content_type);
-    }
-
-  caps_str = self->caps ? gst_caps_to_string (self->caps) : NULL;
-  g_set_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_UNSUPPORTED_MEDIA,
-               "Neither the caps (%s) nor the data (%s) tell a content type "
-               "that Authenta accepts, and content-type is not set",
-               caps_str ? caps_str : "none", sniff_error);
-  return NULL;
-}
-
-/* ------------------------------------------------------------------------ */
-/* The scan */
-
-static AuthentaClient *
-make_client (GstAuthentaSink *self, const Settings *s, GError **error)
-{
-  char *key;
-  AuthentaClient *client;
-
-  GST_DEBUG_OBJECT (self, "creating a client");
-  /* The environment's key is trimmed as the property's is. */
-  key = s->api_key ? g_strdup (s->api_key)
-                   : dup_trimmed_key (g_getenv ("AUTHENTA_API_KEY"));
-  client = g_initable_new (AUTHENTA_TYPE_CLIENT, NULL, error, "base-url",
-                           s->base_url, "api-key", key, "allow-insecure",
-                           s->allow_insecure, "ca-file", s->ca_file, NULL);
-  free_secret (key);
-  return client;
-}
-
-/* The tunable settings, applied to the client before each scan. */
-static void
-apply_settings (AuthentaClient *client, const Settings *s)
-{
-  /* Jitter and poll growth keep the library's defaults. */
-  g_object_set (client, "retry-attempts", s->retry_attempts, "retry-base-delay",
-                s->retry_base_delay, "retry-max-delay", s->retry_max_delay,
-                "poll-interval", s->poll_interval, "poll-max-interval",
-                MAX (s->poll_max_interval, s->poll_interval), "poll-timeout",
-                s->timeout * 1000, NULL);
-}
-
-AuthentaClient *
-gst_authenta_sink_make_client (GstAuthentaSink *self, GError **error)
-{
-  g_auto (Settings) settings = { 0 };
-  AuthentaClient *client;
-
-  GST_OBJECT_LOCK (self);
-  settings_copy (&settings, &self->settings);
-  GST_OBJECT_UNLOCK (self);
-  client = make_client (self, &settings, error);
-  if (client != NULL)
-    apply_settings (client, &settings);
-  return client;
-}
-
-/* start()'s client, or a new one if base-url or api-key changed since. */
-static AuthentaClient *
-dup_client (GstAuthentaSink *self, const Settings *s, GError **error)
-{
-  AuthentaClient *client = NULL;
-
-  GST_OBJECT_LOCK (self);
-  if (self->client != NULL)
-    client = g_object_ref (self->client);
-  GST_OBJECT_UNLOCK (self);
-  if (client == NULL)
-    {
-      client = make_client (self, s, error);
-      if (client == NULL)
-        return NULL;
-      GST_OBJECT_LOCK (self);
-      g_set_object (&self->client, client);
-      GST_OBJECT_UNLOCK (self);
-    }
-  apply_settings (client, s);
-  return client;
-}
-
-static GCancellable *
-dup_cancellable (GstAuthentaSink *self)
-{
-  GCancellable *cancellable;
-
-  GST_OBJECT_LOCK (self);
-  cancellable = g_object_ref (self->cancellable);
-  GST_OBJECT_UNLOCK (self);
-  return cancellable;
-}
-
-typedef struct
-{
-  AuthentaMedia *media;
-  gboolean uploaded;
-  gboolean checked_path;
-} ScanState;
-
-/* The upload reads the descriptor, so what was recorded is what is
- * scanned; but a file put at the recording's path (by someone who can
- * write to its folder) is worth a warning: it is not the recording, and is
- * neither uploaded nor deleted. */
-static void
-warn_if_replaced (GstAuthentaSink *self)
-{
-  const char *path = gst_authenta_recording_get_path (self->recording);
-
-  if (gst_authenta_recording_path_is_ours (self->recording))
-    return;
-  GST_ELEMENT_WARNING (
-      self, RESOURCE, FAILED,
-      ("The recording at %s was removed or replaced by another file after "
-       "it was written. The recording as written is uploaded (from the file "
-       "descriptor held since); the file now at that path is not it and is "
-       "left alone. Keep the temp-dir private (chmod 700).",
-       path),
-      ("fstat() of the descriptor and lstat() of the path differ"));
-}
-
-static void
-scan_state_clear (ScanState *state)
-{
-  g_clear_object (&state->media);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ScanState, scan_state_clear)
-
-/* Runs what is left of the scan: create, upload, wait.  Resumable: after a
- * cancel by a pause it goes on from the step that was interrupted. */
-static AuthentaMedia *
-run_scan (GstAuthentaSink *self, AuthentaClient *client, const char *path,
-          const char *name, const char *content_type, const char *model_type,
-          guint64 size, ScanState *state, GError **error)
-{
-  g_autoptr (GCancellable) cancellable = dup_cancellable (self);
-
-  if (state->media == NULL)
-    {
-      state->media = authenta_client_create_media (
-          client, name, content_type, size, model_type, cancellable, error);
-      if (state->media == NULL)
-        return NULL;
-      g_free (self->mid);
-      self->mid = g_strdup (authenta_media_get_mid (state->media));
-      GST_INFO_OBJECT (self, "created record %s", self->mid);
-      post_progress (self, AUTHENTA_SCAN_STAGE_CREATED, state->media, 0, size);
-    }
-
-  if (!state->uploaded)
-    {
-      AuthentaMedia *uploaded;
-
-      /* From the descriptor held since the recording began, never reopened
-       * by its path: another file may have been put there since. */
-      if (!state->checked_path)
-        {
-          state->checked_path = TRUE;
-          warn_if_replaced (self);
-        }
-      uploaded = authenta_client_upload_fd (
-          client, state->media, gst_authenta_recording_get_fd (self->recording),
-          path, on_progress, self, cancellable, error);
-      if (uploaded == NULL)
-        return NULL;
-      g_object_unref (state->media);
-      state->media = uploaded;
-      state->uploaded = TRUE;
-      /* A record made again after an expired upload URL has its own mid. */
-      g_free (self->mid);
-      self->mid = g_strdup (authenta_media_get_mid (state->media));
-      if (self->last_stage != AUTHENTA_SCAN_STAGE_UPLOADED)
-        post_progress (self, AUTHENTA_SCAN_STAGE_UPLOADED, state->media, size,
-                       size);
-    }
-
-  return authenta_client_wait_for_result (client, self->mid, on_progress, self,
-                                          cancellable, error);
-}
-
-/* spool-dir's journal: start()'s, or one opened now if spool-dir changed
- * since.  NULL without spool-dir (and without @error set). */
-static AuthentaJournal *
-dup_journal (GstAuthentaSink *self, const Settings *s, GError **error)
-{
-  AuthentaJournal *journal = NULL;
-
-  if (s->spool_dir == NULL)
-    return NULL;
-  GST_OBJECT_LOCK (self);
-  if (self->journal != NULL)
-    journal = g_object_ref (self->journal);
-  GST_OBJECT_UNLOCK (self);
-  if (journal == NULL)
-    {
-      journal = authenta_journal_open (s->spool_dir, error);
-      if (journal == NULL)
-        return NULL;
-      GST_OBJECT_LOCK (self);
-      g_set_object (&self->journal, journal);
-      GST_OBJECT_UNLOCK (self);
-    }
-  return journal;
-}
-
-/* The scan through the journal: each stage is committed before the next
- * request, and a second call (after a pause) goes on from the stage the
- * journal holds. */
-static AuthentaMedia *
-run_journaled_scan (GstAuthentaSink *self, AuthentaClient *client,
-                    AuthentaJournal *journal, AuthentaJournalEntry *entry,
-                    GError **error)
-{
-  g_autoptr (GCancellable) cancellable = dup_cancellable (self);
-
-  return authenta_client_scan_journaled (client, journal, entry, on_progress,
-                                         self, cancellable, error);
-}
-
-static gboolean
-is_cancelled (GError *error)
-{
-  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-}
-
-/* The EOS: scan the recording, post the verdict or an ERROR.  Runs on the
- * streaming thread with the PREROLL lock held, so unlock() is what ends any
- * wait here. */
-static gboolean
-handle_eos (GstAuthentaSink *self)
-{
-  g_auto (Settings) settings = { 0 };
-  g_auto (ScanState) state = { 0 };
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AuthentaClient) client = NULL;
-  g_autoptr (AuthentaMedia) result = NULL;
-  g_autoptr (AuthentaJournal) journal = NULL;
-  g_autoptr (AuthentaJournalEntry) entry = NULL;
-  g_autofree char *content_type = NULL;
-  g_autofree char *name = NULL;
-  const char *model_type;
-  const char *path;
-  guint64 size;
-  gboolean keep;
-
-  GST_OBJECT_LOCK (self);
-  settings_copy (&settings, &self->settings);
-  GST_OBJECT_UNLOCK (self);
-
-  if (self->keep_partial)
-    {
-      /* A write failed or the stream was refused: its message named the
-       * file, which stays as it is (truncated, unscanned). */
-      GST_INFO_OBJECT (self, "not scanned: the stream was refused or failed");
-      drop_recording (self, TRUE);
-      return self->refused_flow == GST_FLOW_OK;
-    }
-
-  size
-      = self->recording ? gst_authenta_recording_get_size (self->recording) : 0;
-  if (size == 0)
-    {
-      GST_ELEMENT_WARNING (self, STREAM, FAILED,
-                           ("Nothing was recorded: the stream ended before "
-                            "any data, so nothing was uploaded."),
-                           (NULL));
-      drop_recording (self, FALSE);
-      return TRUE;
-    }
-
-  content_type = pick_content_type (self, &settings, &error);
-  if (content_type == NULL)
-    {
-      const char *kept;
-
-      keep = settings.keep_file != GST_AUTHENTA_SINK_KEEP_FILE_NEVER;
-      kept = keep ? gst_authenta_recording_get_path (self->recording) : NULL;
-      POST_ERROR (
-          self, STREAM, WRONG_TYPE,
-          gst_info_strdup_printf (
-              "Could not tell the content type of the recording. Set the "
-              "content-type property (video/mp4, video/quicktime, video/webm, "
-              "image/jpeg or image/png) if it is one of these; otherwise put "
-              "an encoder and a muxer in front (e.g. x264enc ! mp4mux). %s%s%s",
-              kept ? "The recording is kept at "
-                   : "The recording was deleted "
-                     "(keep-file=never)",
-              kept ? kept : "", "."),
-          gst_info_strdup_printf ("%s", error->message), "UNSUPPORTED_MEDIA", 0,
-          NULL, kept);
-      drop_recording (self, keep);
-      return FALSE;
-    }
-
-  /* A muxer that saw no frame still writes its headers (623 bytes from
-   * mp4mux, about 400 from webmmux): a file with nothing to check, not
-   * worth a credit. */
-  if (((g_str_equal (content_type, "video/mp4")
-        || g_str_equal (content_type, "video/quicktime"))
-       && gst_authenta_mp4_has_no_media (
-           gst_authenta_recording_get_fd (self->recording), size))
-      || ((g_str_equal (content_type, "video/webm")
-           || g_str_equal (content_type, "video/x-matroska"))
-          && gst_authenta_matroska_has_no_frame (
-              gst_authenta_recording_get_fd (self->recording), size)))
-    {
-      GST_ELEMENT_WARNING (self, STREAM, FAILED,
-                           ("Nothing was recorded: the stream ended before "
-                            "its first frame (the file holds only the "
-                            "muxer's headers), so nothing was uploaded."),
-                           ("%" G_GUINT64_FORMAT " bytes of %s, no media data",
-                            size, content_type));
-      drop_recording (self, FALSE);
-      return TRUE;
-    }
-
-  g_clear_error (&error);
-  if (!gst_authenta_recording_finish (
-          self->recording, gst_authenta_suffix_for_content_type (content_type),
-          &error))
-    {
-      GST_WARNING_OBJECT (self, "%s", error->message);
-      g_clear_error (&error);
-    }
-  path = gst_authenta_recording_get_path (self->recording);
-  GST_OBJECT_LOCK (self);
-  g_free (self->recorded_location);
-  self->recorded_location = g_strdup (path);
-  GST_OBJECT_UNLOCK (self);
-
-  /* Storage takes the file in one PUT, which S3 caps at 5 GiB: refuse now
-   * rather than create a record and send gigabytes that will be refused.
-   * The file is kept whatever keep-file says: nothing of it was scanned. */
-  if (size > MAX_UPLOAD_SIZE)
-    {
-      POST_ERROR (
-          self, RESOURCE, FAILED,
-          gst_info_strdup_printf (
-              "The recording is %" G_GUINT64_FORMAT " bytes, more than the "
-              "5 GiB that one upload to Authenta can take, so it was not "
-              "uploaded. Record shorter pieces (for example with "
-              "splitmuxsink). The recording is kept at %s.",
-              size, path),
-          gst_info_strdup_printf ("%" G_GUINT64_FORMAT " > %" G_GUINT64_FORMAT
-                                  " bytes",
-                                  size, MAX_UPLOAD_SIZE),
-          "FILE_TOO_LARGE", 0, NULL, path);
-      drop_recording (self, TRUE);
-      return FALSE;
-    }
-
-  if (settings.model_type == GST_AUTHENTA_SINK_MODEL_TYPE_AUTO)
-    model_type = authenta_content_type_default_model (content_type);
-  else
-    model_type = model_type_name (settings.model_type);
-
-  name = settings.media_name ? g_strdup (settings.media_name)
-                             : g_path_get_basename (path);
-
-  GST_INFO_OBJECT (self,
-                   "scanning %s (%" G_GUINT64_FORMAT " bytes, %s, model %s)",
-                   path, size, content_type, model_type);
-
-  g_clear_pointer (&self->mid, g_free);
-  self->posted_stage = FALSE;
-  self->journal_id = 0;
-  client = dup_client (self, &settings, &error);
-  if (client != NULL && settings.spool_dir != NULL)
-    {
-      /* Journaled before the first request: from now on a kill, an outage
-       * or a stop leaves the scan for `authenta spool run`.  The journal
-       * deletes the file after the verdict unless keep-file=always. */
-      journal = dup_journal (self, &settings, &error);
-      if (journal != NULL)
-        entry = authenta_journal_add (
-            journal, path, name, content_type, model_type,
-            settings.keep_file != GST_AUTHENTA_SINK_KEEP_FILE_ALWAYS, &error);
-      if (entry != NULL)
-        {
-          self->journal_id = authenta_journal_entry_get_id (entry);
-          GST_INFO_OBJECT (self, "journal entry %" G_GINT64_FORMAT,
-                           self->journal_id);
-        }
-    }
-  while (client != NULL && (settings.spool_dir == NULL || entry != NULL)
-         && result == NULL)
-    {
-      GstFlowReturn flow;
-
-      if (entry != NULL)
-        result = run_journaled_scan (self, client, journal, entry, &error);
-      else
-        result = run_scan (self, client, path, name, content_type, model_type,
-                           size, &state, &error);
-      if (result != NULL || !is_cancelled (error))
-        break;
-
-      /* unlock() came: a pause, a flush or a stop.  Wait (releasing the
-       * PREROLL lock, which the state change or flush needs) to know which:
-       * after a pause the scan goes on where it was, once PLAYING again. */
-      GST_DEBUG_OBJECT (self, "scan interrupted");
-      g_clear_error (&error);
-      flow = gst_base_sink_wait_preroll (GST_BASE_SINK_CAST (self));
-      if (flow != GST_FLOW_OK)
-        {
-          if (entry != NULL)
-            {
-              /* The journal holds the stage it reached, and needs the file
-               * to finish it, whatever keep-file says. */
-              GST_INFO_OBJECT (self, "journaled scan left (%s)",
-                               gst_flow_get_name (flow));
-              authenta_journal_release (journal, self->journal_id);
-              gst_authenta_spool_post_stopped (
-                  GST_ELEMENT_CAST (self),
-                  "The scan was stopped before a verdict.",
-                  current_stage (self), self->mid, path, self->journal_id,
-                  settings.spool_dir);
-              drop_recording (self, TRUE);
-              return FALSE;
-            }
-          keep = settings.keep_file != GST_AUTHENTA_SINK_KEEP_FILE_NEVER;
-          GST_INFO_OBJECT (self, "scan abandoned (%s)",
-                           gst_flow_get_name (flow));
-          post_stopped (self, "The scan was stopped before a verdict.", NULL,
-                        keep ? path : NULL);
-          drop_recording (self, keep);
-          return FALSE;
-        }
-      GST_DEBUG_OBJECT (self, "resuming the scan");
-    }
-
-  if (entry != NULL)
-    authenta_journal_release (journal, self->journal_id);
-  if (result == NULL && entry != NULL && authenta_error_is_transient (error))
-    {
-      GstAuthentaErrorSettings es = error_settings_from (&settings);
-      const char *mid = authenta_error_get_mid (error);
-
-      /* Not an ERROR, whatever on-error says: nothing is lost, the journal
-       * finishes it later, and the recording (and the pipeline) go on. */
-      GST_WARNING_OBJECT (self, "scan spooled: %s", error->message);
-      gst_authenta_spool_post_spooled (
-          GST_ELEMENT_CAST (self), error, &es, journal, self->journal_id,
-          mid ? mid : self->mid, path, settings.spool_dir);
-      drop_recording (self, TRUE);
-      return TRUE;
-    }
-
-  if (result == NULL)
-    {
-      /* on-error=warning keeps the file whatever keep-file says: the
-       * pipeline goes on, and the recording is all that is left of it. */
-      keep = settings.keep_file != GST_AUTHENTA_SINK_KEEP_FILE_NEVER
-             || settings.on_error == GST_AUTHENTA_SINK_ON_ERROR_WARNING;
-      /* Never a silent failure, even if a call broke its contract. */
-      if (error == NULL)
-        g_set_error_literal (&error, AUTHENTA_ERROR, AUTHENTA_ERROR_PROTOCOL,
-                             "The scan failed without saying why");
-      GST_WARNING_OBJECT (self, "scan failed: %s", error->message);
-      post_scan_error (self, error, &settings, keep ? path : NULL);
-      drop_recording (self, keep);
-      /* With on-error=warning the EOS goes on downstream of the bus. */
-      return settings.on_error == GST_AUTHENTA_SINK_ON_ERROR_WARNING;
-    }
-
-  keep = settings.keep_file == GST_AUTHENTA_SINK_KEEP_FILE_ALWAYS;
-  g_free (self->mid);
-  self->mid = g_strdup (authenta_media_get_mid (result));
-  post_verdict (self, result, model_type, keep ? path : NULL);
-
-  if (settings.delete_remote)
-    {
-      g_autoptr (GCancellable) cancellable = dup_cancellable (self);
-
-      if (!authenta_client_delete_media (client, self->mid, cancellable, &error)
-          && !is_cancelled (error))
-        {
-          g_autofree char *reason = gst_authenta_error_dup_code (error);
-          guint status = authenta_error_get_http_status (error);
-          g_autofree char *http
-              = status ? g_strdup_printf (", HTTP %u", status) : NULL;
-
-          /* Why, in the text itself: most users read only that. */
-          GST_ELEMENT_WARNING_WITH_DETAILS (
-              self, RESOURCE, FAILED,
-              ("Could not delete the media record %s from the service "
-               "(%s%s).%s",
-               self->mid, reason, http ? http : "",
-               g_error_matches (error, AUTHENTA_ERROR, AUTHENTA_ERROR_FORBIDDEN)
-                   ? " The API key lacks the delete permission."
-                   : ""),
-              ("%s", error->message),
-              ("authenta-code", G_TYPE_STRING,
-               authenta_error_get_service_code (error), "http-status-code",
-               G_TYPE_UINT, status, "mid", G_TYPE_STRING, self->mid, NULL));
-        }
-    }
-
-  drop_recording (self, keep);
-  return TRUE;
 }
 
 static gboolean
@@ -1621,13 +912,14 @@ gst_authenta_sink_event (GstBaseSink *bsink, GstEvent *event)
         }
       break;
     case GST_EVENT_EOS:
-      if (!handle_eos (self))
+      if (!gst_authenta_sink_handle_eos (self))
         goto failed;
       /* The EOS goes on once spool-resume's pass is over too; unlock()
        * ends the wait. */
       if (self->resume != NULL)
         {
-          g_autoptr (GCancellable) cancellable = dup_cancellable (self);
+          g_autoptr (GCancellable) cancellable
+              = gst_authenta_sink_dup_cancellable (self);
 
           GST_DEBUG_OBJECT (self, "waiting for the resumed scans");
           if (!gst_authenta_resume_wait (self->resume, cancellable))
@@ -1738,11 +1030,12 @@ joins_running_bin (GstAuthentaSink *self)
 /* check-at-start: the key, base URL and permissions are tried now, not at
  * the end of the recording.  FALSE fails the state change. */
 static gboolean
-check_setup (GstAuthentaSink *self, AuthentaClient *client, const Settings *s)
+check_setup (GstAuthentaSink *self, AuthentaClient *client,
+             const GstAuthentaSinkSettings *s)
 {
   AuthentaPermissions needed
       = AUTHENTA_PERMISSION_READ | AUTHENTA_PERMISSION_WRITE;
-  GstAuthentaErrorSettings es = error_settings_from (s);
+  GstAuthentaErrorSettings es = gst_authenta_sink_error_settings (s);
   gboolean warn = s->on_error == GST_AUTHENTA_SINK_ON_ERROR_WARNING;
   g_autoptr (GError) error = NULL;
   g_autofree char *service_code = NULL;
@@ -1783,19 +1076,20 @@ gst_authenta_sink_start (GstBaseSink *bsink)
 {
   GstAuthentaSink *self = GST_AUTHENTA_SINK (bsink);
   g_autofree char *dir = NULL;
-  g_auto (Settings) settings = { 0 };
+  g_auto (GstAuthentaSinkSettings) settings = { 0 };
   g_autoptr (AuthentaClient) client = NULL;
   g_autoptr (AuthentaJournal) journal = NULL;
   g_autoptr (GError) error = NULL;
   gboolean have_key;
-  char *env_key = dup_trimmed_key (g_getenv ("AUTHENTA_API_KEY"));
+  char *env_key
+      = gst_authenta_sink_dup_trimmed_key (g_getenv ("AUTHENTA_API_KEY"));
 
   GST_OBJECT_LOCK (self);
   have_key = self->settings.api_key != NULL || env_key != NULL;
-  free_secret (env_key);
+  gst_authenta_sink_free_secret (env_key);
   /* With location set, temp-dir is not used. */
   dir = self->location ? NULL : g_strdup (recording_dir (self));
-  settings_copy (&settings, &self->settings);
+  gst_authenta_sink_settings_copy (&settings, &self->settings);
   GST_OBJECT_UNLOCK (self);
 
   /* Fail before anything is recorded, not at the end of it. */
@@ -1823,13 +1117,14 @@ gst_authenta_sink_start (GstBaseSink *bsink)
 
   /* A malformed base-url shows now too.  This also initialises libcurl and
    * TLS on the application's thread rather than on a streaming thread that
-   * may exit.  The scans use this client (dup_client()) unless base-url or
-   * api-key change before them. */
-  client = make_client (self, &settings, &error);
+   * may exit.  The scans use this client (gst_authenta_sink_dup_client())
+   * unless base-url or api-key change before them. */
+  client = gst_authenta_sink_new_client (self, &settings, &error);
   if (client == NULL)
     {
       GstResourceError code;
-      GstAuthentaErrorSettings es = error_settings_from (&settings);
+      GstAuthentaErrorSettings es
+          = gst_authenta_sink_error_settings (&settings);
       g_autofree char *text
           = gst_authenta_error_describe_setup (error, &es, &code);
       g_autofree char *service_code = gst_authenta_error_dup_code (error);
@@ -1883,10 +1178,10 @@ finish_stream (GstAuthentaSink *self)
 
       /* After a write error, the ERROR already told where the file is. */
       if (keep && !self->keep_partial)
-        post_stopped (
+        gst_authenta_sink_post_stopped (
             self, "The stream stopped before its end, so it was not scanned.",
             "recording", gst_authenta_recording_get_path (self->recording));
-      drop_recording (self, keep);
+      gst_authenta_sink_drop_recording (self, keep);
     }
   self->keep_partial = FALSE;
   self->refused_caps = FALSE;
@@ -1970,7 +1265,7 @@ gst_authenta_sink_finalize (GObject *object)
 {
   GstAuthentaSink *self = GST_AUTHENTA_SINK (object);
 
-  settings_clear (&self->settings);
+  gst_authenta_sink_settings_clear (&self->settings);
   g_free (self->temp_dir);
   g_free (self->location);
   g_free (self->recorded_location);
@@ -1980,7 +1275,7 @@ gst_authenta_sink_finalize (GObject *object)
   gst_caps_replace (&self->caps, NULL);
   g_free (self->mid);
   if (self->recording != NULL)
-    drop_recording (self, TRUE);
+    gst_authenta_sink_drop_recording (self, TRUE);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -1988,7 +1283,7 @@ gst_authenta_sink_finalize (GObject *object)
 static void
 gst_authenta_sink_init (GstAuthentaSink *self)
 {
-  Settings *s = &self->settings;
+  GstAuthentaSinkSettings *s = &self->settings;
 
   s->model_type = DEFAULT_MODEL_TYPE;
   s->keep_file = DEFAULT_KEEP_FILE;
@@ -2076,6 +1371,36 @@ gst_authenta_sink_class_init (GstAuthentaSinkClass *klass)
       g_param_spec_enum ("model-type", "Model type", "Detection model to run",
                          GST_TYPE_AUTHENTA_SINK_MODEL_TYPE, DEFAULT_MODEL_TYPE,
                          PARAM_FLAGS));
+
+  /**
+   * GstAuthentaSink:task:
+   *
+   * What the service checks the recording for: a Media API model
+   * (`DF-1`, `AC-1`, `FD-1`: #GstAuthentaSink:model-type's choice, spelt as
+   * a task) or a Jobs API task (`ai-audio-detection`, `ai-video-detection`,
+   * `faceswap-detection`, `ai-image-detection`, `image-forgery-detection`,
+   * `face-liveness-detection`, `ekyc-deepfake`, `document-intelligence`, or
+   * its number).  A Jobs API task is checked through `/v1/jobs`: create,
+   * upload, finalize, poll; a stop before the finalize cancels the job.
+   * %NULL (the default) takes #GstAuthentaSink:model-type, and with it
+   * `auto` the default for what is recorded: DF-1 for a video, AC-1 for an
+   * image, `ai-audio-detection` for audio (MP3, WAV, or M4A from mp4mux).
+   * Caps the task cannot take are refused when they arrive, with a message
+   * that names the task to use; an unknown task is refused with a warning
+   * (`authenta tasks` lists them, with what each takes).
+   *
+   * Since: 0.4
+   */
+  g_object_class_install_property (
+      gobject_class, PROP_TASK,
+      g_param_spec_string (
+          "task", "Task",
+          "What to check for: a Media API model (DF-1, AC-1, FD-1) or a Jobs "
+          "API task (ai-audio-detection, ai-video-detection, "
+          "faceswap-detection, ai-image-detection, …); NULL: model-type, "
+          "else the default for what is recorded (audio: "
+          "ai-audio-detection)",
+          NULL, PARAM_FLAGS));
 
   /**
    * GstAuthentaSink:media-name:

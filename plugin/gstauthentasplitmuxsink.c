@@ -16,6 +16,11 @@
  * checked by its own authentasink, in the background: the recording never
  * waits for a scan.
  *
+ * Since 0.4 it also takes audio alone (a live call, a radio feed: Opus, MP3
+ * or AAC on an `audio_%u` pad and no video): the first audio stream times
+ * the fragments, each an M4A file checked by the `task` set here, or by
+ * `ai-audio-detection` when neither `task` nor `model-type` is set.
+ *
  * Every fragment gets one `authenta-verdict` element message, or with the
  * default `on-error=warning` a WARNING and an `authenta-failed` message
  * when its scan failed (an outage costs that fragment's verdict, never the
@@ -47,8 +52,9 @@
  * descriptions, set once here and given to every fragment's authentasink
  * (see #GstAuthentaSink for each):
  *
- * - `api-key` (write-only), `base-url`, `model-type`, `ca-file`,
- *   `allow-insecure`, `timeout`: the service and how it is reached;
+ * - `api-key` (write-only), `base-url`, `model-type`, `task` (since 0.4),
+ *   `ca-file`, `allow-insecure`, `timeout`: the service, what it checks
+ *   for, and how it is reached;
  * - `keep-file`: what becomes of a fragment's file after its verdict;
  * - `on-error`: `warning` by default here (authentasink's is `error`): a
  *   fragment whose scan failed costs its verdict, never the recording;
@@ -75,6 +81,11 @@
  *       location=/srv/camera/door%05d.mp4 keep-file=always
  * ]| A camera that never stops: one-minute MP4 fragments kept in
  * /srv/camera, each with its verdict.
+ * |[
+ * gst-launch-1.0 -m -e pulsesrc ! audioconvert ! opusenc ! \
+ *     authentasplitmuxsink task=ai-audio-detection \
+ *       max-size-time=10000000000 location=/srv/calls/call%05d.m4a
+ * ]| A live call: a voice-clone verdict every ten seconds.
  *
  * Since: 0.3
  */
@@ -129,6 +140,7 @@ static const char *const sink_properties[] = {
   "api-key",       "base-url",       "model-type",     "keep-file",
   "on-error",      "temp-dir",       "timeout",        "ca-file",
   "delete-remote", "allow-insecure", "check-at-start", "spool-dir",
+  "task",
 };
 #define N_SINK_PROPERTIES G_N_ELEMENTS (sink_properties)
 
@@ -171,7 +183,12 @@ struct _GstAuthentaSplitMuxSink
   /* Fragment *, oldest first; done fragments are dropped. */
   GQueue fragments;
   guint next_index;
-  /* The running time the last video buffer in ends at. */
+  /* The pad whose buffers time the fragments, as splitmuxsink's reference
+   * stream: the video pad, else (audio only) the first audio pad.  Not a
+   * reference: cleared when the pad is released. */
+  GstPad *reference;
+  gboolean has_video;
+  /* The running time the last reference buffer in ends at. */
   GstClockTime input_end;
   GstSegment segment;
   /* Request pads, and how many of them have seen the final EOS. */
@@ -508,17 +525,31 @@ start_shutdown (GstAuthentaSplitMuxSink *self, GQueue *out)
   gst_object_unref (clock);
 }
 
-/* Watches what comes in: the running time the video ends at, and the final
- * EOS on every pad. */
+/* Whether @pad is the reference stream's. */
+static gboolean
+is_reference (GstAuthentaSplitMuxSink *self, GstPad *pad)
+{
+  gboolean is;
+
+  g_mutex_lock (&self->lock);
+  is = self->reference == pad;
+  g_mutex_unlock (&self->lock);
+  return is;
+}
+
+/* Watches what comes in: the running time the reference stream ends at,
+ * and the final EOS on every pad. */
 static GstPadProbeReturn
 input_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 {
   GstAuthentaSplitMuxSink *self = user_data;
   GQueue out = G_QUEUE_INIT;
 
-  /* Buffers are watched on the video pad only. */
+  /* Buffers are watched on the reference pad only. */
   if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
     {
+      if (!is_reference (self, pad))
+        return GST_PAD_PROBE_OK;
       GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
       GstClockTime ts = GST_BUFFER_PTS_IS_VALID (buf) ? GST_BUFFER_PTS (buf)
                                                       : GST_BUFFER_DTS (buf);
@@ -541,7 +572,7 @@ input_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   switch (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)))
     {
     case GST_EVENT_SEGMENT:
-      if (g_object_get_data (G_OBJECT (pad), "authenta-video"))
+      if (is_reference (self, pad))
         {
           g_mutex_lock (&self->lock);
           gst_event_copy_segment (GST_PAD_PROBE_INFO_EVENT (info),
@@ -733,6 +764,25 @@ sink_value_clear (GValue *v)
 /* ------------------------------------------------------------------------ */
 /* Fragment sinks */
 
+/* Audio alone (no video pad) and no task or model named: the fragments
+ * are M4A files for the audio task, which their MP4 caps cannot tell. */
+static void
+give_audio_only_task (GstAuthentaSplitMuxSink *self, GstElement *sink)
+{
+  g_autofree char *task = NULL;
+  int model = 0;
+  gboolean audio_only;
+
+  g_mutex_lock (&self->lock);
+  audio_only = !self->has_video && self->n_pads > 0;
+  g_mutex_unlock (&self->lock);
+  if (!audio_only)
+    return;
+  g_object_get (sink, "task", &task, "model-type", &model, NULL);
+  if (task == NULL && model == GST_AUTHENTA_SINK_MODEL_TYPE_AUTO)
+    g_object_set (sink, "task", "ai-audio-detection", NULL);
+}
+
 /* Sets this element's values of sink_properties[] on @sink. */
 static void
 give_sink_settings (GstAuthentaSplitMuxSink *self, GstElement *sink)
@@ -755,6 +805,7 @@ give_sink_settings (GstAuthentaSplitMuxSink *self, GstElement *sink)
         g_object_set_property (G_OBJECT (sink), sink_properties[i], &values[i]);
         sink_value_clear (&values[i]);
       }
+  give_audio_only_task (self, sink);
 }
 
 /* splitmuxsink made the authentasink of a new fragment: it gets this
@@ -812,14 +863,16 @@ gst_authenta_split_mux_sink_request_new_pad (GstElement *element,
     return NULL;
   pad = gst_ghost_pad_new_from_template (
       is_video ? "video" : GST_PAD_NAME (inner), inner, templ);
-  g_object_set_data (G_OBJECT (pad), "authenta-video",
-                     GINT_TO_POINTER (is_video));
-  gst_pad_add_probe (pad,
-                     (is_video ? GST_PAD_PROBE_TYPE_BUFFER : 0)
-                         | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
-                     input_probe, self, NULL);
+  gst_pad_add_probe (
+      pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+      input_probe, self, NULL);
   g_mutex_lock (&self->lock);
   self->n_pads++;
+  /* As splitmuxsink: the video times the fragments; without video, the
+   * first audio stream does (a call or a radio feed). */
+  if (is_video || self->reference == NULL)
+    self->reference = pad;
+  self->has_video |= is_video;
   g_mutex_unlock (&self->lock);
   if (GST_STATE (element) > GST_STATE_READY)
     gst_pad_set_active (pad, TRUE);
@@ -837,6 +890,10 @@ gst_authenta_split_mux_sink_release_pad (GstElement *element, GstPad *pad)
     gst_element_release_request_pad (self->splitmux, inner);
   g_mutex_lock (&self->lock);
   self->n_pads--;
+  if (self->reference == pad)
+    self->reference = NULL;
+  if (g_strcmp0 (GST_PAD_NAME (pad), "video") == 0)
+    self->has_video = FALSE;
   g_mutex_unlock (&self->lock);
   gst_pad_set_active (pad, FALSE);
   gst_element_remove_pad (element, pad);

@@ -15,18 +15,22 @@ clamp_count (gint64 value)
 }
 
 GstStructure *
-gst_authenta_verdict_structure_new (AuthentaMedia *media,
-                                    const char *model_type,
+gst_authenta_verdict_structure_new (AuthentaMedia *media, const char *task,
                                     const char *location)
 {
   const char *model = authenta_media_get_model_type (media);
+  const char *media_task = authenta_media_get_task (media);
+  gboolean job = authenta_media_get_api (media) == AUTHENTA_TASK_API_JOBS;
 
   return gst_structure_new (
       "authenta-verdict", "mid", G_TYPE_STRING, authenta_media_get_mid (media),
-      "status", G_TYPE_STRING, authenta_media_get_status (media), "model-type",
-      G_TYPE_STRING, model ? model : model_type, "media-type", G_TYPE_STRING,
+      "task", G_TYPE_STRING, media_task ? media_task : task, "api",
+      G_TYPE_STRING, job ? "jobs" : "media", "status", G_TYPE_STRING,
+      authenta_media_get_status (media), "model-type", G_TYPE_STRING,
+      model ? model : task, "media-type", G_TYPE_STRING,
       authenta_media_get_media_type (media), "fake", G_TYPE_BOOLEAN,
-      authenta_media_is_fake (media), "confidence", G_TYPE_DOUBLE,
+      authenta_media_is_fake (media), "has-verdict", G_TYPE_BOOLEAN,
+      authenta_media_has_verdict (media), "confidence", G_TYPE_DOUBLE,
       authenta_media_get_confidence (media), "faces", G_TYPE_INT,
       clamp_count (authenta_media_get_faces (media)), "deepfakes", G_TYPE_INT,
       clamp_count (authenta_media_get_deepfakes (media)), "result-url",

@@ -10,12 +10,15 @@
 
 G_BEGIN_DECLS
 
-/* `authenta-verdict` for @media: mid, status, model-type (the record's,
- * else @model_type), media-type, fake, confidence, faces, deepfakes,
- * result-url, json and location (@location: the kept file, or NULL). */
+/* `authenta-verdict` for @media: mid (a job's id for a Jobs API task),
+ * task (the record's, else @task), api ("media" or "jobs"), status,
+ * model-type (the record's model, else @task), media-type, fake,
+ * has-verdict (FALSE: the answer said neither, and fake means nothing),
+ * confidence, faces, deepfakes, result-url, json and location (@location:
+ * the kept file, or NULL). */
 G_GNUC_INTERNAL
 GstStructure *gst_authenta_verdict_structure_new (AuthentaMedia *media,
-                                                  const char *model_type,
+                                                  const char *task,
                                                   const char *location);
 
 G_END_DECLS

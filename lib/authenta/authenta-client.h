@@ -347,6 +347,10 @@ gboolean authenta_client_cancel_job (AuthentaClient *self, const char *job_id,
 AUTHENTA_AVAILABLE_IN_ALL
 gboolean authenta_client_delete_job (AuthentaClient *self, const char *job_id,
                                      GCancellable *cancellable, GError **error);
+/* Cancels, in one bounded request, a job whose scan was stopped before its
+ * finalize; failures are only logged. */
+AUTHENTA_AVAILABLE_IN_ALL
+void authenta_client_abandon_job (AuthentaClient *self, const char *job_id);
 AUTHENTA_AVAILABLE_IN_ALL
 AuthentaMedia *authenta_client_wait_for_job (
     AuthentaClient *self, const char *job_id, AuthentaProgressFunc progress,

@@ -34,4 +34,11 @@ gboolean authenta_content_type_is_valid (const char *content_type);
 AUTHENTA_AVAILABLE_IN_ALL
 const char *authenta_content_type_default_model (const char *content_type);
 
+/* The type to declare for a file of content_type checked by task: M4A
+ * ("audio/mp4") for an MP4 file and a task that takes audio only.
+ * Since: 0.4 */
+AUTHENTA_AVAILABLE_IN_ALL
+const char *authenta_content_type_for_task (const char *content_type,
+                                            const char *task);
+
 G_END_DECLS

@@ -141,6 +141,11 @@ cli_test_media_bytes (const char *kind, gsize size)
                                  'F',  'I',  'F',  0x00, 0x01, 0x01, 0x00 };
   static const guint8 png[] = { 0x89, 'P',  'N',  'G',  0x0d, 0x0a, 0x1a, 0x0a,
                                 0x00, 0x00, 0x00, 0x0d, 'I',  'H',  'D',  'R' };
+  /* An ID3v2 tag (MP3) and a RIFF WAVE header. */
+  static const guint8 mp3[]
+      = { 'I', 'D', '3', 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 };
+  static const guint8 wav[]
+      = { 'R', 'I', 'F', 'F', 0x24, 0x00, 0x00, 0x00, 'W', 'A', 'V', 'E' };
   static const guint8 junk[] = "this is not a media file at all\n";
   const guint8 *head;
   gsize head_len;
@@ -152,6 +157,10 @@ cli_test_media_bytes (const char *kind, gsize size)
     head = jpeg, head_len = sizeof jpeg;
   else if (g_str_equal (kind, "png"))
     head = png, head_len = sizeof png;
+  else if (g_str_equal (kind, "mp3"))
+    head = mp3, head_len = sizeof mp3;
+  else if (g_str_equal (kind, "wav"))
+    head = wav, head_len = sizeof wav;
   else
     head = junk, head_len = sizeof junk - 1;
 

@@ -43,8 +43,9 @@ const char *cli_test_spool_dir (void);
 /* Number of entries in the spool folder. */
 guint cli_test_count_spool_files (void);
 
-/* Write a small file of the kind "mp4", "jpeg", "png" or "junk" (no known
- * signature), of at least size bytes, named name in the test folder.
+/* Write a small file of the kind "mp4", "jpeg", "png", "mp3", "wav" or
+ * "junk" (no known signature), of at least size bytes, named name in the
+ * test folder.
  * Returns its path (free it). */
 char *cli_test_write_media (const char *name, const char *kind, gsize size);
 /* The same bytes in memory. */

@@ -19,7 +19,7 @@ test_help_lists_commands_and_exit_statuses (void)
   r = cli_run (NULL, NULL, "--help", NULL);
   cli_assert_status (r, 0);
   for (const char *const *word
-       = (const char *const[]){ "scan", "get MID", "list", "delete MID",
+       = (const char *const[]){ "scan", "get ID", "list", "delete ID", "tasks",
                                 "Exit status", "AUTHENTA_API_KEY",
                                 "AUTHENTA_BASE_URL", "--api-key", "--json",
                                 "--ca-file", "AUTHENTA_CA_FILE", "TLS", "130",
@@ -37,10 +37,11 @@ test_help_for_each_command (void)
     const char *command;
     const char *options[4];
   } cases[] = {
-    { "scan", { "--model-type", "--no-wait", "--timeout", "--content-type" } },
-    { "get", { "MID", "--json", "pre-signed", "Exit status" } },
-    { "list", { "--limit", "--offset", "--all", "Exit status" } },
-    { "delete", { "MID", "--api-key", "--base-url", "Exit status" } },
+    { "scan", { "--task", "--model-type", "--no-wait", "--content-type" } },
+    { "get", { "ID", "job id", "pre-signed", "Exit status" } },
+    { "list", { "--limit", "--offset", "--jobs", "--status" } },
+    { "delete", { "ID", "job", "--base-url", "Exit status" } },
+    { "tasks", { "--task", "ai-audio-detection", "--json", "Exit status" } },
   };
 
   cli_test_reset ();

@@ -7,7 +7,7 @@
  */
 #include <authenta/authenta.h>
 
-#include "test-emulator.h"
+#include "journal-test-util.h"
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -23,13 +23,7 @@
 
 static TestEmulator *emu;
 
-typedef struct
-{
-  char *dir;  /* the spool folder */
-  char *file; /* a recording in it */
-  AuthentaJournal *journal;
-  AuthentaClient *client;
-} Fixture;
+typedef JournalFixture Fixture;
 
 static void
 write_recording (const char *path, gsize size, char fill)
@@ -46,92 +40,25 @@ write_recording (const char *path, gsize size, char fill)
   g_assert_no_error (error);
 }
 
-static AuthentaClient *
-make_client (const char *key)
-{
-  g_autoptr (GError) error = NULL;
-  AuthentaClient *client
-      = authenta_client_new (test_emulator_get_base_url (emu), key, &error);
-
-  g_assert_no_error (error);
-  authenta_client_set_retry_policy (client, 2, 5, 20, 0.5);
-  authenta_client_set_poll_policy (client, 10, 1.5, 40, 10000);
-  authenta_client_set_timeouts (client, 2000, 5000, 5000);
-  return client;
-}
-
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
+  static const char mp4[] = "\0\0\0\x18"
+                            "ftypmp42";
 
-  f->dir = g_dir_make_tmp ("authenta-journal-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->file = g_build_filename (f->dir, "clip.mp4", NULL);
-  write_recording (f->file, 4096, 'a');
-  f->journal = authenta_journal_open (f->dir, &error);
-  g_assert_no_error (error);
-  test_emulator_reset (emu);
-  f->client = make_client (KEY);
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    return;
-  g_chmod (dir, 0700);
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-      if (g_file_test (p, G_FILE_TEST_IS_DIR))
-        remove_tree (p);
-      else
-        g_unlink (p);
-    }
-  g_rmdir (dir);
+  journal_fixture_setup (f, emu, "clip.mp4", mp4, sizeof mp4 - 1, 4096);
 }
 
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  g_clear_object (&f->journal);
-  g_clear_object (&f->client);
-  remove_tree (f->dir);
-  g_free (f->dir);
-  g_free (f->file);
-}
-
-/* SQL on the journal's file, as another process (or a killed scan)
- * would leave it. */
-static void
-run_sql (const char *dir, const char *sql)
-{
-  g_autofree char *path
-      = g_build_filename (dir, AUTHENTA_JOURNAL_FILE_NAME, NULL);
-  sqlite3 *db = NULL;
-  char *msg = NULL;
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  if (sqlite3_exec (db, sql, NULL, NULL, &msg) != SQLITE_OK)
-    g_error ("%s: %s", sql, msg);
-  sqlite3_close (db);
+  journal_fixture_teardown (f);
 }
 
 static AuthentaJournalEntry *
 add_entry (Fixture *f, const char *path, gboolean delete_after)
 {
-  g_autoptr (GError) error = NULL;
-  AuthentaJournalEntry *e = authenta_journal_add (
-      f->journal, path, NULL, "video/mp4", NULL, delete_after, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (e);
-  return e;
+  return journal_fixture_add (f, path, "video/mp4", NULL, delete_after);
 }
 
 /* ---- the journal itself ---- */
@@ -190,7 +117,11 @@ test_round_trip (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_null (authenta_journal_lookup (
       f->journal, authenta_journal_entry_get_id (e), &error));
-  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_JOURNAL);
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (authenta_journal_forget (
+      f->journal, authenta_journal_entry_get_id (e), &error));
+  g_assert_error (error, AUTHENTA_ERROR, AUTHENTA_ERROR_NOT_FOUND);
   g_clear_error (&error);
   g_clear_pointer (&list, g_ptr_array_unref);
   list = authenta_journal_list (f->journal, TRUE, &error);
@@ -237,7 +168,7 @@ test_new_dir_is_private (void)
   g_assert_cmpint (g_stat (dir, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0700);
   g_clear_object (&j);
-  remove_tree (base);
+  journal_test_remove_tree (base);
 }
 
 static void
@@ -320,7 +251,7 @@ test_open_refuses (gconstpointer data)
       j = authenta_journal_open (dir, &error);
       g_assert_no_error (error);
       g_clear_object (&j);
-      run_sql (dir, "PRAGMA user_version = 99");
+      journal_test_run_sql (dir, "PRAGMA user_version = 99");
       break;
     case BAD_GARBAGE:
       {
@@ -341,7 +272,7 @@ test_open_refuses (gconstpointer data)
        * made there, then the disk remounted read-only. */
       if (!mount_small_tmpfs (dir, "1m"))
         {
-          remove_tree (dir);
+          journal_test_remove_tree (dir);
           return;
         }
       j = authenta_journal_open (dir, &error);
@@ -359,7 +290,7 @@ test_open_refuses (gconstpointer data)
   g_assert_nonnull (strstr (error->message, db));
   g_assert_nonnull (strstr (error->message, row->text));
   g_test_message ("%s", error->message);
-  remove_tree (dir);
+  journal_test_remove_tree (dir);
 }
 
 /* A journal on a disk that fills up: the entry that does not fit is a clear
@@ -384,7 +315,7 @@ test_full_disk (void)
   g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
   if (!mount_small_tmpfs (dir, "256k"))
     {
-      remove_tree (base);
+      journal_test_remove_tree (base);
       return;
     }
   write_recording (recording, 1000, 'f');
@@ -439,7 +370,7 @@ test_full_disk (void)
   g_assert_cmpint (authenta_journal_entry_get_id (after), ==, added + 1);
   g_clear_object (&j);
   g_assert_cmpint (umount (dir), ==, 0);
-  remove_tree (base);
+  journal_test_remove_tree (base);
 }
 
 static GPtrArray *
@@ -658,7 +589,7 @@ test_prune_keeps_unfinished (Fixture *f, gconstpointer data)
       GPOINTER_TO_INT (ids->pdata[0]), GPOINTER_TO_INT (ids->pdata[1]),
       GPOINTER_TO_INT (ids->pdata[2]));
 
-  run_sql (f->dir, sql);
+  journal_test_run_sql (f->dir, sql);
   g_assert_cmpuint (authenta_journal_prune (f->journal, 1000, &error), ==, 0);
   g_assert_cmpuint (authenta_journal_prune (f->journal, 50, &error), ==, 1);
   g_assert_no_error (error);
@@ -696,17 +627,6 @@ count_records (AuthentaClient *client, const char *status)
   return n;
 }
 
-static AuthentaJournalEntry *
-lookup (Fixture *f, AuthentaJournalEntry *e)
-{
-  g_autoptr (GError) error = NULL;
-  AuthentaJournalEntry *now = authenta_journal_lookup (
-      f->journal, authenta_journal_entry_get_id (e), &error);
-
-  g_assert_no_error (error);
-  return now;
-}
-
 static void
 test_scan_recorded_to_done (Fixture *f, gconstpointer data)
 {
@@ -720,7 +640,7 @@ test_scan_recorded_to_done (Fixture *f, gconstpointer data)
                                             NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (authenta_media_is_processed (verdict));
-  after = lookup (f, e);
+  after = journal_fixture_lookup (f, e);
   g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
                    AUTHENTA_JOURNAL_STAGE_DONE);
   g_assert_cmpstr (authenta_journal_entry_get_mid (after), ==,
@@ -787,7 +707,7 @@ test_scan_url_expires_during_upload (Fixture *f, gconstpointer data)
   g_assert_cmpuint (test_emulator_get_count (emu, "create"), ==, 2);
   g_assert_cmpuint (test_emulator_get_count (emu, "delete"), ==, 1);
   g_assert_cmpuint (count_records (f->client, NULL), ==, 1);
-  after = lookup (f, e);
+  after = journal_fixture_lookup (f, e);
   g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
                    AUTHENTA_JOURNAL_STAGE_DONE);
   g_assert_cmpstr (authenta_journal_entry_get_mid (after), ==,
@@ -871,7 +791,7 @@ test_scan_resume (Fixture *f, gconstpointer data)
       stage, authenta_media_get_mid (created), url_sql, expires, now,
       authenta_journal_entry_get_id (e));
   sqlite3_free (url_sql);
-  run_sql (f->dir, sql);
+  journal_test_run_sql (f->dir, sql);
 
   verdict = authenta_client_scan_journaled (f->client, f->journal, e, NULL,
                                             NULL, NULL, &error);
@@ -889,7 +809,7 @@ test_scan_resume (Fixture *f, gconstpointer data)
   else
     g_assert_cmpstr (authenta_media_get_mid (verdict), !=,
                      authenta_media_get_mid (created));
-  after = lookup (f, e);
+  after = journal_fixture_lookup (f, e);
   g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
                    AUTHENTA_JOURNAL_STAGE_DONE);
   g_assert_cmpstr (authenta_journal_entry_get_mid (after), ==,
@@ -942,7 +862,7 @@ test_scan_resume_lost_create (Fixture *f, gconstpointer data)
   sql = g_strdup_printf ("UPDATE entries SET create_started = %" G_GINT64_FORMAT
                          " WHERE id = %" G_GINT64_FORMAT,
                          now, id);
-  run_sql (f->dir, sql);
+  journal_test_run_sql (f->dir, sql);
   lost = authenta_client_create_media (f->client, "clip.mp4", "video/mp4", 4096,
                                        NULL, NULL, &error);
   g_assert_no_error (error);
@@ -966,7 +886,7 @@ test_scan_resume_lost_create (Fixture *f, gconstpointer data)
     g_assert_no_error (error);
     g_assert_cmpstr (authenta_media_get_status (still), ==, "INITED");
   }
-  after = lookup (f, e);
+  after = journal_fixture_lookup (f, e);
   g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
                    AUTHENTA_JOURNAL_STAGE_DONE);
   g_assert_cmpstr (authenta_journal_entry_get_mid (after), ==,
@@ -1044,7 +964,7 @@ test_migrate_v1 (Fixture *f, gconstpointer data)
   g_assert_true (g_file_get_contents (f->file, &contents, &len, NULL));
   sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (guchar *)contents,
                                      len);
-  run_sql (f->dir, v1_schema);
+  journal_test_run_sql (f->dir, v1_schema);
   sql = g_strdup_printf (
       "INSERT INTO entries (path, name, content_type, model_type, size,"
       " sha256, stage, attempts, created, updated) VALUES"
@@ -1055,7 +975,7 @@ test_migrate_v1 (Fixture *f, gconstpointer data)
       " ('/nowhere/old.mp4', 'old.mp4', 'video/mp4', 'DF-1', 7, '%s',"
       " 'done', 'old-mid', '{\"mid\":\"old-mid\"}', 900, 901);",
       f->file, len, sha, sha);
-  run_sql (f->dir, sql);
+  journal_test_run_sql (f->dir, sql);
   g_assert_cmpint (sql_int (f->dir, "PRAGMA user_version"), ==, 1);
 
   f->journal = authenta_journal_open (f->dir, &error);
@@ -1090,7 +1010,7 @@ test_migrate_v1 (Fixture *f, gconstpointer data)
   sql = g_strdup_printf ("UPDATE entries SET create_started = %" G_GINT64_FORMAT
                          " WHERE id = %" G_GINT64_FORMAT,
                          g_get_real_time () / G_USEC_PER_SEC, id);
-  run_sql (f->dir, sql);
+  journal_test_run_sql (f->dir, sql);
   {
     g_autoptr (AuthentaMedia) lost = authenta_client_create_media (
         f->client, "clip.mp4", "video/mp4", len, NULL, NULL, &error);
@@ -1159,7 +1079,7 @@ test_scan_file_changed (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, name));
   g_assert_nonnull (strstr (error->message, f->file));
   g_assert_nonnull (strstr (error->message, row->text));
-  after = lookup (f, e);
+  after = journal_fixture_lookup (f, e);
   g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
                    AUTHENTA_JOURNAL_STAGE_FAILED);
   g_assert_cmpstr (authenta_journal_entry_get_error_code (after), ==,
@@ -1208,7 +1128,7 @@ test_scan_failure (Fixture *f, gconstpointer data)
   const FailRow *row = data;
   g_autoptr (AuthentaJournalEntry) e = add_entry (f, f->file, TRUE);
   g_autoptr (AuthentaJournalEntry) after = NULL;
-  g_autoptr (AuthentaClient) client = make_client (row->key);
+  g_autoptr (AuthentaClient) client = journal_test_client (emu, row->key);
   g_autoptr (AuthentaMedia) verdict = NULL;
   g_autoptr (GError) error = NULL;
 
@@ -1219,7 +1139,7 @@ test_scan_failure (Fixture *f, gconstpointer data)
   g_assert_null (verdict);
   g_assert_error (error, AUTHENTA_ERROR, row->code);
   g_assert_cmpint (authenta_error_is_transient (error), ==, row->transient);
-  after = lookup (f, e);
+  after = journal_fixture_lookup (f, e);
   g_assert_cmpint (authenta_journal_entry_get_stage (after), ==, row->stage);
   g_assert_cmpuint (authenta_journal_entry_get_attempts (after), ==, 1);
   g_assert_cmpstr (authenta_journal_entry_get_error_code (after), ==,
@@ -1247,7 +1167,7 @@ test_scan_failure (Fixture *f, gconstpointer data)
       verdict = authenta_client_scan_journaled (client, f->journal, e, NULL,
                                                 NULL, NULL, &error);
       g_assert_no_error (error);
-      after = lookup (f, e);
+      after = journal_fixture_lookup (f, e);
       g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
                        AUTHENTA_JOURNAL_STAGE_DONE);
       g_assert_cmpuint (count_records (client, "PROCESSED"), ==, 1);

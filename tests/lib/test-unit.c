@@ -11,6 +11,7 @@
 #include "authenta-http-loop-private.h"
 #include "authenta-http-private.h"
 #include "authenta-poll-private.h"
+#include "authenta-task-private.h"
 #include "authenta-util-private.h"
 
 #include <curl/curl.h>
@@ -416,6 +417,46 @@ test_mid_valid (void)
   g_assert_false (authenta_mid_is_valid ("é"));
 }
 
+/* AUTHENTA-API.md's table of the Jobs API's server time-outs, by slug
+ * and by id; none for the Media API's models nor an unknown task. */
+static void
+test_task_server_timeout (void)
+{
+  static const struct
+  {
+    const char *task;
+    guint timeout_s;
+  } rows[] = {
+    { "ai-image-detection", 300 },
+    { "1", 300 },
+    { "ai-audio-detection", 600 },
+    { "2", 600 },
+    { "ai-video-detection", 600 },
+    { "faceswap-detection", 1800 },
+    { "4", 1800 },
+    { "image-forgery-detection", 300 },
+    { "document-intelligence", 300 },
+    { "face-liveness-detection", 600 },
+    { "ekyc-deepfake", 600 },
+    { "11", 600 },
+    { "DF-1", 0 },
+    { "AC-1", 0 },
+    { "FD-1", 0 },
+    { "FI-1", 0 },
+    { "8", 0 }, /* face-intelligence: not a task of the library */
+    { "04", 0 },
+    { "no-such-task", 0 },
+    { NULL, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_test_message ("task %s", rows[i].task ? rows[i].task : "(null)");
+      g_assert_cmpuint (authenta_task_get_server_timeout_s (rows[i].task), ==,
+                        rows[i].timeout_s);
+    }
+}
+
 static void
 test_loopback (void)
 {
@@ -502,6 +543,131 @@ test_sniff_file (void)
 
   g_unlink (png);
   g_unlink (txt);
+  g_rmdir (dir);
+}
+
+/* An ISO BMFF box of @type around @payload (consumed), as bytes. */
+static GByteArray *
+box (const char *type, GByteArray *payload)
+{
+  GByteArray *b = g_byte_array_new ();
+  guint32 size = 8 + (payload ? payload->len : 0);
+  guint8 head[8] = { size >> 24, size >> 16, size >> 8, size };
+
+  memcpy (head + 4, type, 4);
+  g_byte_array_append (b, head, 8);
+  if (payload)
+    {
+      g_byte_array_append (b, payload->data, payload->len);
+      g_byte_array_unref (payload);
+    }
+  return b;
+}
+
+static GByteArray *
+concat (GByteArray *a, GByteArray *b)
+{
+  g_byte_array_append (a, b->data, b->len);
+  g_byte_array_unref (b);
+  return a;
+}
+
+/* trak/mdia/hdlr with @handler ("soun", "vide"), or a trak without hdlr. */
+static GByteArray *
+trak (const char *handler)
+{
+  GByteArray *hdlr = g_byte_array_new ();
+  guint8 fields[20] = { 0 };
+
+  if (handler == NULL)
+    return box ("trak", box ("mdia", box ("mdhd", NULL)));
+  memcpy (fields + 8, handler, 4);
+  g_byte_array_append (hdlr, fields, sizeof fields);
+  return box ("trak",
+              box ("mdia", concat (box ("mdhd", NULL), box ("hdlr", hdlr))));
+}
+
+/* An MP4 as mp4mux writes it: ftyp, mdat, then moov with @traks (NULL:
+ * no moov); @faststart puts moov before mdat. */
+static GByteArray *
+mp4_file (const char *const *traks, guint n, gboolean faststart)
+{
+  static const guint8 brand[] = { 'i', 's', 'o', 'm', 0,   0,   2,   0,
+                                  'i', 's', 'o', 'm', 'm', 'p', '4', '2' };
+  GByteArray *ftyp = g_byte_array_new ();
+  GByteArray *data = g_byte_array_new ();
+  GByteArray *moov = NULL;
+  GByteArray *file;
+
+  g_byte_array_append (ftyp, brand, sizeof brand);
+  g_byte_array_append (data, (const guint8 *)"frames", 6);
+  file = box ("ftyp", ftyp);
+  if (traks)
+    {
+      GByteArray *children = g_byte_array_new ();
+
+      concat (children, box ("mvhd", NULL));
+      for (guint i = 0; i < n; i++)
+        concat (children, trak (traks[i]));
+      moov = box ("moov", children);
+    }
+  if (faststart && moov)
+    concat (file, g_steal_pointer (&moov));
+  concat (file, box ("mdat", data));
+  if (moov)
+    concat (file, moov);
+  return file;
+}
+
+/* An MP4 whose tracks are all sound is M4A; anything else, or a file the
+ * walk cannot follow, stays MP4. */
+static void
+test_sniff_mp4_tracks (void)
+{
+  static const char *const soun[] = { "soun" };
+  static const char *const vide[] = { "vide" };
+  static const char *const both[] = { "soun", "vide" };
+  static const char *const two_soun[] = { "soun", "soun" };
+  static const char *const no_hdlr[] = { NULL };
+  static const struct
+  {
+    const char *what;
+    const char *const *traks;
+    guint n;
+    gboolean faststart;
+    gsize truncate; /* bytes cut from the end */
+    const char *type;
+  } rows[] = {
+    { "sound", soun, 1, FALSE, 0, "audio/mp4" },
+    { "two sound tracks", two_soun, 2, FALSE, 0, "audio/mp4" },
+    { "sound, moov first", soun, 1, TRUE, 0, "audio/mp4" },
+    { "video", vide, 1, FALSE, 0, "video/mp4" },
+    { "sound and video", both, 2, FALSE, 0, "video/mp4" },
+    { "no moov", NULL, 0, FALSE, 0, "video/mp4" },
+    { "empty moov", soun, 0, FALSE, 0, "video/mp4" },
+    { "a trak without hdlr", no_hdlr, 1, FALSE, 0, "video/mp4" },
+    { "moov cut short", soun, 1, FALSE, 10, "video/mp4" },
+  };
+  g_autofree char *dir = g_dir_make_tmp ("authenta-sniff-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "a.mp4", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autoptr (GByteArray) file
+          = mp4_file (rows[i].traks, rows[i].n, rows[i].faststart);
+      g_autoptr (GError) error = NULL;
+
+      g_test_message ("%s", rows[i].what);
+      g_assert_true (g_file_set_contents (path, (const char *)file->data,
+                                          file->len - rows[i].truncate, NULL));
+      g_assert_cmpstr (authenta_content_type_sniff_file (path, &error), ==,
+                       rows[i].type);
+      g_assert_no_error (error);
+      /* The first bytes alone say MP4. */
+      g_assert_cmpstr (authenta_content_type_sniff_data (file->data, 64), ==,
+                       "video/mp4");
+    }
+  g_unlink (path);
   g_rmdir (dir);
 }
 
@@ -1161,9 +1327,11 @@ main (int argc, char **argv)
                    test_redact_url);
   g_test_add_func ("/util/mid-validation", test_mid_valid);
   g_test_add_func ("/util/loopback-hosts", test_loopback);
+  g_test_add_func ("/task/server-timeout", test_task_server_timeout);
   g_test_add_func ("/poll/schedule", test_poll_schedule);
   g_test_add_func ("/content-type/sniff-data", test_sniff_data);
   g_test_add_func ("/content-type/sniff-file", test_sniff_file);
+  g_test_add_func ("/content-type/sniff-mp4-tracks", test_sniff_mp4_tracks);
   g_test_add_func ("/http/backoff-grows-and-caps", test_backoff);
   g_test_add_func ("/http/retry-after-parsing", test_retry_after);
   g_test_add_func ("/http/wait-wakes-on-cancel", test_wait_cancel);

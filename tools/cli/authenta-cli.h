@@ -27,6 +27,9 @@ typedef enum
   CLI_EXIT_PROCESSING_FAILED = 7,
   CLI_EXIT_NOT_FOUND = 8,
   CLI_EXIT_SPOOLED = 9, /* --spool-dir: a passing failure left it journaled */
+  /* Processed, but the service's answer says neither authentic nor fake (a
+   * result shape the library does not know). */
+  CLI_EXIT_NO_VERDICT = 10,
   CLI_EXIT_INTERRUPTED = 130, /* 128 + SIGINT, as shells report it */
 } CliExit;
 
@@ -71,7 +74,8 @@ typedef struct
   AuthentaClient *client;   /* for the base URL; may be NULL */
   const char *mid;          /* the record concerned, when known */
   gboolean uploaded;        /* scan: the file is on the service */
-  const char *model_type;   /* scan: --model-type as given, or NULL */
+  const char *model_type;   /* scan: the task (--task or --model-type) */
+  const char *task_option;  /* scan: "--task" or "--model-type", as given */
   const char *content_type; /* scan: --content-type as given, or NULL */
 } CliErrorContext;
 
@@ -109,6 +113,13 @@ int cli_cmd_get (int argc, char **argv);
 int cli_cmd_list (int argc, char **argv);
 int cli_cmd_delete (int argc, char **argv);
 int cli_cmd_spool (int argc, char **argv);
+int cli_cmd_tasks (int argc, char **argv);
+
+/* cli-records.c: deletes a record of @api, or with AUTHENTA_TASK_API_NONE
+ * an id of either API (the one it most likely belongs to first). */
+gboolean cli_delete_record (AuthentaClient *client, const char *id,
+                            AuthentaTaskApi api, GCancellable *cancellable,
+                            GError **error);
 
 /* cli-journal.c: --spool-dir, shared by scan and spool. */
 const char *cli_spool_dir_setting (const char *option_value);

@@ -55,7 +55,8 @@ cli_error_exit_code (const GError *error)
   return CLI_EXIT_SERVICE;
 }
 
-#define CLI_TYPES_TEXT "MP4, QuickTime, WebM, Matroska, JPEG or PNG"
+#define CLI_TYPES_TEXT                                                         \
+  "MP4, QuickTime, WebM, Matroska, JPEG, PNG, MP3, WAV or M4A"
 
 static gboolean
 is_command (const CliErrorContext *ctx, const char *command)
@@ -125,19 +126,22 @@ hint_for (const CliErrorContext *ctx, const GError *error)
           if (is_command (ctx, "scan"))
             return g_strdup ("the record is gone (deleted while it was "
                              "processed?): scan the file again");
-          return g_strdup_printf ("check the id with 'authenta list' (if "
+          return g_strdup_printf ("check the id with 'authenta list' (a "
+                                  "job's with 'authenta list --jobs'; if "
                                   "that fails too, check %s)",
                                   base_url_origin ());
         case AUTHENTA_ERROR_BAD_REQUEST:
           if (is_command (ctx, "scan"))
             {
               if (ctx->model_type && ctx->content_type)
-                return g_strdup ("check --model-type and --content-type: "
-                                 "DF-1 is for video, AC-1 and FD-1 for "
-                                 "images");
+                return g_strdup_printf ("check %s and --content-type: "
+                                        "'authenta tasks' lists the files "
+                                        "each task takes",
+                                        ctx->task_option);
               if (ctx->model_type)
-                return g_strdup ("check --model-type: DF-1 is for video, "
-                                 "AC-1 and FD-1 for images");
+                return g_strdup_printf ("check %s: 'authenta tasks' lists "
+                                        "the files each task takes",
+                                        ctx->task_option);
               if (ctx->content_type)
                 return g_strdup ("check that --content-type is the file's "
                                  "type");
@@ -184,8 +188,8 @@ hint_for (const CliErrorContext *ctx, const GError *error)
           if (ctx && ctx->model_type)
             return g_strdup_printf ("the service could not analyse the file: "
                                     "check that it plays, and that "
-                                    "--model-type %s suits it",
-                                    ctx->model_type);
+                                    "%s %s suits it",
+                                    ctx->task_option, ctx->model_type);
           return g_strdup ("the service could not analyse the file: check "
                            "that it plays");
         case AUTHENTA_ERROR_RATE_LIMITED:
@@ -199,6 +203,10 @@ hint_for (const CliErrorContext *ctx, const GError *error)
             return g_strdup_printf ("see 'authenta %s --help'", ctx->command);
           return g_strdup ("see 'authenta --help'");
         case AUTHENTA_ERROR_UNSUPPORTED_MEDIA:
+          /* The library's message names the task that takes the file. */
+          if (ctx && ctx->model_type)
+            return g_strdup ("'authenta tasks' lists the files each task "
+                             "takes");
           if (ctx && ctx->content_type)
             return g_strdup ("the service takes " CLI_TYPES_TEXT " files");
           return g_strdup ("the service takes " CLI_TYPES_TEXT

@@ -378,7 +378,7 @@ spool_forget (int argc, char **argv)
           g_autofree char *message = cli_sanitize (error->message);
 
           g_printerr ("authenta spool forget: %s\n", message);
-          exit = CLI_EXIT_NOT_FOUND;
+          exit = cli_error_exit_code (error);
         }
       else
         {
@@ -517,7 +517,8 @@ run_entry (SpoolRun *run, AuthentaJournalEntry *e)
         = { .command = "scan",
             .client = run->client,
             .mid = mid && *mid ? mid : NULL,
-            .model_type = authenta_journal_entry_get_model_type (e) };
+            .model_type = authenta_journal_entry_get_model_type (e),
+            .task_option = "the entry's task" };
     g_autofree char *what
         = g_strdup_printf ("entry %" G_GINT64_FORMAT " (%s)", id, label);
 
@@ -539,10 +540,8 @@ explain_unclaimed (SpoolRun *run, gint64 id)
       g_autofree char *message = cli_sanitize (error->message);
 
       g_printerr ("authenta spool run: %s\n", message);
-      note_exit (run, error->code == AUTHENTA_ERROR_JOURNAL
-                              && strstr (error->message, "has no entry")
-                          ? CLI_EXIT_NOT_FOUND
-                          : cli_error_exit_code (error));
+      /* An unknown id is NOT_FOUND (status 8), a broken journal 3. */
+      note_exit (run, cli_error_exit_code (error));
       return;
     }
   stage = authenta_journal_entry_get_stage (e);

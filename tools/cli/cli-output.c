@@ -42,12 +42,16 @@ status_is_failed (AuthentaMedia *media)
   return g_strcmp0 (status, "FAILED") == 0 || g_strcmp0 (status, "ERROR") == 0;
 }
 
-/* AUTHENTIC, FAKE, FAILED, or the status while the record is not done. */
+/* AUTHENTIC, FAKE, UNKNOWN (processed without a verdict), FAILED, or the
+ * status while the record is not done. */
 const char *
 cli_verdict_word (AuthentaMedia *media)
 {
   const char *status;
 
+  if (authenta_media_is_processed (media)
+      && !authenta_media_has_verdict (media))
+    return "UNKNOWN";
   if (authenta_media_is_processed (media))
     return authenta_media_is_fake (media) ? "FAKE" : "AUTHENTIC";
   if (status_is_failed (media))
@@ -59,6 +63,10 @@ cli_verdict_word (AuthentaMedia *media)
 CliExit
 cli_exit_for_record (AuthentaMedia *media)
 {
+  /* Never "authentic" on the strength of an answer that did not say. */
+  if (authenta_media_is_processed (media)
+      && !authenta_media_has_verdict (media))
+    return CLI_EXIT_NO_VERDICT;
   if (authenta_media_is_processed (media))
     return authenta_media_is_fake (media) ? CLI_EXIT_FAKE : CLI_EXIT_AUTHENTIC;
   if (status_is_failed (media))
@@ -151,13 +159,23 @@ cli_print_json_line_without_upload_url (AuthentaMedia *media)
 }
 
 /* "clip.mp4: FAKE (2 faces, 1 deepfake; model DF-1, mid 692f…)" */
+/* What the record was checked for: its model, or a job's task. */
+static const char *
+record_check (AuthentaMedia *media)
+{
+  const char *model = authenta_media_get_model_type (media);
+
+  return model ? model : authenta_media_get_task (media);
+}
+
 void
 cli_print_scan_result (const char *file, AuthentaMedia *media)
 {
   g_autoptr (GString) out = g_string_new (NULL);
   g_autofree char *shown_file = cli_sanitize (file);
   const char *sep = "";
-  const char *model = authenta_media_get_model_type (media);
+  const char *model = record_check (media);
+  gboolean job = authenta_media_get_api (media) == AUTHENTA_TASK_API_JOBS;
 
   if (cli_global.json)
     {
@@ -175,11 +193,11 @@ cli_print_scan_result (const char *file, AuthentaMedia *media)
   if (model)
     {
       g_autofree char *shown = cli_sanitize (model);
-      g_string_append_printf (out, "model %s, ", shown);
+      g_string_append_printf (out, "%s %s, ", job ? "task" : "model", shown);
     }
   {
     g_autofree char *shown = cli_sanitize (authenta_media_get_mid (media));
-    g_string_append_printf (out, "mid %s)", shown);
+    g_string_append_printf (out, "%s %s)", job ? "job" : "mid", shown);
   }
   g_print ("%s\n", out->str);
 }
@@ -224,11 +242,21 @@ cli_print_record (AuthentaMedia *media)
       return;
     }
 
-  print_field ("mid:", authenta_media_get_mid (media));
-  print_field ("name:", authenta_media_get_name (media));
-  print_field ("type:", authenta_media_get_media_type (media));
-  print_field ("status:", authenta_media_get_status (media));
-  print_field ("model:", authenta_media_get_model_type (media));
+  if (authenta_media_get_api (media) == AUTHENTA_TASK_API_JOBS)
+    {
+      print_field ("job:", authenta_media_get_mid (media));
+      print_field ("name:", authenta_media_get_name (media));
+      print_field ("status:", authenta_media_get_status (media));
+      print_field ("task:", record_check (media));
+    }
+  else
+    {
+      print_field ("mid:", authenta_media_get_mid (media));
+      print_field ("name:", authenta_media_get_name (media));
+      print_field ("type:", authenta_media_get_media_type (media));
+      print_field ("status:", authenta_media_get_status (media));
+      print_field ("model:", authenta_media_get_model_type (media));
+    }
   print_field ("created:", created);
 
   append_evidence (verdict, media, &sep);
@@ -290,7 +318,7 @@ cli_print_table_row (AuthentaMedia *media)
   g_autofree char *mid = cli_sanitize (authenta_media_get_mid (media));
   g_autofree char *status = cli_sanitize (authenta_media_get_status (media));
   g_autofree char *type = cli_sanitize (authenta_media_get_media_type (media));
-  g_autofree char *model = cli_sanitize (authenta_media_get_model_type (media));
+  g_autofree char *model = cli_sanitize (record_check (media));
   g_autofree char *name = cli_sanitize (authenta_media_get_name (media));
   g_autofree char *created = format_created (media);
   const char *verdict = "-";

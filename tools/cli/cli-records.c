@@ -1,4 +1,5 @@
-/* authenta get, list and delete: the records kept by the service.
+/* authenta get, list and delete: the records kept by the service, the
+ * Media API's records and the Jobs API's jobs.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -6,6 +7,100 @@
 
 #define DEFAULT_LIMIT 20
 #define MAX_LIMIT 1000
+/* The Jobs API's largest page. */
+#define MAX_JOBS_LIMIT 100
+
+/* An id is a mid or a job id, and nothing in it says which: the service
+ * gives jobs numbers, so an id of digits is looked for among the jobs
+ * first; the other API is asked when the first has no such id. */
+static gboolean
+looks_like_job_id (const char *id)
+{
+  for (const char *p = id; *p; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  return *id != '\0';
+}
+
+typedef gboolean (*RecordCall) (AuthentaClient *client, const char *id,
+                                AuthentaTaskApi api, gpointer user_data,
+                                GError **error);
+
+/* @call for @id on @api, or with AUTHENTA_TASK_API_NONE on the API the id
+ * most likely belongs to, then, if that one has no such id, the other. */
+static gboolean
+call_on_either_api (AuthentaClient *client, const char *id, AuthentaTaskApi api,
+                    RecordCall call, gpointer user_data, GError **error)
+{
+  AuthentaTaskApi order[2]
+      = { AUTHENTA_TASK_API_MEDIA, AUTHENTA_TASK_API_JOBS };
+  GError *local_error = NULL;
+  g_autoptr (GError) first_error = NULL;
+
+  if (api != AUTHENTA_TASK_API_NONE)
+    return call (client, id, api, user_data, error);
+  if (looks_like_job_id (id))
+    {
+      order[0] = AUTHENTA_TASK_API_JOBS;
+      order[1] = AUTHENTA_TASK_API_MEDIA;
+    }
+  if (call (client, id, order[0], user_data, &local_error))
+    return TRUE;
+  if (!g_error_matches (local_error, AUTHENTA_ERROR, AUTHENTA_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  g_debug ("%s: no such %s, asking the %s API", id,
+           order[0] == AUTHENTA_TASK_API_JOBS ? "job" : "record",
+           order[1] == AUTHENTA_TASK_API_JOBS ? "Jobs" : "Media");
+  /* Not there either, or not an id that API takes (the Media API's mids
+   * are hexadecimal, and it answers 400 to a job's number): the first
+   * answer, "no such id", is the one to report. */
+  first_error = g_steal_pointer (&local_error);
+  if (call (client, id, order[1], user_data, &local_error))
+    return TRUE;
+  if (g_error_matches (local_error, AUTHENTA_ERROR, AUTHENTA_ERROR_NOT_FOUND)
+      || g_error_matches (local_error, AUTHENTA_ERROR,
+                          AUTHENTA_ERROR_BAD_REQUEST))
+    {
+      g_propagate_error (error, g_steal_pointer (&first_error));
+      g_clear_error (&local_error);
+    }
+  else
+    g_propagate_error (error, local_error);
+  return FALSE;
+}
+
+static gboolean
+get_call (AuthentaClient *client, const char *id, AuthentaTaskApi api,
+          gpointer user_data, GError **error)
+{
+  AuthentaMedia **out = user_data;
+
+  *out = api == AUTHENTA_TASK_API_JOBS
+             ? authenta_client_get_job (client, id, NULL, error)
+             : authenta_client_get_media (client, id, NULL, error);
+  return *out != NULL;
+}
+
+static gboolean
+delete_call (AuthentaClient *client, const char *id, AuthentaTaskApi api,
+             gpointer user_data, GError **error)
+{
+  GCancellable *cancellable = user_data;
+
+  return api == AUTHENTA_TASK_API_JOBS
+             ? authenta_client_delete_job (client, id, cancellable, error)
+             : authenta_client_delete_media (client, id, cancellable, error);
+}
+
+gboolean
+cli_delete_record (AuthentaClient *client, const char *id, AuthentaTaskApi api,
+                   GCancellable *cancellable, GError **error)
+{
+  return call_on_either_api (client, id, api, delete_call, cancellable, error);
+}
 
 /* One id argument, checked before any request is made. */
 static int
@@ -13,12 +108,12 @@ take_mid (const char *command, int argc, char **argv, const char **out_mid)
 {
   if (argc < 2)
     {
-      cli_usage_error (command, "no media id given");
+      cli_usage_error (command, "no id given (a mid or a job id)");
       return CLI_EXIT_USAGE;
     }
   if (argc > 2)
     {
-      cli_usage_error (command, "one media id at a time");
+      cli_usage_error (command, "one id at a time");
       return CLI_EXIT_USAGE;
     }
   if (!cli_check_mid (command, argv[1]))
@@ -38,7 +133,7 @@ cli_cmd_get (int argc, char **argv)
   int status;
 
   context = cli_subcommand_context (
-      "MID", "Print one record and its verdict.",
+      "ID", "Print one record (a mid) or job (a job id) and its verdict.",
       "The exit status follows the record: 1 when it is processed and "
       "fake, 7 when its processing failed, else 0.  The result, source and "
       "heatmap links are pre-signed (whoever has one can read the file): "
@@ -54,8 +149,8 @@ cli_cmd_get (int argc, char **argv)
   client = cli_make_client (&status);
   if (!client)
     return status;
-  media = authenta_client_get_media (client, mid, NULL, &error);
-  if (!media)
+  if (!call_on_either_api (client, mid, AUTHENTA_TASK_API_NONE, get_call,
+                           &media, &error))
     {
       CliErrorContext ctx = { .command = "get", .client = client, .mid = mid };
       return cli_report_failure (&ctx, mid, error);
@@ -77,6 +172,69 @@ print_each (AuthentaMedia *media, gpointer user_data)
   return TRUE;
 }
 
+/* Prints what is left to say after a page: how many, and how to go on. */
+static void
+print_page_summary (guint offset, guint shown, guint total)
+{
+  if (cli_global.json || cli_global.quiet)
+    return;
+  if (shown == 0 && total == 0)
+    g_print ("no records\n");
+  else if (shown == 0)
+    g_print ("no records from %u (there are %u; the first is at "
+             "--offset 0)\n",
+             offset, total);
+  else if (offset + shown < total)
+    g_print ("records %u to %u of %u; --offset %u shows the next "
+             "page, --all lists them all\n",
+             offset + 1, offset + shown, total, offset + shown);
+  else
+    g_print ("records %u to %u of %u\n", offset + 1, offset + shown, total);
+}
+
+/* list --jobs: the Jobs API pages by number, so --offset is a whole number
+ * of pages; --all walks them until the total (or a short page). */
+static int
+list_jobs (AuthentaClient *client, guint limit, guint offset, gboolean all,
+           const char *status)
+{
+  guint page = offset / limit + 1;
+  guint count = 0;
+
+  for (;;)
+    {
+      g_autoptr (GPtrArray) jobs = NULL;
+      g_autoptr (GError) error = NULL;
+      guint total = 0;
+
+      jobs = authenta_client_list_jobs (client, page, limit, status, &total,
+                                        NULL, &error);
+      if (!jobs)
+        {
+          CliErrorContext ctx = { .command = "list", .client = client };
+          return cli_report_failure (&ctx, "list", error);
+        }
+      for (guint i = 0; i < jobs->len; i++)
+        print_each (g_ptr_array_index (jobs, i), &count);
+      if (!all)
+        {
+          print_page_summary (offset, jobs->len, total);
+          return CLI_EXIT_AUTHENTIC;
+        }
+      if (jobs->len < limit || (total > 0 && page * limit >= total))
+        break;
+      page++;
+    }
+  if (!cli_global.json && !cli_global.quiet)
+    {
+      if (count == 0)
+        g_print ("no records\n");
+      else
+        g_print ("%u record%s\n", count, count == 1 ? "" : "s");
+    }
+  return CLI_EXIT_AUTHENTIC;
+}
+
 int
 cli_cmd_list (int argc, char **argv)
 {
@@ -86,13 +244,25 @@ cli_cmd_list (int argc, char **argv)
   int limit = DEFAULT_LIMIT;
   int offset = 0;
   gboolean all = FALSE;
+  gboolean jobs = FALSE;
+  g_autofree char *status_filter = NULL;
   const GOptionEntry entries[]
       = { { "limit", 'l', 0, G_OPTION_ARG_INT, &limit,
-            "Records per page (default 20; with --all, the page size)", "N" },
+            "Records per page (default 20, --jobs at most 100; with --all, "
+            "the page size)",
+            "N" },
           { "offset", 'o', 0, G_OPTION_ARG_INT, &offset,
-            "Skip the first N records", "N" },
+            "Skip the first N records (--jobs: a multiple of --limit)", "N" },
           { "all", 'a', 0, G_OPTION_ARG_NONE, &all,
             "Walk every page and list every record", NULL },
+          { "jobs", 0, 0, G_OPTION_ARG_NONE, &jobs,
+            "List the Jobs API's jobs (audio and the other tasks of "
+            "'authenta tasks') instead of the Media API's records",
+            NULL },
+          { "status", 0, 0, G_OPTION_ARG_STRING, &status_filter,
+            "--jobs: only jobs in STATUS (queued, processing, completed, "
+            "failed, cancelled, waiting_for_finalize)",
+            "STATUS" },
           { NULL } };
   int status;
 
@@ -126,10 +296,26 @@ cli_cmd_list (int argc, char **argv)
                                "--offset");
       return CLI_EXIT_USAGE;
     }
+  if (status_filter && !jobs)
+    {
+      cli_usage_error ("list", "--status filters jobs: add --jobs");
+      return CLI_EXIT_USAGE;
+    }
+  if (jobs && (limit > MAX_JOBS_LIMIT || offset % limit != 0))
+    {
+      cli_usage_error ("list",
+                       "the Jobs API pages by at most %d jobs: give "
+                       "--limit up to %d and an --offset that is a multiple "
+                       "of it",
+                       MAX_JOBS_LIMIT, MAX_JOBS_LIMIT);
+      return CLI_EXIT_USAGE;
+    }
 
   client = cli_make_client (&status);
   if (!client)
     return status;
+  if (jobs)
+    return list_jobs (client, (guint)limit, (guint)offset, all, status_filter);
 
   if (all)
     {
@@ -162,26 +348,11 @@ cli_cmd_list (int argc, char **argv)
           CliErrorContext ctx = { .command = "list", .client = client };
           return cli_report_failure (&ctx, "list", error);
         }
-      if (!cli_global.json && page->len > 0)
-        cli_print_table_header ();
+      guint count = 0;
+
       for (guint i = 0; i < page->len; i++)
-        cli_print_table_row (g_ptr_array_index (page, i));
-      if (!cli_global.json && !cli_global.quiet)
-        {
-          if (page->len == 0 && total == 0)
-            g_print ("no records\n");
-          else if (page->len == 0)
-            g_print ("no records from %d (there are %u; the first is at "
-                     "--offset 0)\n",
-                     offset, total);
-          else if ((guint)offset + page->len < total)
-            g_print ("records %d to %u of %u; --offset %u shows the next "
-                     "page, --all lists them all\n",
-                     offset + 1, offset + page->len, total, offset + page->len);
-          else
-            g_print ("records %d to %u of %u\n", offset + 1, offset + page->len,
-                     total);
-        }
+        print_each (g_ptr_array_index (page, i), &count);
+      print_page_summary ((guint)offset, page->len, total);
       return CLI_EXIT_AUTHENTIC;
     }
 }
@@ -196,7 +367,9 @@ cli_cmd_delete (int argc, char **argv)
   int status;
 
   context = cli_subcommand_context (
-      "MID", "Delete a record (and its files) from the service.",
+      "ID",
+      "Delete a record (a mid) or a job (a job id) and its files from "
+      "the service.",
       "Deleting a record that does not exist exits with 8.", NULL);
   status = cli_parse_subcommand (context, "delete", &argc, &argv);
   if (status >= 0)
@@ -208,7 +381,7 @@ cli_cmd_delete (int argc, char **argv)
   client = cli_make_client (&status);
   if (!client)
     return status;
-  if (!authenta_client_delete_media (client, mid, NULL, &error))
+  if (!cli_delete_record (client, mid, AUTHENTA_TASK_API_NONE, NULL, &error))
     {
       CliErrorContext ctx
           = { .command = "delete", .client = client, .mid = mid };

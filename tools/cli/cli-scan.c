@@ -19,6 +19,10 @@
 
 #define DEFAULT_JOBS 4
 
+/* --task or --model-type, checked and spelt as the library names it (see
+ * check_task()); NULL: the default for each file's type. */
+static char *opt_task;
+static gboolean opt_task_given;
 static char *opt_model_type;
 static char *opt_name;
 static char *opt_content_type;
@@ -81,9 +85,16 @@ parse_poll_interval (const char *option_name, const char *value, gpointer data,
 }
 
 static const GOptionEntry scan_entries[] = {
+  { "task", 'T', 0, G_OPTION_ARG_STRING, &opt_task,
+    "What to check for: a Jobs API task such as ai-audio-detection "
+    "(voice clones), ai-video-detection or faceswap-detection, or a Media "
+    "API model (DF-1, AC-1, FD-1); 'authenta tasks' lists them all with "
+    "the files each takes (default: DF-1 for video, AC-1 for images, "
+    "ai-audio-detection for MP3, WAV and M4A)",
+    "TASK" },
   { "model-type", 'm', 0, G_OPTION_ARG_STRING, &opt_model_type,
-    "The detection model: DF-1 (video deepfakes), AC-1 (AI-generated "
-    "images), FD-1 (image forgery); default DF-1 for video, AC-1 for images",
+    "The Media API's spelling of --task: DF-1 (video deepfakes), AC-1 "
+    "(AI-generated images), FD-1 (image forgery)",
     "MODEL" },
   { "name", 'n', 0, G_OPTION_ARG_STRING, &opt_name,
     "The record's name (default: the file's name; stdin-DATE-TIME.EXT for "
@@ -138,6 +149,7 @@ typedef struct
   gboolean verdict_printed;
   GMutex lock;
   char *mid;            /* the latest known mid, from progress reports (lock) */
+  gboolean is_job;      /* a Jobs API job, whose id mid is (lock) */
   gboolean uploaded;    /* the file is on the service (lock) */
   char *readback_error; /* --no-wait --json: why the record was not read */
   gint64 entry_id;      /* --spool-dir: the journal entry, once added */
@@ -256,12 +268,15 @@ report_job_error (ScanJob *job, const GError *error)
       return CLI_EXIT_TIMEOUT;
     }
   {
-    CliErrorContext ctx = { .command = "scan",
-                            .client = job->run->client,
-                            .mid = mid,
-                            .uploaded = uploaded,
-                            .model_type = opt_model_type,
-                            .content_type = opt_content_type };
+    CliErrorContext ctx
+        = { .command = "scan",
+            .client = job->run->client,
+            .mid = mid,
+            .uploaded = uploaded,
+            .model_type = opt_task,
+            .task_option
+            = opt_model_type && !opt_task_given ? "--model-type" : "--task",
+            .content_type = opt_content_type };
     CliExit exit = cli_report_failure (&ctx, shown, error);
 
     /* Retrying cannot change it: the journal marked the entry failed (a
@@ -324,10 +339,13 @@ delete_thread (GTask *task, gpointer source, gpointer task_data,
   GError *error = NULL;
   g_autofree char *mid = NULL;
 
+  AuthentaTaskApi api;
+
   g_mutex_lock (&job->lock);
   mid = g_strdup (job->mid);
+  api = job->is_job ? AUTHENTA_TASK_API_JOBS : AUTHENTA_TASK_API_MEDIA;
   g_mutex_unlock (&job->lock);
-  if (authenta_client_delete_media (job->run->client, mid, cancellable, &error))
+  if (cli_delete_record (job->run->client, mid, api, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -402,6 +420,7 @@ on_scanned (GObject *source, GAsyncResult *result, gpointer user_data)
   g_mutex_lock (&job->lock);
   g_free (job->mid);
   job->mid = g_strdup (authenta_media_get_mid (media));
+  job->is_job = authenta_media_get_api (media) == AUTHENTA_TASK_API_JOBS;
   g_mutex_unlock (&job->lock);
 
   cli_progress_clear (run->progress);
@@ -440,6 +459,8 @@ scan_thread (GTask *task, gpointer source, gpointer task_data,
   g_autofree char *basename = NULL;
   g_autoptr (AuthentaMedia) created = NULL;
   AuthentaMedia *uploaded;
+  const char *task_name;
+  gboolean jobs;
   struct stat st;
   int own_fd = -1;
   int fd = job->fd;
@@ -456,7 +477,7 @@ scan_thread (GTask *task, gpointer source, gpointer task_data,
        * user gave is never deleted. */
       entry = authenta_journal_add (
           job->run->journal, job->path, job->name ? job->name : basename,
-          content_type, opt_model_type, job->spooled, &error);
+          content_type, opt_task, job->spooled, &error);
       if (!entry)
         {
           g_task_return_error (task, error);
@@ -484,7 +505,7 @@ scan_thread (GTask *task, gpointer source, gpointer task_data,
     {
       AuthentaMedia *result = authenta_client_scan_fd (
           client, fd, job->label, job->name ? job->name : basename,
-          content_type, opt_model_type, on_progress, job, cancellable, &error);
+          content_type, opt_task, on_progress, job, cancellable, &error);
 
       if (result)
         g_task_return_pointer (task, result, g_object_unref);
@@ -505,9 +526,15 @@ scan_thread (GTask *task, gpointer source, gpointer task_data,
                                g_strerror (saved_errno));
       return;
     }
-  created = authenta_client_create_media (
-      client, job->name ? job->name : basename, content_type,
-      (guint64)st.st_size, opt_model_type, cancellable, &error);
+  task_name = opt_task ? opt_task
+                       : authenta_task_default_for_content_type (content_type);
+  jobs = authenta_task_get_api (task_name) == AUTHENTA_TASK_API_JOBS;
+  created = jobs ? authenta_client_create_job (
+                client, job->name ? job->name : basename, content_type,
+                (guint64)st.st_size, task_name, cancellable, &error)
+                 : authenta_client_create_media (
+                     client, job->name ? job->name : basename, content_type,
+                     (guint64)st.st_size, task_name, cancellable, &error);
   if (!created)
     {
       if (own_fd >= 0)
@@ -521,21 +548,34 @@ scan_thread (GTask *task, gpointer source, gpointer task_data,
                                         on_progress, job, cancellable, &error);
   if (own_fd >= 0)
     close (own_fd);
+  /* A job is processed only once finalized. */
+  if (uploaded && jobs
+      && !authenta_client_finalize_job (
+          client, authenta_media_get_mid (uploaded), cancellable, &error))
+    {
+      g_clear_object (&created);
+      created = g_steal_pointer (&uploaded);
+    }
   if (!uploaded)
     {
+      const char *mid = authenta_media_get_mid (created);
+
       /* Not after a cancel (Ctrl-C, --timeout), which must be prompt; the
        * message then names the mid to delete. */
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          if (jobs)
+            authenta_client_abandon_job (client, mid);
+        }
+      else
         {
           g_autoptr (GError) delete_error = NULL;
 
-          if (!authenta_client_delete_media (client,
-                                             authenta_media_get_mid (created),
-                                             NULL, &delete_error))
+          if (!cli_delete_record (client, mid, authenta_media_get_api (created),
+                                  NULL, &delete_error))
             g_debug ("%s: the record %s this scan gave up on was not "
                      "deleted: %s",
-                     job->label, authenta_media_get_mid (created),
-                     delete_error->message);
+                     job->label, mid, delete_error->message);
         }
       g_task_return_error (task, error);
       return;
@@ -548,8 +588,13 @@ scan_thread (GTask *task, gpointer source, gpointer task_data,
       /* The create answer says INITED, and carries the pre-signed upload
        * URL (a write credential for an hour): print the record as it
        * stands now instead, as the service serves it. */
-      current = authenta_client_get_media (
-          client, authenta_media_get_mid (uploaded), cancellable, &get_error);
+      current
+          = jobs ? authenta_client_get_job (client,
+                                            authenta_media_get_mid (uploaded),
+                                            cancellable, &get_error)
+                 : authenta_client_get_media (client,
+                                              authenta_media_get_mid (uploaded),
+                                              cancellable, &get_error);
       if (current)
         {
           g_object_unref (uploaded);
@@ -635,7 +680,7 @@ start_job (ScanJob *job)
       return;
     }
   authenta_client_scan_file_async (
-      run->client, job->path, job->name, job->content_type, opt_model_type,
+      run->client, job->path, job->name, job->content_type, opt_task,
       on_progress, job, NULL, job->cancellable, on_scanned, job);
 }
 
@@ -666,38 +711,68 @@ shown_argument (const char *value)
   return g_steal_pointer (&shown);
 }
 
-/* --model-type: one the service takes without more than this tool sends,
- * checked before any request; written as the service spells it. */
+/* --task and --model-type (the Media API's spelling of the same choice):
+ * one the service takes without more than this tool sends, checked before
+ * any request, and spelt as the library names it ("2" is
+ * ai-audio-detection, "df-1" DF-1) into opt_task. */
 static gboolean
-check_model_type (void)
+check_task (void)
 {
-  static const char *const usable[] = { "DF-1", "AC-1", "FD-1" };
-  g_autofree char *model = NULL;
+  const char *given = opt_task ? opt_task : opt_model_type;
+  const char *option = opt_task ? "--task" : "--model-type";
+  g_autofree char *upper = NULL;
+  const char *task;
 
-  if (!opt_model_type)
+  if (!given)
     return TRUE;
-  model = g_ascii_strup (opt_model_type, -1);
-  for (gsize i = 0; i < G_N_ELEMENTS (usable); i++)
-    if (g_str_equal (model, usable[i]))
-      {
-        g_free (opt_model_type);
-        opt_model_type = g_steal_pointer (&model);
-        return TRUE;
-      }
-  if (g_str_equal (model, "FI-1"))
-    cli_usage_error ("scan", "--model-type FI-1 (face intelligence) needs a "
-                             "metadata object, which this tool cannot send: "
-                             "use DF-1, AC-1 or FD-1");
-  else
+  opt_task_given = opt_task != NULL;
+  upper = g_ascii_strup (given, -1);
+  /* The models are written upper case; a lower-case one is meant too. */
+  task = authenta_task_get_api (upper) == AUTHENTA_TASK_API_MEDIA ? upper
+                                                                  : given;
+  if (g_str_equal (task, "FI-1"))
     {
-      g_autofree char *shown = shown_argument (opt_model_type);
       cli_usage_error ("scan",
-                       "unknown --model-type '%s': use DF-1 (video "
-                       "deepfakes), AC-1 (AI-generated images) or FD-1 "
-                       "(image forgery)",
-                       shown);
+                       "%s FI-1 (face intelligence) needs a "
+                       "metadata object, which this tool cannot "
+                       "send: use DF-1, AC-1 or FD-1",
+                       option);
+      return FALSE;
     }
-  return FALSE;
+  if (authenta_task_get_api (task) == AUTHENTA_TASK_API_NONE
+      || (!opt_task && authenta_task_get_api (task) != AUTHENTA_TASK_API_MEDIA))
+    {
+      g_autofree char *shown = shown_argument (given);
+
+      if (opt_task)
+        cli_usage_error ("scan",
+                         "unknown --task '%s': 'authenta tasks' lists the "
+                         "tasks and the files each takes",
+                         shown);
+      else
+        cli_usage_error ("scan",
+                         "unknown --model-type '%s': use DF-1 (video "
+                         "deepfakes), AC-1 (AI-generated images) or FD-1 "
+                         "(image forgery), or --task for the others "
+                         "('authenta tasks' lists them)",
+                         shown);
+      return FALSE;
+    }
+  if (opt_task && opt_model_type)
+    {
+      g_autofree char *model = g_ascii_strup (opt_model_type, -1);
+
+      if (!g_str_equal (model, authenta_task_get_name (task)))
+        {
+          cli_usage_error ("scan", "--task and --model-type name different "
+                                   "checks: give one of them");
+          return FALSE;
+        }
+    }
+  task = authenta_task_get_name (task);
+  g_free (opt_task);
+  opt_task = g_strdup (task);
+  return TRUE;
 }
 
 /* --content-type: a media type at all (what may go into a request header,
@@ -921,6 +996,12 @@ prepare_job (ScanJob *job, const char *arg, GError **error)
         }
     }
 
+  /* An MP4 for a task that takes audio alone is M4A: mp4mux's brand does
+   * not say. */
+  if (opt_task)
+    job->content_type
+        = authenta_content_type_for_task (job->content_type, opt_task);
+
   if (opt_name)
     job->name = g_strdup (opt_name);
   else if (unnamed)
@@ -971,7 +1052,7 @@ cli_cmd_scan (int argc, char **argv)
       cli_usage_error ("scan", "--jobs must be at least 1");
       return CLI_EXIT_USAGE;
     }
-  if (!check_model_type () || !check_content_type ())
+  if (!check_task () || !check_content_type ())
     return CLI_EXIT_USAGE;
   {
     const char *dir = cli_spool_dir_setting (opt_spool_dir);

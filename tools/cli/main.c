@@ -28,6 +28,7 @@ CliGlobal cli_global;
   "  8    no such record (spool: no such entry)\n"                             \
   "  9    --spool-dir, spool run: a passing failure (network, service,\n"      \
   "       time-out); the scan stays journaled for 'authenta spool run'\n"      \
+  "  10   processed, but the answer holds no verdict (UNKNOWN)\n"              \
   "  130  interrupted"
 
 #define CLI_ENV_TEXT                                                           \
@@ -193,10 +194,11 @@ cli_check_mid (const char *command, const char *mid)
 bad:
   {
     g_autofree char *shown = cli_sanitize (mid);
-    cli_usage_error (command,
-                     "'%s' is not a media id: an id is 1 to 64 letters, "
-                     "digits, '-' or '_' (see 'authenta list')",
-                     shown);
+    cli_usage_error (
+        command,
+        "'%s' is not a media id or job id: an id is 1 to 64 letters, "
+        "digits, '-' or '_' (see 'authenta list')",
+        shown);
   }
   return FALSE;
 }
@@ -372,6 +374,8 @@ run_command (const char *command, int argc, char **argv)
     return cli_cmd_delete (argc, argv);
   if (g_str_equal (command, "spool"))
     return cli_cmd_spool (argc, argv);
+  if (g_str_equal (command, "tasks"))
+    return cli_cmd_tasks (argc, argv);
   return -1;
 }
 
@@ -396,14 +400,18 @@ main (int argc, char **argv)
   context = g_option_context_new ("COMMAND [OPTION…] [ARGUMENT…]");
   g_option_context_set_summary (
       context,
-      "Check video and image files for deepfakes with the Authenta service.\n"
+      "Check video, image and audio files for deepfakes with the Authenta "
+      "service.\n"
       "\n"
       "Commands:\n"
       "  scan FILE…|-   upload files (or standard input) and print the "
       "verdicts\n"
-      "  get MID        print one record and its verdict\n"
-      "  list           list your records (--limit, --offset, --all)\n"
-      "  delete MID     delete a record\n"
+      "  get ID         print one record (mid) or job (job id) and its "
+      "verdict\n"
+      "  list           list your records (--jobs: your jobs; --limit, "
+      "--offset, --all)\n"
+      "  delete ID      delete a record or a job\n"
+      "  tasks          what the service can check for, and in which files\n"
       "  spool list|run|forget|prune\n"
       "                 the journal of scans --spool-dir keeps\n"
       "  help COMMAND   the options of COMMAND (also: authenta COMMAND "
@@ -456,7 +464,7 @@ main (int argc, char **argv)
       g_autofree char *shown = cli_sanitize (argv[1]);
       cli_usage_error (NULL,
                        "unknown command '%s' (commands: scan, get, list, "
-                       "delete, spool)",
+                       "delete, tasks, spool)",
                        shown);
       return CLI_EXIT_USAGE;
     }

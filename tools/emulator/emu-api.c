@@ -175,7 +175,7 @@ handle_create (EmuRequest *req, char **body)
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) record = NULL;
   const char *name, *content_type, *model_type;
-  JsonNode *size_node, *metadata;
+  JsonNode *metadata;
   JsonObject *obj;
   guint status = 0;
   gint64 size;
@@ -199,19 +199,8 @@ handle_create (EmuRequest *req, char **body)
       return fail (body, 400, msg);
     }
 
-  size_node = json_object_get_member (obj, "size");
-  if (size_node == NULL || JSON_NODE_HOLDS_NULL (size_node))
-    return fail (body, 400, "size is required");
-  if (!JSON_NODE_HOLDS_VALUE (size_node)
-      || json_node_get_value_type (size_node) != G_TYPE_INT64)
-    return fail (body, 400, "size must be an integer");
-  size = json_node_get_int (size_node);
-  if (size <= 0)
-    return fail (body, 400, "size must be positive");
-  if (size > MAX_MEDIA_SIZE)
-    return fail (body, 400,
-                 "size must be at most 5368709120 bytes (5 GiB, the most "
-                 "one upload can send)");
+  if ((status = emu_api_require_size (obj, "size", "size", &size, body)) != 0)
+    return status;
 
   if ((model_type = require_string (obj, "modelType", body, &status)) == NULL)
     return status;
@@ -236,6 +225,27 @@ handle_create (EmuRequest *req, char **body)
     }
   *body = json_to_string (record, FALSE);
   return 201;
+}
+
+guint
+emu_api_require_size (JsonObject *obj, const char *name, const char *shown,
+                      gint64 *out, char **body)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+  g_autofree char *msg = NULL;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    msg = g_strdup_printf ("%s is required", shown);
+  else if (!JSON_NODE_HOLDS_VALUE (node)
+           || json_node_get_value_type (node) != G_TYPE_INT64)
+    msg = g_strdup_printf ("%s must be an integer", shown);
+  else if ((*out = json_node_get_int (node)) <= 0)
+    msg = g_strdup_printf ("%s must be positive", shown);
+  else if (*out > MAX_MEDIA_SIZE)
+    msg = g_strdup_printf ("%s must be at most 5368709120 bytes (5 GiB, the "
+                           "most one upload can send)",
+                           shown);
+  return msg ? fail (body, 400, msg) : 0;
 }
 
 /* A non-negative integer query parameter, or @fallback when absent. */

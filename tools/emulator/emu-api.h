@@ -28,5 +28,10 @@ JsonNode *emu_api_parse_object (EmuRequest *req, char **body, guint *status);
 /* A string member, NULL with @body and @status set when absent or not one. */
 const char *emu_api_require_string (JsonObject *obj, const char *name,
                                     char **body, guint *status);
+/* 0 with *out set to the integer member @name, a size one upload can send
+ * (1 byte to 5 GiB); else the status of the error set in @body, naming the
+ * member as @shown. */
+guint emu_api_require_size (JsonObject *obj, const char *name,
+                            const char *shown, gint64 *out, char **body);
 
 G_END_DECLS

@@ -18,7 +18,6 @@
 #define JOBS_PATH "/api/v1/jobs"
 #define LIST_DEFAULT_LIMIT 10
 #define LIST_MAX_LIMIT 100
-#define MAX_MEDIA_SIZE G_GINT64_CONSTANT (5368709120)
 /* jobIds are decimal, at most this many digits (any more is no job's). */
 #define MAX_ID_DIGITS 18
 
@@ -148,7 +147,7 @@ handle_create (EmuRequest *req, char **body)
   g_autoptr (JsonNode) job = NULL;
   g_autoptr (GError) error = NULL;
   const char *content_type, *file_name = "upload", *slot_name = "original";
-  JsonNode *inputs, *size_node, *name_node, *slot_node, *parameters;
+  JsonNode *inputs, *name_node, *slot_node, *parameters;
   const EmuTask *task;
   JsonObject *obj, *input;
   JsonArray *array;
@@ -204,19 +203,10 @@ handle_create (EmuRequest *req, char **body)
       return fail_code (body, 400, "UNSUPPORTED_MEDIA_TYPE", msg);
     }
 
-  size_node = json_object_get_member (input, "sizeBytes");
-  if (size_node == NULL || JSON_NODE_HOLDS_NULL (size_node))
-    return fail (body, 400, "inputs[0].sizeBytes is required");
-  if (!JSON_NODE_HOLDS_VALUE (size_node)
-      || json_node_get_value_type (size_node) != G_TYPE_INT64)
-    return fail (body, 400, "inputs[0].sizeBytes must be an integer");
-  size = json_node_get_int (size_node);
-  if (size <= 0)
-    return fail (body, 400, "inputs[0].sizeBytes must be positive");
-  if (size > MAX_MEDIA_SIZE)
-    return fail (body, 400,
-                 "inputs[0].sizeBytes must be at most 5368709120 bytes (5 "
-                 "GiB, the most one upload can send)");
+  if ((status = emu_api_require_size (input, "sizeBytes", "inputs[0].sizeBytes",
+                                      &size, body))
+      != 0)
+    return status;
 
   parameters = json_object_get_member (obj, "parameters");
   if (parameters && JSON_NODE_HOLDS_NULL (parameters))

@@ -383,24 +383,23 @@ record_to_json (EmuStore *self, Record *r, gint64 now, gboolean created)
   return json_builder_get_root (b);
 }
 
-JsonNode *
-emu_store_create (EmuStore *self, const char *name, const char *content_type,
-                  gint64 size, const char *model_type, JsonNode *metadata,
-                  GError **error)
+/* What a record's create and a job's share, under the lock: a new record
+ * with a fresh mid (a job's upload key), added to the store and to @order
+ * (the records' or the jobs' list); NULL with INSUFFICIENT_BALANCE, as
+ * credits are spent when processing starts, but a create needs one. */
+static Record *
+add_record_locked (EmuStore *self, GPtrArray *order, const char *name,
+                   const char *content_type, gint64 size,
+                   const char *model_type, GError **error)
 {
   Record *r;
-  JsonNode *node;
 
-  g_mutex_lock (&self->lock);
-  /* Credits are spent when processing starts, but a create needs one. */
   if (self->config.balance <= 0)
     {
-      g_mutex_unlock (&self->lock);
       g_set_error (error, EMU_STORE_ERROR, EMU_STORE_ERROR_INSUFFICIENT_BALANCE,
                    "Insufficient balance: no credits left");
       return NULL;
     }
-
   r = g_new0 (Record, 1);
   r->created_us = g_get_real_time ();
   do
@@ -417,10 +416,39 @@ emu_store_create (EmuStore *self, const char *name, const char *content_type,
   r->model_type = g_strdup (model_type);
   r->size = size;
   r->video = g_str_has_prefix (content_type, "video/");
-  r->metadata = metadata ? json_node_copy (metadata) : NULL;
   g_hash_table_insert (self->records, r->mid, r);
-  g_ptr_array_add (self->order, r);
+  g_ptr_array_add (order, r);
+  return r;
+}
 
+/* What a record's delete and a job's share, under the lock: @r and its
+ * upload are gone. */
+static void
+remove_record_locked (EmuStore *self, GPtrArray *order, Record *r)
+{
+  if (r->path)
+    g_unlink (r->path);
+  g_ptr_array_remove (order, r);
+  g_hash_table_remove (self->records, r->mid); /* frees r */
+}
+
+JsonNode *
+emu_store_create (EmuStore *self, const char *name, const char *content_type,
+                  gint64 size, const char *model_type, JsonNode *metadata,
+                  GError **error)
+{
+  Record *r;
+  JsonNode *node;
+
+  g_mutex_lock (&self->lock);
+  r = add_record_locked (self, self->order, name, content_type, size,
+                         model_type, error);
+  if (r == NULL)
+    {
+      g_mutex_unlock (&self->lock);
+      return NULL;
+    }
+  r->metadata = metadata ? json_node_copy (metadata) : NULL;
   node = record_to_json (self, r, r->created_us, TRUE);
   g_mutex_unlock (&self->lock);
   return node;
@@ -481,12 +509,7 @@ emu_store_delete (EmuStore *self, const char *mid)
   if (r && r->job)
     r = NULL; /* a job's upload key is not a mid */
   if (r)
-    {
-      if (r->path)
-        g_unlink (r->path);
-      g_ptr_array_remove (self->order, r);
-      g_hash_table_remove (self->records, mid);
-    }
+    remove_record_locked (self, self->order, r);
   g_mutex_unlock (&self->lock);
   return r != NULL;
 }
@@ -768,35 +791,18 @@ emu_store_create_job (EmuStore *self, const EmuTask *task,
   JsonNode *node;
 
   g_mutex_lock (&self->lock);
-  if (self->config.balance <= 0)
+  r = add_record_locked (self, self->jobs, file_name, content_type, size,
+                         task->slug, error);
+  if (r == NULL)
     {
       g_mutex_unlock (&self->lock);
-      g_set_error (error, EMU_STORE_ERROR, EMU_STORE_ERROR_INSUFFICIENT_BALANCE,
-                   "Insufficient balance: no credits left");
       return NULL;
     }
-  r = g_new0 (Record, 1);
-  r->created_us = g_get_real_time ();
-  do
-    {
-      g_free (r->mid);
-      r->mid = g_strdup_printf ("%08x%08x%08x",
-                                (guint)(r->created_us / G_USEC_PER_SEC),
-                                g_random_int (), g_random_int ());
-    }
-  while (g_hash_table_contains (self->records, r->mid));
-  r->name = g_strdup (file_name);
-  r->content_type = g_strdup (content_type);
-  r->model_type = g_strdup (task->slug);
-  r->size = size;
-  r->video = g_str_has_prefix (content_type, "video/");
   r->job = g_new0 (Job, 1);
   r->job->id = self->next_job_id++;
   r->job->task = task;
   r->job->slot_name = g_strdup (slot_name);
   r->job->parameters = parameters ? json_node_copy (parameters) : NULL;
-  g_hash_table_insert (self->records, r->mid, r);
-  g_ptr_array_add (self->jobs, r);
 
   node = job_to_json (self, r, r->created_us, TRUE);
   g_mutex_unlock (&self->lock);
@@ -950,12 +956,7 @@ emu_store_delete_job (EmuStore *self, gint64 id)
   g_mutex_lock (&self->lock);
   r = lookup_job (self, id);
   if (r)
-    {
-      if (r->path)
-        g_unlink (r->path);
-      g_ptr_array_remove (self->jobs, r);
-      g_hash_table_remove (self->records, r->mid);
-    }
+    remove_record_locked (self, self->jobs, r);
   g_mutex_unlock (&self->lock);
   return r != NULL;
 }
