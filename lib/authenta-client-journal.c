@@ -730,3 +730,159 @@ out:
   g_clear_error (&s.commit_error);
   return g_steal_pointer (&verdict);
 }
+
+typedef struct
+{
+  AuthentaJournal *journal;
+  AuthentaJournalEntry *entry;
+  AuthentaProgressFunc progress;
+  gpointer progress_data;
+  GDestroyNotify progress_destroy;
+  GMainContext *context; /* the caller's, where progress is called */
+  GTask *task;           /* not a reference: it holds this */
+} JournaledScan;
+
+static void
+journaled_scan_free (JournaledScan *j)
+{
+  g_clear_object (&j->journal);
+  g_clear_pointer (&j->entry, authenta_journal_entry_unref);
+  if (j->progress_destroy)
+    j->progress_destroy (j->progress_data);
+  g_main_context_unref (j->context);
+  g_free (j);
+}
+
+typedef struct
+{
+  GTask *task; /* a reference: keeps the scan's data alive until the call */
+  JournaledScan *scan;
+  AuthentaScanStage stage;
+  AuthentaMedia *media;
+  guint64 sent, total;
+} ProgressCall;
+
+static gboolean
+call_progress (gpointer data)
+{
+  ProgressCall *c = data;
+
+  c->scan->progress (c->stage, c->media, c->sent, c->total,
+                     c->scan->progress_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_call_free (ProgressCall *c)
+{
+  g_clear_object (&c->media);
+  g_object_unref (c->task);
+  g_free (c);
+}
+
+/* Progress from the worker thread, handed to the caller's context; each
+ * call holds the task, and with it the scan's data. */
+static void
+on_journaled_progress (AuthentaScanStage stage, AuthentaMedia *media,
+                       guint64 sent, guint64 total, gpointer user_data)
+{
+  JournaledScan *j = user_data;
+  ProgressCall *c = g_new0 (ProgressCall, 1);
+
+  c->task = g_object_ref (j->task);
+  c->scan = j;
+  c->stage = stage;
+  c->media = media ? g_object_ref (media) : NULL;
+  c->sent = sent;
+  c->total = total;
+  g_main_context_invoke_full (j->context, G_PRIORITY_DEFAULT, call_progress, c,
+                              (GDestroyNotify)progress_call_free);
+}
+
+static void
+scan_journaled_thread (GTask *task, gpointer source, gpointer task_data,
+                       GCancellable *cancellable)
+{
+  JournaledScan *j = task_data;
+  GError *error = NULL;
+  AuthentaMedia *media = authenta_client_scan_journaled (
+      AUTHENTA_CLIENT (source), j->journal, j->entry,
+      j->progress ? on_journaled_progress : NULL, j, cancellable, &error);
+
+  if (media)
+    g_task_return_pointer (task, media, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * authenta_client_scan_journaled_async:
+ * @self: a #AuthentaClient
+ * @journal: the journal that claimed @entry
+ * @entry: a journal entry this journal has claimed
+ * @progress: (nullable) (scope notified) (closure progress_data): called in
+ *   the caller's thread-default main context as the scan goes on
+ * @progress_data: data for @progress
+ * @progress_destroy: (nullable) (destroy progress_data): frees
+ *   @progress_data once the scan is over
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called in the caller's thread-default main
+ *   context when the scan is over
+ * @user_data: data for @callback
+ *
+ * As authenta_client_scan_journaled().  Unlike the other asynchronous
+ * calls, this one runs in a worker thread of GLib's pool: every stage is
+ * committed to SQLite, which blocks, before the next request.  Progress and
+ * @callback come back to the caller's context.
+ *
+ * Since: 0.4
+ */
+void
+authenta_client_scan_journaled_async (
+    AuthentaClient *self, AuthentaJournal *journal, AuthentaJournalEntry *entry,
+    AuthentaProgressFunc progress, gpointer progress_data,
+    GDestroyNotify progress_destroy, GCancellable *cancellable,
+    GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  JournaledScan *j;
+
+  g_return_if_fail (AUTHENTA_IS_CLIENT (self));
+  g_return_if_fail (AUTHENTA_IS_JOURNAL (journal));
+  g_return_if_fail (entry != NULL);
+
+  j = g_new0 (JournaledScan, 1);
+  j->journal = g_object_ref (journal);
+  j->entry = authenta_journal_entry_ref (entry);
+  j->progress = progress;
+  j->progress_data = progress_data;
+  j->progress_destroy = progress_destroy;
+  j->context = g_main_context_ref_thread_default ();
+  task = g_task_new (self, cancellable, callback, user_data);
+  j->task = task;
+  g_task_set_source_tag (task, authenta_client_scan_journaled_async);
+  g_task_set_task_data (task, j, (GDestroyNotify)journaled_scan_free);
+  g_task_run_in_thread (task, scan_journaled_thread);
+}
+
+/**
+ * authenta_client_scan_journaled_finish:
+ * @self: a #AuthentaClient
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the verdict, as
+ *   authenta_client_scan_journaled() returns it, or %NULL with @error set.
+ *
+ * Since: 0.4
+ */
+AuthentaMedia *
+authenta_client_scan_journaled_finish (AuthentaClient *self,
+                                       GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (
+      g_async_result_is_tagged (result, authenta_client_scan_journaled_async),
+      NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

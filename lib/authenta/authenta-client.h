@@ -580,6 +580,18 @@ AUTHENTA_AVAILABLE_IN_ALL
 gboolean authenta_client_check_access_finish (AuthentaClient *self,
                                               GAsyncResult *result,
                                               GError **error);
+/* scan_journaled in a worker thread (its SQLite commits block); progress
+ * and the callback come back to the caller's context. */
+AUTHENTA_AVAILABLE_IN_ALL
+void authenta_client_scan_journaled_async (
+    AuthentaClient *self, AuthentaJournal *journal, AuthentaJournalEntry *entry,
+    AuthentaProgressFunc progress, gpointer progress_data,
+    GDestroyNotify progress_destroy, GCancellable *cancellable,
+    GAsyncReadyCallback callback, gpointer user_data);
+AUTHENTA_AVAILABLE_IN_ALL
+AuthentaMedia *authenta_client_scan_journaled_finish (AuthentaClient *self,
+                                                      GAsyncResult *result,
+                                                      GError **error);
 AUTHENTA_AVAILABLE_IN_ALL
 void authenta_client_scan_fd_async (
     AuthentaClient *self, int fd, const char *path, const char *name,

@@ -1,6 +1,7 @@
 /* authenta scan: upload files (or standard input) and report each verdict
- * as it arrives.  Several files run concurrently on one client, driven by a
- * GMainLoop; the library does each scan in a worker thread.
+ * as it arrives.  Several files run concurrently on one client, each on
+ * this thread's GMainLoop through the library's asynchronous calls (a
+ * journaled one in the library's worker thread: SQLite blocks).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -330,25 +331,21 @@ on_progress (AuthentaScanStage stage, AuthentaMedia *media, guint64 bytes_sent,
     g_debug ("%s: record %s created", job->label, mid);
 }
 
-/* --delete: after the verdict, in a thread, since it is a blocking call. */
+/* --delete: after the verdict, with the record's own API. */
+static void on_deleted (GObject *source, GAsyncResult *result,
+                        gpointer user_data);
+
 static void
-delete_thread (GTask *task, gpointer source, gpointer task_data,
-               GCancellable *cancellable)
+delete_after_verdict (ScanJob *job)
 {
-  ScanJob *job = task_data;
-  GError *error = NULL;
-  g_autofree char *mid = NULL;
+  AuthentaClient *client = job->run->client;
 
-  AuthentaTaskApi api;
-
-  g_mutex_lock (&job->lock);
-  mid = g_strdup (job->mid);
-  api = job->is_job ? AUTHENTA_TASK_API_JOBS : AUTHENTA_TASK_API_MEDIA;
-  g_mutex_unlock (&job->lock);
-  if (cli_delete_record (job->run->client, mid, api, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
+  if (job->is_job)
+    authenta_client_delete_job_async (client, job->mid, job->cancellable,
+                                      on_deleted, job);
   else
-    g_task_return_error (task, error);
+    authenta_client_delete_media_async (client, job->mid, job->cancellable,
+                                        on_deleted, job);
 }
 
 static void
@@ -358,7 +355,12 @@ on_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   CliExit exit = job->exit;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  gboolean deleted = job->is_job ? authenta_client_delete_job_finish (
+                         job->run->client, result, &error)
+                                 : authenta_client_delete_media_finish (
+                                     job->run->client, result, &error);
+
+  if (!deleted)
     {
       CliExit error_exit;
 
@@ -398,6 +400,8 @@ on_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
   job_done (job, exit);
 }
 
+/* The verdict of a scan (file, descriptor or journaled): print it, then
+ * --delete. */
 static void
 on_scanned (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -407,8 +411,14 @@ on_scanned (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (AuthentaMedia) media = NULL;
   CliExit exit;
 
-  if (g_task_is_valid (result, NULL))
-    media = g_task_propagate_pointer (G_TASK (result), &error);
+  if (run->journal)
+    {
+      media
+          = authenta_client_scan_journaled_finish (run->client, result, &error);
+      authenta_journal_release (run->journal, job->entry_id);
+    }
+  else if (job->fd >= 0)
+    media = authenta_client_scan_fd_finish (run->client, result, &error);
   else
     media = authenta_client_scan_file_finish (run->client, result, &error);
   if (!media)
@@ -432,200 +442,51 @@ on_scanned (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (opt_delete && job->mid)
     {
-      g_autoptr (GTask) task
-          = g_task_new (NULL, job->cancellable, on_deleted, job);
-
       job->exit = exit;
-      g_task_set_task_data (task, job, NULL);
-      g_task_run_in_thread (task, delete_thread);
+      delete_after_verdict (job);
       return;
     }
   job_done (job, exit);
 }
 
-/* In a thread of its own rather than authenta_client_scan_file_async():
- * a spooled input is scanned with authenta_client_scan_fd() from the
- * descriptor it was written through, never reopened by its path; and
- * --no-wait creates and uploads without waiting for the verdict (as the
- * library's scan, a record it made and then gave up on is deleted). */
+/* Journaled before any request: from here on, a kill at any instant
+ * leaves the scan for 'authenta spool run'.  A copy of standard input is
+ * the journal's to delete after its verdict; a file the user gave is never
+ * deleted.  The journal's commits block (SQLite): the library runs the
+ * scan in a worker thread. */
 static void
-scan_thread (GTask *task, gpointer source, gpointer task_data,
-             GCancellable *cancellable)
+start_journaled_scan (ScanJob *job)
 {
-  ScanJob *job = task_data;
-  AuthentaClient *client = job->run->client;
-  GError *error = NULL;
-  const char *content_type = job->content_type;
-  g_autofree char *basename = NULL;
-  g_autoptr (AuthentaMedia) created = NULL;
-  AuthentaMedia *uploaded;
-  const char *task_name;
-  gboolean jobs;
-  struct stat st;
-  int own_fd = -1;
-  int fd = job->fd;
-
-  basename = g_path_get_basename (job->path);
-  if (job->run->journal)
-    {
-      g_autoptr (AuthentaJournalEntry) entry = NULL;
-      AuthentaMedia *result;
-
-      /* Journaled before any request: from here on, a kill at any instant
-       * leaves the scan for 'authenta spool run'.  A copy of standard
-       * input is the journal's to delete after its verdict; a file the
-       * user gave is never deleted. */
-      entry = authenta_journal_add (
-          job->run->journal, job->path, job->name ? job->name : basename,
-          content_type, opt_task, job->spooled, &error);
-      if (!entry)
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-      job->entry_id = authenta_journal_entry_get_id (entry);
-      if (job->spooled)
-        {
-          cli_spool_keep (job->path);
-          job->spooled = FALSE;
-        }
-      result = authenta_client_scan_journaled (client, job->run->journal, entry,
-                                               on_progress, job, cancellable,
-                                               &error);
-      authenta_journal_release (job->run->journal, job->entry_id);
-      if (result)
-        g_task_return_pointer (task, result, g_object_unref);
-      else
-        g_task_return_error (task, error);
-      return;
-    }
-  /* A spooled input with its verdict: the library's scan, from the
-   * descriptor the copy was written through. */
-  if (!opt_no_wait)
-    {
-      AuthentaMedia *result = authenta_client_scan_fd (
-          client, fd, job->label, job->name ? job->name : basename,
-          content_type, opt_task, on_progress, job, cancellable, &error);
-
-      if (result)
-        g_task_return_pointer (task, result, g_object_unref);
-      else
-        g_task_return_error (task, error);
-      return;
-    }
-
-  if (fd < 0)
-    fd = own_fd = g_open (job->path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0 || fstat (fd, &st) < 0)
-    {
-      int saved_errno = errno;
-      if (own_fd >= 0)
-        close (own_fd);
-      g_task_return_new_error (task, G_IO_ERROR,
-                               g_io_error_from_errno (saved_errno), "%s",
-                               g_strerror (saved_errno));
-      return;
-    }
-  task_name = opt_task ? opt_task
-                       : authenta_task_default_for_content_type (content_type);
-  jobs = authenta_task_get_api (task_name) == AUTHENTA_TASK_API_JOBS;
-  created = jobs ? authenta_client_create_job (
-                client, job->name ? job->name : basename, content_type,
-                (guint64)st.st_size, task_name, cancellable, &error)
-                 : authenta_client_create_media (
-                     client, job->name ? job->name : basename, content_type,
-                     (guint64)st.st_size, task_name, cancellable, &error);
-  if (!created)
-    {
-      if (own_fd >= 0)
-        close (own_fd);
-      g_task_return_error (task, error);
-      return;
-    }
-  on_progress (AUTHENTA_SCAN_STAGE_CREATED, created, 0, (guint64)st.st_size,
-               job);
-  uploaded = authenta_client_upload_fd (client, created, fd, job->label,
-                                        on_progress, job, cancellable, &error);
-  if (own_fd >= 0)
-    close (own_fd);
-  /* A job is processed only once finalized. */
-  if (uploaded && jobs
-      && !authenta_client_finalize_job (
-          client, authenta_media_get_mid (uploaded), cancellable, &error))
-    {
-      g_clear_object (&created);
-      created = g_steal_pointer (&uploaded);
-    }
-  if (!uploaded)
-    {
-      const char *mid = authenta_media_get_mid (created);
-
-      /* Not after a cancel (Ctrl-C, --timeout), which must be prompt; the
-       * message then names the mid to delete. */
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          if (jobs)
-            authenta_client_abandon_job (client, mid);
-        }
-      else
-        {
-          g_autoptr (GError) delete_error = NULL;
-
-          if (!cli_delete_record (client, mid, authenta_media_get_api (created),
-                                  NULL, &delete_error))
-            g_debug ("%s: the record %s this scan gave up on was not "
-                     "deleted: %s",
-                     job->label, mid, delete_error->message);
-        }
-      g_task_return_error (task, error);
-      return;
-    }
-  if (cli_global.json)
-    {
-      g_autoptr (GError) get_error = NULL;
-      AuthentaMedia *current;
-
-      /* The create answer says INITED, and carries the pre-signed upload
-       * URL (a write credential for an hour): print the record as it
-       * stands now instead, as the service serves it. */
-      current
-          = jobs ? authenta_client_get_job (client,
-                                            authenta_media_get_mid (uploaded),
-                                            cancellable, &get_error)
-                 : authenta_client_get_media (client,
-                                              authenta_media_get_mid (uploaded),
-                                              cancellable, &get_error);
-      if (current)
-        {
-          g_object_unref (uploaded);
-          uploaded = current;
-        }
-      else if (g_error_matches (get_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_object_unref (uploaded);
-          g_task_return_error (task, g_steal_pointer (&get_error));
-          return;
-        }
-      else
-        job->readback_error = g_strdup (get_error->message);
-    }
-  g_task_return_pointer (task, uploaded, g_object_unref);
-}
-
-static void
-on_uploaded (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  ScanJob *job = user_data;
   ScanRun *run = job->run;
+  g_autofree char *basename = g_path_get_basename (job->path);
+  g_autoptr (AuthentaJournalEntry) entry = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (AuthentaMedia) media = NULL;
 
-  media = g_task_propagate_pointer (G_TASK (result), &error);
-  if (!media)
+  entry = authenta_journal_add (
+      run->journal, job->path, job->name ? job->name : basename,
+      job->content_type, opt_task, job->spooled, &error);
+  if (!entry)
     {
       job_done (job, report_job_error (job, error));
       return;
     }
+  job->entry_id = authenta_journal_entry_get_id (entry);
+  if (job->spooled)
+    {
+      cli_spool_keep (job->path);
+      job->spooled = FALSE;
+    }
+  authenta_client_scan_journaled_async (run->client, run->journal, entry,
+                                        on_progress, job, NULL,
+                                        job->cancellable, on_scanned, job);
+}
+
+/* --no-wait: the record (or job) is uploaded; print it. */
+static void
+print_uploaded (ScanJob *job, AuthentaMedia *media)
+{
+  ScanRun *run = job->run;
+
   cli_progress_clear (run->progress);
   if (cli_global.json && job->readback_error)
     {
@@ -657,6 +518,235 @@ on_uploaded (GObject *source, GAsyncResult *result, gpointer user_data)
   job_done (job, CLI_EXIT_AUTHENTIC);
 }
 
+/* --no-wait: create, upload, (for a job) finalize, and with --json read the
+ * record back; each step's callback starts the next.  A record this scan
+ * made and then gave up on is deleted, as the library's scan does; not
+ * after a cancel (Ctrl-C, --timeout), which must be prompt: the message
+ * then names the mid to delete, and a job never finalized is cancelled. */
+typedef struct
+{
+  ScanJob *job;
+  gboolean jobs; /* the Jobs API */
+  int fd;        /* the descriptor uploaded, or -1 */
+  gboolean own_fd;
+  AuthentaMedia *created;
+  AuthentaMedia *uploaded;
+  GError *error; /* the failure, reported once cleaned up */
+} NoWait;
+
+static void
+no_wait_free (NoWait *w)
+{
+  if (w->own_fd && w->fd >= 0)
+    close (w->fd);
+  g_clear_object (&w->created);
+  g_clear_object (&w->uploaded);
+  g_clear_error (&w->error);
+  g_free (w);
+}
+
+static void
+no_wait_report (NoWait *w)
+{
+  job_done (w->job, report_job_error (w->job, w->error));
+  no_wait_free (w);
+}
+
+static void
+on_no_wait_cleaned (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  NoWait *w = user_data;
+  AuthentaClient *client = AUTHENTA_CLIENT (source);
+  g_autoptr (GError) error = NULL;
+  gboolean deleted
+      = w->jobs ? authenta_client_delete_job_finish (client, result, &error)
+                : authenta_client_delete_media_finish (client, result, &error);
+
+  if (!deleted)
+    g_debug ("%s: the record this scan gave up on was not deleted: %s",
+             w->job->label, error->message);
+  no_wait_report (w);
+}
+
+/* Takes @error; reports it once the record given up on is cleaned up. */
+static void
+no_wait_fail (NoWait *w, GError *error)
+{
+  AuthentaClient *client = w->job->run->client;
+  AuthentaMedia *record = w->uploaded ? w->uploaded : w->created;
+  const char *mid = record ? authenta_media_get_mid (record) : NULL;
+
+  w->error = error;
+  if (mid == NULL)
+    no_wait_report (w);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Bounded to a few seconds by the library. */
+      if (w->jobs)
+        authenta_client_abandon_job (client, mid);
+      no_wait_report (w);
+    }
+  else if (w->jobs)
+    authenta_client_delete_job_async (client, mid, NULL, on_no_wait_cleaned, w);
+  else
+    authenta_client_delete_media_async (client, mid, NULL, on_no_wait_cleaned,
+                                        w);
+}
+
+static void
+no_wait_done (NoWait *w, AuthentaMedia *media)
+{
+  print_uploaded (w->job, media);
+  no_wait_free (w);
+}
+
+static void
+on_no_wait_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  NoWait *w = user_data;
+  AuthentaClient *client = AUTHENTA_CLIENT (source);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AuthentaMedia) current
+      = w->jobs ? authenta_client_get_job_finish (client, result, &error)
+                : authenta_client_get_media_finish (client, result, &error);
+
+  if (current)
+    {
+      no_wait_done (w, current);
+      return;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      no_wait_fail (w, g_steal_pointer (&error));
+      return;
+    }
+  w->job->readback_error = g_strdup (error->message);
+  no_wait_done (w, w->uploaded);
+}
+
+/* Uploaded (and finalized): with --json, the create answer says INITED and
+ * carries the pre-signed upload URL (a write credential for an hour), so
+ * the record is read back as the service serves it now. */
+static void
+no_wait_read_back (NoWait *w)
+{
+  AuthentaClient *client = w->job->run->client;
+  const char *mid = authenta_media_get_mid (w->uploaded);
+
+  if (!cli_global.json)
+    {
+      no_wait_done (w, w->uploaded);
+      return;
+    }
+  if (w->jobs)
+    authenta_client_get_job_async (client, mid, w->job->cancellable,
+                                   on_no_wait_read, w);
+  else
+    authenta_client_get_media_async (client, mid, w->job->cancellable,
+                                     on_no_wait_read, w);
+}
+
+static void
+on_no_wait_finalized (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  NoWait *w = user_data;
+  GError *error = NULL;
+
+  if (!authenta_client_finalize_job_finish (AUTHENTA_CLIENT (source), result,
+                                            &error))
+    {
+      no_wait_fail (w, error);
+      return;
+    }
+  no_wait_read_back (w);
+}
+
+static void
+on_no_wait_uploaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  NoWait *w = user_data;
+  AuthentaClient *client = AUTHENTA_CLIENT (source);
+  GError *error = NULL;
+
+  w->uploaded = authenta_client_upload_fd_finish (client, result, &error);
+  if (!w->uploaded)
+    {
+      no_wait_fail (w, error);
+      return;
+    }
+  /* A job is processed only once finalized. */
+  if (w->jobs)
+    authenta_client_finalize_job_async (
+        client, authenta_media_get_mid (w->uploaded), w->job->cancellable,
+        on_no_wait_finalized, w);
+  else
+    no_wait_read_back (w);
+}
+
+static void
+on_no_wait_created (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  NoWait *w = user_data;
+  AuthentaClient *client = AUTHENTA_CLIENT (source);
+  ScanJob *job = w->job;
+  GError *error = NULL;
+  struct stat st;
+
+  w->created
+      = w->jobs ? authenta_client_create_job_finish (client, result, &error)
+                : authenta_client_create_media_finish (client, result, &error);
+  if (!w->created)
+    {
+      no_wait_fail (w, error);
+      return;
+    }
+  if (fstat (w->fd, &st) == 0)
+    on_progress (AUTHENTA_SCAN_STAGE_CREATED, w->created, 0,
+                 (guint64)st.st_size, job);
+  authenta_client_upload_fd_async (client, w->created, w->fd, job->label,
+                                   on_progress, job, NULL, job->cancellable,
+                                   on_no_wait_uploaded, w);
+}
+
+static void
+start_no_wait (ScanJob *job)
+{
+  AuthentaClient *client = job->run->client;
+  g_autofree char *basename = g_path_get_basename (job->path);
+  const char *name = job->name ? job->name : basename;
+  const char *task
+      = opt_task ? opt_task
+                 : authenta_task_default_for_content_type (job->content_type);
+  NoWait *w = g_new0 (NoWait, 1);
+  struct stat st;
+
+  w->job = job;
+  w->jobs = authenta_task_get_api (task) == AUTHENTA_TASK_API_JOBS;
+  w->fd = job->fd;
+  if (w->fd < 0)
+    {
+      w->fd = g_open (job->path, O_RDONLY | O_CLOEXEC, 0);
+      w->own_fd = TRUE;
+    }
+  if (w->fd < 0 || fstat (w->fd, &st) < 0)
+    {
+      int saved_errno = errno;
+
+      no_wait_fail (w, g_error_new (G_IO_ERROR,
+                                    g_io_error_from_errno (saved_errno), "%s",
+                                    g_strerror (saved_errno)));
+      return;
+    }
+  if (w->jobs)
+    authenta_client_create_job_async (client, name, job->content_type,
+                                      (guint64)st.st_size, task,
+                                      job->cancellable, on_no_wait_created, w);
+  else
+    authenta_client_create_media_async (
+        client, name, job->content_type, (guint64)st.st_size, task,
+        job->cancellable, on_no_wait_created, w);
+}
+
 static void
 start_job (ScanJob *job)
 {
@@ -670,18 +760,26 @@ start_job (ScanJob *job)
         = g_timeout_add ((guint)(opt_timeout * 1000), on_job_timeout, job);
   cli_progress_start_item (run->progress, job->index);
 
-  if (opt_no_wait || job->fd >= 0 || run->journal)
+  /* Every scan runs on this thread's main loop; a spooled input is scanned
+   * from the descriptor it was written through, never reopened by its
+   * path. */
+  if (opt_no_wait)
+    start_no_wait (job);
+  else if (run->journal)
+    start_journaled_scan (job);
+  else if (job->fd >= 0)
     {
-      g_autoptr (GTask) task = g_task_new (
-          NULL, job->cancellable, opt_no_wait ? on_uploaded : on_scanned, job);
+      g_autofree char *basename = g_path_get_basename (job->path);
 
-      g_task_set_task_data (task, job, NULL);
-      g_task_run_in_thread (task, scan_thread);
-      return;
+      authenta_client_scan_fd_async (
+          run->client, job->fd, job->label, job->name ? job->name : basename,
+          job->content_type, opt_task, on_progress, job, NULL, job->cancellable,
+          on_scanned, job);
     }
-  authenta_client_scan_file_async (
-      run->client, job->path, job->name, job->content_type, opt_task,
-      on_progress, job, NULL, job->cancellable, on_scanned, job);
+  else
+    authenta_client_scan_file_async (
+        run->client, job->path, job->name, job->content_type, opt_task,
+        on_progress, job, NULL, job->cancellable, on_scanned, job);
 }
 
 static void
