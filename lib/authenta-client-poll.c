@@ -129,6 +129,9 @@ typedef struct
   gboolean seen; /* a status past INITED */
   GError *last_error;
   char *last_status;
+  /* Held for the whole wait: its multi handle (and the connection the
+   * polls reuse) outlives the waits between polls. */
+  AuthentaHttpLoop *loop;
 } Poll;
 
 static void
@@ -138,6 +141,7 @@ poll_free (Poll *poll)
   g_free (poll->task);
   g_clear_error (&poll->last_error);
   g_free (poll->last_status);
+  authenta_http_loop_unref (poll->loop);
   g_free (poll);
 }
 
@@ -340,6 +344,7 @@ authenta_client_poll_async (AuthentaClient *self, const AuthentaPollFlow *flow,
   g_task_set_task_data (task, poll, (GDestroyNotify)poll_free);
   poll->flow = flow;
   poll->id = g_strdup (id);
+  poll->loop = authenta_http_loop_get (g_task_get_context (task));
   poll->progress = progress;
   poll->progress_data = progress_data;
 

@@ -196,6 +196,8 @@ typedef struct
   AuthentaMedia *created;
   char *uploaded_id;
   GError *error; /* kept during a clean-up */
+  /* Held for the whole scan, so that its requests reuse its connections. */
+  AuthentaHttpLoop *loop;
 } Scan;
 
 static void
@@ -212,6 +214,7 @@ scan_free (Scan *scan)
   g_clear_error (&scan->error);
   if (scan->progress_destroy)
     scan->progress_destroy (scan->progress_data);
+  authenta_http_loop_unref (scan->loop);
   g_free (scan);
 }
 
@@ -433,6 +436,7 @@ scan_start (AuthentaClient *self, int fd, gboolean own_fd, const char *path,
 
   g_task_set_source_tag (task, tag);
   g_task_set_name (task, "authenta scan");
+  scan->loop = authenta_http_loop_get (g_task_get_context (task));
   scan->fd = fd;
   scan->own_fd = own_fd;
   scan->path = g_strdup (path);

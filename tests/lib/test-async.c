@@ -74,6 +74,23 @@ make_mp3 (const char *name)
   return make_file (name, "ID3\x04\0\0\0\0\0\0\xff\xfb\x90\x64", 14);
 }
 
+/* ---- the library's debug lines, counted ------------------------------- */
+
+static gint new_connections; /* "…, new connection)" lines seen */
+
+static GLogWriterOutput
+log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields,
+            gpointer user_data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_strcmp0 (fields[i].key, "MESSAGE") == 0 && fields[i].length < 0
+        && g_str_has_suffix (fields[i].value, ", new connection)"))
+      g_atomic_int_inc (&new_connections);
+  if (level & G_LOG_LEVEL_DEBUG)
+    return G_LOG_WRITER_HANDLED;
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
 /* ---- waiting for a result on the thread-default context --------------- */
 
 static void
@@ -308,6 +325,7 @@ test_scan (Fixture *f, gconstpointer data)
   g_autoptr (AuthentaMedia) verdict = NULL;
   int fd = -1;
 
+  g_atomic_int_set (&new_connections, 0);
   if (c->from_fd)
     {
       fd = g_open (path, O_RDONLY, 0);
@@ -334,7 +352,11 @@ test_scan (Fixture *f, gconstpointer data)
                    c->audio ? AUTHENTA_TASK_API_JOBS : AUTHENTA_TASK_API_MEDIA);
   g_assert_cmpuint (stages[AUTHENTA_SCAN_STAGE_CREATED], ==, 1);
   g_assert_cmpuint (stages[AUTHENTA_SCAN_STAGE_UPLOADED], ==, 1);
-  g_assert_cmpuint (stages[AUTHENTA_SCAN_STAGE_PROCESSING], >=, 1);
+  g_assert_cmpuint (stages[AUTHENTA_SCAN_STAGE_PROCESSING], >=, 2);
+  /* Every POST on a fresh connection (create, and finalize for a job);
+   * the upload and the polls reuse one, waits between polls included. */
+  g_assert_cmpint (g_atomic_int_get (&new_connections), >=, 1);
+  g_assert_cmpint (g_atomic_int_get (&new_connections), <=, (c->audio ? 2 : 1));
 }
 
 /* ---- cancellation ----------------------------------------------------- */
@@ -558,6 +580,8 @@ main (int argc, char **argv)
   int ret;
 
   g_test_init (&argc, &argv, NULL);
+  g_log_set_writer_func (log_writer, NULL, NULL);
+  g_log_set_debug_enabled (TRUE);
   tmpdir = g_dir_make_tmp ("authenta-async-test-XXXXXX", NULL);
   emu = test_emulator_start ("--processing-time", "0.05", NULL);
 
