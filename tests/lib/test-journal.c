@@ -660,6 +660,72 @@ test_scan_recorded_to_done (Fixture *f, gconstpointer data)
   g_assert_cmpuint (test_emulator_get_count (emu, "create"), ==, 1);
 }
 
+typedef struct
+{
+  GMainLoop *loop;
+  GThread *main_thread;
+  guint progress;
+  guint progress_elsewhere;
+  AuthentaMedia *verdict;
+  GError *error;
+} AsyncScan;
+
+static void
+count_async_progress (AuthentaScanStage stage, AuthentaMedia *media,
+                      guint64 sent, guint64 total, gpointer user_data)
+{
+  AsyncScan *a = user_data;
+
+  a->progress++;
+  if (g_thread_self () != a->main_thread)
+    a->progress_elsewhere++;
+}
+
+static void
+on_async_scanned (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  AsyncScan *a = user_data;
+
+  a->verdict = authenta_client_scan_journaled_finish (AUTHENTA_CLIENT (source),
+                                                      result, &a->error);
+  g_main_loop_quit (a->loop);
+}
+
+static gboolean
+on_async_too_long (gpointer user_data)
+{
+  g_error ("the journaled scan did not finish within 20 s");
+  return G_SOURCE_REMOVE;
+}
+
+/* The asynchronous pair: the scan runs in the library's worker thread, its
+ * progress and its result come back to the caller's context. */
+static void
+test_scan_async (Fixture *f, gconstpointer data)
+{
+  g_autoptr (AuthentaJournalEntry) e = add_entry (f, f->file, TRUE);
+  g_autoptr (AuthentaJournalEntry) after = NULL;
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  AsyncScan a = { loop, g_thread_self () };
+  guint guard = g_timeout_add_seconds (20, on_async_too_long, NULL);
+
+  authenta_client_scan_journaled_async (f->client, f->journal, e,
+                                        count_async_progress, &a, NULL, NULL,
+                                        on_async_scanned, &a);
+  g_main_loop_run (loop);
+  g_source_remove (guard);
+  g_assert_no_error (a.error);
+  g_assert_true (authenta_media_is_processed (a.verdict));
+  g_assert_cmpuint (a.progress, >=, 3);
+  g_assert_cmpuint (a.progress_elsewhere, ==, 0);
+  after = journal_fixture_lookup (f, e);
+  g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
+                   AUTHENTA_JOURNAL_STAGE_DONE);
+  g_assert_cmpstr (authenta_journal_entry_get_mid (after), ==,
+                   authenta_media_get_mid (a.verdict));
+  g_object_unref (a.verdict);
+}
+
 /* At each upload progress: the record being uploaded to is the one on
  * disk already. */
 typedef struct
@@ -1255,6 +1321,7 @@ main (int argc, char **argv)
   g_test_add_func ("/journal/error-is-transient", test_error_is_transient);
   g_test_add_func ("/journal/full-disk-names-journal", test_full_disk);
   ADD ("/journal/scan/recorded-to-done", test_scan_recorded_to_done);
+  ADD ("/journal/scan/async-progress-in-callers-context", test_scan_async);
   ADD ("/journal/scan/needs-a-claim", test_scan_needs_claim);
   ADD ("/journal/scan/url-expired-during-upload-journals-new-record",
        test_scan_url_expires_during_upload);
