@@ -503,29 +503,15 @@ static GError *job_failure (AuthentaClient *self, AuthentaMedia *job);
 const AuthentaPollFlow authenta_job_flow
     = { "job", job_record_url, job_parse, job_failure, TRUE };
 
-/* The service's time-out for each task (AUTHENTA-API.md), by task id. */
-static const struct
-{
-  guint id;
-  guint seconds;
-} task_timeouts[] = {
-  { 1, 300 }, { 2, 600 }, { 3, 600 }, { 4, 1800 }, { 5, 300 },  { 6, 300 },
-  { 7, 600 }, { 8, 600 }, { 9, 600 }, { 10, 600 }, { 11, 600 },
-};
-
+/* The task's time-out on the service, from the task table, scaled for the
+ * tests. */
 guint64
 authenta_client_task_timeout_ms (AuthentaClient *self, const char *task)
 {
-  guint id;
-
   if (task == NULL || authenta_task_get_api (task) != AUTHENTA_TASK_API_JOBS)
     return 0;
-  id = authenta_task_get_id (task);
-  for (guint i = 0; i < G_N_ELEMENTS (task_timeouts); i++)
-    if (task_timeouts[i].id == id)
-      return (guint64)(task_timeouts[i].seconds * 1000.0
-                       * self->task_timeout_scale);
-  return 0;
+  return (guint64)(authenta_task_get_server_timeout_s (task) * 1000.0
+                   * self->task_timeout_scale);
 }
 
 guint64

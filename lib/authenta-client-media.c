@@ -197,7 +197,8 @@ authenta_client_reclaim_lost_create (AuthentaClient *self, const char *name,
 
 /* The body of POST /media, after the checks made before any request. */
 static char *
-create_media_body (const char *name, const char *content_type, guint64 size,
+create_media_body (AuthentaClient *self, const char *name,
+                   const char *content_type, guint64 size,
                    const char **model_type, GError **error)
 {
   g_autoptr (JsonBuilder) builder = NULL;
@@ -241,6 +242,10 @@ create_media_body (const char *name, const char *content_type, guint64 size,
                              *model_type));
       return NULL;
     }
+  /* No model takes sound: refused before any request, naming the task
+   * that does. */
+  if (!authenta_client_check_task (self, *model_type, content_type, error))
+    return NULL;
 
   builder = json_builder_new_immutable ();
   json_builder_begin_object (builder);
@@ -427,7 +432,8 @@ authenta_client_create_media_async (AuthentaClient *self, const char *name,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, authenta_client_create_media_async);
-  body = create_media_body (name, content_type, size, &model_type, &error);
+  body
+      = create_media_body (self, name, content_type, size, &model_type, &error);
   if (body == NULL)
     {
       g_task_return_error (task, error);

@@ -95,22 +95,6 @@ on_upload_progress (guint64 sent, guint64 total, gpointer user_data)
                u->progress_data);
 }
 
-static gboolean
-is_expired_error (const GError *error)
-{
-  const char *code;
-
-  if (!g_error_matches (error, AUTHENTA_ERROR, AUTHENTA_ERROR_UPLOAD_REJECTED))
-    return FALSE;
-  code = authenta_error_get_service_code (error);
-  if (g_strcmp0 (code, "ExpiredToken") == 0
-      || g_strcmp0 (code, "RequestExpired") == 0)
-    return TRUE;
-  /* S3 says it as 403 AccessDenied, "Request has expired". */
-  return g_strcmp0 (code, "AccessDenied") == 0
-         && strstr (error->message, "xpired") != NULL;
-}
-
 static void on_put (GObject *source, GAsyncResult *result, gpointer user_data);
 
 static void
@@ -215,7 +199,7 @@ on_put (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_pointer (task, g_object_ref (u->put_to), g_object_unref);
       return;
     }
-  if (u->fresh == NULL && is_expired_error (error))
+  if (u->fresh == NULL && authenta_error_is_upload_expired (error))
     {
       const char *mid = authenta_media_get_mid (u->media);
 

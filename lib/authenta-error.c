@@ -139,6 +139,22 @@ authenta_error_get_service_code (const GError *error)
 }
 
 gboolean
+authenta_error_is_upload_expired (const GError *error)
+{
+  const char *code;
+
+  if (!g_error_matches (error, AUTHENTA_ERROR, AUTHENTA_ERROR_UPLOAD_REJECTED))
+    return FALSE;
+  code = authenta_error_get_service_code (error);
+  if (g_strcmp0 (code, "ExpiredToken") == 0
+      || g_strcmp0 (code, "RequestExpired") == 0)
+    return TRUE;
+  /* S3 says it as 403 AccessDenied, "Request has expired". */
+  return g_strcmp0 (code, "AccessDenied") == 0
+         && strstr (error->message, "xpired") != NULL;
+}
+
+gboolean
 authenta_error_is_transient (const GError *error)
 {
   if (error == NULL || error->domain != AUTHENTA_ERROR)

@@ -140,6 +140,17 @@ gst_authenta_error_describe_setup (const GError *error,
   return g_strdup ("The Authenta client cannot be set up (see the details).");
 }
 
+/* The library's message, which says why, without its final period: the
+ * end of a sentence of ours. */
+static char *
+library_words (const GError *error)
+{
+  gsize n = strlen (error->message);
+
+  return g_strndup (error->message,
+                    n - (n > 0 && error->message[n - 1] == '.'));
+}
+
 /* What went wrong and what to do, for a failure the service or the
  * connection to it caused; sets @domain_out and @code_out. */
 static char *
@@ -150,6 +161,7 @@ describe_service_problem (const GError *error,
   GQuark domain = GST_RESOURCE_ERROR;
   int code = GST_RESOURCE_ERROR_FAILED;
   g_autofree char *what = NULL;
+  g_autofree char *words = NULL;
 
   if (error->domain == AUTHENTA_ERROR)
     {
@@ -244,10 +256,8 @@ describe_service_problem (const GError *error,
           /* The library's words say why, where the service said (a
            * job's errorMessage, sanitised there). */
           what = g_strdup_printf (
-              "The Authenta service could not process the recording: %.*s.",
-              (int)(strlen (error->message)
-                    - g_str_has_suffix (error->message, ".")),
-              error->message);
+              "The Authenta service could not process the recording: %s.",
+              words = library_words (error));
           break;
         case AUTHENTA_ERROR_INVALID_ARGUMENT:
           {
@@ -279,9 +289,12 @@ describe_service_problem (const GError *error,
         case AUTHENTA_ERROR_UNSUPPORTED_MEDIA:
           domain = GST_STREAM_ERROR;
           code = GST_STREAM_ERROR_WRONG_TYPE;
-          what = g_strdup ("The Authenta service does not accept this kind "
-                           "of media. Send MP4, QuickTime, WebM, JPEG or "
-                           "PNG.");
+          /* The library's words name the task that takes the file. */
+          what = g_strdup_printf (
+              "The Authenta service does not accept this kind of media for "
+              "this task: %s ('authenta tasks' lists which task takes "
+              "which).",
+              words = library_words (error));
           break;
         case AUTHENTA_ERROR_JOURNAL:
           code = GST_RESOURCE_ERROR_OPEN_READ_WRITE;

@@ -174,4 +174,21 @@ const char *authenta_error_get_mid (const GError *error);
 AUTHENTA_AVAILABLE_IN_ALL
 gboolean authenta_error_is_transient (const GError *error);
 
+/**
+ * authenta_error_is_upload_expired:
+ * @error: (nullable): a #GError
+ *
+ * Whether storage refused an upload because its pre-signed URL is past its
+ * time (%AUTHENTA_ERROR_UPLOAD_REJECTED with S3's `ExpiredToken` or
+ * `RequestExpired`, or `AccessDenied` "Request has expired").  The library
+ * renews the record once when it meets one; a caller that still sees it
+ * should check the machine's clock.
+ *
+ * Returns: %TRUE for an expired upload URL.
+ *
+ * Since: 0.4
+ */
+AUTHENTA_AVAILABLE_IN_ALL
+gboolean authenta_error_is_upload_expired (const GError *error);
+
 G_END_DECLS

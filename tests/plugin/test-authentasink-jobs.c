@@ -160,6 +160,30 @@ GST_START_TEST (test_jobs_failed_job)
 }
 GST_END_TEST;
 
+/* Audio alone in an MP4 (its caps say MP4) for a video model: at EOS its
+ * tracks say M4A, and the library refuses it before any request, naming
+ * the task that takes it; the recording is kept. */
+GST_START_TEST (test_jobs_m4a_into_video_model)
+{
+  Fixture f = { 0 };
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+  g_autoptr (GError) err = NULL;
+
+  fixture_setup (&f, NULL);
+  pipeline = make_pipeline (&f, M4A_PIPELINE, "model-type=DF-1");
+  messages = run_pipeline (pipeline, 30);
+  check_error_run (messages, "UNSUPPORTED_MEDIA", 0, FALSE, TRUE);
+  gst_message_parse_error (messages->pdata[find_message (messages, "error", 0)],
+                           &err, NULL);
+  fail_unless (strstr (err->message, "use task “ai-audio-detection”") != NULL,
+               "%s", err->message);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "create"), 0);
+  fail_unless_equals_int (test_emulator_get_count (f.emu, "job-create"), 0);
+  fixture_teardown (&f);
+}
+GST_END_TEST;
+
 typedef struct
 {
   const char *fault;
@@ -495,6 +519,7 @@ authentasink_jobs_suite (void)
   tcase_add_test (tc, test_jobs_verdicts);
   tcase_add_test (tc, test_jobs_refused_at_caps);
   tcase_add_test (tc, test_jobs_failed_job);
+  tcase_add_test (tc, test_jobs_m4a_into_video_model);
   tcase_add_test (tc, test_jobs_retries_and_renewal);
   tcase_add_test (tc, test_jobs_null_before_finalize_cancels);
   tcase_add_test (tc, test_jobs_spool);

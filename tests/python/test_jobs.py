@@ -113,11 +113,14 @@ class JobsTest(EmulatorTestCase):
             (lambda: self.client.create_job("a.mp4", "video/mp4", 10, "ai-audio-detection", None),
              Authenta.Error.UNSUPPORTED_MEDIA),
             (lambda: self.client.get_job("../jobs", None), Authenta.Error.INVALID_ARGUMENT),
+            # No Media API model takes sound.
+            (lambda: self.client.create_media("a.mp3", "audio/mpeg", 10, "DF-1", None),
+             Authenta.Error.UNSUPPORTED_MEDIA),
         ]:
             with self.assertRaises(GLib.Error) as cm:
                 call()
             self.assertAuthentaError(cm, code)
-        self.assertEqual(self.emu.stats()["job-create"], 0)
+        self.assertEqual((self.emu.stats()["job-create"], self.emu.stats()["create"]), (0, 0))
         # A job that fails on the service: its errorMessage in the error.
         with self.assertRaises(GLib.Error) as cm:
             self.client.scan_file(self.make_mp3("fail-voice.mp3"), None, None, None, None, None)

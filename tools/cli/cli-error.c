@@ -82,20 +82,6 @@ permission_for (const CliErrorContext *ctx)
   return "read";
 }
 
-/* Storage's ways of saying the pre-signed URL is past its time (S3: 403
- * AccessDenied "Request has expired"). */
-static gboolean
-upload_url_expired (const GError *error)
-{
-  const char *code = authenta_error_get_service_code (error);
-
-  if (g_strcmp0 (code, "ExpiredToken") == 0
-      || g_strcmp0 (code, "RequestExpired") == 0)
-    return TRUE;
-  return g_strcmp0 (code, "AccessDenied") == 0
-         && strstr (error->message, "xpired") != NULL;
-}
-
 /* What to do about an error, for the command that met it and what the
  * user gave it; NULL when there is nothing useful to add. */
 static char *
@@ -174,7 +160,7 @@ hint_for (const CliErrorContext *ctx, const GError *error)
                                   "try again later",
                                   base_url_origin ());
         case AUTHENTA_ERROR_UPLOAD_REJECTED:
-          if (upload_url_expired (error))
+          if (authenta_error_is_upload_expired (error))
             return g_strdup ("the upload link expired before the upload "
                              "(the library renews it once): try again, and "
                              "check this machine's clock");
