@@ -19,8 +19,7 @@ G_BEGIN_DECLS
  * task does not take (audio into a video model, a video into an audio
  * task…).  Free both with g_free(). */
 G_GNUC_INTERNAL
-char *gst_authenta_caps_refusal (GstCaps *caps, const char *task,
-                                 char **debug);
+char *gst_authenta_caps_refusal (GstCaps *caps, const char *task, char **debug);
 
 /* The content type the caps tell (video/mp4, video/quicktime, video/webm,
  * video/x-matroska, image/jpeg, image/png, audio/mpeg for MP3, audio/wav),
