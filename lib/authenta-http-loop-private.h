@@ -81,4 +81,22 @@ void authenta_wait_async (guint64 ms, GCancellable *cancellable,
 G_GNUC_INTERNAL
 gboolean authenta_wait_finish (GAsyncResult *result, GError **error);
 
+/* A GCancellable watched for a main context: @func (@data) runs in
+ * @context once @cancellable is cancelled (from an idle, also if it is
+ * already), unless the watch is stopped first; never after
+ * authenta_cancel_watch_stop() returns, whichever thread cancels.  Used
+ * instead of g_cancellable_source_new(), whose source GLib 2.74 loses when
+ * another thread cancels while it is being destroyed.  @notify frees @data
+ * when the watch is stopped. */
+typedef struct _AuthentaCancelWatch AuthentaCancelWatch;
+
+G_GNUC_INTERNAL
+AuthentaCancelWatch *authenta_cancel_watch_new (GCancellable *cancellable,
+                                                GMainContext *context,
+                                                GSourceFunc func, gpointer data,
+                                                GDestroyNotify notify);
+/* Stops and frees the watch (NULL: nothing). */
+G_GNUC_INTERNAL
+void authenta_cancel_watch_stop (AuthentaCancelWatch *watch);
+
 G_END_DECLS

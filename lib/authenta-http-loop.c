@@ -367,6 +367,11 @@ authenta_sync_end (AuthentaSync *sync)
 {
   SyncContext *sc = g_private_get (&sync_context);
 
+  /* What the call left ready (its task's last references, a cancel seen
+   * after its result) is let go now, in this thread, rather than when the
+   * thread ends. */
+  while (g_main_context_iteration (sync->context, FALSE))
+    ;
   g_main_context_pop_thread_default (sync->context);
   if (!sync->nested)
     sc->depth--;
@@ -374,11 +379,111 @@ authenta_sync_end (AuthentaSync *sync)
   g_clear_object (&sync->result);
 }
 
+struct _AuthentaCancelWatch
+{
+  gatomicrefcount ref;
+  /* Held while @func runs and while stopping: a stop from another thread
+   * waits for a call under way; a stop from @func itself goes through. */
+  GRecMutex lock;
+  gboolean stopped;
+  GMainContext *context;
+  GSourceFunc func;
+  gpointer data;
+  GDestroyNotify notify;
+  GCancellable *cancellable;
+  gulong handler;
+};
+
+static AuthentaCancelWatch *
+cancel_watch_ref (AuthentaCancelWatch *w)
+{
+  g_atomic_ref_count_inc (&w->ref);
+  return w;
+}
+
+static void
+cancel_watch_unref (gpointer data)
+{
+  AuthentaCancelWatch *w = data;
+
+  if (!g_atomic_ref_count_dec (&w->ref))
+    return;
+  g_rec_mutex_clear (&w->lock);
+  g_main_context_unref (w->context);
+  g_clear_object (&w->cancellable);
+  g_free (w);
+}
+
+static gboolean
+cancel_watch_dispatch (gpointer data)
+{
+  AuthentaCancelWatch *w = data;
+
+  g_rec_mutex_lock (&w->lock);
+  if (!w->stopped)
+    w->func (w->data);
+  g_rec_mutex_unlock (&w->lock);
+  return G_SOURCE_REMOVE;
+}
+
+/* In whichever thread cancels: only an idle for the watch's context. */
+static void
+on_watch_cancelled (GCancellable *cancellable, gpointer data)
+{
+  AuthentaCancelWatch *w = data;
+  GSource *idle = g_idle_source_new ();
+
+  g_source_set_priority (idle, G_PRIORITY_DEFAULT);
+  g_source_set_callback (idle, cancel_watch_dispatch, cancel_watch_ref (w),
+                         cancel_watch_unref);
+  g_source_attach (idle, w->context);
+  g_source_unref (idle);
+}
+
+AuthentaCancelWatch *
+authenta_cancel_watch_new (GCancellable *cancellable, GMainContext *context,
+                           GSourceFunc func, gpointer data,
+                           GDestroyNotify notify)
+{
+  AuthentaCancelWatch *w = g_new0 (AuthentaCancelWatch, 1);
+
+  g_atomic_ref_count_init (&w->ref);
+  g_rec_mutex_init (&w->lock);
+  w->context = g_main_context_ref (context);
+  w->func = func;
+  w->data = data;
+  w->notify = notify;
+  w->cancellable = g_object_ref (cancellable);
+  /* Already cancelled: called at once, in this thread (an idle, then). */
+  w->handler
+      = g_cancellable_connect (cancellable, G_CALLBACK (on_watch_cancelled),
+                               cancel_watch_ref (w), cancel_watch_unref);
+  return w;
+}
+
+void
+authenta_cancel_watch_stop (AuthentaCancelWatch *w)
+{
+  gpointer data;
+
+  if (w == NULL)
+    return;
+  g_rec_mutex_lock (&w->lock);
+  w->stopped = TRUE;
+  data = g_steal_pointer (&w->data);
+  g_rec_mutex_unlock (&w->lock);
+  /* Waits for a handler under way in another thread; none comes after. */
+  g_cancellable_disconnect (w->cancellable, w->handler);
+  if (w->notify && data)
+    w->notify (data);
+  cancel_watch_unref (w);
+}
+
 /* The wait: a timer and the cancellable, whichever comes first. */
 typedef struct
 {
   GSource *timer;
-  GSource *cancel;
+  AuthentaCancelWatch *cancel;
   gboolean over;
 } Wait;
 
@@ -388,9 +493,7 @@ wait_free (Wait *wait)
   if (wait->timer)
     g_source_destroy (wait->timer);
   g_clear_pointer (&wait->timer, g_source_unref);
-  if (wait->cancel)
-    g_source_destroy (wait->cancel);
-  g_clear_pointer (&wait->cancel, g_source_unref);
+  g_clear_pointer (&wait->cancel, authenta_cancel_watch_stop);
   g_free (wait);
 }
 
@@ -409,19 +512,12 @@ on_wait_over (gpointer user_data)
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
-  /* The other source must not fire too; destroying both drops their
+  /* The other one must not fire too; stopping both drops their
    * references to the task. */
   if (wait->timer)
     g_source_destroy (wait->timer);
-  if (wait->cancel)
-    g_source_destroy (wait->cancel);
+  g_clear_pointer (&wait->cancel, authenta_cancel_watch_stop);
   return G_SOURCE_REMOVE;
-}
-
-static gboolean
-on_wait_cancelled (GCancellable *cancellable, gpointer user_data)
-{
-  return on_wait_over (user_data);
 }
 
 void
@@ -447,10 +543,9 @@ authenta_wait_async (guint64 ms, GCancellable *cancellable,
   g_source_attach (wait->timer, context);
   if (cancellable)
     {
-      wait->cancel = g_cancellable_source_new (cancellable);
-      g_source_set_callback (wait->cancel, G_SOURCE_FUNC (on_wait_cancelled),
-                             g_object_ref (task), g_object_unref);
-      g_source_attach (wait->cancel, context);
+      wait->cancel
+          = authenta_cancel_watch_new (cancellable, context, on_wait_over,
+                                       g_object_ref (task), g_object_unref);
     }
 }
 

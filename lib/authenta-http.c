@@ -634,16 +634,14 @@ typedef struct
   AuthentaHttpPolicy attempt_policy;
   gint64 start;
   GSource *stall_source;
-  GSource *cancel_source; /* for the whole send */
+  AuthentaCancelWatch *cancel_watch; /* for the whole send */
 } Send;
 
 static void
 send_free (Send *send)
 {
   g_warn_if_fail (send->easy == NULL);
-  if (send->cancel_source)
-    g_source_destroy (send->cancel_source);
-  g_clear_pointer (&send->cancel_source, g_source_unref);
+  g_clear_pointer (&send->cancel_watch, authenta_cancel_watch_stop);
   authenta_http_loop_unref (send->loop);
   authenta_http_response_clear (&send->response);
   /* The key travelled in the request: not left in freed memory. */
@@ -925,13 +923,13 @@ on_stall_check (gpointer user_data)
 /* The cancel source: ends the transfer under way at once (a back-off
  * wait watches the cancellable itself). */
 static gboolean
-on_send_cancelled (GCancellable *cancellable, gpointer user_data)
+on_send_cancelled (gpointer user_data)
 {
   GTask *task = user_data;
   Send *send = g_task_get_task_data (task);
 
-  /* Once only: a cancelled cancellable's source stays ready, and the
-   * cancellation is seen by every later step anyway. */
+  /* Called once; a cancel that finds no transfer under way (a back-off,
+   * the time before the first attempt) is seen by the next step. */
   if (send->easy == NULL)
     return G_SOURCE_REMOVE;
   authenta_http_loop_remove (send->loop, send->easy);
@@ -1080,10 +1078,9 @@ authenta_http_send_async (AuthentaHttp *http, const AuthentaHttpPolicy *policy,
   g_task_set_task_data (task, send, (GDestroyNotify)send_free);
   if (cancellable)
     {
-      send->cancel_source = g_cancellable_source_new (cancellable);
-      g_source_set_callback (send->cancel_source,
-                             G_SOURCE_FUNC (on_send_cancelled), task, NULL);
-      g_source_attach (send->cancel_source, g_task_get_context (task));
+      send->cancel_watch
+          = authenta_cancel_watch_new (cancellable, g_task_get_context (task),
+                                       on_send_cancelled, task, NULL);
     }
   /* The loop's multi is only touched by the context's owner. */
   g_main_context_invoke_full (g_task_get_context (task), G_PRIORITY_DEFAULT,

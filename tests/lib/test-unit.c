@@ -576,11 +576,12 @@ concat (GByteArray *a, GByteArray *b)
 static GByteArray *
 trak (const char *handler)
 {
-  GByteArray *hdlr = g_byte_array_new ();
+  GByteArray *hdlr;
   guint8 fields[20] = { 0 };
 
   if (handler == NULL)
     return box ("trak", box ("mdia", box ("mdhd", NULL)));
+  hdlr = g_byte_array_new ();
   memcpy (fields + 8, handler, 4);
   g_byte_array_append (hdlr, fields, sizeof fields);
   return box ("trak",
