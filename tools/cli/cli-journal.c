@@ -455,15 +455,21 @@ spool_prune (int argc, char **argv)
   return CLI_EXIT_AUTHENTIC;
 }
 
-/* spool run: one drain at a time, in a worker thread; the main thread
- * waits for SIGINT/SIGTERM, which cancel it. */
+/* spool run: passes over the journal on the main loop, one entry at a
+ * time, each scanned with authenta_client_scan_journaled_async() (the
+ * library's worker thread: SQLite blocks); SIGINT and SIGTERM cancel. */
 typedef struct
 {
   AuthentaClient *client;
   AuthentaJournal *journal;
   GArray *ids; /* empty: every entry */
   GCancellable *cancellable;
-  gint finished; /* atomic: the drain thread is done */
+  GMainLoop *loop;
+  /* The pass under way: the claims it holds, the next id asked for. */
+  GArray *held;
+  guint next;
+  AuthentaJournalEntry *scanning; /* the entry being scanned, or NULL */
+  guint watch_timer;              /* --watch: the wait before a pass */
   gboolean any_fake;
   CliExit status; /* the first failure's */
   gboolean interrupted;
@@ -478,21 +484,14 @@ note_exit (SpoolRun *run, CliExit exit)
     run->status = exit;
 }
 
-/* Scan one claimed entry and report it; the claim stays ours until the
- * pass ends, so that the pass never takes up the same entry again. */
+/* Reports one entry's scan: its verdict, or why it failed. */
 static void
-run_entry (SpoolRun *run, AuthentaJournalEntry *e)
+report_entry (SpoolRun *run, AuthentaJournalEntry *e, AuthentaMedia *media,
+              const GError *error)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AuthentaMedia) media = NULL;
   gint64 id = authenta_journal_entry_get_id (e);
   g_autofree char *label = cli_sanitize (authenta_journal_entry_get_path (e));
 
-  g_debug (
-      "entry %" G_GINT64_FORMAT ": resuming at stage %s", id,
-      authenta_journal_stage_to_string (authenta_journal_entry_get_stage (e)));
-  media = authenta_client_scan_journaled (run->client, run->journal, e, NULL,
-                                          NULL, run->cancellable, &error);
   if (media)
     {
       cli_print_scan_result (label, media);
@@ -562,23 +561,68 @@ explain_unclaimed (SpoolRun *run, gint64 id)
                 id);
 }
 
-/* One pass: claim and scan every free entry (or those asked for), then
- * give the claims back. */
-static void
-drain_once (SpoolRun *run)
+static void pass_start (SpoolRun *run);
+
+static gboolean
+on_watch_timer (gpointer data)
 {
-  g_autoptr (GArray) held = g_array_new (FALSE, FALSE, sizeof (gint64));
+  SpoolRun *run = data;
+
+  run->watch_timer = 0;
+  pass_start (run);
+  return G_SOURCE_REMOVE;
+}
+
+/* The pass is over: its claims given back, then (--watch) the next one
+ * after a while, or the end. */
+static void
+pass_end (SpoolRun *run)
+{
+  for (guint i = 0; i < run->held->len; i++)
+    authenta_journal_release (run->journal,
+                              g_array_index (run->held, gint64, i));
+  g_clear_pointer (&run->held, g_array_unref);
+  if (opt_retention_days > 0)
+    note_exit (
+        run, prune_done ("spool run", run->journal, opt_retention_days, NULL));
+  if (opt_watch && !g_cancellable_is_cancelled (run->cancellable))
+    run->watch_timer = g_timeout_add (WATCH_INTERVAL_MS, on_watch_timer, run);
+  else
+    g_main_loop_quit (run->loop);
+}
+
+static void next_entry (SpoolRun *run);
+
+static void
+on_entry_scanned (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  SpoolRun *run = user_data;
+  g_autoptr (AuthentaJournalEntry) e = g_steal_pointer (&run->scanning);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AuthentaMedia) media = authenta_client_scan_journaled_finish (
+      AUTHENTA_CLIENT (source), result, &error);
+
+  report_entry (run, e, media, error);
+  next_entry (run);
+}
+
+/* Claims the next free entry (or the next one asked for) and scans it; the
+ * claim stays ours until the pass ends, so that the pass never takes up
+ * the same entry again. */
+static void
+next_entry (SpoolRun *run)
+{
   guint n_ids = run->ids->len;
 
-  for (guint i = 0; n_ids == 0 || i < n_ids; i++)
+  while (!g_cancellable_is_cancelled (run->cancellable)
+         && (n_ids == 0 || run->next < n_ids))
     {
       g_autoptr (GError) error = NULL;
-      g_autoptr (AuthentaJournalEntry) e = NULL;
-      gint64 want = n_ids ? g_array_index (run->ids, gint64, i) : 0;
+      gint64 want = n_ids ? g_array_index (run->ids, gint64, run->next) : 0;
+      AuthentaJournalEntry *e;
       gint64 id;
 
-      if (g_cancellable_is_cancelled (run->cancellable))
-        break;
+      run->next++;
       e = authenta_journal_claim (run->journal, want, opt_retry_failed, &error);
       if (!e)
         {
@@ -594,41 +638,33 @@ drain_once (SpoolRun *run)
           continue;
         }
       id = authenta_journal_entry_get_id (e);
-      g_array_append_val (held, id);
-      run_entry (run, e);
+      g_array_append_val (run->held, id);
+      g_debug ("entry %" G_GINT64_FORMAT ": resuming at stage %s", id,
+               authenta_journal_stage_to_string (
+                   authenta_journal_entry_get_stage (e)));
+      run->scanning = e;
+      authenta_client_scan_journaled_async (run->client, run->journal, e, NULL,
+                                            NULL, NULL, run->cancellable,
+                                            on_entry_scanned, run);
+      return;
     }
-  for (guint i = 0; i < held->len; i++)
-    authenta_journal_release (run->journal, g_array_index (held, gint64, i));
-  if (opt_retention_days > 0)
-    note_exit (
-        run, prune_done ("spool run", run->journal, opt_retention_days, NULL));
+  pass_end (run);
 }
 
-static gpointer
-drain_thread (gpointer data)
+/* One pass: claim and scan every free entry (or those asked for), then
+ * give the claims back. */
+static void
+pass_start (SpoolRun *run)
 {
-  SpoolRun *run = data;
+  run->held = g_array_new (FALSE, FALSE, sizeof (gint64));
+  run->next = 0;
+  next_entry (run);
+}
 
-  drain_once (run);
-  while (opt_watch && !g_cancellable_is_cancelled (run->cancellable))
-    {
-      GPollFD pfd = { .events = G_IO_IN };
-
-      /* Woken at once by a cancel: no sleep holds up a SIGTERM. */
-      if (g_cancellable_make_pollfd (run->cancellable, &pfd))
-        {
-          g_poll (&pfd, 1, WATCH_INTERVAL_MS);
-          g_cancellable_release_fd (run->cancellable);
-        }
-      if (g_cancellable_is_cancelled (run->cancellable))
-        break;
-      drain_once (run);
-    }
-  /* Not g_main_loop_quit(): it would be lost if the loop had not started
-   * running yet. */
-  g_atomic_int_set (&run->finished, 1);
-  g_main_context_wakeup (NULL);
-  return NULL;
+static void
+on_first_pass (gpointer data)
+{
+  pass_start (data);
 }
 
 static gboolean
@@ -639,6 +675,14 @@ on_stop_signal (gpointer data)
   g_debug ("signal received: stopping after releasing the claims");
   run->interrupted = TRUE;
   g_cancellable_cancel (run->cancellable);
+  /* Between two passes: nothing to wait for.  A scan under way ends with
+   * the cancel, and its pass then ends the loop. */
+  if (run->watch_timer)
+    {
+      g_source_remove (run->watch_timer);
+      run->watch_timer = 0;
+      g_main_loop_quit (run->loop);
+    }
   return G_SOURCE_CONTINUE;
 }
 
@@ -650,8 +694,8 @@ spool_run (int argc, char **argv)
   g_autoptr (AuthentaClient) client = NULL;
   g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   SpoolRun run = { 0 };
-  GThread *thread;
   guint sources[2];
   const char *dir;
   int status;
@@ -696,13 +740,13 @@ spool_run (int argc, char **argv)
   run.journal = journal;
   run.ids = ids;
   run.cancellable = cancellable;
+  run.loop = loop;
   run.status = CLI_EXIT_AUTHENTIC;
   sources[0] = g_unix_signal_add (SIGINT, on_stop_signal, &run);
   sources[1] = g_unix_signal_add (SIGTERM, on_stop_signal, &run);
-  thread = g_thread_new ("spool-run", drain_thread, &run);
-  while (!g_atomic_int_get (&run.finished))
-    g_main_context_iteration (NULL, TRUE);
-  g_thread_join (thread);
+  /* From the loop: a pass that ends at once quits a loop that runs. */
+  g_idle_add_once (on_first_pass, &run);
+  g_main_loop_run (loop);
   g_source_remove (sources[0]);
   g_source_remove (sources[1]);
 
