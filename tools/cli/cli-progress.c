@@ -1,8 +1,9 @@
 /* authenta: the progress line on stderr while files are scanned.
  *
- * The library reports progress from its worker threads; this keeps the
- * latest state per file under a lock and redraws one line from the main
- * loop every 100 ms, so output never interleaves.
+ * The library reports progress in the main loop's context (its
+ * asynchronous calls report where they were started); this keeps the
+ * latest state per file (under a lock, which costs little) and redraws one
+ * line every 100 ms, so output never interleaves.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

@@ -306,7 +306,7 @@ on_job_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Called in the library's worker thread. */
+/* Called in the main loop's context, where the scan was started. */
 static void
 on_progress (AuthentaScanStage stage, AuthentaMedia *media, guint64 bytes_sent,
              guint64 bytes_total, gpointer user_data)
