@@ -54,23 +54,24 @@ is_unsafe_char (gunichar c)
          || (c >= 0x2066 && c <= 0x2069);
 }
 
-/* Byte ranges of valid (UTF-8) where secret occurs once the unsafe
- * characters and terminal escape sequences are left out: a key with a control
- * character slipped inside is still the key.  Pairs of start and end offsets.
- */
-static GArray *
-find_secret (const char *valid, const char *secret)
+/* Appends to @ranges the byte ranges of @valid (UTF-8) where @secret
+ * occurs once the unsafe characters are left out, and with @skip_escapes
+ * the terminal escape sequences (ESC [ … final byte) too: a key with a
+ * control character or an escape slipped inside is still the key.  Pairs
+ * of start and end offsets. */
+static void
+find_secret_in_view (const char *valid, const char *secret,
+                     gboolean skip_escapes, GArray *ranges)
 {
   g_autoptr (GString) stripped = g_string_new (NULL);
   g_autoptr (GArray) origin = g_array_new (FALSE, FALSE, sizeof (gsize));
-  GArray *ranges = g_array_new (FALSE, FALSE, sizeof (gsize));
   gsize secret_len = strlen (secret);
   const char *p, *hit;
 
   for (p = valid; *p; p = g_utf8_next_char (p))
     {
-      /* A terminal's escape sequence (ESC [ … final byte) shows nothing. */
-      if (p[0] == '\x1b' && p[1] == '[')
+      /* A terminal's escape sequence shows nothing. */
+      if (skip_escapes && p[0] == '\x1b' && p[1] == '[')
         {
           p += 2;
           while (*p && !(*p >= 0x40 && *p <= 0x7e))
@@ -97,7 +98,47 @@ find_secret (const char *valid, const char *secret)
       g_array_append_val (ranges, start);
       g_array_append_val (ranges, end);
     }
-  return ranges;
+}
+
+static int
+compare_ranges (gconstpointer a, gconstpointer b, gpointer unused)
+{
+  gsize x = ((const gsize *)a)[0], y = ((const gsize *)b)[0];
+
+  return x < y ? -1 : x > y;
+}
+
+/* The ranges to redact, in order and apart: the key as a terminal would
+ * show it (escape sequences left out), and as the cleaned text shows it
+ * (only the unsafe characters left out: an escape's final byte, which
+ * the terminal would swallow, is shown as it is). */
+static GArray *
+find_secret (const char *valid, const char *secret)
+{
+  GArray *ranges = g_array_new (FALSE, FALSE, sizeof (gsize));
+  GArray *merged = g_array_new (FALSE, FALSE, sizeof (gsize));
+
+  find_secret_in_view (valid, secret, TRUE, ranges);
+  find_secret_in_view (valid, secret, FALSE, ranges);
+  g_qsort_with_data (ranges->data, ranges->len / 2, 2 * sizeof (gsize),
+                     compare_ranges, NULL);
+  for (guint i = 0; i < ranges->len; i += 2)
+    {
+      gsize start = g_array_index (ranges, gsize, i);
+      gsize end = g_array_index (ranges, gsize, i + 1);
+
+      if (merged->len > 0
+          && start <= g_array_index (merged, gsize, merged->len - 1))
+        {
+          gsize *last = &g_array_index (merged, gsize, merged->len - 1);
+          *last = MAX (*last, end);
+          continue;
+        }
+      g_array_append_val (merged, start);
+      g_array_append_val (merged, end);
+    }
+  g_array_unref (ranges);
+  return merged;
 }
 
 char *

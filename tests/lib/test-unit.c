@@ -314,6 +314,22 @@ test_sanitize_service_text (void)
   key = authenta_sanitize_service_text ("key api_k3y and api_k3y", 512,
                                         "api_k3y");
   g_assert_cmpstr (key, ==, "key [redacted] and [redacted]");
+  /* An escape sequence that would swallow the key's first letter on a
+   * terminal ("ESC [ … a") is shown as text: the key, shown, is redacted
+   * (found by fuzz-error-response). */
+  {
+    g_autofree char *swallowed
+        = authenta_sanitize_service_text ("x\x1b[\x1b\x1b"
+                                          "api_k3y\x1b y",
+                                          512, "api_k3y");
+    g_autofree char *hidden
+        = authenta_sanitize_service_text ("api_\x1b[0mk3y", 512, "api_k3y");
+
+    g_assert_null (strstr (swallowed, "api_k3y"));
+    g_assert_nonnull (strstr (swallowed, "[redacted]"));
+    /* As a terminal would show it: "api_k3y", redacted too. */
+    g_assert_cmpstr (hidden, ==, "[redacted]");
+  }
   bad = authenta_sanitize_service_text ("x\xff\xfey", 512, NULL);
   g_assert_true (g_utf8_validate (bad, -1, NULL));
 
