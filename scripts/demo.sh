@@ -129,6 +129,29 @@ if [ -x "$BUILD/tools/cli/authenta" ]; then
   done
 fi
 
+# 4. Audio: a voice, checked for cloning on the Jobs API (create, upload,
+#    finalize, poll), from a pipeline and from the command line.
+if [ -f "$BUILD/plugin/libgstauthenta.so" ] && command -v gst-launch-1.0 >/dev/null \
+  && [ -x "$BUILD/tools/cli/authenta" ]; then
+  echo
+  say "== Audio: 2 s of sound as MP3, checked by the ai-audio-detection task"
+  say "gst-launch-1.0 -m audiotestsrc num-buffers=90 ! lamemp3enc ! authentasink task=ai-audio-detection"
+  AUTHENTA_API_KEY=api_emulator_key GST_PLUGIN_PATH="$BUILD/plugin" GST_REGISTRY="$work/registry.bin" \
+    gst-launch-1.0 -m audiotestsrc num-buffers=90 ! lamemp3enc ! \
+    authentasink base-url="$base" task=ai-audio-detection media-name=demo-voice.mp3 \
+    location="$work/voice.mp3" keep-file=always 2>&1 |
+    grep -E 'authenta-verdict|ERROR|Got EOS' |
+    sed -E -e 's/^Got message #[0-9]+ from element "([^"]+)" \(element\): /\1: /' \
+      -e 's/, json=\(string\)".*", location=/, json=…, location=/'
+  if [ -f "$work/voice.mp3" ]; then
+    say "authenta scan --name 'cloned voice (fake)' voice.mp3   (audio: ai-audio-detection by default)"
+    status=0
+    AUTHENTA_API_KEY=api_emulator_key AUTHENTA_BASE_URL=$base \
+      "$BUILD/tools/cli/authenta" scan --name "cloned voice (fake)" "$work/voice.mp3" || status=$?
+    echo "   exit status $status"
+  fi
+fi
+
 echo
 say "The emulator's request log:"
 sed 's/^/   /' "$work/emulator.log"
