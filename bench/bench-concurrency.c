@@ -8,73 +8,12 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "bench-common.h"
+#include "bench-scan-batch.h"
 
 #include <authenta/authenta.h>
 
 #define N_SCANS 32
 #define PROCESSING_MS 1000
-
-typedef struct
-{
-  GMainLoop *loop;
-  guint pending;
-  guint failed;
-} Batch;
-
-static void
-on_scanned (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Batch *batch = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AuthentaMedia) media = authenta_client_scan_file_finish (
-      AUTHENTA_CLIENT (source), result, &error);
-
-  if (media == NULL)
-    {
-      g_printerr ("concurrency: scan failed: %s\n", error->message);
-      batch->failed++;
-    }
-  if (--batch->pending == 0)
-    g_main_loop_quit (batch->loop);
-}
-
-/* Seconds to scan the first n files at once. */
-static double
-run_batch (AuthentaClient *client, char **paths, guint n)
-{
-  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  Batch batch = { loop, n, 0 };
-  gint64 start = g_get_monotonic_time ();
-
-  for (guint i = 0; i < n; i++)
-    authenta_client_scan_file_async (client, paths[i], NULL, NULL, NULL, NULL,
-                                     NULL, NULL, NULL, on_scanned, &batch);
-  g_main_loop_run (loop);
-  if (batch.failed)
-    g_error ("concurrency: %u of %u scans failed", batch.failed, n);
-  return (g_get_monotonic_time () - start) / 1e6;
-}
-
-typedef struct
-{
-  gint stop;
-  gint64 peak;
-} Sampler;
-
-static gpointer
-sample_threads (gpointer data)
-{
-  Sampler *s = data;
-
-  while (!g_atomic_int_get (&s->stop))
-    {
-      gint64 n = bench_proc_status ("Threads");
-      if (n > s->peak)
-        s->peak = n;
-      g_usleep (2000);
-    }
-  return NULL;
-}
 
 int
 main (int argc, char **argv)
@@ -88,8 +27,7 @@ main (int argc, char **argv)
   g_autofree char *figure = NULL, *value = NULL, *baseline = NULL;
   g_autofree char *ratio = NULL;
   gint64 threads_before;
-  Sampler sampler = { 0 };
-  GThread *sampler_thread;
+  gint64 peak = 0;
   double one_s, all_s, r;
 
   client = authenta_client_new (NULL, NULL, &error);
@@ -106,20 +44,15 @@ main (int argc, char **argv)
     }
 
   for (guint i = 0; i < singles; i++)
-    one[i] = run_batch (client, paths, 1);
+    one[i] = bench_scan_batch (client, paths, 1, "concurrency", NULL);
   one_s = bench_median (one, singles);
 
   threads_before = bench_proc_status ("Threads");
-  sampler_thread = g_thread_new ("bench-sampler", sample_threads, &sampler);
-  all_s = run_batch (client, paths, N_SCANS);
-  g_atomic_int_set (&sampler.stop, 1);
-  g_thread_join (sampler_thread);
-  /* The sampler itself is not the library's. */
-  sampler.peak--;
+  all_s = bench_scan_batch (client, paths, N_SCANS, "concurrency", &peak);
 
   g_printerr ("concurrency: one scan %.3f s, %d at once %.3f s, threads "
               "%" G_GINT64_FORMAT " before, peak %" G_GINT64_FORMAT "\n",
-              one_s, N_SCANS, all_s, threads_before, sampler.peak);
+              one_s, N_SCANS, all_s, threads_before, peak);
   for (guint i = 0; i < N_SCANS; i++)
     g_free (paths[i]);
   bench_remove_tmpdir (dir);
@@ -130,7 +63,7 @@ main (int argc, char **argv)
                             "(processing %.0f s)",
                             N_SCANS, PROCESSING_MS / 1000.0);
   value = g_strdup_printf ("%.2f s, peak %" G_GINT64_FORMAT " threads", all_s,
-                           sampler.peak);
+                           peak);
   baseline = g_strdup_printf ("one scan: %.2f s", one_s);
   ratio = g_strdup_printf ("%.2f", r);
   bench_row (figure, value, baseline, ratio, "<= 1.5 of one scan", r <= 1.5);

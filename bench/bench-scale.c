@@ -9,74 +9,13 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "bench-common.h"
+#include "bench-scan-batch.h"
 
 #include <authenta/authenta.h>
 
 #include <sys/resource.h>
 
 #define FILE_SIZE (16 * 1024)
-
-typedef struct
-{
-  GMainLoop *loop;
-  guint pending;
-  guint failed;
-} Batch;
-
-static void
-on_scanned (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Batch *batch = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AuthentaMedia) media = authenta_client_scan_file_finish (
-      AUTHENTA_CLIENT (source), result, &error);
-
-  if (media == NULL)
-    {
-      if (batch->failed++ < 5)
-        g_printerr ("scale: scan failed: %s\n", error->message);
-    }
-  if (--batch->pending == 0)
-    g_main_loop_quit (batch->loop);
-}
-
-/* Seconds to scan the first n files at once. */
-static double
-run_batch (AuthentaClient *client, char **paths, guint n)
-{
-  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  Batch batch = { loop, n, 0 };
-  gint64 start = g_get_monotonic_time ();
-
-  for (guint i = 0; i < n; i++)
-    authenta_client_scan_file_async (client, paths[i], NULL, NULL, NULL, NULL,
-                                     NULL, NULL, NULL, on_scanned, &batch);
-  g_main_loop_run (loop);
-  if (batch.failed)
-    g_error ("scale: %u of %u scans failed", batch.failed, n);
-  return (g_get_monotonic_time () - start) / 1e6;
-}
-
-typedef struct
-{
-  gint stop;
-  gint64 peak;
-} Sampler;
-
-static gpointer
-sample_threads (gpointer data)
-{
-  Sampler *s = data;
-
-  while (!g_atomic_int_get (&s->stop))
-    {
-      gint64 n = bench_proc_status ("Threads");
-      if (n > s->peak)
-        s->peak = n;
-      g_usleep (2000);
-    }
-  return NULL;
-}
 
 /* 1,000 scans hold 1,000 files open until their uploads are done. */
 static void
@@ -127,7 +66,7 @@ main (int argc, char **argv)
     }
 
   threads_idle = bench_proc_status ("Threads");
-  one_s = run_batch (client, paths, 1);
+  one_s = bench_scan_batch (client, paths, 1, "scale", NULL);
   rss_before = bench_proc_status ("VmHWM");
   one_text = g_strdup_printf ("one scan: %.2f s", one_s);
   g_printerr ("scale: one scan %.3f s, %" G_GINT64_FORMAT
@@ -137,29 +76,24 @@ main (int argc, char **argv)
   for (guint k = 0; k < n_sizes; k++)
     {
       guint n = sizes[k];
-      Sampler sampler = { 0, 0 };
-      GThread *thread;
+      gint64 peak = 0;
       g_autofree char *figure = NULL, *value = NULL, *ratio = NULL;
       double all_s, r;
 
       bench_emulator_post ("reset", NULL);
       bench_emulator_set_processing_ms (processing_ms);
-      thread = g_thread_new ("bench-sampler", sample_threads, &sampler);
-      all_s = run_batch (client, paths, n);
-      g_atomic_int_set (&sampler.stop, 1);
-      g_thread_join (thread);
-      /* The sampler itself is not the library's. */
-      sampler.peak = MAX (sampler.peak - 1 - threads_idle, 0);
-      peak_threads = MAX (peak_threads, sampler.peak);
+      all_s = bench_scan_batch (client, paths, n, "scale", &peak);
+      peak = MAX (peak - threads_idle, 0);
+      peak_threads = MAX (peak_threads, peak);
       r = all_s / one_s;
       g_printerr ("scale: %u at once %.3f s (%.2fx), +%" G_GINT64_FORMAT
                   " threads, VmHWM %" G_GINT64_FORMAT " KiB\n",
-                  n, all_s, r, sampler.peak, bench_proc_status ("VmHWM"));
+                  n, all_s, r, peak, bench_proc_status ("VmHWM"));
       figure = g_strdup_printf ("scale: %u scans at once vs one "
                                 "(processing %.0f s)",
                                 n, processing_ms / 1000.0);
       value = g_strdup_printf ("%.2f s, +%" G_GINT64_FORMAT " threads", all_s,
-                               sampler.peak);
+                               peak);
       ratio = g_strdup_printf ("%.2f", r);
       bench_row (figure, value, one_text, ratio, "<= 1.5 of one scan",
                  r <= 1.5);

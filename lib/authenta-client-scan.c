@@ -251,13 +251,10 @@ scan_prepare (AuthentaClient *self, Scan *scan, const char *name,
           = authenta_content_type_sniff_fd (scan->fd, scan->path, error);
       if (content_type == NULL)
         return FALSE;
-      /* An M4A file written by mp4mux carries the brand of any MP4
-       * ("mp42"): its first bytes cannot tell it from a video.  For a task
-       * that takes M4A and no MP4 video, it is M4A. */
-      if (model_type != NULL && g_str_equal (content_type, "video/mp4")
-          && !authenta_task_accepts (model_type, content_type)
-          && authenta_task_accepts (model_type, "audio/mp4"))
-        content_type = "audio/mp4";
+      /* An MP4 for a task that takes M4A and no MP4 video is M4A. */
+      if (model_type != NULL)
+        content_type
+            = authenta_content_type_for_task (content_type, model_type);
     }
   scan->name = name         ? g_strdup (name)
                : scan->path ? g_path_get_basename (scan->path)

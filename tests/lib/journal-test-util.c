@@ -108,6 +108,19 @@ journal_fixture_lookup (JournalFixture *f, AuthentaJournalEntry *e)
   return now;
 }
 
+AuthentaJournalEntry *
+journal_fixture_assert_done (JournalFixture *f, AuthentaJournalEntry *e,
+                             AuthentaMedia *verdict)
+{
+  AuthentaJournalEntry *after = journal_fixture_lookup (f, e);
+
+  g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
+                   AUTHENTA_JOURNAL_STAGE_DONE);
+  g_assert_cmpstr (authenta_journal_entry_get_mid (after), ==,
+                   authenta_media_get_mid (verdict));
+  return after;
+}
+
 void
 journal_test_run_sql (const char *dir, const char *sql)
 {

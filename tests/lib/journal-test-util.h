@@ -45,6 +45,12 @@ AuthentaJournalEntry *journal_fixture_add (JournalFixture *f, const char *path,
 AuthentaJournalEntry *journal_fixture_lookup (JournalFixture *f,
                                               AuthentaJournalEntry *e);
 
+/* Asserts that @e is done on disk, with @verdict's mid (a job's id); returns
+ * the entry as it is on disk. */
+AuthentaJournalEntry *journal_fixture_assert_done (JournalFixture *f,
+                                                   AuthentaJournalEntry *e,
+                                                   AuthentaMedia *verdict);
+
 /* SQL on the journal's file in @dir, as another process (or a killed scan)
  * would leave it. */
 void journal_test_run_sql (const char *dir, const char *sql);

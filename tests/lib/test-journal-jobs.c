@@ -134,11 +134,7 @@ test_audio_to_verdict (Fixture *f, gconstpointer data)
                         | 1u << AUTHENTA_SCAN_STAGE_UPLOADING
                         | 1u << AUTHENTA_SCAN_STAGE_UPLOADED
                         | 1u << AUTHENTA_SCAN_STAGE_PROCESSING);
-  after = journal_fixture_lookup (f, e);
-  g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
-                   AUTHENTA_JOURNAL_STAGE_DONE);
-  g_assert_cmpstr (authenta_journal_entry_get_mid (after), ==,
-                   authenta_media_get_id (verdict));
+  after = journal_fixture_assert_done (f, e, verdict);
   g_assert_cmpstr (authenta_journal_entry_get_verdict_json (after), ==,
                    authenta_media_get_json (verdict));
   g_assert_false (g_file_test (f->file, G_FILE_TEST_EXISTS));
@@ -179,11 +175,7 @@ test_url_expires_during_upload (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count ("job-finalize"), ==, 1);
   g_assert_cmpuint (count_jobs (f->client, NULL), ==, 1);
   g_assert_cmpuint (count_jobs (f->client, "completed"), ==, 1);
-  after = journal_fixture_lookup (f, e);
-  g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
-                   AUTHENTA_JOURNAL_STAGE_DONE);
-  g_assert_cmpstr (authenta_journal_entry_get_mid (after), ==,
-                   authenta_media_get_id (verdict));
+  after = journal_fixture_assert_done (f, e, verdict);
 }
 
 /* Killed while creating: the create's marker is on disk, the POST made a
@@ -344,11 +336,7 @@ test_resume (Fixture *f, gconstpointer data)
     g_assert_cmpstr (authenta_media_get_id (verdict), ==, id);
   else
     g_assert_cmpstr (authenta_media_get_id (verdict), !=, id);
-  after = journal_fixture_lookup (f, e);
-  g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
-                   AUTHENTA_JOURNAL_STAGE_DONE);
-  g_assert_cmpstr (authenta_journal_entry_get_mid (after), ==,
-                   authenta_media_get_id (verdict));
+  after = journal_fixture_assert_done (f, e, verdict);
   g_assert_true (g_file_test (f->file, G_FILE_TEST_EXISTS)); /* kept */
 }
 

@@ -640,11 +640,7 @@ test_scan_recorded_to_done (Fixture *f, gconstpointer data)
                                             NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (authenta_media_is_processed (verdict));
-  after = journal_fixture_lookup (f, e);
-  g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
-                   AUTHENTA_JOURNAL_STAGE_DONE);
-  g_assert_cmpstr (authenta_journal_entry_get_mid (after), ==,
-                   authenta_media_get_mid (verdict));
+  after = journal_fixture_assert_done (f, e, verdict);
   g_assert_cmpstr (authenta_journal_entry_get_verdict_json (after), ==,
                    authenta_media_get_json (verdict));
   g_assert_false (g_file_test (f->file, G_FILE_TEST_EXISTS));
@@ -718,11 +714,7 @@ test_scan_async (Fixture *f, gconstpointer data)
   g_assert_true (authenta_media_is_processed (a.verdict));
   g_assert_cmpuint (a.progress, >=, 3);
   g_assert_cmpuint (a.progress_elsewhere, ==, 0);
-  after = journal_fixture_lookup (f, e);
-  g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
-                   AUTHENTA_JOURNAL_STAGE_DONE);
-  g_assert_cmpstr (authenta_journal_entry_get_mid (after), ==,
-                   authenta_media_get_mid (a.verdict));
+  after = journal_fixture_assert_done (f, e, a.verdict);
   g_object_unref (a.verdict);
 }
 
@@ -773,11 +765,7 @@ test_scan_url_expires_during_upload (Fixture *f, gconstpointer data)
   g_assert_cmpuint (test_emulator_get_count (emu, "create"), ==, 2);
   g_assert_cmpuint (test_emulator_get_count (emu, "delete"), ==, 1);
   g_assert_cmpuint (count_records (f->client, NULL), ==, 1);
-  after = journal_fixture_lookup (f, e);
-  g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
-                   AUTHENTA_JOURNAL_STAGE_DONE);
-  g_assert_cmpstr (authenta_journal_entry_get_mid (after), ==,
-                   authenta_media_get_mid (verdict));
+  after = journal_fixture_assert_done (f, e, verdict);
 }
 
 typedef enum
@@ -875,11 +863,7 @@ test_scan_resume (Fixture *f, gconstpointer data)
   else
     g_assert_cmpstr (authenta_media_get_mid (verdict), !=,
                      authenta_media_get_mid (created));
-  after = journal_fixture_lookup (f, e);
-  g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
-                   AUTHENTA_JOURNAL_STAGE_DONE);
-  g_assert_cmpstr (authenta_journal_entry_get_mid (after), ==,
-                   authenta_media_get_mid (verdict));
+  after = journal_fixture_assert_done (f, e, verdict);
   g_assert_true (g_file_test (f->file, G_FILE_TEST_EXISTS)); /* kept */
 }
 
@@ -952,11 +936,7 @@ test_scan_resume_lost_create (Fixture *f, gconstpointer data)
     g_assert_no_error (error);
     g_assert_cmpstr (authenta_media_get_status (still), ==, "INITED");
   }
-  after = journal_fixture_lookup (f, e);
-  g_assert_cmpint (authenta_journal_entry_get_stage (after), ==,
-                   AUTHENTA_JOURNAL_STAGE_DONE);
-  g_assert_cmpstr (authenta_journal_entry_get_mid (after), ==,
-                   authenta_media_get_mid (verdict));
+  after = journal_fixture_assert_done (f, e, verdict);
   /* The marker was cleared once the record's mid was journaled. */
   q = g_strdup_printf (
       "SELECT create_started FROM entries WHERE id = %" G_GINT64_FORMAT, id);

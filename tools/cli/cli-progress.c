@@ -2,8 +2,8 @@
  *
  * The library reports progress in the main loop's context (its
  * asynchronous calls report where they were started); this keeps the
- * latest state per file (under a lock, which costs little) and redraws one
- * line every 100 ms, so output never interleaves.
+ * latest state per file and redraws one line every 100 ms, so output never
+ * interleaves.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -39,7 +39,6 @@ typedef struct
 
 struct _CliProgress
 {
-  GMutex lock;
   Item *items;
   guint n_items;
   guint redraw_id;
@@ -57,7 +56,6 @@ cli_progress_new (guint n_items)
   if (cli_global.quiet || !isatty (STDERR_FILENO))
     return NULL;
   self = g_new0 (CliProgress, 1);
-  g_mutex_init (&self->lock);
   self->items = g_new0 (Item, n_items);
   self->n_items = n_items;
   self->redraw_id = g_timeout_add (REDRAW_INTERVAL_MS, redraw, self);
@@ -75,7 +73,6 @@ cli_progress_free (CliProgress *self)
     g_free (self->items[i].label);
   g_free (self->items);
   g_free (self->last_line);
-  g_mutex_clear (&self->lock);
   g_free (self);
 }
 
@@ -84,10 +81,8 @@ cli_progress_set_label (CliProgress *self, guint item, const char *label)
 {
   if (!self || item >= self->n_items)
     return;
-  g_mutex_lock (&self->lock);
   g_free (self->items[item].label);
   self->items[item].label = cli_sanitize (label);
-  g_mutex_unlock (&self->lock);
 }
 
 void
@@ -95,10 +90,8 @@ cli_progress_start_item (CliProgress *self, guint item)
 {
   if (!self || item >= self->n_items)
     return;
-  g_mutex_lock (&self->lock);
   self->items[item].state = ITEM_STARTED;
   self->items[item].stage_since = g_get_monotonic_time ();
-  g_mutex_unlock (&self->lock);
 }
 
 void
@@ -106,9 +99,7 @@ cli_progress_skip_item (CliProgress *self, guint item)
 {
   if (!self || item >= self->n_items)
     return;
-  g_mutex_lock (&self->lock);
   self->items[item].state = ITEM_SKIPPED;
-  g_mutex_unlock (&self->lock);
 }
 
 void
@@ -119,7 +110,6 @@ cli_progress_update (CliProgress *self, guint item, AuthentaScanStage stage,
 
   if (!self || item >= self->n_items)
     return;
-  g_mutex_lock (&self->lock);
   it = &self->items[item];
   if (it->state == ITEM_STARTED || it->state == ITEM_RUNNING)
     {
@@ -130,7 +120,6 @@ cli_progress_update (CliProgress *self, guint item, AuthentaScanStage stage,
       it->sent = bytes_sent;
       it->total = bytes_total;
     }
-  g_mutex_unlock (&self->lock);
 }
 
 void
@@ -138,9 +127,7 @@ cli_progress_finish_item (CliProgress *self, guint item)
 {
   if (!self || item >= self->n_items)
     return;
-  g_mutex_lock (&self->lock);
   self->items[item].state = ITEM_DONE;
-  g_mutex_unlock (&self->lock);
 }
 
 void
@@ -223,7 +210,6 @@ redraw (gpointer data)
   const Item *only = NULL;
   guint width = terminal_width ();
 
-  g_mutex_lock (&self->lock);
   for (guint i = 0; i < self->n_items; i++)
     {
       const Item *it = &self->items[i];
@@ -267,7 +253,6 @@ redraw (gpointer data)
       if (n_processing)
         g_string_append_printf (line, ", %u processing", n_processing);
     }
-  g_mutex_unlock (&self->lock);
 
   if (line->len == 0)
     {

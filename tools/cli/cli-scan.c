@@ -148,10 +148,9 @@ typedef struct
   guint timeout_id;
   gboolean timed_out;
   gboolean verdict_printed;
-  GMutex lock;
-  char *mid;            /* the latest known mid, from progress reports (lock) */
-  gboolean is_job;      /* a Jobs API job, whose id mid is (lock) */
-  gboolean uploaded;    /* the file is on the service (lock) */
+  char *mid;            /* the latest known mid, from progress reports */
+  gboolean is_job;      /* a Jobs API job, whose id mid is */
+  gboolean uploaded;    /* the file is on the service */
   char *readback_error; /* --no-wait --json: why the record was not read */
   gint64 entry_id;      /* --spool-dir: the journal entry, once added */
   CliExit exit;
@@ -186,7 +185,6 @@ scan_job_free (ScanJob *job)
   g_free (job->mid);
   g_free (job->readback_error);
   g_clear_object (&job->cancellable);
-  g_mutex_clear (&job->lock);
   g_free (job);
 }
 
@@ -230,10 +228,8 @@ report_job_error (ScanJob *job, const GError *error)
   gboolean uploaded;
 
   cli_progress_clear (job->run->progress);
-  g_mutex_lock (&job->lock);
   mid = g_strdup (job->mid);
   uploaded = job->uploaded;
-  g_mutex_unlock (&job->lock);
 
   /* The journal keeps it at its stage; the error is the reason. */
   if (job->entry_id > 0 && authenta_error_is_transient (error))
@@ -314,7 +310,6 @@ on_progress (AuthentaScanStage stage, AuthentaMedia *media, guint64 bytes_sent,
   ScanJob *job = user_data;
   const char *mid = media ? authenta_media_get_mid (media) : NULL;
 
-  g_mutex_lock (&job->lock);
   if (mid && g_strcmp0 (job->mid, mid) != 0)
     {
       g_free (job->mid);
@@ -324,7 +319,6 @@ on_progress (AuthentaScanStage stage, AuthentaMedia *media, guint64 bytes_sent,
    * file is not on the service. */
   job->uploaded = stage == AUTHENTA_SCAN_STAGE_UPLOADED
                   || stage == AUTHENTA_SCAN_STAGE_PROCESSING;
-  g_mutex_unlock (&job->lock);
   cli_progress_update (job->run->progress, job->index, stage, bytes_sent,
                        bytes_total);
   if (stage == AUTHENTA_SCAN_STAGE_CREATED && mid)
@@ -427,11 +421,9 @@ on_scanned (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  g_mutex_lock (&job->lock);
   g_free (job->mid);
   job->mid = g_strdup (authenta_media_get_mid (media));
   job->is_job = authenta_media_get_api (media) == AUTHENTA_TASK_API_JOBS;
-  g_mutex_unlock (&job->lock);
 
   cli_progress_clear (run->progress);
   cli_print_scan_result (job->label, media);
@@ -1215,7 +1207,6 @@ cli_cmd_scan (int argc, char **argv)
       ScanJob *job = g_new0 (ScanJob, 1);
       g_autoptr (GError) error = NULL;
 
-      g_mutex_init (&job->lock);
       job->fd = -1;
       job->run = &run;
       job->index = i - 1;
